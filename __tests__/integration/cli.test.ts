@@ -1,0 +1,184 @@
+// The CLI end to end, as a real process against the real sample service: exit codes per the
+// contract, one clear line for bad input, result files written, secrets never printed.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../examples/validation-platform/service.ts';
+import type { RunResult } from '../../src/results/types.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+let dir: string;
+let fast: { url: string; close(): Promise<void> };
+let slow: { url: string; close(): Promise<void> };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'perf-action-cli-'));
+  fast = await startServer({ port: 0 });
+  slow = await startServer({ port: 0, delayMs: 250 });
+});
+
+afterAll(async () => {
+  await fast?.close();
+  await slow?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A small config: one closed and one open scenario, short. */
+function smallConfig(url: string): string {
+  return `target:
+  url: ${url}
+  health: /health
+  wait: 5s
+auth:
+  login:
+    path: /auth/login
+    json: { email: test@example.com, password: "\${env:PERF_TEST_PASSWORD}" }
+  token: access_token
+defaults:
+  warmup: 0s
+  rounds: 2
+load:
+  scenarios:
+    - name: list
+      request: { path: /api/projects }
+      connections: 4
+      requests: 40
+    - name: sessions
+      request: { path: /api/test-sessions }
+      rate: 50
+      duration: 500ms
+`;
+}
+
+async function writeConfig(name: string, text: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+describe('perf-action run', () => {
+  it('passes against a fast service and writes results.json, report.md and report.html', async () => {
+    const config = await writeConfig('fast.yml', smallConfig(fast.url));
+    const out = join(dir, 'out-fast');
+    const run = await runCli(['run', '-c', config, '--out', out], {
+      env: { PERF_TEST_PASSWORD: 'password' },
+    });
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('perf-action: PASS');
+    expect(run.stdout).toContain('closed model, 4 connections');
+    expect(run.stdout).toContain('open model, 50 req/s');
+
+    const result = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResult;
+    expect(result.schemaVersion).toBe(1);
+    expect(result.verdict).toBe('pass');
+    const keys = result.metrics.map((m) => m.key);
+    expect(keys).toContain('load/list/latency.p95');
+    expect(keys).toContain('load/sessions/throughput.rps');
+    const p95 = result.metrics.find((m) => m.key === 'load/list/latency.p95');
+    expect(p95?.samples).toHaveLength(2);
+    expect(result.scenarios[0]?.totals.statusCodes['200']).toBe(80);
+    expect(result.checks.map((c) => c.metric)).toContain('load/list/latency.p95');
+    // The env-supplied password and the login token appear nowhere.
+    for (const file of ['results.json', 'report.md', 'report.html']) {
+      const text = await readFile(join(out, file), 'utf8');
+      expect(text).not.toContain('"password"');
+      expect(text).not.toMatch(/[0-9a-f]{64}/);
+    }
+    expect(run.stdout + run.stderr).not.toMatch(/[0-9a-f]{64}/);
+    expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('perf-action: pass');
+  });
+
+  it('fails (exit 1) when the service is slower than the p95 budget, and still writes results', async () => {
+    const config = await writeConfig('slow.yml', smallConfig(slow.url));
+    const out = join(dir, 'out-slow');
+    const run = await runCli(['run', '-c', config, '--out', out, '--suite', 'load'], {
+      env: { PERF_TEST_PASSWORD: 'password' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /perf-action: FAIL: \d+ of \d+ checks failed \(load\/list latency\.p95/,
+    );
+    const result = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResult;
+    expect(result.verdict).toBe('fail');
+    const p95 = result.metrics.find((m) => m.key === 'load/list/latency.p95');
+    expect(p95?.value).toBeGreaterThanOrEqual(250);
+  });
+
+  it('exits 3 with one line when the target is unreachable', async () => {
+    const config = await writeConfig(
+      'down.yml',
+      smallConfig('http://127.0.0.1:9').replace('wait: 5s', 'wait: 1s'),
+    );
+    const run = await runCli(['run', '-c', config, '--out', join(dir, 'out-down')], {
+      env: { PERF_TEST_PASSWORD: 'password' },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^perf-action: .*127\.0\.0\.1:9.*/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('bad input: one line, exit 2, no stack trace', () => {
+  const good = () => smallConfig(fast.url);
+  const cases: [string, () => string, RegExp][] = [
+    ['empty config', () => '', /empty/],
+    ['not a mapping', () => '- a\n- b\n', /mapping/],
+    ['YAML syntax error', () => 'target:\n  url: [unclosed\n', /:\d+:\d+/],
+    [
+      'duplicate keys',
+      () => good().replace('  wait: 5s', '  wait: 5s\n  wait: 6s'),
+      /unique|duplicate/i,
+    ],
+    [
+      'unknown key',
+      () => good().replace('connections: 4', 'conections: 4'),
+      /did you mean 'connections'/,
+    ],
+    ['wrong type', () => good().replace('connections: 4', 'connections: four'), /connections/],
+    ['zero duration', () => good().replace('duration: 500ms', 'duration: 0s'), /duration/],
+    ['negative rate', () => good().replace('rate: 50', 'rate: -5'), /rate/],
+    ['zero connections', () => good().replace('connections: 4', 'connections: 0'), /connections/],
+    [
+      'rate and connections',
+      () => good().replace('rate: 50', 'rate: 50\n      connections: 3'),
+      /rate.*connections|connections.*rate/,
+    ],
+    ['no request', () => good().replace('      request: { path: /api/projects }\n', ''), /request/],
+    ['target not http', () => good().replace(fast.url, 'ftp://127.0.0.1:21'), /http/],
+    ['missing env', () => good(), /PERF_TEST_PASSWORD/],
+  ];
+
+  it.each(cases)('%s', async (name, text, message) => {
+    const config = await writeConfig(`bad-${name.replaceAll(' ', '-')}.yml`, text());
+    const env: Record<string, string> =
+      name === 'missing env' ? {} : { PERF_TEST_PASSWORD: 'password' };
+    const run = await runCli(['run', '-c', config, '--out', join(dir, 'out-bad')], { env });
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(lines[0]).toContain(config.split('/').at(-1));
+  });
+
+  it('a missing config file names the path', async () => {
+    const run = await runCli(['run', '-c', join(dir, 'nope.yml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('nope.yml');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('an unknown flag is a usage error', async () => {
+    const run = await runCli(['run', '--frobnicate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown option '--frobnicate'/);
+  });
+
+  it('--debug adds the stack trace', async () => {
+    const config = await writeConfig('debug.yml', '- a\n');
+    const run = await runCli(['run', '-c', config, '--debug']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,726 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${env:…} is the config syntax under test.
+import { describe, expect, it } from 'vitest';
+import { parseConfig, parseTargetUrl } from '../../../src/config/load-config.ts';
+import type { PerfConfig } from '../../../src/config/schema.ts';
+import { ConfigError } from '../../../src/errors.ts';
+
+type Env = Record<string, string | undefined>;
+
+/** Lines joined into a YAML text, so that line numbers in expectations are easy to count. */
+function yaml(...lines: string[]): string {
+  return `${lines.join('\n')}\n`;
+}
+
+function parse(text: string, env: Env = {}) {
+  return parseConfig(text, { file: 'perf.yml', env });
+}
+
+/** The message of the ConfigError parsing `text` throws. */
+function errorOf(text: string, env: Env = {}): string {
+  try {
+    parse(text, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('expected a ConfigError, but the config was accepted');
+}
+
+const TARGET = ['target:', '  url: http://127.0.0.1:8000'];
+const DEFAULT_BUDGETS = { 'latency.p95': { fail: 200 }, 'errors.rate': { fail: 0.001 } };
+
+/** A config with one scenario whose body is `lines` (indented under `- `). */
+function scenario(...lines: string[]): string {
+  const [first = '', ...rest] = lines;
+  return yaml(
+    ...TARGET,
+    'load:',
+    '  scenarios:',
+    `    - ${first}`,
+    ...rest.map((l) => `      ${l}`),
+  );
+}
+
+describe('parseConfig: valid configs', () => {
+  it('accepts a minimal config and applies every default', () => {
+    expect(parse(yaml(...TARGET))).toStrictEqual({
+      config: {
+        target: { url: 'http://127.0.0.1:8000', waitMs: 60_000 },
+        budgets: DEFAULT_BUDGETS,
+      },
+      secrets: [],
+    });
+  });
+
+  it('turns a full config into the output shape', () => {
+    const text = yaml(
+      'target:',
+      '  url: https://127.0.0.1:8443/base',
+      '  health: /health',
+      '  wait: 30s',
+      '  start: node server.js --port 8000',
+      'auth:',
+      '  login:',
+      '    path: /auth/login',
+      '    json: { email: test@example.com, password: "${env:PERF_PASSWORD}" }',
+      '  token: $.data.token',
+      '  header: X-Token',
+      '  format: "Token {token}"',
+      'defaults:',
+      '  duration: 5s',
+      '  warmup: 0s',
+      '  rounds: 2',
+      '  timeout: 3s',
+      'budgets:',
+      '  latency.p95: 150ms',
+      '  throughput.rps: { warn: 200, fail: 100 }',
+      'load:',
+      '  budgets:',
+      '    latency.p99: { warn: 400ms, fail: 1s }',
+      '  scenarios:',
+      '    - name: projects-list',
+      '      request:',
+      '        method: get',
+      '        path: /api/projects?limit=20',
+      '        headers: { X-A: b }',
+      '      connections: 50',
+      '      requests: 1000',
+      '      budgets:',
+      '        errors.rate: 1%',
+      '    - name: create',
+      '      request:',
+      '        method: POST',
+      '        path: /api/projects',
+      '        body: "{}"',
+      '      rate: 12.5',
+      '      duration: 20s',
+      '      warmup: 1s',
+      '      rounds: 5',
+      '      timeout: 500ms',
+      '      max-in-flight: 64',
+    );
+    const expected: PerfConfig = {
+      target: {
+        url: 'https://127.0.0.1:8443/base',
+        health: '/health',
+        waitMs: 30_000,
+        start: 'node server.js --port 8000',
+      },
+      auth: {
+        login: {
+          method: 'POST',
+          path: '/auth/login',
+          headers: {},
+          json: { email: 'test@example.com', password: 'hunter2' },
+        },
+        token: 'data.token',
+        header: 'X-Token',
+        format: 'Token {token}',
+      },
+      budgets: {
+        'latency.p95': { fail: 150 },
+        'errors.rate': { fail: 0.001 },
+        'throughput.rps': { warn: 200, fail: 100 },
+      },
+      load: {
+        budgets: { 'latency.p99': { warn: 400, fail: 1000 } },
+        scenarios: [
+          {
+            name: 'projects-list',
+            request: { method: 'GET', path: '/api/projects?limit=20', headers: { 'X-A': 'b' } },
+            model: 'closed',
+            connections: 50,
+            requests: 1000,
+            warmupMs: 0,
+            rounds: 2,
+            timeoutMs: 3000,
+            budgets: { 'errors.rate': { fail: 0.01 } },
+          },
+          {
+            name: 'create',
+            request: { method: 'POST', path: '/api/projects', headers: {}, body: '{}' },
+            model: 'open',
+            rate: 12.5,
+            durationMs: 20_000,
+            warmupMs: 1000,
+            rounds: 5,
+            timeoutMs: 500,
+            maxInFlight: 64,
+            budgets: {},
+          },
+        ],
+      },
+    };
+    expect(parse(text, { PERF_PASSWORD: 'hunter2' })).toStrictEqual({
+      config: expected,
+      secrets: ['hunter2'],
+    });
+  });
+
+  it('gives scenarios the built-in defaults when neither they nor defaults: set them', () => {
+    const { config } = parse(
+      yaml(
+        ...TARGET,
+        'load:',
+        '  scenarios:',
+        '    - { name: closed, request: { path: / }, connections: 1 }',
+        '    - { name: open, request: { path: / }, rate: 1 }',
+      ),
+    );
+    expect(config.load?.scenarios).toStrictEqual([
+      {
+        name: 'closed',
+        request: { method: 'GET', path: '/', headers: {} },
+        model: 'closed',
+        connections: 1,
+        durationMs: 10_000,
+        warmupMs: 2000,
+        rounds: 3,
+        timeoutMs: 10_000,
+        budgets: {},
+      },
+      {
+        name: 'open',
+        request: { method: 'GET', path: '/', headers: {} },
+        model: 'open',
+        rate: 1,
+        durationMs: 10_000,
+        warmupMs: 2000,
+        rounds: 3,
+        timeoutMs: 10_000,
+        maxInFlight: 1000,
+        budgets: {},
+      },
+    ]);
+    expect(config.load?.budgets).toStrictEqual({});
+  });
+
+  it('lets a scenario override defaults:, and requests beat an inherited duration', () => {
+    const { config } = parse(
+      yaml(
+        ...TARGET,
+        'defaults: { duration: 7s, warmup: 3s, rounds: 4, timeout: 2s }',
+        'load:',
+        '  scenarios:',
+        '    - { name: a, request: { path: / }, connections: 2, requests: 10, rounds: 1 }',
+        '    - { name: b, request: { path: / }, connections: 2, timeout: 1s }',
+      ),
+    );
+    const [a, b] = config.load?.scenarios ?? [];
+    expect(a).toMatchObject({ requests: 10, warmupMs: 3000, rounds: 1, timeoutMs: 2000 });
+    expect(a).not.toHaveProperty('durationMs');
+    expect(b).toMatchObject({ durationMs: 7000, warmupMs: 3000, rounds: 4, timeoutMs: 1000 });
+    expect(b).not.toHaveProperty('requests');
+  });
+
+  it.each([
+    ['access_token', 'access_token'],
+    ['data.token', 'data.token'],
+    ['$.data.token', 'data.token'],
+    ['items.0.t', 'items.0.t'],
+    ['items[0].t', 'items.0.t'],
+  ])('normalizes the token path %s to %s', (written, normalized) => {
+    const { config } = parse(
+      yaml(...TARGET, 'auth:', '  login: { path: /login }', `  token: ${JSON.stringify(written)}`),
+    );
+    expect(config.auth).toStrictEqual({
+      login: { method: 'POST', path: '/login', headers: {} },
+      token: normalized,
+      header: 'Authorization',
+      format: 'Bearer {token}',
+    });
+  });
+
+  it('supports YAML anchors and merge keys', () => {
+    const { config } = parse(
+      yaml(
+        ...TARGET,
+        'load:',
+        '  scenarios:',
+        '    - &base { name: a, request: { path: /a }, connections: 3 }',
+        '    - <<: *base',
+        '      name: b',
+      ),
+    );
+    expect(config.load?.scenarios.map((s) => [s.name, s.request.path, s.connections])).toEqual([
+      ['a', '/a', 3],
+      ['b', '/a', 3],
+    ]);
+  });
+});
+
+describe('parseConfig: YAML-level errors', () => {
+  it.each([
+    ['an empty file', '', 'perf.yml: config is empty'],
+    ['only comments', yaml('# nothing', '  # here'), 'perf.yml: config is empty'],
+    ['a list', yaml('- a', '- b'), 'perf.yml:1:1: expected a mapping at the top level, got a list'],
+    [
+      'a scalar',
+      yaml('hello'),
+      'perf.yml:1:1: expected a mapping at the top level, got a single value',
+    ],
+    [
+      'a duplicate key',
+      yaml(...TARGET, '  wait: 1s', '  wait: 2s'),
+      "perf.yml:4:3 'target.wait': duplicate key 'wait' (keys must be unique)",
+    ],
+    [
+      'a duplicate top-level key',
+      yaml(...TARGET, ...TARGET),
+      "perf.yml:3:1 'target': duplicate key 'target' (keys must be unique)",
+    ],
+    ['an unclosed flow sequence', yaml('target: [', 'x: 1'), /^perf\.yml:\d+:\d+: invalid YAML: /],
+    [
+      'bad indentation',
+      yaml('target:', '  url: http://x', ' wait: 1s'),
+      /^perf\.yml:3:1: invalid YAML: /,
+    ],
+  ])('rejects %s', (_, text, expected) => {
+    const message = errorOf(text);
+    if (typeof expected === 'string') expect(message).toBe(expected);
+    else expect(message).toMatch(expected);
+  });
+});
+
+describe('parseConfig: validation errors point at the key', () => {
+  it.each([
+    [
+      'a missing target',
+      yaml('defaults: { rounds: 1 }'),
+      "perf.yml:1:1: missing required key 'target'",
+    ],
+    [
+      'a misspelt target key',
+      yaml(...TARGET, '  helth: /health'),
+      "perf.yml:3:3 'target.helth': unknown key 'helth' (did you mean 'health'?)",
+    ],
+    [
+      'an unknown key with nothing close',
+      yaml(...TARGET, '  colour: blue'),
+      "perf.yml:3:3 'target.colour': unknown key 'colour' (expected one of: 'url', 'health', 'wait', 'start')",
+    ],
+    [
+      'a misspelt top-level key',
+      yaml(...TARGET, 'budget: {}'),
+      "perf.yml:3:1 'budget': unknown key 'budget' (did you mean 'budgets'?)",
+    ],
+    [
+      'a camelCase key written for a kebab-case one',
+      scenario('name: a', 'request: { path: / }', 'rate: 5', 'maxInFlight: 10'),
+      "perf.yml:8:7 'load.scenarios[0].maxInFlight': unknown key 'maxInFlight' (did you mean 'max-in-flight'?)",
+    ],
+    [
+      'a misspelt scenario key (reported before the rule it breaks)',
+      scenario('name: a', 'request: { path: / }', 'conections: 5'),
+      "perf.yml:7:7 'load.scenarios[0].conections': unknown key 'conections' (did you mean 'connections'?) (and 1 more problem)",
+    ],
+    [
+      'a misspelt request key',
+      scenario('name: a', 'request:', '  path: /', '  hedaers: {}', 'connections: 1'),
+      "perf.yml:8:9 'load.scenarios[0].request.hedaers': unknown key 'hedaers' (did you mean 'headers'?)",
+    ],
+    [
+      'a target url that is not http(s)',
+      yaml('target:', '  url: ftp://127.0.0.1'),
+      `perf.yml:2:3 'target.url': expected an http:// or https:// URL like http://127.0.0.1:8000, got "ftp://127.0.0.1"`,
+    ],
+    [
+      'a target url that is a number',
+      yaml('target:', '  url: 8000'),
+      "perf.yml:2:3 'target.url': expected an http:// or https:// URL like http://127.0.0.1:8000, got 8000",
+    ],
+    [
+      'a health path without a slash',
+      yaml(...TARGET, '  health: health'),
+      `perf.yml:3:3 'target.health': expected a path starting with / (like /api/projects), without spaces, got "health"`,
+    ],
+    [
+      'a zero wait',
+      yaml(...TARGET, '  wait: 0s'),
+      `perf.yml:3:3 'target.wait': expected a duration > 0, got "0s"`,
+    ],
+    [
+      'a wait without unit as a string',
+      yaml(...TARGET, '  wait: "60"'),
+      `perf.yml:3:3 'target.wait': expected a duration like 500ms, 20s or 2m, got "60"`,
+    ],
+    [
+      'an infinite wait',
+      yaml(...TARGET, '  wait: .inf'),
+      "perf.yml:3:3 'target.wait': expected a duration like 500ms, 20s or 2m, got Infinity",
+    ],
+    [
+      'a wait of the wrong type',
+      yaml(...TARGET, '  wait: [1s]'),
+      "perf.yml:3:3 'target.wait': expected a duration like 500ms, 20s or 2m, got a list",
+    ],
+    [
+      'a section that is not a mapping',
+      yaml(...TARGET, 'defaults: 5'),
+      "perf.yml:3:1 'defaults': expected a mapping, got 5",
+    ],
+    [
+      'an empty section',
+      yaml(...TARGET, 'defaults:'),
+      "perf.yml:3:1 'defaults': expected a mapping, got null",
+    ],
+    [
+      'NaN rounds',
+      yaml(...TARGET, 'defaults:', '  rounds: .nan'),
+      "perf.yml:4:3 'defaults.rounds': expected an integer >= 1, got NaN",
+    ],
+    [
+      'zero rounds',
+      yaml(...TARGET, 'defaults:', '  rounds: 0'),
+      "perf.yml:4:3 'defaults.rounds': expected an integer >= 1, got 0",
+    ],
+    [
+      'a negative warm-up',
+      yaml(...TARGET, 'defaults:', '  warmup: -1s'),
+      `perf.yml:4:3 'defaults.warmup': expected a duration >= 0, got "-1s"`,
+    ],
+    [
+      'load without scenarios',
+      yaml(...TARGET, 'load: {}'),
+      "perf.yml:3:1 'load': missing required key 'scenarios'",
+    ],
+    [
+      'an empty scenario list',
+      yaml(...TARGET, 'load:', '  scenarios: []'),
+      "perf.yml:4:3 'load.scenarios': expected at least one scenario",
+    ],
+    [
+      'scenarios that are not a list',
+      yaml(...TARGET, 'load:', '  scenarios: { name: a }'),
+      "perf.yml:4:3 'load.scenarios': expected a list of scenarios, got a mapping",
+    ],
+    [
+      'a scenario without request',
+      scenario('name: a', 'connections: 5'),
+      "perf.yml:5:7 'load.scenarios[0]': missing required key 'request'",
+    ],
+    [
+      'a scenario without name',
+      scenario('request: { path: / }', 'connections: 5'),
+      "perf.yml:5:7 'load.scenarios[0]': missing required key 'name'",
+    ],
+    [
+      'a name that is not a slug',
+      scenario('name: Projects List', 'request: { path: / }', 'connections: 5'),
+      `perf.yml:5:7 'load.scenarios[0].name': expected a name of lower-case letters, digits, ".", "_" and "-" (like projects-list), got "Projects List"`,
+    ],
+    [
+      'both rate and connections',
+      scenario('name: a', 'request: { path: / }', 'connections: 5', 'rate: 10'),
+      "perf.yml:5:7 'load.scenarios[0]': set either connections (closed model: concurrent connections) or rate (open model: requests per second), not both",
+    ],
+    [
+      'neither rate nor connections',
+      scenario('name: a', 'request: { path: / }'),
+      "perf.yml:5:7 'load.scenarios[0]': set connections (closed model: concurrent connections) or rate (open model: requests per second)",
+    ],
+    [
+      'a negative rate',
+      scenario('name: a', 'request: { path: / }', 'rate: -5'),
+      "perf.yml:7:7 'load.scenarios[0].rate': expected a number > 0, got -5",
+    ],
+    [
+      'a zero rate',
+      scenario('name: a', 'request: { path: / }', 'rate: 0'),
+      "perf.yml:7:7 'load.scenarios[0].rate': expected a number > 0, got 0",
+    ],
+    [
+      'a rate written as a string',
+      scenario('name: a', 'request: { path: / }', 'rate: 10/s'),
+      `perf.yml:7:7 'load.scenarios[0].rate': expected a number > 0, got "10/s"`,
+    ],
+    [
+      'zero connections',
+      scenario('name: a', 'request: { path: / }', 'connections: 0'),
+      "perf.yml:7:7 'load.scenarios[0].connections': expected an integer >= 1, got 0",
+    ],
+    [
+      'fractional connections',
+      scenario('name: a', 'request: { path: / }', 'connections: 1.5'),
+      "perf.yml:7:7 'load.scenarios[0].connections': expected an integer >= 1, got 1.5",
+    ],
+    [
+      'a zero duration',
+      scenario('name: a', 'request: { path: / }', 'connections: 1', 'duration: 0s'),
+      `perf.yml:8:7 'load.scenarios[0].duration': expected a duration > 0, got "0s"`,
+    ],
+    [
+      'both duration and requests',
+      scenario('name: a', 'request: { path: / }', 'connections: 1', 'duration: 5s', 'requests: 9'),
+      "perf.yml:9:7 'load.scenarios[0].requests': set either duration or requests, not both",
+    ],
+    [
+      'requests with rate',
+      scenario('name: a', 'request: { path: / }', 'rate: 1', 'requests: 9'),
+      "perf.yml:8:7 'load.scenarios[0].requests': requests applies to the closed model (connections) only; with rate, set duration",
+    ],
+    [
+      'max-in-flight with connections',
+      scenario('name: a', 'request: { path: / }', 'connections: 1', 'max-in-flight: 9'),
+      "perf.yml:8:7 'load.scenarios[0].max-in-flight': max-in-flight applies to the open model (rate) only",
+    ],
+    [
+      'a duplicate scenario name',
+      yaml(
+        ...TARGET,
+        'load:',
+        '  scenarios:',
+        '    - { name: a, request: { path: / }, connections: 1 }',
+        '    - { name: b, request: { path: / }, connections: 1 }',
+        '    - { name: a, request: { path: / }, connections: 1 }',
+      ),
+      "perf.yml:7:9 'load.scenarios[2].name': duplicate scenario name 'a' (also used by scenarios[0])",
+    ],
+    [
+      'an unknown method',
+      scenario('name: a', 'request: { method: FETCH, path: / }', 'connections: 1'),
+      `perf.yml:6:18 'load.scenarios[0].request.method': expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got "FETCH"`,
+    ],
+    [
+      'a protocol-relative path',
+      scenario('name: a', 'request: { path: //evil.example/x }', 'connections: 1'),
+      `perf.yml:6:18 'load.scenarios[0].request.path': expected a path starting with / (like /api/projects), without spaces, got "//evil.example/x"`,
+    ],
+    [
+      'both json and body',
+      scenario('name: a', 'request: { path: /, json: {}, body: x }', 'connections: 1'),
+      "perf.yml:6:37 'load.scenarios[0].request.body': set json or body, not both",
+    ],
+    [
+      'a header value that is a number',
+      scenario('name: a', 'request: { path: /, headers: { X-N: 5 } }', 'connections: 1'),
+      "perf.yml:6:38 'load.scenarios[0].request.headers.X-N': expected a string (put numbers in quotes), got 5",
+    ],
+    [
+      'a bad header name',
+      scenario('name: a', 'request: { path: /, headers: { "a b": c } }', 'connections: 1'),
+      "perf.yml:6:38 'load.scenarios[0].request.headers.a b': 'a b' is not a header name",
+    ],
+    [
+      'a login without path',
+      yaml(...TARGET, 'auth:', '  login: { method: POST }', '  token: t'),
+      "perf.yml:4:3 'auth.login': missing required key 'path'",
+    ],
+    [
+      'a format without {token}',
+      yaml(...TARGET, 'auth:', '  login: { path: /l }', '  token: t', '  format: Bearer'),
+      `perf.yml:6:3 'auth.format': expected a string containing {token}, like "Bearer {token}", got "Bearer"`,
+    ],
+    [
+      'a bad token path',
+      yaml(...TARGET, 'auth:', '  login: { path: /l }', '  token: data..token'),
+      `perf.yml:5:3 'auth.token': expected a JSON path like access_token or data.token, got "data..token"`,
+    ],
+  ])('rejects %s', (_, text, expected) => {
+    expect(errorOf(text)).toBe(expected);
+  });
+
+  it('reports several unknown keys at the first one', () => {
+    expect(errorOf(yaml(...TARGET, '  helth: /h', '  colour: x'))).toBe(
+      "perf.yml:3:3 'target.helth': unknown key 'helth' (did you mean 'health'?); also unknown: 'colour'",
+    );
+  });
+
+  it('reports the first problem in document order and counts the others', () => {
+    expect(
+      errorOf(yaml(...TARGET, 'defaults:', '  rounds: 0', '  timeout: 0s', '  warmup: soon')),
+    ).toBe("perf.yml:4:3 'defaults.rounds': expected an integer >= 1, got 0 (and 2 more problems)");
+  });
+
+  it('uses the file name it is given', () => {
+    const error = (() => {
+      try {
+        parseConfig(yaml(...TARGET, '  wait: 0s'), { file: 'ci/perf.yml', env: {} });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error.location).toBe('ci/perf.yml:3:3');
+    expect(error.key).toBe('target.wait');
+  });
+});
+
+describe('parseConfig: ${env:…} interpolation', () => {
+  const env = { TOKEN: 'tok-123', HOST: '127.0.0.1', EMPTY: '' };
+
+  it.each([
+    ['a whole value', '${env:HOST}', '127.0.0.1', ['127.0.0.1']],
+    ['part of a value', 'Bearer ${env:TOKEN}', 'Bearer tok-123', ['tok-123']],
+    ['two references', '${env:HOST}/${env:TOKEN}', '127.0.0.1/tok-123', ['127.0.0.1', 'tok-123']],
+    ['a default for an unset variable', '${env:NOPE:-fallback}', 'fallback', []],
+    ['a default for an empty variable', '${env:EMPTY:-fallback}', 'fallback', []],
+    ['a default containing colons', '${env:NOPE:-http://x:1}', 'http://x:1', []],
+    ['a set variable over its default', '${env:TOKEN:-other}', 'tok-123', ['tok-123']],
+    ['an empty variable without default', 'a${env:EMPTY}b', 'ab', []],
+    ['an escaped reference', '$${env:TOKEN}', '${env:TOKEN}', []],
+    ['a lone dollar', 'cost $5 and $$ ', 'cost $5 and $$ ', []],
+  ])('substitutes %s', (_, written, value, secrets) => {
+    const result = parse(
+      yaml(
+        ...TARGET,
+        'auth:',
+        '  login: { path: /l }',
+        '  token: t',
+        `  format: "${written}{token}"`,
+      ),
+      env,
+    );
+    expect(result.config.auth?.format).toBe(`${value}{token}`);
+    expect(result.secrets).toStrictEqual(secrets);
+  });
+
+  it('does not interpolate keys or non-string values, nor scan substituted text again', () => {
+    const result = parse(
+      yaml(
+        ...TARGET,
+        'load:',
+        '  scenarios:',
+        '    - name: a',
+        '      request:',
+        '        path: /',
+        '        json: { "${env:TOKEN}": "${env:NESTED}", n: 5 }',
+        '      connections: 1',
+      ),
+      { TOKEN: 'x', NESTED: '${env:TOKEN}' },
+    );
+    expect(result.config.load?.scenarios[0]?.request.json).toStrictEqual({
+      '${env:TOKEN}': '${env:TOKEN}',
+      n: 5,
+    });
+    expect(result.secrets).toStrictEqual(['${env:TOKEN}']);
+  });
+
+  it('lists each secret once, in order of appearance', () => {
+    const result = parse(
+      yaml('target:', '  url: http://${env:HOST}:8000', '  health: /${env:TOKEN}/${env:HOST}'),
+      env,
+    );
+    expect(result.config.target).toMatchObject({
+      url: 'http://127.0.0.1:8000',
+      health: '/tok-123/127.0.0.1',
+    });
+    expect(result.secrets).toStrictEqual(['127.0.0.1', 'tok-123']);
+  });
+
+  it.each([
+    [
+      'an unset variable',
+      '${env:PERF_PASSWORD}',
+      "perf.yml:6:3 'auth.format': environment variable PERF_PASSWORD is not set (write ${env:PERF_PASSWORD:-default} to give a default)",
+    ],
+    [
+      'an unterminated reference',
+      '${env:TOKEN',
+      "perf.yml:6:3 'auth.format': unterminated '${' (write ${env:NAME} or ${env:NAME:-default}, or $${ for a literal ${)",
+    ],
+    [
+      'another kind of reference',
+      '${TOKEN}',
+      "perf.yml:6:3 'auth.format': unsupported reference '${TOKEN}' (write ${env:NAME} or ${env:NAME:-default}, or $${ for a literal ${)",
+    ],
+    [
+      'a bad variable name',
+      '${env:1X}',
+      "perf.yml:6:3 'auth.format': unsupported reference '${env:1X}' (write ${env:NAME} or ${env:NAME:-default}, or $${ for a literal ${)",
+    ],
+  ])('rejects %s', (_, written, expected) => {
+    expect(
+      errorOf(
+        yaml(...TARGET, 'auth:', '  login: { path: /l }', '  token: t', `  format: "${written}"`),
+        env,
+      ),
+    ).toBe(expected);
+  });
+
+  it('reports an unset variable deep in a list at its key', () => {
+    expect(
+      errorOf(
+        scenario(
+          'name: a',
+          'request:',
+          '  path: /',
+          '  headers:',
+          '    X-Key: ${env:API_KEY}',
+          'connections: 1',
+        ),
+      ),
+    ).toBe(
+      "perf.yml:9:11 'load.scenarios[0].request.headers.X-Key': environment variable API_KEY is not set (write ${env:API_KEY:-default} to give a default)",
+    );
+  });
+
+  it.each([
+    ['a bad url', yaml('target:', '  url: ${env:SECRET}'), "'target.url'"],
+    ['a bad duration', yaml(...TARGET, '  wait: ${env:SECRET}'), "'target.wait'"],
+    [
+      'a bad method',
+      scenario('name: a', 'request: { method: "${env:SECRET}", path: / }', 'connections: 1'),
+      "'load.scenarios[0].request.method'",
+    ],
+    [
+      'a bad header value',
+      scenario(
+        'name: a',
+        'request: { path: /, headers: { A: "x${env:MULTILINE}" } }',
+        'connections: 1',
+      ),
+      "'load.scenarios[0].request.headers.A'",
+    ],
+    [
+      'a wrong type elsewhere mentioning the value',
+      scenario(
+        'name: a',
+        'request: { path: /, body: "${env:SECRET}" }',
+        'connections: "${env:SECRET}"',
+      ),
+      "'load.scenarios[0].connections'",
+    ],
+  ])('never prints a value from the environment: %s', (_, text, key) => {
+    const secrets = { SECRET: 'ftp://s3cr3t-value', MULTILINE: 'line1\nline2' };
+    const message = errorOf(text, secrets);
+    expect(message).toContain(key);
+    expect(message).not.toContain('s3cr3t');
+    expect(message).not.toContain('line1');
+  });
+
+  it('says where an environment value was rejected without showing it', () => {
+    expect(errorOf(yaml(...TARGET, '  wait: ${env:WAIT}'), { WAIT: 'soon' })).toBe(
+      "perf.yml:3:3 'target.wait': expected a duration like 500ms, 20s or 2m, got a value from the environment",
+    );
+  });
+});
+
+describe('parseTargetUrl', () => {
+  it.each([
+    'http://127.0.0.1:8000',
+    'https://localhost/base/',
+    'HTTP://127.0.0.1',
+    'http://[::1]:3000',
+  ])('accepts %s as written', (url) => {
+    expect(parseTargetUrl(url)).toBe(url);
+  });
+
+  it.each(['ftp://127.0.0.1', '127.0.0.1:8000', 'http://', 'http:127.0.0.1', '', 'http:// x'])(
+    'rejects %j',
+    (url) => {
+      expect(() => parseTargetUrl(url, { key: '--target' })).toThrow(
+        new ConfigError(
+          `expected an http:// or https:// URL like http://127.0.0.1:8000, got ${JSON.stringify(url)}`,
+          { key: '--target' },
+        ),
+      );
+    },
+  );
+
+  it('throws a ConfigError at the given place', () => {
+    expect(() => parseTargetUrl('file:///etc', { location: 'cli' })).toThrow(ConfigError);
+  });
+});

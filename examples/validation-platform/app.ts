@@ -1,0 +1,402 @@
+// HTTP layer of the sample service: a small route table, JSON in and out, bearer-token auth and
+// the optional fixed response delay used to prove that perf-action catches regressions.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type NewProject, type Repository, verifyPassword } from './db.ts';
+
+/** Default cap on request bodies, in bytes (1 MiB). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Default and maximum page sizes of list endpoints (items). */
+export const DEFAULT_PAGE_LIMIT = 50;
+export const MAX_PAGE_LIMIT = 200;
+
+/** Past this many bytes an oversized body is no longer drained but the connection dropped. */
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+const MAX_TEXT_FIELD_CHARS = 500;
+const TOKEN_PATTERN = /^[0-9a-f]{64}$/;
+const INTEGER_PATTERN = /^\d{1,15}$/;
+/** A well-formed hash no password matches (its key is all zeros). */
+const UNKNOWN_USER_HASH = `scrypt$${'0'.repeat(32)}$${'0'.repeat(128)}`;
+
+/** Options of {@link createRequestHandler}. */
+export interface AppOptions {
+  repository: Repository;
+  /** Fixed delay added to every `/api/*` and `/auth/*` response, in milliseconds (default 0). */
+  delayMs?: number;
+  /** Largest accepted request body, in bytes (default {@link DEFAULT_MAX_BODY_BYTES}). */
+  maxBodyBytes?: number;
+  /** Receives unexpected errors (answered with 500); defaults to one line on stderr. */
+  onError?: (error: unknown) => void;
+}
+
+/** An HTTP error answered as `{"detail": message}`. */
+class HttpError extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Context {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The authenticated user (routes with `auth: true` only; 0 otherwise). */
+  userId: number;
+  /** The parsed JSON body (routes with `body: true` only). */
+  body: unknown;
+}
+
+interface Route {
+  method: string;
+  /** Path with `:name` segments for parameters, e.g. `/api/projects/:id`. */
+  path: string;
+  /** Requires `Authorization: Bearer <token>`. */
+  auth: boolean;
+  /** Reads the request body as JSON into `context.body`. */
+  body: boolean;
+  handle(context: Context): Reply | Promise<Reply>;
+}
+
+interface CompiledRoute extends Route {
+  segments: string[];
+}
+
+function compileRoutes(routes: Route[]): CompiledRoute[] {
+  return routes.map((route) => ({ ...route, segments: route.path.split('/') }));
+}
+
+/** The `:name` parameters if `segments` fit the route's path, else `undefined`. */
+function matchPath(route: CompiledRoute, segments: string[]): Record<string, string> | undefined {
+  if (route.segments.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const pattern = route.segments[i] as string;
+    const actual = segments[i] as string;
+    if (pattern.startsWith(':')) {
+      if (actual === '') return undefined;
+      params[pattern.slice(1)] = decodeURIComponent(actual);
+    } else if (pattern !== actual) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function parseIntegerParam(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  const value = INTEGER_PATTERN.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw new HttpError(
+      400,
+      `query parameter ${name} must be an integer between ${min} and ${max}, got '${raw}'`,
+    );
+  }
+  return value;
+}
+
+function parsePagination(query: URLSearchParams): { limit: number; offset: number } {
+  return {
+    limit: parseIntegerParam(query, 'limit', DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT),
+    offset: parseIntegerParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function requireObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+function requireText(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (value === undefined || value === null) {
+    throw new HttpError(400, `field ${field} is required`);
+  }
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new HttpError(400, `field ${field} must be a non-empty string`);
+  }
+  if (value.length > MAX_TEXT_FIELD_CHARS) {
+    throw new HttpError(400, `field ${field} must be at most ${MAX_TEXT_FIELD_CHARS} characters`);
+  }
+  return value;
+}
+
+function parseNewProject(body: unknown): NewProject {
+  const object = requireObject(body);
+  const description = object.description;
+  if (description !== undefined && description !== null && typeof description !== 'string') {
+    throw new HttpError(400, 'field description must be a string or null');
+  }
+  if (typeof description === 'string' && description.length > MAX_TEXT_FIELD_CHARS) {
+    throw new HttpError(
+      400,
+      `field description must be at most ${MAX_TEXT_FIELD_CHARS} characters`,
+    );
+  }
+  return {
+    name: requireText(object, 'name'),
+    description: description ?? null,
+    camera_model: requireText(object, 'camera_model'),
+    camera_view: requireText(object, 'camera_view'),
+    signal_type: requireText(object, 'signal_type'),
+  };
+}
+
+function notFound(what: string): HttpError {
+  return new HttpError(404, `${what} not found`);
+}
+
+function buildRoutes(repository: Repository): CompiledRoute[] {
+  return compileRoutes([
+    {
+      method: 'GET',
+      path: '/health',
+      auth: false,
+      body: false,
+      handle: () => {
+        repository.ping();
+        return { status: 200, body: { status: 'ok' } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/auth/login',
+      auth: false,
+      body: true,
+      handle: async ({ body }) => {
+        const object = requireObject(body);
+        const { email, password } = object;
+        if (typeof email !== 'string' || typeof password !== 'string') {
+          throw new HttpError(400, 'fields email and password are required strings');
+        }
+        const user = repository.findUserByEmail(email);
+        // Unknown emails still pay for one scrypt and get the same message, so neither the answer
+        // nor its timing reveals which accounts exist.
+        const isValid = await verifyPassword(password, user?.password_hash ?? UNKNOWN_USER_HASH);
+        if (user === undefined || !isValid) {
+          throw new HttpError(401, 'invalid email or password');
+        }
+        return {
+          status: 200,
+          body: { access_token: repository.createSession(user.id), token_type: 'bearer' },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/projects',
+      auth: true,
+      body: false,
+      handle: ({ query, userId }) => {
+        const { limit, offset } = parsePagination(query);
+        const page = repository.listProjects(userId, limit, offset);
+        return { status: 200, body: { items: page.items, total: page.total, limit, offset } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/projects',
+      auth: true,
+      body: true,
+      handle: ({ body, userId }) => ({
+        status: 201,
+        body: repository.createProject(userId, parseNewProject(body)),
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/api/projects/:id',
+      auth: true,
+      body: false,
+      handle: ({ params, userId }) => {
+        const raw = params.id ?? '';
+        const project = INTEGER_PATTERN.test(raw)
+          ? repository.getProject(userId, Number(raw))
+          : undefined;
+        if (project === undefined) throw notFound(`project ${raw}`);
+        return { status: 200, body: project };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/test-sessions',
+      auth: true,
+      body: false,
+      handle: ({ query, userId }) => {
+        const { limit, offset } = parsePagination(query);
+        const projectId = query.has('project_id')
+          ? parseIntegerParam(query, 'project_id', 0, 1, Number.MAX_SAFE_INTEGER)
+          : undefined;
+        const page = repository.listTestSessions(userId, projectId, limit, offset);
+        return { status: 200, body: { items: page.items, total: page.total, limit, offset } };
+      },
+    },
+  ]);
+}
+
+/**
+ * Reads the request body up to `maxBytes`. An oversized body is drained (so the connection can be
+ * reused) and answered 413; past {@link MAX_DRAIN_BYTES} the socket is dropped instead.
+ */
+function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > MAX_DRAIN_BYTES) {
+    return Promise.reject(
+      new HttpError(413, `request body exceeds ${maxBytes} bytes`, { connection: 'close' }),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    request.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_DRAIN_BYTES) {
+        request.destroy();
+      } else if (received <= maxBytes) {
+        chunks.push(chunk);
+      }
+    });
+    request.on('end', () => {
+      if (received > maxBytes) {
+        reject(new HttpError(413, `request body exceeds ${maxBytes} bytes`));
+      } else {
+        resolve(Buffer.concat(chunks, received));
+      }
+    });
+    request.on('error', reject);
+    // A destroyed or aborted request never ends: settle anyway (the reply is then dropped).
+    request.on('close', () => {
+      if (!request.complete) reject(new HttpError(400, 'request body was not received in full'));
+    });
+  });
+}
+
+async function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const raw = await readBody(request, maxBytes);
+  if (raw.length === 0) throw new HttpError(400, 'request body must be JSON, got an empty body');
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HttpError(400, `request body is not valid JSON: ${reason}`);
+  }
+}
+
+function authenticate(request: IncomingMessage, repository: Repository): number {
+  const header = request.headers.authorization;
+  const challenge = { 'www-authenticate': 'Bearer' };
+  if (header === undefined) throw new HttpError(401, 'missing bearer token', challenge);
+  const [scheme, token] = header.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || token === undefined) {
+    throw new HttpError(401, 'authorization header must be "Bearer <token>"', challenge);
+  }
+  const userId = TOKEN_PATTERN.test(token) ? repository.findUserIdByToken(token) : undefined;
+  if (userId === undefined) throw new HttpError(401, 'invalid or expired token', challenge);
+  return userId;
+}
+
+function isDelayedPath(pathname: string): boolean {
+  return pathname.startsWith('/api/') || pathname.startsWith('/auth/');
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  const json = JSON.stringify(reply.body);
+  response.writeHead(reply.status, {
+    ...reply.headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
+  response.end(json);
+}
+
+/**
+ * Builds the `node:http` request listener of the service: routing (404 unknown path, 405 wrong
+ * method), auth, JSON bodies, `{"detail": ...}` errors and the optional fixed delay.
+ */
+export function createRequestHandler(
+  options: AppOptions,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const { repository } = options;
+  const delayMs = options.delayMs ?? 0;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const onError =
+    options.onError ??
+    ((error: unknown) => {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`validation-platform: unexpected error: ${message}\n`);
+    });
+  const routes = buildRoutes(repository);
+
+  async function route(request: IncomingMessage, pathname: string, search: string): Promise<Reply> {
+    const segments = pathname.split('/');
+    const allowed: string[] = [];
+    for (const candidate of routes) {
+      const params = matchPath(candidate, segments);
+      if (params === undefined) continue;
+      if (candidate.method !== request.method) {
+        allowed.push(candidate.method);
+        continue;
+      }
+      const context: Context = {
+        params,
+        query: new URLSearchParams(search),
+        userId: candidate.auth ? authenticate(request, repository) : 0,
+        body: candidate.body ? await readJson(request, maxBodyBytes) : undefined,
+      };
+      return candidate.handle(context);
+    }
+    if (allowed.length > 0) {
+      throw new HttpError(405, `method ${request.method} not allowed on ${pathname}`, {
+        allow: allowed.join(', '),
+      });
+    }
+    throw notFound(`route ${pathname}`);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
+    const search = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    let reply: Reply;
+    try {
+      reply = await route(request, pathname, search);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        reply = { status: error.status, body: { detail: error.message }, headers: error.headers };
+      } else if (error instanceof URIError) {
+        reply = { status: 400, body: { detail: `malformed URL ${pathname}` } };
+      } else {
+        onError(error);
+        reply = { status: 500, body: { detail: 'internal server error' } };
+      }
+    }
+    if (delayMs > 0 && isDelayedPath(pathname)) await sleep(delayMs);
+    if (!response.destroyed) send(response, reply);
+  }
+
+  return (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      onError(error);
+      if (!response.headersSent) response.destroy();
+    });
+  };
+}

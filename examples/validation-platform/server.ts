@@ -1,0 +1,95 @@
+// Command-line entry of the sample service:
+//   node examples/validation-platform/server.ts [--port N] [--host H] [--db PATH]
+// Prints one line `listening on http://HOST:PORT` once ready; SIGTERM / SIGINT stop it cleanly.
+
+import { parseArgs } from 'node:util';
+import { type RunningServer, startServer } from './service.ts';
+
+export { type RunningServer, type ServerOptions, startServer } from './service.ts';
+
+/** Settings the command line and `DEMO_DELAY_MS` resolve to. */
+export interface CliSettings {
+  port: number;
+  host: string;
+  dbPath: string;
+  /** From `DEMO_DELAY_MS`, in milliseconds. */
+  delayMs: number;
+}
+
+/**
+ * Parses argv (without node and the script) and the environment. Throws an Error with a one-line
+ * message on a bad flag or value.
+ */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (values.port !== undefined && !/^\d+$/.test(values.port)) {
+    throw new Error(`--port must be an integer between 0 and 65535, got '${values.port}'`);
+  }
+  if (port > 65_535) {
+    throw new Error(`--port must be an integer between 0 and 65535, got '${values.port}'`);
+  }
+  if (values.host === '') throw new Error('--host must not be empty');
+  if (values.db === '') throw new Error('--db must not be empty');
+  const rawDelay = env.DEMO_DELAY_MS?.trim() ?? '';
+  const delayMs = rawDelay === '' ? 0 : Number(rawDelay);
+  if (!Number.isFinite(delayMs) || delayMs < 0) {
+    throw new Error(
+      `DEMO_DELAY_MS must be a non-negative number of milliseconds, got '${env.DEMO_DELAY_MS}'`,
+    );
+  }
+  return {
+    port,
+    host: values.host ?? '127.0.0.1',
+    dbPath: values.db ?? ':memory:',
+    delayMs,
+  };
+}
+
+function fail(message: string, exitCode: number): void {
+  process.stderr.write(`validation-platform: ${message}\n`);
+  process.exitCode = exitCode;
+}
+
+async function main(): Promise<void> {
+  let settings: CliSettings;
+  try {
+    settings = parseCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error), 2);
+    return;
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer(settings);
+  } catch (error) {
+    fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`, 1);
+    return;
+  }
+  const stop = (): void => {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    server.close().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (error: unknown) => fail(`error while stopping: ${String(error)}`, 1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdout.write(`listening on ${server.url}\n`);
+}
+
+if (import.meta.main) {
+  await main();
+}

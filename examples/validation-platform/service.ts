@@ -1,0 +1,112 @@
+// Starting and stopping the sample service in-process. Free of side effects at import, so the
+// perf-action CLI and tests can bundle or import it without running the command-line entry.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequestHandler } from './app.ts';
+import { createRepository, createUser, openDatabase, seedDemoData } from './db.ts';
+
+/** Options of {@link startServer}. */
+export interface ServerOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** SQLite database file, or `':memory:'` (the default) for a private in-memory database. */
+  dbPath?: string;
+  /** Fixed delay added to every `/api/*` and `/auth/*` response, in milliseconds (default 0). */
+  delayMs?: number;
+  /** Largest accepted request body, in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Extra users to create besides the demo user (skipped when the email already exists). */
+  users?: { email: string; password: string }[];
+}
+
+/** A running service. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  url: string;
+  /** The port actually bound. */
+  port: number;
+  /** Stops accepting connections, waits for in-flight requests, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Idle keep-alive connections are kept longer than typical client and proxy timeouts (60 s). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** In-flight requests get this long to finish on close before their connections are cut. */
+const CLOSE_GRACE_MS = 5_000;
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Opens the database (migrated and seeded with the demo user `test@example.com` / `password`),
+ * and serves the AI Model Validation Platform API on `host:port`.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const delayMs = options.delayMs ?? 0;
+  if (!Number.isFinite(delayMs) || delayMs < 0) {
+    throw new RangeError(`delayMs must be a non-negative number of milliseconds, got ${delayMs}`);
+  }
+  const db = openDatabase(options.dbPath ?? ':memory:');
+  let server: Server;
+  let port: number;
+  try {
+    seedDemoData(db);
+    for (const user of options.users ?? []) {
+      if (db.prepare('SELECT 1 FROM users WHERE email = ?').get(user.email) === undefined) {
+        createUser(db, user.email, user.password);
+      }
+    }
+    server = createServer(
+      createRequestHandler({
+        repository: createRepository(db),
+        delayMs,
+        maxBodyBytes: options.maxBodyBytes,
+      }),
+    );
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    // Must exceed keepAliveTimeout, or a reused connection can be cut while headers arrive.
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+    port = await listen(server, options.port ?? 0, host);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      const cutOff = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      cutOff.unref();
+      server.close((error) => {
+        clearTimeout(cutOff);
+        try {
+          db.close();
+        } catch (dbError) {
+          reject(dbError);
+          return;
+        }
+        if (error) reject(error);
+        else resolve();
+      });
+      server.closeIdleConnections();
+    });
+    return closing;
+  };
+
+  return { url: `http://${formatHost(host)}:${port}`, port, close };
+}

@@ -1,0 +1,72 @@
+// Histories as files in a local directory (the CLI's --baseline-dir).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { historyId, parseHistory, serializeHistory } from './history.ts';
+import type { BaselineHistory, BaselineStore } from './types.ts';
+import { type WarningSink, warnOnStderr } from './warnings.ts';
+
+/**
+ * One file per history: `<dir>/<id>.history.json`, where `<id>` is {@link historyId} of the
+ * history's name (`default` → `default.history.json`).
+ */
+export class LocalDirStore implements BaselineStore {
+  readonly description: string;
+  readonly #dir: string;
+  readonly #warn: WarningSink;
+
+  /**
+   * @param dir the directory; created on the first save
+   * @param options.onWarning where skipped records are reported (default: stderr)
+   */
+  constructor(dir: string, options: { onWarning?: WarningSink } = {}) {
+    this.#dir = dir;
+    this.#warn = options.onWarning ?? warnOnStderr;
+    this.description = `local dir ${dir}`;
+  }
+
+  /** The file that holds the history `name`. */
+  pathOf(name: string): string {
+    return join(this.#dir, `${historyId(name)}.history.json`);
+  }
+
+  /**
+   * The history, or undefined when its file does not exist. A corrupt file gives an empty history
+   * and a warning; an unreadable one (permissions) throws.
+   */
+  async load(name: string): Promise<BaselineHistory | undefined> {
+    const file = this.pathOf(name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new Error(`cannot read baseline history ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const { history, warnings } = parseHistory(text, name);
+    for (const warning of warnings) this.#warn(`${warning} (${file})`);
+    return history;
+  }
+
+  /**
+   * Writes the history atomically: to a temporary file in the same directory, then renamed over
+   * the old one, so that a crash or a concurrent reader never sees half a file.
+   */
+  async save(history: BaselineHistory): Promise<void> {
+    const file = this.pathOf(history.name);
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await mkdir(this.#dir, { recursive: true });
+      await writeFile(temporary, serializeHistory(history), 'utf8');
+      await rename(temporary, file);
+    } catch (error) {
+      // Best effort: the original error is the one worth reporting.
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw new Error(`cannot write baseline history ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+}

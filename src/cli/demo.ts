@@ -1,0 +1,55 @@
+// `perf-action demo`: the bundled sample service, started by the tool itself on a free loopback
+// port through target.start (so the demo exercises the same start / health / stop path users get).
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.ts';
+
+/** The package's root folder: the nearest folder above this module holding examples/perf.yml. */
+export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): string {
+  let dir = dirname(from);
+  for (;;) {
+    if (existsSync(join(dir, 'examples', 'perf.yml'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new UsageError('cannot find examples/perf.yml beside perf-action');
+    dir = parent;
+  }
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port assigned'));
+      });
+    });
+  });
+}
+
+/** How the demo runs: the example config, and the sample service's start command and URL. */
+export async function demoSettings(cwd: string): Promise<{
+  configPath: string;
+  targetUrl: string;
+  targetStart: string;
+}> {
+  const root = findPackageRoot();
+  const port = await freePort();
+  const server = join(root, 'examples', 'validation-platform', 'server.ts');
+  // The service runs on the same Node as the tool (24: it strips the types itself).
+  const start = `${shellQuote(process.execPath)} ${shellQuote(server)} --port ${port}`;
+  return {
+    configPath: relative(cwd, join(root, 'examples', 'perf.yml')) || 'perf.yml',
+    targetUrl: `http://127.0.0.1:${port}`,
+    targetStart: start,
+  };
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}

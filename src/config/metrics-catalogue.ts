@@ -1,0 +1,76 @@
+// The metrics a budget may name. One table, so that the config schema, the verdict and the
+// report agree on each metric's unit and direction. Suites that add metrics add a row here.
+import type { Better, Unit } from '../results/types.ts';
+
+/**
+ * How a budget limit for the metric is written in perf.yml:
+ * - `duration`: `200ms`, `1s`, or a number of milliseconds;
+ * - `ratio`: `0.1%`, or a number between 0 and 1;
+ * - `size`: `512MB`, `2GB`, or a number of megabytes (MiB);
+ * - `number`: a plain number > 0 in the metric's unit.
+ */
+export type BudgetValueKind = 'duration' | 'ratio' | 'size' | 'number';
+
+/** One metric a budget may limit. */
+export interface BudgetMetric {
+  /** The unit of the metric and of its limits after parsing (e.g. `ms` for `200ms`). */
+  unit: Unit;
+  /** Which direction is good: for `lower`, a value above the limit breaks it. */
+  better: Better;
+  /** How limits are written in perf.yml. */
+  kind: BudgetValueKind;
+  /** One line for people (JSON Schema description, reports). */
+  description: string;
+}
+
+/** Every metric name a budget may use, with its unit, direction and how limits are written. */
+export const BUDGET_METRICS: Readonly<Record<string, BudgetMetric>> = {
+  'latency.p50': {
+    unit: 'ms',
+    better: 'lower',
+    kind: 'duration',
+    description: 'median response time',
+  },
+  'latency.p90': {
+    unit: 'ms',
+    better: 'lower',
+    kind: 'duration',
+    description: '90th percentile response time',
+  },
+  'latency.p95': {
+    unit: 'ms',
+    better: 'lower',
+    kind: 'duration',
+    description: '95th percentile response time',
+  },
+  'latency.p99': {
+    unit: 'ms',
+    better: 'lower',
+    kind: 'duration',
+    description: '99th percentile response time',
+  },
+  'latency.max': {
+    unit: 'ms',
+    better: 'lower',
+    kind: 'duration',
+    description: 'slowest response time',
+  },
+  'latency.mean': {
+    unit: 'ms',
+    better: 'lower',
+    kind: 'duration',
+    description: 'mean response time',
+  },
+  'errors.rate': {
+    unit: 'ratio',
+    better: 'lower',
+    kind: 'ratio',
+    description: 'share of requests that failed',
+  },
+  'throughput.rps': {
+    unit: 'rps',
+    better: 'higher',
+    kind: 'number',
+    description: 'answered requests per second',
+  },
+};

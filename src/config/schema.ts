@@ -1,0 +1,592 @@
+// The perf.yml schema: one zod schema gives validation, the output types below (the final
+// transform is typed by them, so the compiler keeps both in step) and the JSON Schema for editors.
+//
+// Input keys are kebab-case as written in YAML (`max-in-flight`); the output is camelCase with
+// units in the names (`durationMs`). Every object is strict: unknown keys are errors, reported
+// with the closest valid key. Cross-field rules run on the input shape, so issue paths are YAML
+// paths and the loader can point at the line.
+import { z } from 'zod';
+import { BUDGET_METRICS, type BudgetMetric } from './metrics-catalogue.ts';
+import { suggestClosest } from './suggest.ts';
+import {
+  checkDuration,
+  checkPercent,
+  checkSize,
+  type UnitCheck,
+  type UnitOptions,
+} from './units.ts';
+
+export { BUDGET_METRICS, type BudgetMetric, type BudgetValueKind } from './metrics-catalogue.ts';
+
+/** The HTTP methods a request may use (written in any case in perf.yml, upper-case here). */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** One HTTP request to send (a scenario's request, or the login). */
+export interface RequestConfig {
+  method: HttpMethod;
+  /** Path and query, starting with `/` (never `//`), relative to `target.url`. */
+  path: string;
+  /** Extra request headers, names as written. */
+  headers: Record<string, string>;
+  /** A JSON body (serialized by the sender, with `content-type: application/json`). */
+  json?: unknown;
+  /** A raw body. Never set together with `json`. */
+  body?: string;
+}
+
+/** The limits of one budget, in the metric's unit (`ms`, `ratio`, `rps`, … see BUDGET_METRICS). */
+export interface BudgetLimit {
+  /** Beyond this the check warns. */
+  warn?: number;
+  /** Beyond this the check fails. At least one of warn and fail is set. */
+  fail?: number;
+}
+
+/** Budgets by metric name (a key of BUDGET_METRICS, e.g. `latency.p95`). */
+export type BudgetMap = Record<string, BudgetLimit>;
+
+/** Log in once before the load; the token then goes into a header of every request. */
+export interface AuthConfig {
+  /** The login request (method defaults to POST). */
+  login: RequestConfig;
+  /** Where the token is in the JSON answer, as a dotted path (`data.token`, `items.0.token`). */
+  token: string;
+  /** The header that carries the token (default `Authorization`). */
+  header: string;
+  /** The header's value, with `{token}` where the token goes (default `Bearer {token}`). */
+  format: string;
+}
+
+/** One load scenario, with every default applied. */
+export interface LoadScenario {
+  /** A slug, unique within the suite (`projects-list`). */
+  name: string;
+  request: RequestConfig;
+  /** `closed`: `connections` concurrent connections; `open`: `rate` requests per second. */
+  model: 'closed' | 'open';
+  /** Closed model: the number of concurrent connections. */
+  connections?: number;
+  /** Open model: arrivals per second. */
+  rate?: number;
+  /** How long each round runs, in milliseconds; set unless `requests` is (closed model only). */
+  durationMs?: number;
+  /** Closed model: total requests per round, instead of a duration. */
+  requests?: number;
+  /** Warm-up before each round, in milliseconds, not measured (0 = none). */
+  warmupMs: number;
+  /** Measured rounds (>= 1). */
+  rounds: number;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number;
+  /** Open model: the most requests outstanding at once (later arrivals count as dropped). */
+  maxInFlight?: number;
+  /** The scenario's own budgets, as written (normalized). */
+  budgets: BudgetMap;
+}
+
+/** The validated perf.yml, with defaults applied. */
+export interface PerfConfig {
+  target: {
+    /** Base URL of the service (http or https), as written. */
+    url: string;
+    /** Health path polled until it answers 2xx; absent = any HTTP answer from `url` counts. */
+    health?: string;
+    /** How long to wait for the service to become healthy, in milliseconds (default 60 s). */
+    waitMs: number;
+    /** A shell command that starts the service; the tool starts and stops it. */
+    start?: string;
+  };
+  auth?: AuthConfig;
+  /** Global budgets: DEFAULT_BUDGETS overlaid, metric by metric, by the user's global budgets. */
+  budgets: BudgetMap;
+  load?: {
+    /** Suite-level budgets, as written (normalized). */
+    budgets: BudgetMap;
+    scenarios: LoadScenario[];
+  };
+}
+
+/** The values a scenario gets when neither it nor `defaults:` sets them. */
+export const BUILT_IN_DEFAULTS = {
+  durationMs: 10_000,
+  warmupMs: 2_000,
+  rounds: 3,
+  timeoutMs: 10_000,
+  /** target.wait */
+  waitMs: 60_000,
+  /** Open model: enough for 1000 requests outstanding, far more than a healthy service needs. */
+  maxInFlight: 1000,
+} as const;
+
+/** The seed's KPIs: p95 below 200 ms, error rate below 0.1 %. */
+export const DEFAULT_BUDGETS: Readonly<BudgetMap> = {
+  'latency.p95': { fail: 200 },
+  'errors.rate': { fail: 0.001 },
+};
+
+// --- messages ---------------------------------------------------------------------------------
+
+/** The message for unknown keys, suggesting the closest known one. */
+export function describeUnknownKeys(
+  keys: readonly string[],
+  known: readonly string[],
+  noun = 'key',
+): string {
+  const [first = '', ...rest] = keys;
+  const suggestion = suggestClosest(first, known);
+  const hint = suggestion
+    ? `did you mean '${suggestion}'?`
+    : `expected one of: ${known.map((key) => `'${key}'`).join(', ')}`;
+  const more = rest.length > 0 ? `; also unknown: ${rest.map((key) => `'${key}'`).join(', ')}` : '';
+  return `unknown ${noun} '${first}' (${hint})${more}`;
+}
+
+/**
+ * Marks issues of cross-field rules. The loader reports them after problems of single keys: with
+ * a misspelt `conections`, the unknown key is the news, not the missing `connections`.
+ */
+const RULE = { params: { rule: true } } as const;
+
+// --- building blocks --------------------------------------------------------------------------
+
+/** A strict object whose unknown-key errors suggest the closest valid key. */
+function strictObject<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  names: { key?: string; object?: string } = {},
+) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return describeUnknownKeys(issue.keys, known, names.key ?? 'key');
+      }
+      if (issue.code === 'invalid_type') return `expected ${names.object ?? 'a mapping'}`;
+      return undefined;
+    },
+  });
+}
+
+/** Turns a unit check into the parsed value or a zod issue (the value itself goes in `input`). */
+function fromCheck(check: UnitCheck, value: unknown, ctx: z.RefinementCtx): number {
+  if (check.ok) return check.value;
+  ctx.issues.push({ code: 'custom', message: `expected ${check.expected}`, input: value });
+  return z.NEVER;
+}
+
+/** What a unit check expects, as shown when the value has the wrong type altogether. */
+function formOf(check: (value: unknown) => UnitCheck): string {
+  const result = check(undefined);
+  return result.ok ? 'a value' : result.expected;
+}
+
+/** A value written with a unit (a string) or as a plain number, parsed by `check`. */
+function unitSchema(check: (value: unknown) => UnitCheck, description: string) {
+  return z
+    .union([z.string(), z.number()], { error: `expected ${formOf(check)}` })
+    .transform((value, ctx) => fromCheck(check(value), value, ctx))
+    .describe(description);
+}
+
+function durationSchema(options: UnitOptions = {}) {
+  return unitSchema(
+    (value) => checkDuration(value, options),
+    'a duration like 500ms, 20s, 2m, or a number of milliseconds',
+  );
+}
+
+const INTEGER_AT_LEAST_1 = 'expected an integer >= 1';
+function countSchema() {
+  return z.int({ error: INTEGER_AT_LEAST_1 }).min(1, { error: INTEGER_AT_LEAST_1 });
+}
+
+function positiveNumberSchema() {
+  return z.number({ error: 'expected a number > 0' }).positive({ error: 'expected a number > 0' });
+}
+
+function textSchema(what = 'a string') {
+  return z.string({ error: `expected ${what}` }).min(1, { error: 'must not be empty' });
+}
+
+// A path and query on the target. `//host` would make URL resolution leave the target's origin.
+const PATH = /^\/(?!\/)[^\s\p{Cc}]*$/u;
+const pathSchema = z
+  .string({ error: 'expected a path starting with / (like /api/projects)' })
+  .refine((path) => PATH.test(path), {
+    error: 'expected a path starting with / (like /api/projects), without spaces',
+  });
+
+/** True for an absolute http:// or https:// URL with a host. */
+export function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\/[^/?#]/i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** What `target.url` (and the CLI's `--target`) must look like. */
+export const TARGET_URL_FORM = 'an http:// or https:// URL like http://127.0.0.1:8000';
+
+const METHOD_FORM = `one of ${HTTP_METHODS.join(', ')}`;
+const methodSchema = z
+  .string({ error: `expected ${METHOD_FORM}` })
+  .transform((value, ctx): HttpMethod => {
+    const method = HTTP_METHODS.find((known) => known === value.toUpperCase());
+    if (method) return method;
+    ctx.issues.push({ code: 'custom', message: `expected ${METHOD_FORM}`, input: value });
+    return z.NEVER;
+  })
+  .describe(`${HTTP_METHODS.join(' | ')} (any case)`);
+
+// RFC 9110 token characters.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerNameSchema = z
+  .string({ error: 'expected a header name' })
+  .refine((name) => HEADER_NAME.test(name), { error: 'expected a header name like Authorization' });
+
+const headersSchema = z
+  .record(z.string(), z.string({ error: 'expected a string (put numbers in quotes)' }), {
+    error: 'expected a mapping of header names to values',
+  })
+  .superRefine((headers, ctx) => {
+    for (const [name, value] of Object.entries(headers)) {
+      if (!HEADER_NAME.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `'${name}' is not a header name` });
+      } else if (/[\r\n\0]/.test(value)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'a header value must be one line' });
+      }
+    }
+  });
+
+function requestSchema(defaultMethod: HttpMethod) {
+  return strictObject({
+    method: methodSchema.optional(),
+    path: pathSchema,
+    headers: headersSchema.optional(),
+    json: z.unknown().describe('a JSON body (any YAML value)').optional(),
+    body: z.string({ error: 'expected a string (use json for structured bodies)' }).optional(),
+  })
+    .superRefine((request, ctx) => {
+      if (request.json !== undefined && request.body !== undefined) {
+        ctx.addIssue({
+          ...RULE,
+          code: 'custom',
+          path: ['body'],
+          message: 'set json or body, not both',
+        });
+      }
+    })
+    .transform((request): RequestConfig => {
+      const result: RequestConfig = {
+        method: request.method ?? defaultMethod,
+        path: request.path,
+        headers: request.headers ?? {},
+      };
+      if (request.json !== undefined) result.json = request.json;
+      if (request.body !== undefined) result.body = request.body;
+      return result;
+    });
+}
+
+// `data.token`, `items.0.token`, `items[0].token`, `$.data.token`.
+const TOKEN_PATH = /^(?:\$\.)?[\w-]+(?:\.[\w-]+|\[\d+\])*$/;
+const tokenPathSchema = z
+  .string({ error: 'expected a JSON path like access_token or data.token' })
+  .transform((path, ctx) => {
+    if (TOKEN_PATH.test(path)) return path.replace(/^\$\./, '').replace(/\[(\d+)\]/g, '.$1');
+    ctx.issues.push({
+      code: 'custom',
+      message: 'expected a JSON path like access_token or data.token',
+      input: path,
+    });
+    return z.NEVER;
+  });
+
+// --- budgets ----------------------------------------------------------------------------------
+
+function checkRatio(value: unknown): UnitCheck {
+  const check = checkPercent(value);
+  return check.ok && check.value > 1 ? { ok: false, expected: 'a percent <= 100%' } : check;
+}
+
+function budgetValueSchema(metric: BudgetMetric) {
+  switch (metric.kind) {
+    case 'duration':
+      return unitSchema(checkDuration, 'a duration like 200ms, or a number of milliseconds');
+    case 'ratio':
+      return unitSchema(checkRatio, 'a percent like 0.1%, or a ratio between 0 and 1');
+    case 'size':
+      return unitSchema(checkSize, 'a size like 512MB or 2GB, or a number of megabytes (MiB)');
+    case 'number':
+      return positiveNumberSchema().describe(`a number > 0, in ${metric.unit}`);
+  }
+}
+
+function formatLimit(value: number, metric: BudgetMetric): string {
+  if (metric.unit === 'ratio') return `${Number((value * 100).toPrecision(12))}%`;
+  return `${value} ${metric.unit}`;
+}
+
+function budgetLimitSchema(name: string, metric: BudgetMetric) {
+  const value = budgetValueSchema(metric);
+  const limits = strictObject({ warn: value.optional(), fail: value.optional() })
+    .superRefine((limit, ctx) => {
+      if (limit.warn === undefined && limit.fail === undefined) {
+        ctx.addIssue({ ...RULE, code: 'custom', message: 'set warn, fail or both' });
+        return;
+      }
+      if (limit.warn === undefined || limit.fail === undefined) return;
+      const isLower = metric.better === 'lower';
+      if (isLower ? limit.warn < limit.fail : limit.warn > limit.fail) return;
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        message:
+          `warn must be ${isLower ? 'below' : 'above'} fail (${metric.better} is better for ${name}), ` +
+          `got warn ${formatLimit(limit.warn, metric)} and fail ${formatLimit(limit.fail, metric)}`,
+      });
+    })
+    .transform((limit): BudgetLimit => {
+      const result: BudgetLimit = {};
+      if (limit.warn !== undefined) result.warn = limit.warn;
+      if (limit.fail !== undefined) result.fail = limit.fail;
+      return result;
+    });
+  const form = metric.kind === 'number' ? `a number > 0` : formOf(checkForKind(metric));
+  return z
+    .union([value.transform((fail): BudgetLimit => ({ fail })), limits], {
+      error: `expected ${form}, or a mapping with warn and/or fail`,
+    })
+    .describe(`${metric.description} (${metric.unit}, ${metric.better} is better)`);
+}
+
+function checkForKind(metric: BudgetMetric): (value: unknown) => UnitCheck {
+  if (metric.kind === 'duration') return checkDuration;
+  if (metric.kind === 'size') return checkSize;
+  return checkRatio;
+}
+
+function buildBudgetsSchema() {
+  const shape = Object.fromEntries(
+    Object.entries(BUDGET_METRICS).map(([name, metric]) => [
+      name,
+      budgetLimitSchema(name, metric).optional(),
+    ]),
+  );
+  return strictObject(shape, {
+    key: 'metric',
+    object: 'a mapping of metric names to limits',
+  }).transform((budgets): BudgetMap => {
+    const result: BudgetMap = {};
+    for (const [name, limit] of Object.entries(budgets)) if (limit) result[name] = limit;
+    return result;
+  });
+}
+
+const budgetsSchema = buildBudgetsSchema();
+
+// --- sections ---------------------------------------------------------------------------------
+
+const targetSchema = strictObject({
+  url: z
+    .string({ error: `expected ${TARGET_URL_FORM}` })
+    .refine(isHttpUrl, { error: `expected ${TARGET_URL_FORM}` })
+    .describe('base URL of the service'),
+  health: pathSchema.describe('health path, polled until it answers 2xx').optional(),
+  wait: durationSchema().describe('how long to wait for health (default 60s)').optional(),
+  start: textSchema('a shell command').describe('command that starts the service').optional(),
+});
+
+const authSchema = strictObject({
+  login: requestSchema('POST'),
+  token: tokenPathSchema.describe('JSON path of the token in the login answer'),
+  header: headerNameSchema
+    .describe('header that carries the token (default Authorization)')
+    .optional(),
+  format: z
+    .string({ error: 'expected a string containing {token}' })
+    .refine((format) => format.includes('{token}'), {
+      error: 'expected a string containing {token}, like "Bearer {token}"',
+    })
+    .describe('header value, {token} replaced (default "Bearer {token}")')
+    .optional(),
+});
+
+const scenarioDefaultsShape = {
+  duration: durationSchema().optional(),
+  warmup: durationSchema({ allowZero: true }).optional(),
+  rounds: countSchema().optional(),
+  timeout: durationSchema().describe('per-request timeout').optional(),
+};
+
+const defaultsSchema = strictObject(scenarioDefaultsShape);
+
+const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
+const scenarioSchema = strictObject({
+  name: z.string({ error: 'expected a name like projects-list' }).regex(SLUG, {
+    error: 'expected a name of lower-case letters, digits, ".", "_" and "-" (like projects-list)',
+  }),
+  request: requestSchema('GET'),
+  connections: countSchema().describe('closed model: concurrent connections').optional(),
+  rate: positiveNumberSchema().describe('open model: requests per second').optional(),
+  ...scenarioDefaultsShape,
+  requests: countSchema()
+    .describe('closed model: requests per round, instead of duration')
+    .optional(),
+  'max-in-flight': countSchema()
+    .describe('open model: most requests outstanding (default 1000)')
+    .optional(),
+  budgets: budgetsSchema.optional(),
+}).superRefine((scenario, ctx) => {
+  const isOpen = scenario.rate !== undefined;
+  if (isOpen && scenario.connections !== undefined) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      message:
+        'set either connections (closed model: concurrent connections) or rate ' +
+        '(open model: requests per second), not both',
+    });
+  } else if (!isOpen && scenario.connections === undefined) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      message:
+        'set connections (closed model: concurrent connections) or rate ' +
+        '(open model: requests per second)',
+    });
+  }
+  if (scenario.requests !== undefined) {
+    if (isOpen) {
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        path: ['requests'],
+        message: 'requests applies to the closed model (connections) only; with rate, set duration',
+      });
+    } else if (scenario.duration !== undefined) {
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        path: ['requests'],
+        message: 'set either duration or requests, not both',
+      });
+    }
+  }
+  if (scenario['max-in-flight'] !== undefined && scenario.connections !== undefined) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: ['max-in-flight'],
+      message: 'max-in-flight applies to the open model (rate) only',
+    });
+  }
+});
+
+const loadSchema = strictObject({
+  budgets: budgetsSchema.optional(),
+  scenarios: z
+    .array(scenarioSchema, { error: 'expected a list of scenarios' })
+    .min(1, { error: 'expected at least one scenario' }),
+}).superRefine((load, ctx) => {
+  const seen = new Map<string, number>();
+  load.scenarios.forEach((scenario, index) => {
+    const first = seen.get(scenario.name);
+    if (first === undefined) {
+      seen.set(scenario.name, index);
+      return;
+    }
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: ['scenarios', index, 'name'],
+      message: `duplicate scenario name '${scenario.name}' (also used by scenarios[${first}])`,
+    });
+  });
+});
+
+const inputSchema = strictObject({
+  target: targetSchema,
+  auth: authSchema.optional(),
+  defaults: defaultsSchema.describe('defaults for every scenario').optional(),
+  budgets: budgetsSchema.describe('global budgets, over the built-in defaults').optional(),
+  load: loadSchema.optional(),
+});
+
+type ConfigInput = z.output<typeof inputSchema>;
+type ScenarioInput = z.output<typeof scenarioSchema>;
+type ScenarioDefaults = NonNullable<ConfigInput['defaults']>;
+
+function buildScenario(scenario: ScenarioInput, defaults: ScenarioDefaults): LoadScenario {
+  const result: LoadScenario = {
+    name: scenario.name,
+    request: scenario.request,
+    model: scenario.rate !== undefined ? 'open' : 'closed',
+    warmupMs: scenario.warmup ?? defaults.warmup ?? BUILT_IN_DEFAULTS.warmupMs,
+    rounds: scenario.rounds ?? defaults.rounds ?? BUILT_IN_DEFAULTS.rounds,
+    timeoutMs: scenario.timeout ?? defaults.timeout ?? BUILT_IN_DEFAULTS.timeoutMs,
+    budgets: scenario.budgets ?? {},
+  };
+  if (scenario.rate !== undefined) {
+    result.rate = scenario.rate;
+    result.maxInFlight = scenario['max-in-flight'] ?? BUILT_IN_DEFAULTS.maxInFlight;
+  } else {
+    result.connections = scenario.connections;
+  }
+  // An explicit `requests` beats a duration inherited from `defaults:`.
+  if (scenario.requests !== undefined) result.requests = scenario.requests;
+  else result.durationMs = scenario.duration ?? defaults.duration ?? BUILT_IN_DEFAULTS.durationMs;
+  return result;
+}
+
+function buildConfig(input: ConfigInput): PerfConfig {
+  const target: PerfConfig['target'] = {
+    url: input.target.url,
+    waitMs: input.target.wait ?? BUILT_IN_DEFAULTS.waitMs,
+  };
+  if (input.target.health !== undefined) target.health = input.target.health;
+  if (input.target.start !== undefined) target.start = input.target.start;
+
+  const config: PerfConfig = {
+    target,
+    budgets: { ...structuredClone(DEFAULT_BUDGETS), ...input.budgets },
+  };
+  if (input.auth) {
+    config.auth = {
+      login: input.auth.login,
+      token: input.auth.token,
+      header: input.auth.header ?? 'Authorization',
+      format: input.auth.format ?? 'Bearer {token}',
+    };
+  }
+  if (input.load) {
+    const defaults = input.defaults ?? {};
+    config.load = {
+      budgets: input.load.budgets ?? {},
+      scenarios: input.load.scenarios.map((scenario) => buildScenario(scenario, defaults)),
+    };
+  }
+  return config;
+}
+
+/**
+ * The whole perf.yml schema: parses the plain data of the YAML document (after `${env:…}`
+ * interpolation) into a PerfConfig. Issue paths are YAML key paths.
+ */
+export const perfConfigSchema = inputSchema.transform(buildConfig);
+
+/** What perf.yml may contain, before defaults (keys as written in YAML). */
+export type PerfConfigInput = z.input<typeof perfConfigSchema>;
+
+/**
+ * The JSON Schema (draft 2020-12) of perf.yml as written, for editors
+ * (`# yaml-language-server: $schema=…`) and the CLI's `schema` command. Unknown keys are marked
+ * forbidden (`additionalProperties: false`).
+ */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(perfConfigSchema, { io: 'input', unrepresentable: 'any' });
+  return { ...schema, title: 'perf-action configuration (perf.yml)' };
+}

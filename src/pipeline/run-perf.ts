@@ -1,0 +1,169 @@
+// The whole run, as one readable pipeline shared by the CLI and the action:
+// config -> target -> suites -> results -> verdict -> report files.
+// Entry points pass settings in; nothing here reads process.argv, inputs or the GitHub context.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig, parseTargetUrl } from '../config/load-config.ts';
+import { redact } from '../config/redact.ts';
+import type { PerfConfig } from '../config/schema.ts';
+import { runClosed } from '../engine/closed.ts';
+import { runOpen } from '../engine/open.ts';
+import { UsageError } from '../errors.ts';
+import { renderHtml } from '../report/html.ts';
+import { renderMarkdown } from '../report/markdown.ts';
+import { describeEnvironment } from '../results/environment.ts';
+import { type Metric, type RunResult, SCHEMA_VERSION, type ScenarioRun } from '../results/types.ts';
+import type { LoadEngine } from '../suites/engine-port.ts';
+import { runLoadSuite } from '../suites/load.ts';
+import { prepareTarget } from '../target/prepare-target.ts';
+import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
+import { verdictOf } from '../verdict/verdict.ts';
+import { TOOL_VERSION } from '../version.ts';
+
+/** Every suite perf-action knows, in the order they run. */
+export const SUITES = ['load', 'stress', 'volume', 'video'] as const;
+export type SuiteName = (typeof SUITES)[number];
+
+/** What one run needs to know; built by the CLI from flags and by the action from inputs. */
+export interface RunSettings {
+  /** Path of perf.yml. */
+  configPath: string;
+  /** Replaces `target.url`. */
+  targetUrl?: string;
+  /** Replaces `target.start` (the demo starts the sample service this way). */
+  targetStart?: string;
+  /** Run only these suites; all configured suites when absent. */
+  suites?: string[];
+  /** Where results.json, report.md, report.html and service.log go. */
+  outDir: string;
+  /** Environment for `${env:}` interpolation and the started command. */
+  env: Record<string, string | undefined>;
+  /** Commit facts to store with the results. */
+  git?: { sha?: string; ref?: string };
+  /** Progress lines for people; already redacted. */
+  log: (line: string) => void;
+  /** The load engine; the real one unless a test passes another. */
+  engine?: LoadEngine;
+  /** Milliseconds spent measuring the machine's speed at start (0 skips it). */
+  calibrationMs?: number;
+}
+
+export interface RunOutput {
+  result: RunResult;
+  markdown: string;
+  paths: { results: string; markdown: string; html: string; serviceLog?: string };
+  /** Values that must never be printed (from `${env:}` and the login). */
+  secrets: string[];
+}
+
+const realEngine: LoadEngine = { runClosed, runOpen };
+
+/** Runs the configured suites against the target and writes the result files. */
+export async function runPerf(settings: RunSettings): Promise<RunOutput> {
+  const startedAt = new Date();
+  const loaded = await loadConfig(settings.configPath, settings.env);
+  const { config } = loaded;
+  applyOverrides(config, settings);
+  // `${env:TARGET_URL}` is how CI passes the address: an address is not a secret, and hiding it
+  // would blank the report's target line.
+  const secrets = loaded.secrets.filter((s) => s !== config.target.url);
+  const suites = selectSuites(config, settings.suites);
+  const log = (line: string) => settings.log(redact(line, secrets));
+
+  await mkdir(settings.outDir, { recursive: true });
+  const environment = describeEnvironment(settings.calibrationMs ?? 200);
+  const target = await prepareTarget({
+    config,
+    env: settings.env,
+    logFile: join(settings.outDir, 'service.log'),
+    log,
+  });
+  secrets.push(...target.secrets);
+
+  const scenarios: ScenarioRun[] = [];
+  const metrics: Metric[] = [];
+  try {
+    if (suites.includes('load') && config.load) {
+      log(`load suite: ${config.load.scenarios.length} scenario(s) against ${config.target.url}`);
+      const out = await runLoadSuite({
+        baseUrl: config.target.url,
+        scenarios: config.load.scenarios,
+        authHeaders: target.authHeaders,
+        engine: settings.engine ?? realEngine,
+        log,
+      });
+      scenarios.push(...out.scenarios);
+      metrics.push(...out.metrics);
+    }
+  } finally {
+    await target.stop();
+  }
+
+  const checks = checkBudgets(metrics, budgetScopes(config));
+  const result: RunResult = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'perf-action', version: TOOL_VERSION },
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    config: { file: settings.configPath, name: 'default' },
+    target: { url: displayUrl(config.target.url) },
+    ...(settings.git ? { git: settings.git } : {}),
+    environment,
+    scenarios,
+    metrics,
+    checks,
+    verdict: verdictOf(checks),
+  };
+
+  // results.json first: whatever happens to the reports or any network sink, nothing measured is lost.
+  const paths = {
+    results: join(settings.outDir, 'results.json'),
+    markdown: join(settings.outDir, 'report.md'),
+    html: join(settings.outDir, 'report.html'),
+    ...(target.logFile ? { serviceLog: target.logFile } : {}),
+  };
+  await writeFile(paths.results, `${redact(JSON.stringify(result, null, 2), secrets)}\n`);
+  const markdown = redact(renderMarkdown(result), secrets);
+  await writeFile(paths.markdown, markdown);
+  await writeFile(paths.html, redact(renderHtml(result), secrets));
+  return { result, markdown, paths, secrets };
+}
+
+function applyOverrides(config: PerfConfig, settings: RunSettings): void {
+  if (settings.targetUrl !== undefined) {
+    config.target.url = parseTargetUrl(settings.targetUrl, { key: '--target' });
+  }
+  if (settings.targetStart !== undefined) config.target.start = settings.targetStart;
+}
+
+/** The suites to run: the requested ones (each must be known and configured), else all configured. */
+export function selectSuites(config: PerfConfig, requested: string[] | undefined): SuiteName[] {
+  const configured = SUITES.filter((s) => hasSuite(config, s));
+  if (requested === undefined || requested.length === 0) {
+    if (configured.length === 0)
+      throw new UsageError('perf.yml configures no suite (expected load:)');
+    return configured;
+  }
+  for (const name of requested) {
+    if (!(SUITES as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown suite '${name}' (expected one of: ${SUITES.join(', ')})`);
+    }
+    if (!(configured as readonly string[]).includes(name)) {
+      throw new UsageError(`suite '${name}' is not configured in the config file`);
+    }
+  }
+  return configured.filter((s) => requested.includes(s));
+}
+
+function hasSuite(config: PerfConfig, suite: SuiteName): boolean {
+  return suite === 'load' ? (config.load?.scenarios.length ?? 0) > 0 : false;
+}
+
+/** The URL without credentials or query, which may carry secrets. */
+function displayUrl(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  u.search = '';
+  return u.toString().replace(/\/$/, '');
+}

@@ -1,0 +1,222 @@
+// What a report says, independent of how it is drawn: markdown (PR comment, summary, CLI) and HTML
+// (artifact) both render this model, so the two never disagree. Pure.
+import { errorRate } from '../results/scenario-metrics.ts';
+import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
+import { describeModel } from '../suites/describe-model.ts';
+import { formatValue } from './format.ts';
+
+export type Align = 'l' | 'r';
+
+export interface Table {
+  header: string[];
+  align: Align[];
+  /** Cells are plain text; `code` cells are shown in monospace. */
+  rows: Cell[][];
+}
+
+export type Cell = string | { code: string } | { status: Status };
+
+export interface Section {
+  heading: string;
+  /** A sentence above the table, if any. */
+  note?: string;
+  table: Table;
+  /** Folded by default (details) in renderers that can fold. */
+  folded?: boolean;
+}
+
+export interface ReportModel {
+  verdict: Status;
+  verdictLine: string;
+  context: string;
+  sections: Section[];
+}
+
+/** One line: the verdict and why, e.g. `FAIL: 1 of 4 checks failed (load/list latency.p95 ...)`. */
+export function verdictLine(result: Pick<RunResult, 'verdict' | 'checks'>): string {
+  const failed = result.checks.filter((c) => c.status === 'fail');
+  const warned = result.checks.filter((c) => c.status === 'warn');
+  const head = result.verdict.toUpperCase();
+  const total = result.checks.length;
+  if (failed.length > 0) {
+    return `${head}: ${failed.length} of ${total} checks failed (${failed.map(checkLabel).join('; ')})`;
+  }
+  if (warned.length > 0) {
+    return `${head}: ${warned.length} of ${total} checks warned (${warned.map(checkLabel).join('; ')})`;
+  }
+  return `${head}: all ${total} checks passed`;
+}
+
+function checkLabel(c: Check): string {
+  // Keys are `<suite>/<scenario>/<name>` and messages start with the name: show the scope once.
+  return `${c.metric.slice(0, c.metric.lastIndexOf('/'))} ${c.message}`;
+}
+
+/** Failures first, then warnings, then passes; stable within each. */
+export function orderChecks(checks: Check[]): Check[] {
+  const rank: Record<Status, number> = { fail: 0, warn: 1, pass: 2 };
+  return checks
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank[a.c.status] - rank[b.c.status] || a.i - b.i)
+    .map(({ c }) => c);
+}
+
+/** The report of a run. */
+export function buildReportModel(result: RunResult): ReportModel {
+  const sections: Section[] = [];
+  for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
+    sections.push({ heading: capitalize(suite), table: scenarioTable(result, suite) });
+  }
+  if (result.checks.length > 0) {
+    sections.push({
+      heading: 'Budgets',
+      table: budgetTable(orderChecks(result.checks), result.metrics),
+    });
+  }
+  if (result.scenarios.length > 0) {
+    sections.push({
+      heading: 'Requests, status codes and rounds',
+      note:
+        'Latency is recorded per request in microseconds (HDR histogram). Open model: measured ' +
+        'from each request’s intended send time, so a stalled service cannot hide queued requests.',
+      table: detailsTable(result.scenarios),
+      folded: true,
+    });
+  }
+  return {
+    verdict: result.verdict,
+    verdictLine: verdictLine(result),
+    context: contextLine(result),
+    sections,
+  };
+}
+
+function contextLine(result: RunResult): string {
+  const env = result.environment;
+  const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+  return (
+    `Target ${result.target.url} · config ${result.config.file} · ` +
+    `${env.cores} × ${env.cpuModel}, Node ${env.node} · ${seconds.toFixed(1)} s`
+  );
+}
+
+function metricOf(result: RunResult, run: ScenarioRun, name: string): Metric | undefined {
+  return result.metrics.find((m) => m.key === `${run.suite}/${run.name}/${name}`);
+}
+
+function worstStatus(checks: Check[]): Status {
+  if (checks.some((c) => c.status === 'fail')) return 'fail';
+  if (checks.some((c) => c.status === 'warn')) return 'warn';
+  return 'pass';
+}
+
+function scenarioTable(result: RunResult, suite: string): Table {
+  const rows = result.scenarios
+    .filter((s) => s.suite === suite)
+    .map((run): Cell[] => {
+      const value = (name: string) => {
+        const m = metricOf(result, run, name);
+        return m ? formatValue(m.value, m.unit) : '–';
+      };
+      const checks = result.checks.filter((c) => c.metric.startsWith(`${run.suite}/${run.name}/`));
+      const model = describeModel({
+        model: run.model,
+        connections: run.connections,
+        rate: run.targetRate,
+      });
+      const t = run.totals;
+      return [
+        run.name,
+        model,
+        String(t.completed + t.socketErrors + t.timeouts),
+        value('throughput.rps'),
+        value('latency.p50'),
+        value('latency.p90'),
+        value('latency.p95'),
+        value('latency.p99'),
+        value('latency.max'),
+        formatValue(errorRate(t), 'ratio'),
+        checks.length === 0 ? '–' : { status: worstStatus(checks) },
+      ];
+    });
+  return {
+    header: [
+      'Scenario',
+      'Model',
+      'Requests',
+      'Throughput',
+      'p50',
+      'p90',
+      'p95',
+      'p99',
+      'max',
+      'Errors',
+      'Budgets',
+    ],
+    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    rows,
+  };
+}
+
+function budgetTable(checks: Check[], metrics: Metric[]): Table {
+  const betterOf = new Map(metrics.map((m) => [m.key, m.better]));
+  // A limit reads as the condition that trips it: `> 200.00 ms` for latency, `< 100.0 req/s` for throughput.
+  const bound = (c: Check, limit: number | undefined) =>
+    limit === undefined
+      ? '–'
+      : `${betterOf.get(c.metric) === 'higher' ? '<' : '>'} ${formatValue(limit, c.unit)}`;
+  return {
+    header: ['Metric', 'Value', 'Warns when', 'Fails when', 'From', 'Status'],
+    align: ['l', 'r', 'r', 'r', 'l', 'l'],
+    rows: checks.map((c) => [
+      { code: c.metric },
+      formatValue(c.value, c.unit),
+      bound(c, c.warn),
+      bound(c, c.fail),
+      c.source ?? '',
+      { status: c.status },
+    ]),
+  };
+}
+
+function detailsTable(scenarios: ScenarioRun[]): Table {
+  const rows = scenarios.map((run): Cell[] => {
+    const t = run.totals;
+    const codes = Object.entries(t.statusCodes)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, n]) => `${code}×${n}`)
+      .join(' ');
+    const rate =
+      run.targetRate === undefined
+        ? formatValue(run.achievedRate, 'rps')
+        : `${formatValue(run.achievedRate, 'rps')} of ${formatValue(run.targetRate, 'rps')}`;
+    return [
+      `${run.suite}/${run.name}`,
+      { code: `${run.request.method} ${run.request.path}` },
+      codes || '–',
+      String(t.socketErrors),
+      String(t.timeouts),
+      run.model === 'open' ? `${t.late} / ${t.dropped}` : '–',
+      rate,
+      run.rounds.map((r) => r.achievedRate.toFixed(1)).join(' / '),
+    ];
+  });
+  return {
+    header: [
+      'Scenario',
+      'Request',
+      'Status codes',
+      'Socket errors',
+      'Timeouts',
+      'Late / dropped',
+      'Achieved rate',
+      'Rounds (req/s)',
+    ],
+    align: ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
+    rows,
+  };
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,138 @@
+// Turns what the engine measured into the flat metrics of results.json. Pure: plain data in, plain data out.
+import { BUDGET_METRICS } from '../config/metrics-catalogue.ts';
+import type { LatencyHistogram } from '../engine/histogram.ts';
+import type { EngineRunResult } from '../engine/types.ts';
+import type { Metric, RequestTotals, RoundRun } from './types.ts';
+
+/** The latency percentiles every load scenario reports, in the order reports show them. */
+export const LATENCY_PERCENTILES = [50, 90, 95, 99] as const;
+
+/** One round's counts in results.json form. */
+export function totalsOf(run: EngineRunResult): RequestTotals {
+  return {
+    sent: run.sent,
+    completed: run.completed,
+    ok: run.ok,
+    socketErrors: run.socketErrors,
+    timeouts: run.timeouts,
+    late: run.late,
+    dropped: run.dropped,
+    statusCodes: { ...run.statusCodes },
+  };
+}
+
+/** Adds request totals of several rounds. */
+export function sumTotals(all: RequestTotals[]): RequestTotals {
+  const sum: RequestTotals = {
+    sent: 0,
+    completed: 0,
+    ok: 0,
+    socketErrors: 0,
+    timeouts: 0,
+    late: 0,
+    dropped: 0,
+    statusCodes: {},
+  };
+  for (const t of all) {
+    sum.sent += t.sent;
+    sum.completed += t.completed;
+    sum.ok += t.ok;
+    sum.socketErrors += t.socketErrors;
+    sum.timeouts += t.timeouts;
+    sum.late += t.late;
+    sum.dropped += t.dropped;
+    for (const [code, n] of Object.entries(t.statusCodes)) {
+      sum.statusCodes[code] = (sum.statusCodes[code] ?? 0) + n;
+    }
+  }
+  return sum;
+}
+
+/**
+ * Requests that count against the error rate: answered outside 2xx/3xx, socket errors, timeouts,
+ * and sends the open model had to drop because the service held every slot until the end.
+ * Timeouts are not also counted as non-2xx: they never got a status.
+ */
+export function failedRequests(t: RequestTotals): number {
+  return t.completed - t.ok + t.socketErrors + t.timeouts + t.dropped;
+}
+
+/** Requests that were attempted: each ends answered, failed at the socket, timed out or dropped. */
+export function attemptedRequests(t: RequestTotals): number {
+  return t.completed + t.socketErrors + t.timeouts + t.dropped;
+}
+
+/** Error rate 0..1; 0 when nothing was attempted. */
+export function errorRate(t: RequestTotals): number {
+  const attempted = attemptedRequests(t);
+  return attempted === 0 ? 0 : failedRequests(t) / attempted;
+}
+
+/** Latency figures (ms) of one histogram, by metric name. */
+export function latencyFigures(h: LatencyHistogram): Record<string, number> {
+  const figures: Record<string, number> = {};
+  for (const p of LATENCY_PERCENTILES) figures[`latency.p${p}`] = h.percentileMs(p);
+  figures['latency.max'] = h.maxMs;
+  figures['latency.mean'] = h.meanMs;
+  return figures;
+}
+
+/** The metrics every load scenario reports, in report order; units and directions from the catalogue. */
+const LOAD_METRIC_NAMES = [
+  ...LATENCY_PERCENTILES.map((p) => `latency.p${p}`),
+  'latency.max',
+  'latency.mean',
+  'throughput.rps',
+  'errors.rate',
+];
+
+/** All figures of one measurement (a round, or all rounds merged), by metric name. */
+export function measurementFigures(
+  histogram: LatencyHistogram,
+  totals: RequestTotals,
+  achievedRate: number,
+): Record<string, number> {
+  return {
+    ...latencyFigures(histogram),
+    'throughput.rps': achievedRate,
+    'errors.rate': errorRate(totals),
+  };
+}
+
+/**
+ * Metrics of one scenario: `value` from all rounds together, `samples` one per round (in order).
+ * Rounds are given as their figures; `overall` as the figures of the merged histogram and totals.
+ */
+export function scenarioMetrics(
+  suite: string,
+  scenario: string,
+  overall: Record<string, number>,
+  rounds: Record<string, number>[],
+): Metric[] {
+  return LOAD_METRIC_NAMES.map((name) => {
+    const shape = BUDGET_METRICS[name];
+    if (!shape) throw new Error(`metric ${name} is missing from BUDGET_METRICS`);
+    return {
+      key: `${suite}/${scenario}/${name}`,
+      suite,
+      scenario,
+      name,
+      unit: shape.unit,
+      better: shape.better,
+      value: round6(overall[name] ?? 0),
+      samples: rounds.map((r) => round6(r[name] ?? 0)),
+    };
+  });
+}
+
+/** Answered requests per second over several rounds' measured time. */
+export function overallRate(rounds: Pick<RoundRun, 'elapsedMs' | 'totals'>[]): number {
+  const elapsedMs = rounds.reduce((s, r) => s + r.elapsedMs, 0);
+  const completed = rounds.reduce((s, r) => s + r.totals.completed, 0);
+  return elapsedMs > 0 ? (completed * 1000) / elapsedMs : 0;
+}
+
+// Six decimals keep microsecond resolution on millisecond values without float noise in results.json.
+function round6(n: number): number {
+  return Number.isFinite(n) ? Math.round(n * 1e6) / 1e6 : 0;
+}

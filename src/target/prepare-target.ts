@@ -1,0 +1,73 @@
+// Makes the target ready for load: start its command (if any), wait for health, log in once.
+import type { PerfConfig } from '../config/schema.ts';
+import { login } from './login.ts';
+import { describeEarlyExit, type StartedProcess, startCommand } from './start-command.ts';
+import { waitForHealth } from './wait-for-health.ts';
+
+export interface PreparedTarget {
+  /** Headers every request carries (the login's), or none. */
+  authHeaders: Record<string, string>;
+  /** The token and header value: never to be printed or written. */
+  secrets: string[];
+  /** The started command's process id, for resource monitoring. */
+  pid?: number;
+  /** Where the started command's output went. */
+  logFile?: string;
+  /** Stops what was started; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Starts (optionally), waits for and logs in to the target; on failure stops what it started. */
+export async function prepareTarget(options: {
+  config: PerfConfig;
+  env: Record<string, string | undefined>;
+  logFile: string;
+  log: (line: string) => void;
+}): Promise<PreparedTarget> {
+  const { config, log } = options;
+  let started: StartedProcess | undefined;
+  if (config.target.start) {
+    log(`starting target: ${config.target.start} (output in ${options.logFile})`);
+    started = await startCommand({
+      command: config.target.start,
+      env: options.env,
+      logFile: options.logFile,
+    });
+  }
+  const stop = async () => {
+    await started?.stop();
+  };
+  try {
+    const health = config.target.health ?? '';
+    const ready = await waitForHealth({
+      url: config.target.url,
+      ...(config.target.health ? { health: config.target.health } : {}),
+      timeoutMs: config.target.waitMs,
+      ...(started ? { isAlive: () => describeEarlyExit(started) } : {}),
+    });
+    log(
+      `target ${config.target.url}${health} healthy after ${(ready.elapsedMs / 1000).toFixed(1)} s`,
+    );
+    let authHeaders: Record<string, string> = {};
+    let secrets: string[] = [];
+    if (config.auth) {
+      ({ headers: authHeaders, secrets } = await login({
+        baseUrl: config.target.url,
+        request: config.auth.login,
+        token: config.auth.token,
+        header: config.auth.header,
+        format: config.auth.format,
+      }));
+      log(`logged in: ${config.auth.login.method} ${config.auth.login.path}`);
+    }
+    return {
+      authHeaders,
+      secrets,
+      ...(started ? { pid: started.pid, logFile: started.logFile } : {}),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

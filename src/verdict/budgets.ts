@@ -1,0 +1,82 @@
+// Budget checks: absolute limits per metric, the most specific scope winning
+// (scenario > suite > global, where global already holds the defaults from the seed's KPIs).
+import type { BudgetLimit, BudgetMap, PerfConfig } from '../config/schema.ts';
+import { formatValue } from '../report/format.ts';
+import type { Check, Metric, Status } from '../results/types.ts';
+
+/** Budgets by where they were written. Keys of `scenarios` are `<suite>/<scenario>`. */
+export interface BudgetScopes {
+  global: BudgetMap;
+  suites: Record<string, BudgetMap>;
+  scenarios: Record<string, BudgetMap>;
+}
+
+/** The budget scopes a config declares. */
+export function budgetScopes(config: PerfConfig): BudgetScopes {
+  const scopes: BudgetScopes = { global: config.budgets, suites: {}, scenarios: {} };
+  if (config.load) {
+    scopes.suites.load = config.load.budgets;
+    for (const s of config.load.scenarios) scopes.scenarios[`load/${s.name}`] = s.budgets;
+  }
+  return scopes;
+}
+
+/** The limit that applies to a metric, with the scope it came from; undefined when none does. */
+export function limitFor(
+  metric: Pick<Metric, 'suite' | 'scenario' | 'name'>,
+  scopes: BudgetScopes,
+): { limit: BudgetLimit; source: string } | undefined {
+  const candidates: [BudgetMap | undefined, string][] = [
+    [scopes.scenarios[`${metric.suite}/${metric.scenario}`], 'scenario'],
+    [scopes.suites[metric.suite], 'suite'],
+    [scopes.global, 'global'],
+  ];
+  for (const [map, source] of candidates) {
+    const limit = map?.[metric.name];
+    if (limit && (limit.warn !== undefined || limit.fail !== undefined)) return { limit, source };
+  }
+  return undefined;
+}
+
+/** One check per metric that has a budget. A limit is the most a lower-is-better metric may be. */
+export function checkBudgets(metrics: Metric[], scopes: BudgetScopes): Check[] {
+  const checks: Check[] = [];
+  for (const metric of metrics) {
+    const found = limitFor(metric, scopes);
+    if (!found) continue;
+    const { limit, source } = found;
+    const status = budgetStatus(metric, limit);
+    checks.push({
+      kind: 'budget',
+      metric: metric.key,
+      status,
+      value: metric.value,
+      unit: metric.unit,
+      ...(limit.warn !== undefined ? { warn: limit.warn } : {}),
+      ...(limit.fail !== undefined ? { fail: limit.fail } : {}),
+      source,
+      message: budgetMessage(metric, limit, status),
+    });
+  }
+  return checks;
+}
+
+function breaches(metric: Metric, limit: number | undefined): boolean {
+  if (limit === undefined) return false;
+  return metric.better === 'lower' ? metric.value > limit : metric.value < limit;
+}
+
+function budgetStatus(metric: Metric, limit: BudgetLimit): Status {
+  if (breaches(metric, limit.fail)) return 'fail';
+  if (breaches(metric, limit.warn)) return 'warn';
+  return 'pass';
+}
+
+function budgetMessage(metric: Metric, limit: BudgetLimit, status: Status): string {
+  const value = formatValue(metric.value, metric.unit);
+  const bound = status === 'warn' ? limit.warn : (limit.fail ?? limit.warn);
+  const relation =
+    metric.better === 'lower' ? (status === 'pass' ? '<=' : '>') : status === 'pass' ? '>=' : '<';
+  const label = status === 'warn' ? ' (warn level)' : '';
+  return `${metric.name} ${value} ${relation} ${formatValue(bound ?? 0, metric.unit)}${label}`;
+}

@@ -1,0 +1,423 @@
+// Regression checks: is this run's metric really worse than the baseline history, and by how much?
+//
+// The two ways the naive gates fail: against the last stored run with a huge threshold nothing is
+// ever caught; with a small fixed threshold, the run-to-run noise of a shared CI runner cries wolf.
+// So a regression here needs BOTH
+//   - practical size: the worsening is at least `warn` (or `fail`) of the reference value, and
+//   - significance: the change is larger than the history's own run-to-run spread explains.
+// See `assessStatistically` for the test and why it is built the way it is.
+import { formatChange, formatValue } from '../report/format.ts';
+import type { Check, Metric, Status, Unit } from '../results/types.ts';
+import {
+  bootstrapInterval,
+  createRandom,
+  mannWhitneyMinP,
+  mannWhitneyU,
+  medianOf,
+  qnScale,
+  seedFromString,
+  studentTQuantile,
+} from './statistics.ts';
+
+/** How regressions are judged. Relative thresholds are fractions: 0.1 = 10 %. */
+export interface RegressionPolicy {
+  /** Relative worsening that warns (when significant); default 0.10 (the seed's warning > 10 %). */
+  warn: number;
+  /** Relative worsening that fails (when significant); default 0.25 (the seed's critical > 25 %). */
+  fail: number;
+  /**
+   * Confidence level of the change's two-sided interval, default 0.95. A change counts as
+   * significant when that interval lies wholly on one side of zero.
+   */
+  confidence: number;
+  /** Baseline runs that hold the metric needed for the statistical test (at least 3 are); default 5. */
+  minHistory: number;
+  /**
+   * Metric names checked. `latency.max` is left out (one slow request decides it: too noisy to
+   * gate on), so is `latency.mean` (redundant with p50 and the tail percentiles): both are reported,
+   * not gated.
+   */
+  metrics: string[];
+}
+
+/** The seed's levels (warning > 10 %, critical > 25 %) at 95 % confidence, from 5 baseline runs. */
+export const DEFAULT_REGRESSION_POLICY: Readonly<RegressionPolicy> = Object.freeze({
+  warn: 0.1,
+  fail: 0.25,
+  confidence: 0.95,
+  minHistory: 5,
+  metrics: ['latency.p50', 'latency.p95', 'latency.p99', 'throughput.rps', 'errors.rate'],
+});
+
+/** An `accept:` entry of perf.yml: a known regression that must not fail the run. */
+export interface AcceptRule {
+  /**
+   * Glob over metric keys: `*` matches within one segment, `**` across segments; e.g.
+   * `load/**` (every load metric) or `load/projects-*` + `/latency.p99`.
+   */
+  metric: string;
+  /** Why it is accepted; shown in the report. */
+  reason: string;
+}
+
+/**
+ * Absolute sizes of a worsening that matter, per unit, in the unit (`warn` and `fail`).
+ *
+ * Used when a relative change means nothing: when the reference is 0 or negative (an error rate of
+ * 0 going to 0.2 % is an infinite relative change). For rates (`ratio`, `percent`) they also apply
+ * as a minimum on top of the relative thresholds, because an error rate going from 0.001 % to
+ * 0.003 % is +200 % but only two more errors in 100 000 requests: the ratio floors say a worsening
+ * must be at least 0.1 percentage point to warn and 1 point to fail. The others are only for the
+ * degenerate zero or negative reference.
+ */
+export const ABSOLUTE_FLOORS: Readonly<Record<Unit, { warn: number; fail: number }>> = {
+  ratio: { warn: 0.001, fail: 0.01 },
+  percent: { warn: 0.1, fail: 1 },
+  ms: { warn: 1, fail: 5 },
+  s: { warn: 0.1, fail: 0.5 },
+  rps: { warn: 1, fail: 5 },
+  MB: { warn: 1, fail: 10 },
+  count: { warn: 1, fail: 5 },
+};
+
+const RATE_UNITS: ReadonlySet<Unit> = new Set<Unit>(['ratio', 'percent']);
+
+/**
+ * Least between-run spread assumed, relative to the reference (1 %). A history of near-identical
+ * runs would otherwise make every tiny wobble "significant"; the size thresholds alone would then
+ * decide, which is the noisy fixed-threshold gate again.
+ */
+export const SPREAD_FLOOR = 0.01;
+
+/**
+ * Information in the Qn spread of n runs, in degrees of freedom of a Student t: 0.8 * (n - 1).
+ * Fitted by simulation (normal run-to-run noise; the critical value that gives the nominal false
+ * alarm rate, converted to t degrees of freedom): the fit is 0.6 to 0.7 per run at 5 and 7 runs,
+ * 0.8 to 1.0 from 8 to 30 runs, so 0.8 is a compromise, a little eager at 5 to 7 runs. With the
+ * normal quantile instead, unchanged code is called significantly worse about 3.8 % of the time at
+ * 10 runs instead of 2.5 % (the unit tests measure this).
+ */
+const QN_DF_PER_RUN = 0.8;
+
+/** Fewer history values than this give no usable spread, whatever `minHistory` says. */
+const MIN_RUNS_FOR_SPREAD = 3;
+
+const BOOTSTRAP_RESAMPLES = 2000;
+
+/**
+ * One check per current metric whose name is in `policy.metrics` and which has at least one value
+ * in `history` (runs oldest first, metrics matched by key and unit; runs without the key are
+ * skipped). Kind `regression` (pass / warn / fail) or `improvement` (pass): an improvement is a
+ * change for the better at least as large as `warn` and as significant as a regression must be.
+ * A regression that would warn or fail and matches an `accept` rule passes, with `accepted` set.
+ *
+ * Metrics whose current value is not a finite number get no check; history values that are not
+ * finite are ignored. The result never holds NaN or Infinity.
+ */
+export function checkRegressions(
+  current: readonly Metric[],
+  history: readonly (readonly Metric[])[],
+  policy: Partial<RegressionPolicy> = {},
+  accept: readonly AcceptRule[] = [],
+): Check[] {
+  const full: RegressionPolicy = { ...DEFAULT_REGRESSION_POLICY, ...definedOnly(policy) };
+  const gated = new Set(full.metrics);
+  const runs = history.map((run) => new Map(run.map((m) => [m.key, m])));
+  const checks: Check[] = [];
+  for (const metric of current) {
+    if (!gated.has(metric.name) || !Number.isFinite(metric.value)) continue;
+    const past = runs
+      .map((run) => run.get(metric.key))
+      .filter((m): m is Metric => m !== undefined && m.unit === metric.unit)
+      .filter((m) => Number.isFinite(m.value));
+    if (past.length === 0) continue;
+    const assessment = assess(metric, past, full);
+    checks.push(toCheck(metric, past.length, assessment, full, accept));
+  }
+  return checks;
+}
+
+function definedOnly(policy: Partial<RegressionPolicy>): Partial<RegressionPolicy> {
+  return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * Whether a metric key matches a glob: `*` matches any characters but `/` (within one segment),
+ * `**` matches anything including `/` (between two slashes also nothing, so `a/**` + `/b` matches
+ * `a/b`). Everything else is literal. The whole key must match.
+ */
+export function matchesKeyPattern(key: string, pattern: string): boolean {
+  let source = '';
+  for (let i = 0; i < pattern.length; ) {
+    if (pattern.startsWith('/**/', i)) {
+      source += '/(?:.*/)?';
+      i += 4;
+    } else if (pattern.startsWith('**', i)) {
+      source += '.*';
+      i += 2;
+    } else if (pattern[i] === '*') {
+      source += '[^/]*';
+      i += 1;
+    } else {
+      source += (pattern[i] ?? '').replace(/[\\^$.|?+()[\]{}]/g, '\\$&');
+      i += 1;
+    }
+  }
+  return new RegExp(`^${source}$`).test(key);
+}
+
+/** What the numbers say about one metric, before thresholds become a status. */
+interface Assessment {
+  /** Median of the history values, in the metric's unit. */
+  reference: number;
+  /** Relative change (value - reference) / reference; undefined when the reference is <= 0. */
+  change?: number;
+  /** How much worse, in the metric's unit (negative: better). */
+  worsening: number;
+  /** The worsening at which it warns and fails, in the metric's unit. */
+  warnAt: number;
+  failAt: number;
+  interval?: [number, number];
+  /** Whether the interval came from round samples only (percent-only path). */
+  intervalFromRounds: boolean;
+  method: string;
+  lowConfidence: boolean;
+  significantlyWorse: boolean;
+  significantlyBetter: boolean;
+  /** The z-score said "worse" but the rank test did not: past runs were as slow. */
+  rankVetoedWorse: boolean;
+}
+
+function assess(metric: Metric, past: readonly Metric[], policy: RegressionPolicy): Assessment {
+  const values = past.map((m) => m.value);
+  const reference = medianOf(values) ?? 0;
+  const x = metric.value;
+  const floors = ABSOLUTE_FLOORS[metric.unit];
+  const isRate = RATE_UNITS.has(metric.unit);
+  const rawChange = (x - reference) / reference;
+  const relative = reference > 0 && Number.isFinite(rawChange);
+  const direction = metric.better === 'lower' ? 1 : -1;
+  const base = {
+    reference,
+    ...(relative ? { change: rawChange } : {}),
+    worsening: direction * (x - reference),
+    warnAt: relative ? Math.max(policy.warn * reference, isRate ? floors.warn : 0) : floors.warn,
+    failAt: relative ? Math.max(policy.fail * reference, isRate ? floors.fail : 0) : floors.fail,
+  };
+  const spreadFloor = relative
+    ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0)
+    : floors.warn / 10;
+  if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
+    const interval = relative ? roundsInterval(metric, past, policy.confidence) : undefined;
+    return {
+      ...base,
+      ...(interval ? { interval } : {}),
+      intervalFromRounds: interval !== undefined,
+      method: 'percent-only',
+      lowConfidence: true,
+      significantlyWorse: true,
+      significantlyBetter: true,
+      rankVetoedWorse: false,
+    };
+  }
+  return { ...base, ...assessStatistically(metric, values, reference, spreadFloor, policy) };
+}
+
+/**
+ * The statistical test, used once the history has `minHistory` runs.
+ *
+ * Unit of evidence: one run. The rounds of a run share the machine's state at that time (other
+ * jobs on the runner, CPU frequency, a cold cache), so they are not independent measurements: their
+ * spread understates how much a whole run moves. The history's BETWEEN-RUN spread is exactly the
+ * noise a new run of unchanged code would show, so the current run's value is compared with it.
+ *
+ * 1. Robust z (prediction of one new run): z = (value - median) / s_pred, where
+ *    s = max(Qn(history values), 1 % of the median) and s_pred = s * sqrt(1 + pi / (2n)) adds the
+ *    uncertainty of the median of n runs itself. Qn rather than 1.4826 * MAD: same robustness to
+ *    up to half of the runs being wild, twice the efficiency, so a 10-run history yields a spread
+ *    nearly as trustworthy as a standard deviation would (more detection for the same false-alarm
+ *    rate). The spread of a few runs is itself uncertain, so the critical value is a Student t
+ *    quantile with 0.8 * (n - 1) degrees of freedom instead of the normal's, which would raise
+ *    the false alarms by half at 10 runs (see QN_DF_PER_RUN for the fit).
+ * 2. The change's interval is value +- t * s_pred, relative to the median, two-sided at
+ *    `confidence`: "where the value of a run of the baseline code would fall", expressed as the
+ *    change. A change is significant when this interval excludes 0 on its side, i.e. a one-sided
+ *    test at (1 + confidence) / 2 (97.5 % by default). The displayed interval and the decision
+ *    therefore never contradict each other (but for the rank guard's veto, which the message
+ *    states), and the stricter one-sided level pays for the several metrics checked per scenario
+ *    (p50, p95, p99, throughput and errors are all tested).
+ * 3. Rank guard (Mann-Whitney U, one-sided, exact, at the same level): the current run's round
+ *    samples (or its value when there are none) against the history's run values. Rounds are
+ *    correlated, so this test alone would be too eager; it is therefore only NECESSARY, never
+ *    sufficient: it vetoes a z-score that looks significant only because the history's spread is
+ *    understated, as when most past runs were identical and a few were slow (Qn and MAD are then
+ *    ~0 and the 1 % floor rules): if the current rounds do not sit above nearly all past runs,
+ *    the change is within what the history has already seen. It is skipped when it could not
+ *    reject at the level whatever the data (too few values: 1 / C(m + n, m) > alpha), and the
+ *    method says whether it ran (`robust-z+mann-whitney` or `robust-z`).
+ *
+ * For rates (`ratio`, `percent`) the spread floor is also at least a tenth of the unit's absolute
+ * warn floor (see ABSOLUTE_FLOORS). With a zero or negative reference the same test runs on
+ * absolute differences, the spread floored at that tenth alone, and no relative interval is
+ * reported.
+ *
+ * What decides detection in practice: simulating 10-run histories with a 15 % true shift against
+ * a 10 % fail level, both "no fail in 10 A/A runs" and "fail in 9 of 10 A/B runs" hold when the
+ * run-to-run noise of the metric is about 2 % or less; at 3 % and more the point estimate itself
+ * falls under the 10 % level too often, whatever the test. Less noise per run (longer or more
+ * rounds) is then the remedy, not a looser test.
+ */
+function assessStatistically(
+  metric: Metric,
+  values: readonly number[],
+  reference: number,
+  spreadFloor: number,
+  policy: RegressionPolicy,
+): Pick<
+  Assessment,
+  | 'interval'
+  | 'intervalFromRounds'
+  | 'method'
+  | 'lowConfidence'
+  | 'significantlyWorse'
+  | 'significantlyBetter'
+  | 'rankVetoedWorse'
+> {
+  const n = values.length;
+  const spread = Math.max(qnScale(values), spreadFloor) * Math.sqrt(1 + Math.PI / (2 * n));
+  const alpha = (1 - policy.confidence) / 2;
+  const t = studentTQuantile(1 - alpha, QN_DF_PER_RUN * (n - 1));
+  const x = metric.value;
+  const z = (x - reference) / spread;
+  const higherIsWorse = metric.better === 'lower';
+  const zWorse = higherIsWorse ? z : -z;
+
+  const rounds = (metric.samples ?? []).filter(Number.isFinite);
+  const sample = rounds.length > 0 ? rounds : [x];
+  const canRank = mannWhitneyMinP(sample.length, n) <= alpha;
+  const rankSays = (side: 'greater' | 'less') =>
+    !canRank || mannWhitneyU(sample, values, side).p <= alpha;
+  const worseSide = higherIsWorse ? 'greater' : 'less';
+  const betterSide = higherIsWorse ? 'less' : 'greater';
+
+  const lo = (x - t * spread - reference) / reference;
+  const hi = (x + t * spread - reference) / reference;
+  const interval: [number, number] | undefined =
+    reference > 0 && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : undefined;
+  return {
+    ...(interval ? { interval } : {}),
+    intervalFromRounds: false,
+    method: canRank ? 'robust-z+mann-whitney' : 'robust-z',
+    lowConfidence: false,
+    significantlyWorse: zWorse >= t && rankSays(worseSide),
+    significantlyBetter: -zWorse >= t && rankSays(betterSide),
+    rankVetoedWorse: zWorse >= t && !rankSays(worseSide),
+  };
+}
+
+/**
+ * Percent-only path: a percentile bootstrap interval of the ratio of medians of the current
+ * round samples and the history's pooled round samples, seeded by the metric key so it is
+ * reproducible. Informational only: it treats rounds as independent, which they are not, so it
+ * is narrower than the truth (the check says so with `lowConfidence`).
+ */
+function roundsInterval(
+  metric: Metric,
+  past: readonly Metric[],
+  confidence: number,
+): [number, number] | undefined {
+  const now = (metric.samples ?? []).filter(Number.isFinite);
+  const before = past.flatMap((m) => m.samples ?? []).filter(Number.isFinite);
+  if (now.length < 2 || before.length < 2) return undefined;
+  return bootstrapInterval(
+    [now, before],
+    ([a = [], b = []]) => {
+      const ref = medianOf(b) ?? 0;
+      return ref > 0 ? (medianOf(a) ?? 0) / ref - 1 : Number.NaN;
+    },
+    {
+      level: confidence,
+      random: createRandom(seedFromString(metric.key)),
+      resamples: BOOTSTRAP_RESAMPLES,
+    },
+  );
+}
+
+function toCheck(
+  metric: Metric,
+  historySize: number,
+  a: Assessment,
+  policy: RegressionPolicy,
+  accept: readonly AcceptRule[],
+): Check {
+  const worseBy = Math.max(a.worsening, 0);
+  const betterBy = Math.max(-a.worsening, 0);
+  let level: Status = 'pass';
+  if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = 'fail';
+  else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = 'warn';
+  const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
+  const rule =
+    level === 'pass' ? undefined : accept.find((r) => matchesKeyPattern(metric.key, r.metric));
+
+  const notes: string[] = [];
+  if (a.lowConfidence) {
+    const needed = Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD);
+    notes.push(`low confidence: ${historySize} of ${needed} baseline runs, percent rule alone`);
+  } else if (level === 'pass' && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
+    notes.push(
+      a.rankVetoedWorse ? 'within the range of past runs (rank test)' : 'within run-to-run noise',
+    );
+  }
+  if (rule) notes.push(`accepted (would ${level}): ${rule.reason}`);
+
+  return {
+    kind: isImprovement ? 'improvement' : 'regression',
+    metric: metric.key,
+    status: rule ? 'pass' : level,
+    value: metric.value,
+    unit: metric.unit,
+    warn: policy.warn,
+    fail: policy.fail,
+    baseline: a.reference,
+    ...(a.change !== undefined ? { change: a.change } : {}),
+    ...(a.interval ? { changeInterval: a.interval } : {}),
+    confidenceLevel: policy.confidence,
+    method: a.method,
+    lowConfidence: a.lowConfidence,
+    historySize,
+    ...(rule ? { accepted: rule.reason } : {}),
+    message: describe(metric, historySize, a, policy.confidence, notes),
+  };
+}
+
+function describe(
+  metric: Metric,
+  historySize: number,
+  a: Assessment,
+  confidence: number,
+  notes: readonly string[],
+): string {
+  let head: string;
+  if (a.change === undefined) {
+    const diff = metric.value - a.reference;
+    const signed = `${diff >= 0 ? '+' : ''}${formatValue(diff, metric.unit)}`;
+    const from = formatValue(a.reference, metric.unit);
+    const to = formatValue(metric.value, metric.unit);
+    const why =
+      a.reference === 0
+        ? 'zero baseline'
+        : a.reference < 0
+          ? 'baseline below 0'
+          : 'baseline too close to 0';
+    head = `${metric.name} ${from} → ${to} (${signed}, absolute: ${why})`;
+  } else {
+    head = `${metric.name} ${formatChange(a.change)}`;
+    if (a.interval) {
+      const level = `${Number((confidence * 100).toFixed(1))} %`;
+      const source = a.intervalFromRounds ? ', rounds only' : '';
+      head += ` (${level} CI ${formatChange(a.interval[0])} … ${formatChange(a.interval[1])}${source})`;
+    }
+  }
+  const against = historySize === 1 ? 'vs 1 baseline run' : `vs median of ${historySize} runs`;
+  return [`${head} ${against}`, ...notes].join('; ');
+}
