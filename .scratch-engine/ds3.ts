@@ -11,6 +11,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import net from 'node:net';
 
 /** How the server answers. */
 export type DelayServerMode =
@@ -163,7 +164,7 @@ function createResponder(): {
 }
 
 function sendText(res: ServerResponse, status: number): void {
-  res.writeHead(status, { 'content-type': 'text/plain', 'content-length': '2' });
+  res.writeHead(status, { 'content-type': 'text/plain', 'content-length': '2', 'x-arrived': String((res as any).arrivedNs), 'x-responded': String(process.hrtime.bigint()) });
   res.end('ok');
 }
 
@@ -177,11 +178,35 @@ function mixDelayMs(index: number): number {
 
 function serve(mode: DelayServerMode): void {
   const { respondAt, noteArrival } = createResponder();
+  if (process.env.RAW === '1') {
+    let idx = 0;
+    const srv = net.createServer((sock) => {
+      sock.setNoDelay(true);
+      let buf = '';
+      sock.on('data', (chunk) => {
+        const a = process.hrtime.bigint();
+        buf += chunk.toString('latin1');
+        let end: number;
+        while ((end = buf.indexOf('\r\n\r\n')) >= 0) {
+          buf = buf.slice(end + 4);
+          const i = idx++;
+          noteArrival();
+          const d = mode.kind === 'mix' ? mixDelayMs(i) : (mode as any).delayMs;
+          respondAt(a + BigInt(d * 1e6), () => sock.write(`HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-arrived: ${a}\r\nx-responded: ${process.hrtime.bigint()}\r\n\r\nok`));
+        }
+      });
+    });
+    srv.listen(0, '127.0.0.1', () => process.send?.({ port: (srv.address() as any).port, startedAtEpochMs: Date.now() }));
+    process.on('disconnect', () => process.exit(0));
+    process.on('SIGTERM', () => process.exit(0));
+    return;
+  }
   const startNs = process.hrtime.bigint();
   const startedAtEpochMs = Date.now();
   let index = 0;
   const server = createServer((req, res) => {
     const arrivedNs = process.hrtime.bigint();
+    (res as any).arrivedNs = arrivedNs;
     const current = index;
     index += 1;
     noteArrival();

@@ -17,7 +17,7 @@ import type { EngineRunResult, OpenRunOptions } from '/work/main/src/engine/type
 const SPIN_WINDOW_MS = Number(process.env.GW ?? 2);
 /** A send leaving later than its intended time by more than this (ms) counts as late. */
 const LATE_AFTER_MS = 1;
-export const DBG: { lateness: number[]; service: number[] } = { lateness: [], service: [] };
+export const DBG: { lateness: number[]; service: number[]; parts: number[][] } = { lateness: [], service: [], parts: [] };
 
 function validateOpenOptions(options: OpenRunOptions): void {
   const { rate, durationMs, maxInFlight, timeoutMs } = options;
@@ -80,13 +80,19 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.#pendingAbort) controller.abort(this.#pendingAbort);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  sendNs = process.hrtime.bigint();
+  arrived = 0n; responded = 0n; headNs = 0n;
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: any): void {
     this.#statusCode = statusCode;
+    this.headNs = process.hrtime.bigint();
+    this.arrived = BigInt(headers['x-arrived']); this.responded = BigInt(headers['x-responded']);
   }
 
   onResponseData(): void {}
 
   onResponseEnd(): void {
+    const end = process.hrtime.bigint();
+    DBG.parts.push([Number(this.arrived - this.sendNs) / 1000, Number(this.responded - this.arrived) / 1000, Number(this.headNs - this.responded) / 1000, Number(end - this.headNs) / 1000]);
     this.#finish(this.#statusCode);
   }
 

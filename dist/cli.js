@@ -1685,7 +1685,7 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn2(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
           node_process.emitWarning(warning);
@@ -1694,7 +1694,7 @@ var require_log = __commonJS({
       }
     }
     exports2.debug = debug;
-    exports2.warn = warn;
+    exports2.warn = warn2;
   }
 });
 
@@ -9240,7 +9240,7 @@ var require_cell = __commonJS({
 // node_modules/cli-table3/src/layout-manager.js
 var require_layout_manager = __commonJS({
   "node_modules/cli-table3/src/layout-manager.js"(exports2, module2) {
-    var { warn, debug } = require_debug();
+    var { warn: warn2, debug } = require_debug();
     var Cell = require_cell();
     var { ColSpanCell, RowSpanCell } = Cell;
     (function() {
@@ -9373,7 +9373,7 @@ var require_layout_manager = __commonJS({
               let cell = new Cell(opts);
               cell.x = opts.x;
               cell.y = opts.y;
-              warn(`Missing cell at ${cell.y}-${cell.x}.`);
+              warn2(`Missing cell at ${cell.y}-${cell.x}.`);
               insertCell(cell, table[y]);
             }
           }
@@ -9776,21 +9776,21 @@ var require_conversions = __commonJS({
     }
     convert.rgb.hsl = function(rgb) {
       const r = rgb[0] / 255;
-      const g = rgb[1] / 255;
+      const g2 = rgb[1] / 255;
       const b = rgb[2] / 255;
-      const min = Math.min(r, g, b);
-      const max2 = Math.max(r, g, b);
+      const min = Math.min(r, g2, b);
+      const max2 = Math.max(r, g2, b);
       const delta = max2 - min;
       let h;
       let s;
       if (max2 === min) {
         h = 0;
       } else if (r === max2) {
-        h = (g - b) / delta;
-      } else if (g === max2) {
+        h = (g2 - b) / delta;
+      } else if (g2 === max2) {
         h = 2 + (b - r) / delta;
       } else if (b === max2) {
-        h = 4 + (r - g) / delta;
+        h = 4 + (r - g2) / delta;
       }
       h = Math.min(h * 60, 360);
       if (h < 0) {
@@ -9813,10 +9813,10 @@ var require_conversions = __commonJS({
       let h;
       let s;
       const r = rgb[0] / 255;
-      const g = rgb[1] / 255;
+      const g2 = rgb[1] / 255;
       const b = rgb[2] / 255;
-      const v = Math.max(r, g, b);
-      const diff = v - Math.min(r, g, b);
+      const v = Math.max(r, g2, b);
+      const diff = v - Math.min(r, g2, b);
       const diffc = function(c) {
         return (v - c) / 6 / diff + 1 / 2;
       };
@@ -9826,11 +9826,11 @@ var require_conversions = __commonJS({
       } else {
         s = diff / v;
         rdif = diffc(r);
-        gdif = diffc(g);
+        gdif = diffc(g2);
         bdif = diffc(b);
         if (r === v) {
           h = bdif - gdif;
-        } else if (g === v) {
+        } else if (g2 === v) {
           h = 1 / 3 + rdif - bdif;
         } else if (b === v) {
           h = 2 / 3 + gdif - rdif;
@@ -9849,20 +9849,20 @@ var require_conversions = __commonJS({
     };
     convert.rgb.hwb = function(rgb) {
       const r = rgb[0];
-      const g = rgb[1];
+      const g2 = rgb[1];
       let b = rgb[2];
       const h = convert.rgb.hsl(rgb)[0];
-      const w = 1 / 255 * Math.min(r, Math.min(g, b));
-      b = 1 - 1 / 255 * Math.max(r, Math.max(g, b));
+      const w = 1 / 255 * Math.min(r, Math.min(g2, b));
+      b = 1 - 1 / 255 * Math.max(r, Math.max(g2, b));
       return [h, w * 100, b * 100];
     };
     convert.rgb.cmyk = function(rgb) {
       const r = rgb[0] / 255;
-      const g = rgb[1] / 255;
+      const g2 = rgb[1] / 255;
       const b = rgb[2] / 255;
-      const k = Math.min(1 - r, 1 - g, 1 - b);
+      const k = Math.min(1 - r, 1 - g2, 1 - b);
       const c = (1 - r - k) / (1 - k) || 0;
-      const m = (1 - g - k) / (1 - k) || 0;
+      const m = (1 - g2 - k) / (1 - k) || 0;
       const y = (1 - b - k) / (1 - k) || 0;
       return [c * 100, m * 100, y * 100, k * 100];
     };
@@ -9891,30 +9891,30 @@ var require_conversions = __commonJS({
     };
     convert.rgb.xyz = function(rgb) {
       let r = rgb[0] / 255;
-      let g = rgb[1] / 255;
+      let g2 = rgb[1] / 255;
       let b = rgb[2] / 255;
       r = r > 0.04045 ? ((r + 0.055) / 1.055) ** 2.4 : r / 12.92;
-      g = g > 0.04045 ? ((g + 0.055) / 1.055) ** 2.4 : g / 12.92;
+      g2 = g2 > 0.04045 ? ((g2 + 0.055) / 1.055) ** 2.4 : g2 / 12.92;
       b = b > 0.04045 ? ((b + 0.055) / 1.055) ** 2.4 : b / 12.92;
-      const x = r * 0.4124 + g * 0.3576 + b * 0.1805;
-      const y = r * 0.2126 + g * 0.7152 + b * 0.0722;
-      const z2 = r * 0.0193 + g * 0.1192 + b * 0.9505;
-      return [x * 100, y * 100, z2 * 100];
+      const x = r * 0.4124 + g2 * 0.3576 + b * 0.1805;
+      const y = r * 0.2126 + g2 * 0.7152 + b * 0.0722;
+      const z3 = r * 0.0193 + g2 * 0.1192 + b * 0.9505;
+      return [x * 100, y * 100, z3 * 100];
     };
     convert.rgb.lab = function(rgb) {
       const xyz = convert.rgb.xyz(rgb);
       let x = xyz[0];
       let y = xyz[1];
-      let z2 = xyz[2];
+      let z3 = xyz[2];
       x /= 95.047;
       y /= 100;
-      z2 /= 108.883;
+      z3 /= 108.883;
       x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
       y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
-      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
+      z3 = z3 > 8856e-6 ? z3 ** (1 / 3) : 7.787 * z3 + 16 / 116;
       const l = 116 * y - 16;
       const a = 500 * (x - y);
-      const b = 200 * (y - z2);
+      const b = 200 * (y - z3);
       return [l, a, b];
     };
     convert.hsl.rgb = function(hsl) {
@@ -10027,43 +10027,43 @@ var require_conversions = __commonJS({
       }
       const n = wh + f * (v - wh);
       let r;
-      let g;
+      let g2;
       let b;
       switch (i) {
         default:
         case 6:
         case 0:
           r = v;
-          g = n;
+          g2 = n;
           b = wh;
           break;
         case 1:
           r = n;
-          g = v;
+          g2 = v;
           b = wh;
           break;
         case 2:
           r = wh;
-          g = v;
+          g2 = v;
           b = n;
           break;
         case 3:
           r = wh;
-          g = n;
+          g2 = n;
           b = v;
           break;
         case 4:
           r = n;
-          g = wh;
+          g2 = wh;
           b = v;
           break;
         case 5:
           r = v;
-          g = wh;
+          g2 = wh;
           b = n;
           break;
       }
-      return [r * 255, g * 255, b * 255];
+      return [r * 255, g2 * 255, b * 255];
     };
     convert.cmyk.rgb = function(cmyk) {
       const c = cmyk[0] / 100;
@@ -10071,41 +10071,41 @@ var require_conversions = __commonJS({
       const y = cmyk[2] / 100;
       const k = cmyk[3] / 100;
       const r = 1 - Math.min(1, c * (1 - k) + k);
-      const g = 1 - Math.min(1, m * (1 - k) + k);
+      const g2 = 1 - Math.min(1, m * (1 - k) + k);
       const b = 1 - Math.min(1, y * (1 - k) + k);
-      return [r * 255, g * 255, b * 255];
+      return [r * 255, g2 * 255, b * 255];
     };
     convert.xyz.rgb = function(xyz) {
       const x = xyz[0] / 100;
       const y = xyz[1] / 100;
-      const z2 = xyz[2] / 100;
+      const z3 = xyz[2] / 100;
       let r;
-      let g;
+      let g2;
       let b;
-      r = x * 3.2406 + y * -1.5372 + z2 * -0.4986;
-      g = x * -0.9689 + y * 1.8758 + z2 * 0.0415;
-      b = x * 0.0557 + y * -0.204 + z2 * 1.057;
+      r = x * 3.2406 + y * -1.5372 + z3 * -0.4986;
+      g2 = x * -0.9689 + y * 1.8758 + z3 * 0.0415;
+      b = x * 0.0557 + y * -0.204 + z3 * 1.057;
       r = r > 31308e-7 ? 1.055 * r ** (1 / 2.4) - 0.055 : r * 12.92;
-      g = g > 31308e-7 ? 1.055 * g ** (1 / 2.4) - 0.055 : g * 12.92;
+      g2 = g2 > 31308e-7 ? 1.055 * g2 ** (1 / 2.4) - 0.055 : g2 * 12.92;
       b = b > 31308e-7 ? 1.055 * b ** (1 / 2.4) - 0.055 : b * 12.92;
       r = Math.min(Math.max(0, r), 1);
-      g = Math.min(Math.max(0, g), 1);
+      g2 = Math.min(Math.max(0, g2), 1);
       b = Math.min(Math.max(0, b), 1);
-      return [r * 255, g * 255, b * 255];
+      return [r * 255, g2 * 255, b * 255];
     };
     convert.xyz.lab = function(xyz) {
       let x = xyz[0];
       let y = xyz[1];
-      let z2 = xyz[2];
+      let z3 = xyz[2];
       x /= 95.047;
       y /= 100;
-      z2 /= 108.883;
+      z3 /= 108.883;
       x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
       y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
-      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
+      z3 = z3 > 8856e-6 ? z3 ** (1 / 3) : 7.787 * z3 + 16 / 116;
       const l = 116 * y - 16;
       const a = 500 * (x - y);
-      const b = 200 * (y - z2);
+      const b = 200 * (y - z3);
       return [l, a, b];
     };
     convert.lab.xyz = function(lab) {
@@ -10114,20 +10114,20 @@ var require_conversions = __commonJS({
       const b = lab[2];
       let x;
       let y;
-      let z2;
+      let z3;
       y = (l + 16) / 116;
       x = a / 500 + y;
-      z2 = y - b / 200;
+      z3 = y - b / 200;
       const y2 = y ** 3;
       const x2 = x ** 3;
-      const z22 = z2 ** 3;
+      const z22 = z3 ** 3;
       y = y2 > 8856e-6 ? y2 : (y - 16 / 116) / 7.787;
       x = x2 > 8856e-6 ? x2 : (x - 16 / 116) / 7.787;
-      z2 = z22 > 8856e-6 ? z22 : (z2 - 16 / 116) / 7.787;
+      z3 = z22 > 8856e-6 ? z22 : (z3 - 16 / 116) / 7.787;
       x *= 95.047;
       y *= 100;
-      z2 *= 108.883;
-      return [x, y, z2];
+      z3 *= 108.883;
+      return [x, y, z3];
     };
     convert.lab.lch = function(lab) {
       const l = lab[0];
@@ -10152,13 +10152,13 @@ var require_conversions = __commonJS({
       return [l, a, b];
     };
     convert.rgb.ansi16 = function(args, saturation = null) {
-      const [r, g, b] = args;
+      const [r, g2, b] = args;
       let value = saturation === null ? convert.rgb.hsv(args)[2] : saturation;
       value = Math.round(value / 50);
       if (value === 0) {
         return 30;
       }
-      let ansi = 30 + (Math.round(b / 255) << 2 | Math.round(g / 255) << 1 | Math.round(r / 255));
+      let ansi = 30 + (Math.round(b / 255) << 2 | Math.round(g2 / 255) << 1 | Math.round(r / 255));
       if (value === 2) {
         ansi += 60;
       }
@@ -10169,9 +10169,9 @@ var require_conversions = __commonJS({
     };
     convert.rgb.ansi256 = function(args) {
       const r = args[0];
-      const g = args[1];
+      const g2 = args[1];
       const b = args[2];
-      if (r === g && g === b) {
+      if (r === g2 && g2 === b) {
         if (r < 8) {
           return 16;
         }
@@ -10180,7 +10180,7 @@ var require_conversions = __commonJS({
         }
         return Math.round((r - 8) / 247 * 24) + 232;
       }
-      const ansi = 16 + 36 * Math.round(r / 255 * 5) + 6 * Math.round(g / 255 * 5) + Math.round(b / 255 * 5);
+      const ansi = 16 + 36 * Math.round(r / 255 * 5) + 6 * Math.round(g2 / 255 * 5) + Math.round(b / 255 * 5);
       return ansi;
     };
     convert.ansi16.rgb = function(args) {
@@ -10194,9 +10194,9 @@ var require_conversions = __commonJS({
       }
       const mult = (~~(args > 50) + 1) * 0.5;
       const r = (color & 1) * mult * 255;
-      const g = (color >> 1 & 1) * mult * 255;
+      const g2 = (color >> 1 & 1) * mult * 255;
       const b = (color >> 2 & 1) * mult * 255;
-      return [r, g, b];
+      return [r, g2, b];
     };
     convert.ansi256.rgb = function(args) {
       if (args >= 232) {
@@ -10206,9 +10206,9 @@ var require_conversions = __commonJS({
       args -= 16;
       let rem;
       const r = Math.floor(args / 36) / 5 * 255;
-      const g = Math.floor((rem = args % 36) / 6) / 5 * 255;
+      const g2 = Math.floor((rem = args % 36) / 6) / 5 * 255;
       const b = rem % 6 / 5 * 255;
-      return [r, g, b];
+      return [r, g2, b];
     };
     convert.rgb.hex = function(args) {
       const integer2 = ((Math.round(args[0]) & 255) << 16) + ((Math.round(args[1]) & 255) << 8) + (Math.round(args[2]) & 255);
@@ -10228,16 +10228,16 @@ var require_conversions = __commonJS({
       }
       const integer2 = parseInt(colorString, 16);
       const r = integer2 >> 16 & 255;
-      const g = integer2 >> 8 & 255;
+      const g2 = integer2 >> 8 & 255;
       const b = integer2 & 255;
-      return [r, g, b];
+      return [r, g2, b];
     };
     convert.rgb.hcg = function(rgb) {
       const r = rgb[0] / 255;
-      const g = rgb[1] / 255;
+      const g2 = rgb[1] / 255;
       const b = rgb[2] / 255;
-      const max2 = Math.max(Math.max(r, g), b);
-      const min = Math.min(Math.min(r, g), b);
+      const max2 = Math.max(Math.max(r, g2), b);
+      const min = Math.min(Math.min(r, g2), b);
       const chroma = max2 - min;
       let grayscale;
       let hue;
@@ -10249,11 +10249,11 @@ var require_conversions = __commonJS({
       if (chroma <= 0) {
         hue = 0;
       } else if (max2 === r) {
-        hue = (g - b) / chroma % 6;
-      } else if (max2 === g) {
+        hue = (g2 - b) / chroma % 6;
+      } else if (max2 === g2) {
         hue = 2 + (b - r) / chroma;
       } else {
-        hue = 4 + (r - g) / chroma;
+        hue = 4 + (r - g2) / chroma;
       }
       hue /= 6;
       hue %= 1;
@@ -10282,9 +10282,9 @@ var require_conversions = __commonJS({
     convert.hcg.rgb = function(hcg) {
       const h = hcg[0] / 360;
       const c = hcg[1] / 100;
-      const g = hcg[2] / 100;
+      const g2 = hcg[2] / 100;
       if (c === 0) {
-        return [g * 255, g * 255, g * 255];
+        return [g2 * 255, g2 * 255, g2 * 255];
       }
       const pure = [0, 0, 0];
       const hi = h % 1 * 6;
@@ -10322,7 +10322,7 @@ var require_conversions = __commonJS({
           pure[1] = 0;
           pure[2] = w;
       }
-      mg = (1 - c) * g;
+      mg = (1 - c) * g2;
       return [
         (c * pure[0] + mg) * 255,
         (c * pure[1] + mg) * 255,
@@ -10331,8 +10331,8 @@ var require_conversions = __commonJS({
     };
     convert.hcg.hsv = function(hcg) {
       const c = hcg[1] / 100;
-      const g = hcg[2] / 100;
-      const v = c + g * (1 - c);
+      const g2 = hcg[2] / 100;
+      const v = c + g2 * (1 - c);
       let f = 0;
       if (v > 0) {
         f = c / v;
@@ -10341,8 +10341,8 @@ var require_conversions = __commonJS({
     };
     convert.hcg.hsl = function(hcg) {
       const c = hcg[1] / 100;
-      const g = hcg[2] / 100;
-      const l = g * (1 - c) + 0.5 * c;
+      const g2 = hcg[2] / 100;
+      const l = g2 * (1 - c) + 0.5 * c;
       let s = 0;
       if (l > 0 && l < 0.5) {
         s = c / (2 * l);
@@ -10353,8 +10353,8 @@ var require_conversions = __commonJS({
     };
     convert.hcg.hwb = function(hcg) {
       const c = hcg[1] / 100;
-      const g = hcg[2] / 100;
-      const v = c + g * (1 - c);
+      const g2 = hcg[2] / 100;
+      const v = c + g2 * (1 - c);
       return [hcg[0], (v - c) * 100, (1 - v) * 100];
     };
     convert.hwb.hcg = function(hwb) {
@@ -10362,11 +10362,11 @@ var require_conversions = __commonJS({
       const b = hwb[2] / 100;
       const v = 1 - b;
       const c = v - w;
-      let g = 0;
+      let g2 = 0;
       if (c < 1) {
-        g = (v - c) / (1 - c);
+        g2 = (v - c) / (1 - c);
       }
-      return [hwb[0], c * 100, g * 100];
+      return [hwb[0], c * 100, g2 * 100];
     };
     convert.apple.rgb = function(apple) {
       return [apple[0] / 65535 * 255, apple[1] / 65535 * 255, apple[2] / 65535 * 255];
@@ -10551,7 +10551,7 @@ var require_ansi_styles = __commonJS({
       return `\x1B[${38 + offset};2;${rgb[0]};${rgb[1]};${rgb[2]}m`;
     };
     var ansi2ansi = (n) => n;
-    var rgb2rgb = (r, g, b) => [r, g, b];
+    var rgb2rgb = (r, g2, b) => [r, g2, b];
     var setLazyProperty = (object2, property, get) => {
       Object.defineProperty(object2, property, {
         get: () => {
@@ -30579,8 +30579,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module2.exports = compare;
+    var compare2 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module2.exports = compare2;
   }
 });
 
@@ -30588,8 +30588,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports2, module2) {
     "use strict";
-    var compare = require_compare();
-    var rcompare = (a, b, loose) => compare(b, a, loose);
+    var compare2 = require_compare();
+    var rcompare = (a, b, loose) => compare2(b, a, loose);
     module2.exports = rcompare;
   }
 });
@@ -30598,8 +30598,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
     "use strict";
-    var compare = require_compare();
-    var compareLoose = (a, b) => compare(a, b, true);
+    var compare2 = require_compare();
+    var compareLoose = (a, b) => compare2(a, b, true);
     module2.exports = compareLoose;
   }
 });
@@ -30642,8 +30642,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports2, module2) {
     "use strict";
-    var compare = require_compare();
-    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    var compare2 = require_compare();
+    var gt = (a, b, loose) => compare2(a, b, loose) > 0;
     module2.exports = gt;
   }
 });
@@ -30652,8 +30652,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports2, module2) {
     "use strict";
-    var compare = require_compare();
-    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    var compare2 = require_compare();
+    var lt = (a, b, loose) => compare2(a, b, loose) < 0;
     module2.exports = lt;
   }
 });
@@ -30662,8 +30662,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports2, module2) {
     "use strict";
-    var compare = require_compare();
-    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    var compare2 = require_compare();
+    var eq = (a, b, loose) => compare2(a, b, loose) === 0;
     module2.exports = eq;
   }
 });
@@ -30672,8 +30672,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports2, module2) {
     "use strict";
-    var compare = require_compare();
-    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    var compare2 = require_compare();
+    var neq = (a, b, loose) => compare2(a, b, loose) !== 0;
     module2.exports = neq;
   }
 });
@@ -30682,8 +30682,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports2, module2) {
     "use strict";
-    var compare = require_compare();
-    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    var compare2 = require_compare();
+    var gte = (a, b, loose) => compare2(a, b, loose) >= 0;
     module2.exports = gte;
   }
 });
@@ -30692,8 +30692,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports2, module2) {
     "use strict";
-    var compare = require_compare();
-    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    var compare2 = require_compare();
+    var lte = (a, b, loose) => compare2(a, b, loose) <= 0;
     module2.exports = lte;
   }
 });
@@ -31259,16 +31259,16 @@ var require_range2 = __commonJS({
     };
     var replaceTilde = (comp, options) => {
       const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z2 = options.includePrerelease ? "-0" : "";
+      const z3 = options.includePrerelease ? "-0" : "";
       return comp.replace(r, (_, M, m, p, pr) => {
         debug("tilde", comp, _, M, m, p, pr);
         let ret;
         if (isX(M)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+          ret = `>=${M}.0.0${z3} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m}.0${z3} <${M}.${+m + 1}.0-0`;
         } else if (pr) {
           debug("replaceTilde pr", pr);
           ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
@@ -31285,19 +31285,19 @@ var require_range2 = __commonJS({
     var replaceCaret = (comp, options) => {
       debug("caret", comp, options);
       const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z2 = options.includePrerelease ? "-0" : "";
+      const z3 = options.includePrerelease ? "-0" : "";
       return comp.replace(r, (_, M, m, p, pr) => {
         debug("caret", comp, _, M, m, p, pr);
         let ret;
         if (isX(M)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+          ret = `>=${M}.0.0${z3} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
           if (M === "0") {
-            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+            ret = `>=${M}.${m}.0${z3} <${M}.${+m + 1}.0-0`;
           } else {
-            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m}.0${z3} <${+M + 1}.0.0-0`;
           }
         } else if (pr) {
           debug("replaceCaret pr", pr);
@@ -31830,12 +31830,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports2, module2) {
     "use strict";
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare2 = require_compare();
     module2.exports = (versions, range, options) => {
       const set2 = [];
       let first = null;
       let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options));
+      const v = versions.sort((a, b) => compare2(a, b, options));
       for (const version2 of v) {
         const included = satisfies(version2, range, options);
         if (included) {
@@ -31883,7 +31883,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare2 = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -31943,7 +31943,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
+        gtltComp = compare2(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -32023,14 +32023,14 @@ var require_subset = __commonJS({
       if (!a) {
         return b;
       }
-      const comp = compare(a.semver, b.semver, options);
+      const comp = compare2(a.semver, b.semver, options);
       return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
     };
     var lowerLT = (a, b, options) => {
       if (!a) {
         return b;
       }
-      const comp = compare(a.semver, b.semver, options);
+      const comp = compare2(a.semver, b.semver, options);
       return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
     };
     module2.exports = subset;
@@ -32054,7 +32054,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch = require_patch();
     var prerelease = require_prerelease();
-    var compare = require_compare();
+    var compare2 = require_compare();
     var rcompare = require_rcompare();
     var compareLoose = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -32093,7 +32093,7 @@ var require_semver2 = __commonJS({
       minor,
       patch,
       prerelease,
-      compare,
+      compare: compare2,
       rcompare,
       compareLoose,
       compareBuild,
@@ -33143,7 +33143,7 @@ var require_buffer = __commonJS({
     Buffer2.isBuffer = function isBuffer(b) {
       return b != null && b._isBuffer === true && b !== Buffer2.prototype;
     };
-    Buffer2.compare = function compare(a, b) {
+    Buffer2.compare = function compare2(a, b) {
       if (isInstance(a, Uint8Array)) a = Buffer2.from(a, a.offset, a.byteLength);
       if (isInstance(b, Uint8Array)) b = Buffer2.from(b, b.offset, b.byteLength);
       if (!Buffer2.isBuffer(a) || !Buffer2.isBuffer(b)) {
@@ -33312,7 +33312,7 @@ var require_buffer = __commonJS({
       }
     }
     Buffer2.prototype._isBuffer = true;
-    function swap(b, n, m) {
+    function swap2(b, n, m) {
       const i = b[n];
       b[n] = b[m];
       b[m] = i;
@@ -33323,7 +33323,7 @@ var require_buffer = __commonJS({
         throw new RangeError("Buffer size must be a multiple of 16-bits");
       }
       for (let i = 0; i < len; i += 2) {
-        swap(this, i, i + 1);
+        swap2(this, i, i + 1);
       }
       return this;
     };
@@ -33333,8 +33333,8 @@ var require_buffer = __commonJS({
         throw new RangeError("Buffer size must be a multiple of 32-bits");
       }
       for (let i = 0; i < len; i += 4) {
-        swap(this, i, i + 3);
-        swap(this, i + 1, i + 2);
+        swap2(this, i, i + 3);
+        swap2(this, i + 1, i + 2);
       }
       return this;
     };
@@ -33344,10 +33344,10 @@ var require_buffer = __commonJS({
         throw new RangeError("Buffer size must be a multiple of 64-bits");
       }
       for (let i = 0; i < len; i += 8) {
-        swap(this, i, i + 7);
-        swap(this, i + 1, i + 6);
-        swap(this, i + 2, i + 5);
-        swap(this, i + 3, i + 4);
+        swap2(this, i, i + 7);
+        swap2(this, i + 1, i + 6);
+        swap2(this, i + 2, i + 5);
+        swap2(this, i + 3, i + 4);
       }
       return this;
     };
@@ -33373,7 +33373,7 @@ var require_buffer = __commonJS({
     if (customInspectSymbol) {
       Buffer2.prototype[customInspectSymbol] = Buffer2.prototype.inspect;
     }
-    Buffer2.prototype.compare = function compare(target, start, end, thisStart, thisEnd) {
+    Buffer2.prototype.compare = function compare2(target, start, end, thisStart, thisEnd) {
       if (isInstance(target, Uint8Array)) {
         target = Buffer2.from(target, target.offset, target.byteLength);
       }
@@ -50908,7 +50908,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports2, module2) {
     "use strict";
-    var { writeFile: writeFile2, readFile: readFile2, mkdir: mkdir3 } = __require("node:fs/promises");
+    var { writeFile: writeFile3, readFile: readFile4, mkdir: mkdir4 } = __require("node:fs/promises");
     var { dirname: dirname3, resolve } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
@@ -51110,7 +51110,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile2(resolve(path), "utf8");
+          const data = await readFile4(resolve(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -51140,12 +51140,12 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         const resolvedPath = resolve(path);
-        await mkdir3(dirname3(resolvedPath), { recursive: true });
+        await mkdir4(dirname3(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash2, snapshot]) => ({
           hash: hash2,
           snapshot
         }));
-        await writeFile2(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile3(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -63618,6 +63618,14 @@ ${captureLines}` : capture.stack;
     module2.exports.install = install;
   }
 });
+
+// src/cli/main.ts
+import { join as join4 } from "node:path";
+
+// src/baseline/local-store.ts
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -83336,6 +83344,1012 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/results/types.ts
+var SCHEMA_VERSION = 1;
+
+// src/baseline/types.ts
+var HISTORY_SCHEMA_VERSION = 1;
+
+// src/baseline/history.ts
+var DEFAULT_HISTORY_SIZE = 20;
+var MAX_ID_LENGTH = 48;
+var jsonNumber = external_exports.union([external_exports.number(), external_exports.null().transform(() => Number.NaN)]);
+var unitSchema = external_exports.enum(["ms", "rps", "ratio", "percent", "MB", "s", "count"]);
+var statusSchema = external_exports.enum(["pass", "warn", "fail"]);
+var metricSchema = external_exports.looseObject({
+  key: external_exports.string(),
+  suite: external_exports.string(),
+  scenario: external_exports.string(),
+  name: external_exports.string(),
+  unit: unitSchema,
+  better: external_exports.enum(["lower", "higher"]),
+  value: jsonNumber,
+  samples: external_exports.array(jsonNumber).optional()
+});
+var checkSchema = external_exports.looseObject({
+  kind: external_exports.enum(["budget", "regression", "improvement"]),
+  metric: external_exports.string(),
+  status: statusSchema,
+  value: jsonNumber,
+  unit: unitSchema,
+  warn: jsonNumber.optional(),
+  fail: jsonNumber.optional(),
+  source: external_exports.string().optional(),
+  baseline: jsonNumber.optional(),
+  change: jsonNumber.optional(),
+  changeInterval: external_exports.tuple([jsonNumber, jsonNumber]).optional(),
+  confidenceLevel: jsonNumber.optional(),
+  method: external_exports.string().optional(),
+  lowConfidence: external_exports.boolean().optional(),
+  historySize: external_exports.number().optional(),
+  accepted: external_exports.string().optional(),
+  message: external_exports.string()
+});
+var totalsSchema = external_exports.looseObject({
+  sent: external_exports.number(),
+  completed: external_exports.number(),
+  ok: external_exports.number(),
+  socketErrors: external_exports.number(),
+  timeouts: external_exports.number(),
+  late: external_exports.number(),
+  dropped: external_exports.number(),
+  statusCodes: external_exports.record(external_exports.string(), external_exports.number())
+});
+var roundSchema = external_exports.looseObject({
+  elapsedMs: jsonNumber,
+  achievedRate: jsonNumber,
+  totals: totalsSchema,
+  histogram: external_exports.string(),
+  generatorCpuPercent: jsonNumber
+});
+var scenarioSchema = external_exports.looseObject({
+  suite: external_exports.string(),
+  name: external_exports.string(),
+  model: external_exports.enum(["closed", "open"]),
+  request: external_exports.looseObject({ method: external_exports.string(), path: external_exports.string() }),
+  connections: external_exports.number().optional(),
+  targetRate: external_exports.number().optional(),
+  achievedRate: jsonNumber,
+  rounds: external_exports.array(roundSchema),
+  totals: totalsSchema,
+  histogram: external_exports.string()
+});
+var runResultSchema = external_exports.looseObject({
+  schemaVersion: external_exports.literal(SCHEMA_VERSION),
+  tool: external_exports.looseObject({ name: external_exports.literal("perf-action"), version: external_exports.string() }),
+  startedAt: external_exports.string(),
+  finishedAt: external_exports.string(),
+  config: external_exports.looseObject({ file: external_exports.string(), name: external_exports.string() }),
+  target: external_exports.looseObject({ url: external_exports.string() }),
+  git: external_exports.looseObject({ sha: external_exports.string().optional(), ref: external_exports.string().optional() }).optional(),
+  environment: external_exports.looseObject({
+    os: external_exports.string(),
+    arch: external_exports.string(),
+    cpuModel: external_exports.string(),
+    cores: external_exports.number(),
+    memoryMB: external_exports.number(),
+    node: external_exports.string(),
+    calibration: jsonNumber.optional()
+  }),
+  scenarios: external_exports.array(scenarioSchema),
+  metrics: external_exports.array(metricSchema),
+  checks: external_exports.array(checkSchema),
+  verdict: statusSchema
+});
+var historyEnvelope = external_exports.object({
+  schemaVersion: external_exports.number(),
+  name: external_exports.string(),
+  records: external_exports.array(external_exports.unknown())
+});
+var recordEnvelope = external_exports.object({
+  schemaVersion: external_exports.number(),
+  savedAt: external_exports.string(),
+  commit: external_exports.string().optional(),
+  ref: external_exports.string().optional(),
+  runId: external_exports.string().optional(),
+  result: external_exports.unknown()
+});
+function emptyHistory(name) {
+  return { schemaVersion: HISTORY_SCHEMA_VERSION, name, records: [] };
+}
+function parseHistory(text, name) {
+  const warnings = [];
+  const label = `baseline history '${name}'`;
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (error62) {
+    const reason = error62 instanceof Error ? error62.message : String(error62);
+    warnings.push(`${label} is not valid JSON (${reason}); starting an empty history`);
+    return { history: emptyHistory(name), warnings };
+  }
+  const envelope = historyEnvelope.safeParse(raw);
+  if (!envelope.success) {
+    warnings.push(
+      `${label} is not a baseline history (${describeIssues(envelope.error)}); starting an empty history`
+    );
+    return { history: emptyHistory(name), warnings };
+  }
+  const { schemaVersion, records } = envelope.data;
+  if (schemaVersion !== HISTORY_SCHEMA_VERSION) {
+    const savedAt = records.map(savedAtOf).join(", ");
+    warnings.push(
+      `${label} has schemaVersion ${schemaVersion} (this version reads ${HISTORY_SCHEMA_VERSION}): skipped ${records.length} record(s)${savedAt ? ` saved ${savedAt}` : ""}`
+    );
+    return { history: emptyHistory(name), warnings };
+  }
+  if (envelope.data.name !== name) {
+    warnings.push(
+      `${label}: the file holds history '${envelope.data.name}' instead; starting an empty history`
+    );
+    return { history: emptyHistory(name), warnings };
+  }
+  const kept = [];
+  records.forEach((candidate, index) => {
+    const outcome = parseRecord(candidate);
+    if (typeof outcome === "string") {
+      warnings.push(
+        `${label}: skipped record ${index + 1} saved ${savedAtOf(candidate)}: ${outcome}`
+      );
+    } else {
+      kept.push(outcome);
+    }
+  });
+  return { history: { schemaVersion, name, records: kept }, warnings };
+}
+function parseRecord(candidate) {
+  const envelope = recordEnvelope.safeParse(candidate);
+  if (!envelope.success) return `not a baseline record (${describeIssues(envelope.error)})`;
+  const record2 = envelope.data;
+  if (record2.schemaVersion !== HISTORY_SCHEMA_VERSION) {
+    return `record schemaVersion ${record2.schemaVersion} (this version reads ${HISTORY_SCHEMA_VERSION})`;
+  }
+  const resultVersion = record2.result?.schemaVersion;
+  if (resultVersion !== SCHEMA_VERSION) {
+    return `results schemaVersion ${String(resultVersion)} (this version reads ${SCHEMA_VERSION})`;
+  }
+  const result = runResultSchema.safeParse(record2.result);
+  if (!result.success) return `results of the wrong shape (${describeIssues(result.error)})`;
+  const parsed = {
+    schemaVersion: record2.schemaVersion,
+    savedAt: record2.savedAt,
+    result: result.data
+  };
+  if (record2.commit !== void 0) parsed.commit = record2.commit;
+  if (record2.ref !== void 0) parsed.ref = record2.ref;
+  if (record2.runId !== void 0) parsed.runId = record2.runId;
+  return parsed;
+}
+function savedAtOf(candidate) {
+  const savedAt = candidate?.savedAt;
+  return typeof savedAt === "string" ? savedAt : "(unknown time)";
+}
+function describeIssues(error62) {
+  const shown = error62.issues.slice(0, 3).map((issue2) => {
+    const path = issue2.path.length > 0 ? issue2.path.join(".") : "(root)";
+    return `${path}: ${issue2.message}`;
+  });
+  const more = error62.issues.length > 3 ? `, and ${error62.issues.length - 3} more` : "";
+  return `${shown.join("; ")}${more}`;
+}
+function appendRecord(history, record2, max2 = DEFAULT_HISTORY_SIZE) {
+  if (!Number.isInteger(max2) || max2 < 1) {
+    throw new RangeError(`history size must be an integer >= 1, got ${max2}`);
+  }
+  const others = record2.runId === void 0 ? history.records : history.records.filter((kept) => kept.runId !== record2.runId);
+  return {
+    schemaVersion: HISTORY_SCHEMA_VERSION,
+    name: history.name,
+    records: [...others, record2].slice(-max2)
+  };
+}
+function serializeHistory(history) {
+  return `${JSON.stringify(history, null, 2)}
+`;
+}
+function makeRecord(result, meta3) {
+  const slim = {
+    ...result,
+    scenarios: result.scenarios.map((scenario) => ({
+      ...scenario,
+      rounds: scenario.rounds.map((round) => ({ ...round, histogram: "" }))
+    }))
+  };
+  const record2 = {
+    schemaVersion: HISTORY_SCHEMA_VERSION,
+    savedAt: meta3.savedAt,
+    result: slim
+  };
+  const commit = meta3.commit ?? result.git?.sha;
+  const ref = meta3.ref ?? result.git?.ref;
+  if (commit !== void 0) record2.commit = commit;
+  if (ref !== void 0) record2.ref = ref;
+  if (meta3.runId !== void 0) record2.runId = meta3.runId;
+  return record2;
+}
+function historyId(name) {
+  if (/^[a-z0-9_]+$/.test(name) && name.length <= MAX_ID_LENGTH) return name;
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, MAX_ID_LENGTH);
+  return `${slug || "history"}_${fnv1a(name)}`;
+}
+function fnv1a(text) {
+  let hash2 = 2166136261;
+  for (let index = 0; index < text.length; index++) {
+    hash2 ^= text.charCodeAt(index);
+    hash2 = Math.imul(hash2, 16777619) >>> 0;
+  }
+  return hash2.toString(16).padStart(8, "0");
+}
+
+// src/baseline/warnings.ts
+var warnOnStderr = (message) => {
+  console.error(`warning: ${message}`);
+};
+
+// src/baseline/local-store.ts
+var LocalDirStore = class {
+  description;
+  #dir;
+  #warn;
+  /**
+   * @param dir the directory; created on the first save
+   * @param options.onWarning where skipped records are reported (default: stderr)
+   */
+  constructor(dir, options = {}) {
+    this.#dir = dir;
+    this.#warn = options.onWarning ?? warnOnStderr;
+    this.description = `local dir ${dir}`;
+  }
+  /** The file that holds the history `name`. */
+  pathOf(name) {
+    return join(this.#dir, `${historyId(name)}.history.json`);
+  }
+  /**
+   * The history, or undefined when its file does not exist. A corrupt file gives an empty history
+   * and a warning; an unreadable one (permissions) throws.
+   */
+  async load(name) {
+    const file2 = this.pathOf(name);
+    let text;
+    try {
+      text = await readFile(file2, "utf8");
+    } catch (error62) {
+      if (error62.code === "ENOENT") return void 0;
+      throw new Error(`cannot read baseline history ${file2}: ${error62.message}`, {
+        cause: error62
+      });
+    }
+    const { history, warnings } = parseHistory(text, name);
+    for (const warning of warnings) this.#warn(`${warning} (${file2})`);
+    return history;
+  }
+  /**
+   * Writes the history atomically: to a temporary file in the same directory, then renamed over
+   * the old one, so that a crash or a concurrent reader never sees half a file.
+   */
+  async save(history) {
+    const file2 = this.pathOf(history.name);
+    const temporary = `${file2}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      await mkdir(this.#dir, { recursive: true });
+      await writeFile(temporary, serializeHistory(history), "utf8");
+      await rename(temporary, file2);
+    } catch (error62) {
+      await rm(temporary, { force: true }).catch(() => void 0);
+      throw new Error(`cannot write baseline history ${file2}: ${error62.message}`, {
+        cause: error62
+      });
+    }
+  }
+};
+
+// src/report/format.ts
+function formatValue(value, unit) {
+  if (!Number.isFinite(value)) return String(value);
+  switch (unit) {
+    case "ms":
+      return value >= 1e3 ? `${trim(value / 1e3, 2)} s` : `${trim(value, value < 10 ? 3 : 2)} ms`;
+    case "s":
+      return `${trim(value, 2)} s`;
+    case "rps":
+      return `${trim(value, 1)} req/s`;
+    case "ratio":
+      return `${trim(value * 100, 2)} %`;
+    case "percent":
+      return `${trim(value, 1)} %`;
+    case "MB":
+      return `${trim(value, 1)} MB`;
+    case "count":
+      return String(Math.round(value));
+  }
+}
+function formatChange(ratio) {
+  const pct = ratio * 100;
+  return `${pct >= 0 ? "+" : ""}${trim(pct, 1)} %`;
+}
+function trim(n, digits) {
+  return n.toFixed(digits);
+}
+
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction = idx - lower;
+    return x[lower] + fraction * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+function quickselect(arr, k, left, right) {
+  left = left || 0;
+  right = right || arr.length - 1;
+  while (right > left) {
+    if (right - left > 600) {
+      var n = right - left + 1;
+      var m = k - left + 1;
+      var z3 = Math.log(n);
+      var s = 0.5 * Math.exp(2 * z3 / 3);
+      var sd = 0.5 * Math.sqrt(z3 * s * (n - s) / n);
+      if (m - n / 2 < 0) {
+        sd *= -1;
+      }
+      var newLeft = Math.max(left, Math.floor(k - m * s / n + sd));
+      var newRight = Math.min(
+        right,
+        Math.floor(k + (n - m) * s / n + sd)
+      );
+      quickselect(arr, k, newLeft, newRight);
+    }
+    var t = arr[k];
+    var i = left;
+    var j = right;
+    swap(arr, left, k);
+    if (arr[right] > t) {
+      swap(arr, left, right);
+    }
+    while (i < j) {
+      swap(arr, i, j);
+      i++;
+      j--;
+      while (arr[i] < t) {
+        i++;
+      }
+      while (arr[j] > t) {
+        j--;
+      }
+    }
+    if (arr[left] === t) {
+      swap(arr, left, j);
+    } else {
+      j++;
+      swap(arr, j, right);
+    }
+    if (j <= k) {
+      left = j + 1;
+    }
+    if (k <= j) {
+      right = j - 1;
+    }
+  }
+}
+function swap(arr, i, j) {
+  var tmp = arr[i];
+  arr[i] = arr[j];
+  arr[j] = tmp;
+}
+function quantile(x, p) {
+  var copy = x.slice();
+  if (Array.isArray(p)) {
+    multiQuantileSelect(copy, p);
+    var results = [];
+    for (var i = 0; i < p.length; i++) {
+      results[i] = quantileSorted(copy, p[i]);
+    }
+    return results;
+  } else {
+    var idx = quantileIndex(copy.length, p);
+    quantileSelect(copy, idx, 0, copy.length - 1);
+    return quantileSorted(copy, p);
+  }
+}
+function quantileSelect(arr, k, left, right) {
+  if (k % 1 === 0) {
+    quickselect(arr, k, left, right);
+  } else {
+    k = Math.floor(k);
+    quickselect(arr, k, left, right);
+    quickselect(arr, k + 1, k + 1, right);
+  }
+}
+function multiQuantileSelect(arr, p) {
+  var positions = /* @__PURE__ */ new Set();
+  for (var i = 0; i < p.length; i++) {
+    var idx = quantileIndex(arr.length, p[i]);
+    positions.add(Math.floor(idx));
+    positions.add(Math.ceil(idx));
+  }
+  var indices = Array.from(positions).sort(compare);
+  multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
+}
+function multiselect(arr, indices, lo, hi, left, right) {
+  if (lo > hi) {
+    return;
+  }
+  var mid = lo + hi >> 1;
+  quickselect(arr, indices[mid], left, right);
+  multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
+  multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
+}
+function compare(a, b) {
+  return a - b;
+}
+function quantileIndex(len, p) {
+  var idx = (len - 1) * p;
+  if (p === 1) {
+    return len - 1;
+  } else if (p === 0) {
+    return 0;
+  } else if (idx % 1 !== 0) {
+    return idx;
+  } else {
+    return idx;
+  }
+}
+function median(x) {
+  return +quantile(x, 0.5);
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category) {
+  if (!this.data[category]) {
+    this.data[category] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category][k] === void 0) {
+      this.data[category][k] = {};
+    }
+    if (this.data[category][k][v] === void 0) {
+      this.data[category][k][v] = 0;
+    }
+    this.data[category][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category;
+  for (var k in item) {
+    var v = item[k];
+    for (category in this.data) {
+      if (odds[category] === void 0) {
+        odds[category] = {};
+      }
+      if (this.data[category][k]) {
+        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category in odds) {
+    oddsSums[category] = 0;
+    for (var combination in odds[category]) {
+      oddsSums[category] += odds[category][combination];
+    }
+  }
+  return oddsSums;
+};
+var COEFFICIENTS = [
+  0.9999999999999971,
+  57.15623566586292,
+  -59.59796035547549,
+  14.136097974741746,
+  -0.4919138160976202,
+  3399464998481189e-20,
+  4652362892704858e-20,
+  -9837447530487956e-20,
+  1580887032249125e-19,
+  -21026444172410488e-20,
+  21743961811521265e-20,
+  -1643181065367639e-19,
+  8441822398385275e-20,
+  -26190838401581408e-21,
+  36899182659531625e-22
+];
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+function gammaln(n) {
+  if (n <= 0) {
+    return Number.POSITIVE_INFINITY;
+  }
+  n--;
+  var a = COEFFICIENTS[0];
+  for (var i = 1; i < 15; i++) {
+    a += COEFFICIENTS[i] / (n + i);
+  }
+  var tmp = g + 0.5 + n;
+  return LOGSQRT2PI + Math.log(a) - tmp + (n + 0.5) * Math.log(tmp);
+}
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z3) {
+  var sum = z3;
+  var tmp = z3;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z3 * z3 / (2 * i + 1);
+    sum += tmp;
+  }
+  return Math.round((0.5 + sum / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z2 = 0; z2 <= 3.09; z2 += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z2));
+}
+var z2;
+function errorFunction(x) {
+  var t = 1 / (1 + 0.5 * Math.abs(x));
+  var tau = t * Math.exp(
+    -x * x + ((((((((0.17087277 * t - 0.82215223) * t + 1.48851587) * t - 1.13520398) * t + 0.27886807) * t - 0.18628806) * t + 0.09678418) * t + 0.37409196) * t + 1.00002368) * t - 1.26551223
+  );
+  if (x >= 0) {
+    return 1 - tau;
+  } else {
+    return tau - 1;
+  }
+}
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
+// src/verdict/statistics.ts
+var QN_CONSISTENCY = 2.2219;
+var QN_SMALL_SAMPLE = {
+  2: 0.399,
+  3: 0.994,
+  4: 0.512,
+  5: 0.844,
+  6: 0.611,
+  7: 0.857,
+  8: 0.669,
+  9: 0.872
+};
+function qnScale(values) {
+  const n = values.length;
+  if (n < 2) return 0;
+  const distances = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) distances.push(Math.abs((values[i] ?? 0) - (values[j] ?? 0)));
+  }
+  distances.sort((a, b) => a - b);
+  const h = Math.floor(n / 2) + 1;
+  const k = h * (h - 1) / 2;
+  const smallSample = QN_SMALL_SAMPLE[n] ?? (n % 2 === 1 ? n / (n + 1.4) : n / (n + 3.8));
+  return QN_CONSISTENCY * smallSample * (distances[k - 1] ?? 0);
+}
+function normalCdf(z3) {
+  return 0.5 * (1 + errorFunction(z3 / Math.SQRT2));
+}
+function regularizedIncompleteBeta(x, a, b) {
+  if (!(x > 0)) return 0;
+  if (x >= 1) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - regularizedIncompleteBeta(1 - x, b, a);
+  const logFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b) - Math.log(a);
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 0;
+  let fraction = 1;
+  for (let step = 1; step <= 500; step++) {
+    const m = Math.floor(step / 2);
+    const numerator = step % 2 === 1 ? -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)) : m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+    d = 1 + numerator * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + numerator / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = c * d;
+    fraction *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.exp(logFront) / fraction;
+}
+function logBeta(a, b) {
+  return gammaln(a) + gammaln(b) - gammaln(a + b);
+}
+function studentTCdf(t, df) {
+  if (Number.isNaN(t) || !(df > 0)) return Number.NaN;
+  if (!Number.isFinite(df)) return normalCdf(t);
+  const tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+function studentTQuantile(p, df) {
+  if (!(p > 0 && p < 1) || !(df > 0)) return Number.NaN;
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -studentTQuantile(1 - p, df);
+  let lo = 0;
+  let hi = 1;
+  while (studentTCdf(hi, df) < p && hi < 1e300) {
+    lo = hi;
+    hi *= 2;
+  }
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+var MANN_WHITNEY_EXACT_MAX = 60;
+function mannWhitneyU(x, y, alternative = "greater") {
+  const m = x.length;
+  const n = y.length;
+  if (m === 0 || n === 0) return { u: 0, p: 1, exact: true };
+  const groups = tieGroups(x, y);
+  let rankSum2 = 0;
+  for (const g2 of groups) rankSum2 += g2.fromX * g2.midRank2;
+  const u = rankSum2 / 2 - m * (m + 1) / 2;
+  const total = m + n;
+  if (total <= MANN_WHITNEY_EXACT_MAX) {
+    const dist = rankSumDistribution(groups, m);
+    let atLeast = 0;
+    let atMost = 0;
+    let all = 0;
+    dist.forEach((weight, sum2) => {
+      all += weight;
+      if (sum2 >= rankSum2) atLeast += weight;
+      if (sum2 <= rankSum2) atMost += weight;
+    });
+    return { u, p: pickTail(atLeast / all, atMost / all, alternative), exact: true };
+  }
+  const tieTerm = groups.reduce((s, g2) => s + g2.size ** 3 - g2.size, 0) / (total * (total - 1));
+  const sd = Math.sqrt(m * n / 12 * (total + 1 - tieTerm));
+  const mean = m * n / 2;
+  if (sd === 0) return { u, p: 1, exact: false };
+  const greater = 1 - normalCdf((u - mean - 0.5) / sd);
+  const less = normalCdf((u - mean + 0.5) / sd);
+  return { u, p: pickTail(greater, less, alternative), exact: false };
+}
+function pickTail(greater, less, alternative) {
+  const p = alternative === "greater" ? greater : alternative === "less" ? less : 2 * Math.min(greater, less);
+  return Math.min(1, Math.max(0, p));
+}
+function tieGroups(x, y) {
+  const all = [...x.map((v) => ({ v, isX: true })), ...y.map((v) => ({ v, isX: false }))];
+  all.sort((a, b) => a.v - b.v);
+  const groups = [];
+  let start = 0;
+  while (start < all.length) {
+    let end = start;
+    let fromX = 0;
+    while (end < all.length && all[end]?.v === all[start]?.v) {
+      if (all[end]?.isX) fromX++;
+      end++;
+    }
+    const size = end - start;
+    groups.push({ size, fromX, midRank2: 2 * start + size + 1 });
+    start = end;
+  }
+  return groups;
+}
+function rankSumDistribution(groups, m) {
+  let layer = [/* @__PURE__ */ new Map([[0, 1]])];
+  for (const g2 of groups) {
+    const next = [];
+    for (let j = 0; j < layer.length; j++) {
+      const row = layer[j];
+      if (!row) continue;
+      for (let k = 0; k <= g2.size && j + k <= m; k++) {
+        const ways = binomial(g2.size, k);
+        const target = next[j + k] ?? /* @__PURE__ */ new Map();
+        next[j + k] = target;
+        for (const [sum2, count] of row) {
+          const key = sum2 + k * g2.midRank2;
+          target.set(key, (target.get(key) ?? 0) + count * ways);
+        }
+      }
+    }
+    layer = next;
+  }
+  return layer[m] ?? /* @__PURE__ */ new Map();
+}
+function binomial(n, k) {
+  if (k < 0 || k > n) return 0;
+  const kk = Math.min(k, n - k);
+  let result = 1;
+  for (let i = 1; i <= kk; i++) result = result * (n - kk + i) / i;
+  return Math.round(result);
+}
+function mannWhitneyMinP(m, n) {
+  if (m <= 0 || n <= 0) return 1;
+  return 1 / binomial(m + n, m);
+}
+function createRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = state + 2654435769 | 0;
+    let z3 = state;
+    z3 = Math.imul(z3 ^ z3 >>> 16, 2246822507);
+    z3 = Math.imul(z3 ^ z3 >>> 13, 3266489909);
+    z3 ^= z3 >>> 16;
+    return (z3 >>> 0) / 4294967296;
+  };
+}
+function seedFromString(text) {
+  let hash2 = 2166136261;
+  for (let i = 0; i < text.length; i++) {
+    hash2 ^= text.charCodeAt(i);
+    hash2 = Math.imul(hash2, 16777619);
+  }
+  return hash2 >>> 0;
+}
+function bootstrapInterval(groups, statistic, options) {
+  if (groups.length === 0 || groups.some((g2) => g2.length === 0)) return void 0;
+  const resamples = options.resamples ?? 2e3;
+  const stats = [];
+  for (let r = 0; r < resamples; r++) {
+    const drawn = groups.map((g2) => g2.map(() => g2[Math.floor(options.random() * g2.length)] ?? 0));
+    const s = statistic(drawn);
+    if (Number.isFinite(s)) stats.push(s);
+  }
+  if (stats.length < resamples / 2) return void 0;
+  stats.sort((a, b) => a - b);
+  const alpha = (1 - options.level) / 2;
+  return [quantileSorted2(stats, alpha), quantileSorted2(stats, 1 - alpha)];
+}
+function quantileSorted2(sorted, p) {
+  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, p));
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] ?? 0;
+  const b = sorted[hi] ?? a;
+  return a + (b - a) * (pos - lo);
+}
+function medianOf(values) {
+  const finite = values.filter(Number.isFinite);
+  return finite.length === 0 ? void 0 : median(finite);
+}
+
+// src/verdict/regressions.ts
+var DEFAULT_REGRESSION_POLICY = Object.freeze({
+  warn: 0.1,
+  fail: 0.25,
+  confidence: 0.95,
+  minHistory: 5,
+  metrics: ["latency.p50", "latency.p95", "latency.p99", "throughput.rps", "errors.rate"]
+});
+var ABSOLUTE_FLOORS = {
+  ratio: { warn: 1e-3, fail: 0.01 },
+  percent: { warn: 0.1, fail: 1 },
+  ms: { warn: 1, fail: 5 },
+  s: { warn: 0.1, fail: 0.5 },
+  rps: { warn: 1, fail: 5 },
+  MB: { warn: 1, fail: 10 },
+  count: { warn: 1, fail: 5 }
+};
+var RATE_UNITS = /* @__PURE__ */ new Set(["ratio", "percent"]);
+var SPREAD_FLOOR = 0.01;
+var QN_DF_PER_RUN = 0.8;
+var MIN_RUNS_FOR_SPREAD = 3;
+var BOOTSTRAP_RESAMPLES = 2e3;
+function checkRegressions(current, history, policy = {}, accept = []) {
+  const full = { ...DEFAULT_REGRESSION_POLICY, ...definedOnly(policy) };
+  const gated = new Set(full.metrics);
+  const runs = history.map((run2) => new Map(run2.map((m) => [m.key, m])));
+  const checks = [];
+  for (const metric of current) {
+    if (!gated.has(metric.name) || !Number.isFinite(metric.value)) continue;
+    const past = runs.map((run2) => run2.get(metric.key)).filter((m) => m !== void 0 && m.unit === metric.unit).filter((m) => Number.isFinite(m.value));
+    if (past.length === 0) continue;
+    const assessment = assess(metric, past, full);
+    checks.push(toCheck(metric, past.length, assessment, full, accept));
+  }
+  return checks;
+}
+function definedOnly(policy) {
+  return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== void 0));
+}
+function matchesKeyPattern(key, pattern) {
+  let source = "";
+  for (let i = 0; i < pattern.length; ) {
+    if (pattern.startsWith("/**/", i)) {
+      source += "/(?:.*/)?";
+      i += 4;
+    } else if (pattern.startsWith("**", i)) {
+      source += ".*";
+      i += 2;
+    } else if (pattern[i] === "*") {
+      source += "[^/]*";
+      i += 1;
+    } else {
+      source += (pattern[i] ?? "").replace(/[\\^$.|?+()[\]{}]/g, "\\$&");
+      i += 1;
+    }
+  }
+  return new RegExp(`^${source}$`).test(key);
+}
+function assess(metric, past, policy) {
+  const values = past.map((m) => m.value);
+  const reference = medianOf(values) ?? 0;
+  const x = metric.value;
+  const floors = ABSOLUTE_FLOORS[metric.unit];
+  const isRate = RATE_UNITS.has(metric.unit);
+  const rawChange = (x - reference) / reference;
+  const relative2 = reference > 0 && Number.isFinite(rawChange);
+  const direction = metric.better === "lower" ? 1 : -1;
+  const base = {
+    reference,
+    ...relative2 ? { change: rawChange } : {},
+    worsening: direction * (x - reference),
+    warnAt: relative2 ? Math.max(policy.warn * reference, isRate ? floors.warn : 0) : floors.warn,
+    failAt: relative2 ? Math.max(policy.fail * reference, isRate ? floors.fail : 0) : floors.fail
+  };
+  const spreadFloor = relative2 ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0) : floors.warn / 10;
+  if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
+    const interval = relative2 ? roundsInterval(metric, past, policy.confidence) : void 0;
+    return {
+      ...base,
+      ...interval ? { interval } : {},
+      intervalFromRounds: interval !== void 0,
+      method: "percent-only",
+      lowConfidence: true,
+      significantlyWorse: true,
+      significantlyBetter: true,
+      rankVetoedWorse: false
+    };
+  }
+  return { ...base, ...assessStatistically(metric, values, reference, spreadFloor, policy) };
+}
+function assessStatistically(metric, values, reference, spreadFloor, policy) {
+  const n = values.length;
+  const spread = Math.max(qnScale(values), spreadFloor) * Math.sqrt(1 + Math.PI / (2 * n));
+  const alpha = (1 - policy.confidence) / 2;
+  const t = studentTQuantile(1 - alpha, QN_DF_PER_RUN * (n - 1));
+  const x = metric.value;
+  const z3 = (x - reference) / spread;
+  const higherIsWorse = metric.better === "lower";
+  const zWorse = higherIsWorse ? z3 : -z3;
+  const rounds = (metric.samples ?? []).filter(Number.isFinite);
+  const sample = rounds.length > 0 ? rounds : [x];
+  const canRank = mannWhitneyMinP(sample.length, n) <= alpha;
+  const rankSays = (side) => !canRank || mannWhitneyU(sample, values, side).p <= alpha;
+  const worseSide = higherIsWorse ? "greater" : "less";
+  const betterSide = higherIsWorse ? "less" : "greater";
+  const lo = (x - t * spread - reference) / reference;
+  const hi = (x + t * spread - reference) / reference;
+  const interval = reference > 0 && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : void 0;
+  return {
+    ...interval ? { interval } : {},
+    intervalFromRounds: false,
+    method: canRank ? "robust-z+mann-whitney" : "robust-z",
+    lowConfidence: false,
+    significantlyWorse: zWorse >= t && rankSays(worseSide),
+    significantlyBetter: -zWorse >= t && rankSays(betterSide),
+    rankVetoedWorse: zWorse >= t && !rankSays(worseSide)
+  };
+}
+function roundsInterval(metric, past, confidence) {
+  const now = (metric.samples ?? []).filter(Number.isFinite);
+  const before = past.flatMap((m) => m.samples ?? []).filter(Number.isFinite);
+  if (now.length < 2 || before.length < 2) return void 0;
+  return bootstrapInterval(
+    [now, before],
+    ([a = [], b = []]) => {
+      const ref = medianOf(b) ?? 0;
+      return ref > 0 ? (medianOf(a) ?? 0) / ref - 1 : Number.NaN;
+    },
+    {
+      level: confidence,
+      random: createRandom(seedFromString(metric.key)),
+      resamples: BOOTSTRAP_RESAMPLES
+    }
+  );
+}
+function toCheck(metric, historySize, a, policy, accept) {
+  const worseBy = Math.max(a.worsening, 0);
+  const betterBy = Math.max(-a.worsening, 0);
+  let level = "pass";
+  if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = "fail";
+  else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = "warn";
+  const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
+  const rule = level === "pass" ? void 0 : accept.find((r) => matchesKeyPattern(metric.key, r.metric));
+  const notes = [];
+  if (a.lowConfidence) {
+    const needed = Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD);
+    notes.push(`low confidence: ${historySize} of ${needed} baseline runs, percent rule alone`);
+  } else if (level === "pass" && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
+    notes.push(
+      a.rankVetoedWorse ? "within the range of past runs (rank test)" : "within run-to-run noise"
+    );
+  }
+  if (rule) notes.push(`accepted (would ${level}): ${rule.reason}`);
+  return {
+    kind: isImprovement ? "improvement" : "regression",
+    metric: metric.key,
+    status: rule ? "pass" : level,
+    value: metric.value,
+    unit: metric.unit,
+    warn: policy.warn,
+    fail: policy.fail,
+    baseline: a.reference,
+    ...a.change !== void 0 ? { change: a.change } : {},
+    ...a.interval ? { changeInterval: a.interval } : {},
+    confidenceLevel: policy.confidence,
+    method: a.method,
+    lowConfidence: a.lowConfidence,
+    historySize,
+    ...rule ? { accepted: rule.reason } : {},
+    message: describe3(metric, historySize, a, policy.confidence, notes)
+  };
+}
+function describe3(metric, historySize, a, confidence, notes) {
+  let head;
+  if (a.change === void 0) {
+    const diff = metric.value - a.reference;
+    const signed = `${diff >= 0 ? "+" : ""}${formatValue(diff, metric.unit)}`;
+    const from = formatValue(a.reference, metric.unit);
+    const to = formatValue(metric.value, metric.unit);
+    const why = a.reference === 0 ? "zero baseline" : a.reference < 0 ? "baseline below 0" : "baseline too close to 0";
+    head = `${metric.name} ${from} \u2192 ${to} (${signed}, absolute: ${why})`;
+  } else {
+    head = `${metric.name} ${formatChange(a.change)}`;
+    if (a.interval) {
+      const level = `${Number((confidence * 100).toFixed(1))} %`;
+      const source = a.intervalFromRounds ? ", rounds only" : "";
+      head += ` (${level} CI ${formatChange(a.interval[0])} \u2026 ${formatChange(a.interval[1])}${source})`;
+    }
+  }
+  const against = historySize === 1 ? "vs 1 baseline run" : `vs median of ${historySize} runs`;
+  return [`${head} ${against}`, ...notes].join("; ");
+}
+
 // src/config/metrics-catalogue.ts
 var BUDGET_METRICS = {
   "latency.p50": {
@@ -83563,11 +84577,11 @@ function formOf(check2) {
   const result = check2(void 0);
   return result.ok ? "a value" : result.expected;
 }
-function unitSchema(check2, description) {
+function unitSchema2(check2, description) {
   return external_exports.union([external_exports.string(), external_exports.number()], { error: `expected ${formOf(check2)}` }).transform((value, ctx) => fromCheck(check2(value), value, ctx)).describe(description);
 }
 function durationSchema(options = {}) {
-  return unitSchema(
+  return unitSchema2(
     (value) => checkDuration(value, options),
     "a duration like 500ms, 20s, 2m, or a number of milliseconds"
   );
@@ -83660,11 +84674,11 @@ function checkRatio(value) {
 function budgetValueSchema(metric) {
   switch (metric.kind) {
     case "duration":
-      return unitSchema(checkDuration, "a duration like 200ms, or a number of milliseconds");
+      return unitSchema2(checkDuration, "a duration like 200ms, or a number of milliseconds");
     case "ratio":
-      return unitSchema(checkRatio, "a percent like 0.1%, or a ratio between 0 and 1");
+      return unitSchema2(checkRatio, "a percent like 0.1%, or a ratio between 0 and 1");
     case "size":
-      return unitSchema(checkSize, "a size like 512MB or 2GB, or a number of megabytes (MiB)");
+      return unitSchema2(checkSize, "a size like 512MB or 2GB, or a number of megabytes (MiB)");
     case "number":
       return positiveNumberSchema().describe(`a number > 0, in ${metric.unit}`);
   }
@@ -83743,7 +84757,7 @@ var scenarioDefaultsShape = {
 };
 var defaultsSchema = strictObject2(scenarioDefaultsShape);
 var SLUG = /^[a-z0-9][a-z0-9._-]*$/;
-var scenarioSchema = strictObject2({
+var scenarioSchema2 = strictObject2({
   name: external_exports.string({ error: "expected a name like projects-list" }).regex(SLUG, {
     error: 'expected a name of lower-case letters, digits, ".", "_" and "-" (like projects-list)'
   }),
@@ -83797,7 +84811,7 @@ var scenarioSchema = strictObject2({
 });
 var loadSchema = strictObject2({
   budgets: budgetsSchema.optional(),
-  scenarios: external_exports.array(scenarioSchema, { error: "expected a list of scenarios" }).min(1, { error: "expected at least one scenario" })
+  scenarios: external_exports.array(scenarioSchema2, { error: "expected a list of scenarios" }).min(1, { error: "expected at least one scenario" })
 }).superRefine((load, ctx) => {
   const seen = /* @__PURE__ */ new Map();
   load.scenarios.forEach((scenario, index) => {
@@ -83814,12 +84828,65 @@ var loadSchema = strictObject2({
     });
   });
 });
+var baselineSchema = strictObject2({
+  name: textSchema("a name like default").describe('identity of the baseline history (default "default")').optional(),
+  history: countSchema().describe("runs kept in the rolling history (default 20)").optional()
+});
+function ratioSchema(description) {
+  return unitSchema2(checkRatio, "a percent like 10%, or a ratio between 0 and 1").describe(
+    description
+  );
+}
+var gateableMetric = external_exports.string({ error: "expected a metric name like latency.p95" }).superRefine((name, ctx) => {
+  if (Object.hasOwn(BUDGET_METRICS, name)) return;
+  const hint = suggestClosest(name, Object.keys(BUDGET_METRICS));
+  ctx.addIssue({
+    code: "custom",
+    message: `unknown metric '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}`
+  });
+});
+var regressionSchema = strictObject2({
+  warn: ratioSchema("worsening that warns, like 10%").optional(),
+  fail: ratioSchema("worsening that fails, like 25%").optional(),
+  confidence: ratioSchema("confidence a regression needs, like 95%").optional(),
+  "min-history": countSchema().describe("baseline runs needed for the statistical test (default 5)").optional(),
+  metrics: external_exports.array(gateableMetric, { error: "expected a list of metric names" }).describe("metric names checked for regressions").optional()
+}).superRefine((policy, ctx) => {
+  if (policy.warn !== void 0 && policy.fail !== void 0 && policy.warn >= policy.fail) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["warn"],
+      message: "warn must be smaller than fail"
+    });
+  }
+  if (policy.confidence !== void 0 && (policy.confidence < 0.5 || policy.confidence >= 1)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["confidence"],
+      input: policy.confidence,
+      message: "expected a confidence from 50% up to (not including) 100%"
+    });
+  }
+});
+var acceptSchema = external_exports.array(
+  strictObject2({
+    metric: textSchema("a metric key pattern like load/*/latency.p99").describe(
+      "metric key pattern: * within a segment, ** across"
+    ),
+    reason: textSchema("a reason, shown in the report")
+  }),
+  { error: "expected a list of {metric, reason}" }
+);
 var inputSchema = strictObject2({
   target: targetSchema,
   auth: authSchema.optional(),
   defaults: defaultsSchema.describe("defaults for every scenario").optional(),
   budgets: budgetsSchema.describe("global budgets, over the built-in defaults").optional(),
-  load: loadSchema.optional()
+  load: loadSchema.optional(),
+  baseline: baselineSchema.describe("the baseline history this config compares with").optional(),
+  regression: regressionSchema.describe("how regressions against the history are judged").optional(),
+  accept: acceptSchema.describe("known regressions accepted without a code change").optional()
 });
 function buildScenario(scenario, defaults) {
   const result = {
@@ -83848,9 +84915,22 @@ function buildConfig(input2) {
   };
   if (input2.target.health !== void 0) target.health = input2.target.health;
   if (input2.target.start !== void 0) target.start = input2.target.start;
+  const regression = input2.regression ?? {};
   const config2 = {
     target,
-    budgets: { ...structuredClone(DEFAULT_BUDGETS), ...input2.budgets }
+    budgets: { ...structuredClone(DEFAULT_BUDGETS), ...input2.budgets },
+    baseline: {
+      name: input2.baseline?.name ?? "default",
+      history: input2.baseline?.history ?? DEFAULT_HISTORY_SIZE
+    },
+    regression: {
+      warn: regression.warn ?? DEFAULT_REGRESSION_POLICY.warn,
+      fail: regression.fail ?? DEFAULT_REGRESSION_POLICY.fail,
+      confidence: regression.confidence ?? DEFAULT_REGRESSION_POLICY.confidence,
+      minHistory: regression["min-history"] ?? DEFAULT_REGRESSION_POLICY.minHistory,
+      metrics: regression.metrics ?? [...DEFAULT_REGRESSION_POLICY.metrics]
+    },
+    accept: input2.accept ?? []
   };
   if (input2.auth) {
     config2.auth = {
@@ -83933,11 +85013,11 @@ function exitCodeOf(error62) {
 }
 
 // src/pipeline/run-perf.ts
-import { mkdir as mkdir2, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
 
 // src/config/load-config.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 
 // src/config/parse-config.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -84257,7 +85337,7 @@ function parseConfig(text, options) {
 async function loadConfig(file2, env = process.env) {
   let text;
   try {
-    text = await readFile(file2, "utf8");
+    text = await readFile2(file2, "utf8");
   } catch (error62) {
     const code = error62.code;
     const reason = code === "ENOENT" ? "config file not found" : code === "EISDIR" ? "expected a config file, got a directory" : `cannot read the config file (${code ?? describeError(error62)})`;
@@ -84552,20 +85632,72 @@ function validateOpenOptions(options) {
 function countScheduledSends(rate, durationMs) {
   return Math.ceil(rate * durationMs / 1e3 - 1e-9);
 }
-function readToEnd(body) {
-  return new Promise((resolve, reject) => {
-    body.on("data", discard);
-    body.once("end", resolve);
-    body.once("error", reject);
-  });
-}
-function discard() {
-}
+var TimeoutError = class extends Error {
+};
+var RunAbortedError = class extends Error {
+};
+var Exchange = class {
+  #intendedAt;
+  #settle;
+  #timer;
+  #controller;
+  #statusCode = 0;
+  #pendingAbort;
+  #isSettled = false;
+  /** Called once when the exchange ends, whichever way. */
+  onSettled = () => {
+  };
+  constructor(intendedAt, timeoutMs, settle2) {
+    this.#intendedAt = intendedAt;
+    this.#settle = settle2;
+    this.#timer = setTimeout(() => this.#abortWith(new TimeoutError("timeout")), timeoutMs);
+  }
+  /** Ends the exchange now without counting it (the run was aborted). */
+  abort() {
+    this.#abortWith(new RunAbortedError("run aborted"));
+  }
+  onRequestStart(controller) {
+    this.#controller = controller;
+    if (this.#pendingAbort) controller.abort(this.#pendingAbort);
+  }
+  onResponseStart(_controller, statusCode) {
+    this.#statusCode = statusCode;
+  }
+  onResponseData() {
+  }
+  onResponseEnd() {
+    this.#finish(this.#statusCode);
+  }
+  onResponseError(_controller, error62) {
+    this.#finish(error62 instanceof TimeoutError ? "timeout" : "error");
+  }
+  #abortWith(reason) {
+    if (this.#isSettled) return;
+    if (this.#controller) {
+      this.#controller.abort(reason);
+      return;
+    }
+    this.#pendingAbort = reason;
+    this.#finish(reason instanceof TimeoutError ? "timeout" : "error");
+  }
+  #finish(outcome) {
+    if (this.#isSettled) return;
+    this.#isSettled = true;
+    clearTimeout(this.#timer);
+    this.onSettled();
+    this.#settle(this.#intendedAt, outcome);
+  }
+};
 async function runOpen(options) {
   validateOpenOptions(options);
   const { request, rate, durationMs, maxInFlight, timeoutMs, signal } = options;
   const url2 = joinUrl(options.baseUrl, request.path);
-  const path = `${url2.pathname}${url2.search}`;
+  const dispatchOptions = {
+    path: `${url2.pathname}${url2.search}`,
+    method: request.method.toUpperCase(),
+    headers: request.headers,
+    body: request.body ?? null
+  };
   const pool = new import_undici.Pool(url2.origin, {
     connections: maxInFlight,
     pipelining: 1,
@@ -84588,7 +85720,7 @@ async function runOpen(options) {
   let backlog = [];
   let backlogHead = 0;
   let inFlight = 0;
-  const inFlightControllers = /* @__PURE__ */ new Set();
+  const inFlightExchanges = /* @__PURE__ */ new Set();
   let isSending = true;
   let isAborted = false;
   let abortedAt = 0;
@@ -84603,58 +85735,37 @@ async function runOpen(options) {
   const maybeFinish = () => {
     if (!isSending && inFlight === 0) finish();
   };
+  const settle2 = (intendedAt, outcome) => {
+    inFlight -= 1;
+    if (!isAborted) {
+      const now = performance3.now();
+      lastSettledAt = now;
+      if (outcome === "error") {
+        socketErrors += 1;
+      } else {
+        histogram.recordMillis(now - intendedAt);
+        if (outcome === "timeout") {
+          timeouts += 1;
+        } else {
+          completed += 1;
+          if (isOkStatus(outcome)) ok += 1;
+          const code = String(outcome);
+          statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+        }
+      }
+    }
+    sendFromBacklog();
+    maybeFinish();
+  };
   const send = (intendedAt) => {
     const sentAt = performance3.now();
     if (sentAt - intendedAt > LATE_AFTER_MS) late += 1;
     sent += 1;
     inFlight += 1;
-    const controller = new AbortController();
-    inFlightControllers.add(controller);
-    let isTimedOut = false;
-    const timer = setTimeout(() => {
-      isTimedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const exchange = async () => {
-      const response = await pool.request({
-        path,
-        method: request.method.toUpperCase(),
-        headers: request.headers,
-        body: request.body ?? null,
-        signal: controller.signal
-      });
-      await readToEnd(response.body);
-      return response.statusCode;
-    };
-    exchange().then(
-      (statusCode) => {
-        if (isAborted) return;
-        const now = performance3.now();
-        completed += 1;
-        if (isOkStatus(statusCode)) ok += 1;
-        const code = String(statusCode);
-        statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-        histogram.recordMillis(now - intendedAt);
-        lastSettledAt = now;
-      },
-      () => {
-        if (isAborted) return;
-        const now = performance3.now();
-        if (isTimedOut) {
-          timeouts += 1;
-          histogram.recordMillis(now - intendedAt);
-        } else {
-          socketErrors += 1;
-        }
-        lastSettledAt = now;
-      }
-    ).finally(() => {
-      clearTimeout(timer);
-      inFlightControllers.delete(controller);
-      inFlight -= 1;
-      sendFromBacklog();
-      maybeFinish();
-    });
+    const exchange = new Exchange(intendedAt, timeoutMs, settle2);
+    inFlightExchanges.add(exchange);
+    exchange.onSettled = () => inFlightExchanges.delete(exchange);
+    pool.dispatch(dispatchOptions, exchange);
   };
   const sendFromBacklog = () => {
     while (isSending && inFlight < maxInFlight && backlogHead < backlog.length) {
@@ -84709,7 +85820,7 @@ async function runOpen(options) {
     abortedAt = performance3.now();
     isAborted = true;
     endSending();
-    for (const controller of inFlightControllers) controller.abort();
+    for (const exchange of inFlightExchanges) exchange.abort();
   };
   try {
     if (signal?.aborted) onAbort();
@@ -84847,30 +85958,6 @@ function describeModel(s) {
   return s.model === "open" ? `open model, ${s.rate} req/s` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}`;
 }
 
-// src/report/format.ts
-function formatValue(value, unit) {
-  if (!Number.isFinite(value)) return String(value);
-  switch (unit) {
-    case "ms":
-      return value >= 1e3 ? `${trim(value / 1e3, 2)} s` : `${trim(value, value < 10 ? 3 : 2)} ms`;
-    case "s":
-      return `${trim(value, 2)} s`;
-    case "rps":
-      return `${trim(value, 1)} req/s`;
-    case "ratio":
-      return `${trim(value * 100, 2)} %`;
-    case "percent":
-      return `${trim(value, 1)} %`;
-    case "MB":
-      return `${trim(value, 1)} MB`;
-    case "count":
-      return String(Math.round(value));
-  }
-}
-function trim(n, digits) {
-  return n.toFixed(digits);
-}
-
 // src/report/report-model.ts
 function verdictLine(result) {
   const failed = result.checks.filter((c) => c.status === "fail");
@@ -84894,13 +85981,28 @@ function orderChecks(checks) {
 }
 function buildReportModel(result) {
   const sections = [];
+  const regressions = result.checks.filter((c) => c.kind === "regression");
+  const improvements = result.checks.filter((c) => c.kind === "improvement");
+  const budgets = result.checks.filter((c) => c.kind === "budget");
+  const flagged = regressions.filter((c) => c.status !== "pass" || c.accepted !== void 0);
+  if (flagged.length > 0) {
+    sections.push({ heading: "Regressions", table: comparisonTable(orderChecks(flagged)) });
+  }
+  if (budgets.length > 0) {
+    sections.push({ heading: "Budgets", table: budgetTable(orderChecks(budgets), result.metrics) });
+  }
+  if (improvements.length > 0) {
+    sections.push({ heading: "Improvements", table: comparisonTable(improvements) });
+  }
   for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
     sections.push({ heading: capitalize(suite), table: scenarioTable(result, suite) });
   }
-  if (result.checks.length > 0) {
+  if (regressions.length + improvements.length > 0) {
     sections.push({
-      heading: "Budgets",
-      table: budgetTable(orderChecks(result.checks), result.metrics)
+      heading: `All comparisons with the baseline (${regressions.length + improvements.length})`,
+      note: "Each metric against the baseline history: a regression needs a statistically significant change and a practical size; with a short history the percent rule alone decides.",
+      table: comparisonTable(orderByKey([...regressions, ...improvements])),
+      folded: true
     });
   }
   if (result.scenarios.length > 0) {
@@ -84911,12 +86013,64 @@ function buildReportModel(result) {
       folded: true
     });
   }
+  const baselineLine = describeBaseline(result);
   return {
     verdict: result.verdict,
     verdictLine: verdictLine(result),
     context: contextLine(result),
+    ...baselineLine ? { baselineLine } : {},
     sections
   };
+}
+function describeBaseline(result) {
+  const b = result.baseline;
+  if (!b) return void 0;
+  if (b.unavailable) return `Baseline unavailable (${b.unavailable}): budgets alone decided.`;
+  if (b.runs === 0) {
+    return `No baseline '${b.name}' yet: budgets alone decided. Runs saved as baselines build the history.`;
+  }
+  const newest = [b.newestCommit?.slice(0, 7), b.newestAt?.slice(0, 10)].filter(Boolean).join(", ");
+  const parts = [
+    `Baseline '${b.name}': ${b.runs} run${b.runs === 1 ? "" : "s"}${newest ? ` (newest ${newest})` : ""}.`
+  ];
+  if (result.checks.some((c) => c.lowConfidence)) {
+    parts.push(
+      "Low confidence: too few baseline runs for the statistical test; the percent rule alone decided."
+    );
+  }
+  if (b.environmentNote) parts.push(`Note: ${b.environmentNote}.`);
+  return parts.join(" ");
+}
+function orderByKey(checks) {
+  return [...checks].sort((a, b) => a.metric.localeCompare(b.metric));
+}
+function comparisonTable(checks) {
+  return {
+    header: ["Metric", "Baseline", "Current", "Change", "Confidence interval", "Status"],
+    align: ["l", "r", "r", "r", "r", "l"],
+    rows: checks.map((c) => [
+      { code: c.metric },
+      c.baseline === void 0 ? "\u2013" : formatValue(c.baseline, c.unit),
+      formatValue(c.value, c.unit),
+      changeCell(c),
+      intervalCell(c),
+      c.accepted !== void 0 ? { status: "pass", label: "accepted" } : c.kind === "improvement" ? { status: "pass", label: "improved" } : { status: c.status }
+    ])
+  };
+}
+function changeCell(c) {
+  if (c.change !== void 0) return formatChange(c.change);
+  if (c.baseline !== void 0) {
+    const diff = c.value - c.baseline;
+    return `${diff >= 0 ? "+" : "\u2212"}${formatValue(Math.abs(diff), c.unit)}`;
+  }
+  return "\u2013";
+}
+function intervalCell(c) {
+  if (!c.changeInterval) return "\u2013";
+  const [low, high] = c.changeInterval;
+  const level = c.confidenceLevel === void 0 ? "" : `${Math.round(c.confidenceLevel * 100)} %: `;
+  return `${level}${formatChange(low)} \u2026 ${formatChange(high)}${c.lowConfidence ? " (low confidence)" : ""}`;
 }
 function contextLine(result) {
   const env = result.environment;
@@ -85055,6 +86209,7 @@ code { font: 12px ui-monospace, monospace; }
 <h1>perf-action report</h1>
 <p class="verdict" style="color: ${COLOR[model.verdict]}">${escapeHtml(model.verdictLine)}</p>
 <p>${escapeHtml(model.context)}</p>
+${model.baselineLine ? `<p>${escapeHtml(model.baselineLine)}</p>` : ""}
 ${sections}
 </body>
 </html>
@@ -85072,7 +86227,7 @@ ${rows}
 function renderCell(cell) {
   if (typeof cell === "string") return escapeHtml(cell);
   if ("code" in cell) return `<code>${escapeHtml(cell.code)}</code>`;
-  return `<span style="color: ${COLOR[cell.status]}">${cell.status}</span>`;
+  return `<span style="color: ${COLOR[cell.status]}">${escapeHtml(cell.label ?? cell.status)}</span>`;
 }
 function escapeHtml(s) {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -85230,7 +86385,8 @@ function renderMarkdown(result) {
     "",
     `**${escapeText(model.verdictLine)}**`,
     "",
-    escapeText(model.context)
+    escapeText(model.context),
+    ...model.baselineLine ? ["", escapeText(model.baselineLine)] : []
   ];
   for (const section of model.sections) {
     const body = [
@@ -85261,7 +86417,7 @@ function renderTable2(table) {
 function renderCell2(cell) {
   if (typeof cell === "string") return escapeText(cell).replaceAll("|", "\\|");
   if ("code" in cell) return `\`${cell.code.replaceAll("`", "'").replaceAll("|", "\\|")}\``;
-  return `${ICON[cell.status]} ${cell.status}`;
+  return `${ICON[cell.status]} ${cell.label ?? cell.status}`;
 }
 function escapeText(s) {
   return s.replaceAll("<", "\\<");
@@ -85298,9 +86454,6 @@ function calibrate(budgetMs) {
   }
   return Math.round(best * 100) / 100;
 }
-
-// src/results/types.ts
-var SCHEMA_VERSION = 1;
 
 // src/suites/load.ts
 var LOAD_SUITE = "load";
@@ -85646,7 +86799,7 @@ function maskSensitive(value) {
 // src/target/start-command.ts
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir, open as open2, stat } from "node:fs/promises";
+import { mkdir as mkdir2, open as open2, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 var isWindows = process.platform === "win32";
@@ -85658,7 +86811,7 @@ async function startCommand(options) {
   if (cwd !== void 0) await checkDirectory(cwd);
   let log;
   try {
-    await mkdir(dirname(logFile), { recursive: true });
+    await mkdir2(dirname(logFile), { recursive: true });
     log = await open2(logFile, "a");
   } catch (error62) {
     throw new TargetError(
@@ -85983,6 +87136,46 @@ function budgetMessage(metric, limit, status) {
   return `${metric.name} ${value} ${relation} ${formatValue(bound ?? 0, metric.unit)}${label}`;
 }
 
+// src/verdict/compare.ts
+var CALIBRATION_TOLERANCE = 0.25;
+function compareWithHistory(metrics, environment, history, config2) {
+  const records = history?.records ?? [];
+  const summary = { name: config2.baseline.name, runs: records.length };
+  const newest = records.at(-1);
+  if (!newest) return { checks: [], summary };
+  if (newest.commit !== void 0) summary.newestCommit = newest.commit;
+  summary.newestAt = newest.savedAt;
+  const note = environmentNote(
+    environment,
+    records.map((r) => r.result.environment)
+  );
+  if (note) summary.environmentNote = note;
+  const checks = checkRegressions(
+    metrics,
+    records.map((r) => r.result.metrics),
+    config2.regression,
+    config2.accept
+  );
+  return { checks, summary };
+}
+function environmentNote(current, past) {
+  const differences = /* @__PURE__ */ new Set();
+  for (const env of past) {
+    if (env.cpuModel !== current.cpuModel) {
+      differences.add(`CPU ${env.cpuModel} \u2192 ${current.cpuModel}`);
+    }
+    if (env.cores !== current.cores) differences.add(`${env.cores} \u2192 ${current.cores} cores`);
+    if (env.calibration !== void 0 && current.calibration !== void 0 && env.calibration > 0) {
+      const ratio = current.calibration / env.calibration;
+      if (Math.abs(ratio - 1) > CALIBRATION_TOLERANCE) {
+        differences.add(`calibration ${env.calibration} \u2192 ${current.calibration}`);
+      }
+    }
+  }
+  if (differences.size === 0) return void 0;
+  return `baseline runs came from a different machine (${[...differences].join("; ")}): compare with care`;
+}
+
 // src/verdict/verdict.ts
 var RANK = { pass: 0, warn: 1, fail: 2 };
 function verdictOf(checks) {
@@ -86005,12 +87198,12 @@ async function runPerf(settings) {
   const secrets = loaded.secrets.filter((s) => s !== config2.target.url);
   const suites = selectSuites(config2, settings.suites);
   const log = (line) => settings.log(redact(line, secrets));
-  await mkdir2(settings.outDir, { recursive: true });
+  await mkdir3(settings.outDir, { recursive: true });
   const environment = describeEnvironment(settings.calibrationMs ?? 200);
   const target = await prepareTarget({
     config: config2,
     env: settings.env,
-    logFile: join(settings.outDir, "service.log"),
+    logFile: join2(settings.outDir, "service.log"),
     log
   });
   secrets.push(...target.secrets);
@@ -86032,33 +87225,73 @@ async function runPerf(settings) {
   } finally {
     await target.stop();
   }
-  const checks = checkBudgets(metrics, budgetScopes(config2));
+  const warn2 = (line) => (settings.warn ?? log)(redact(line, secrets));
+  const history = settings.baselineStore ? await tryLoadHistory(settings.baselineStore, config2.baseline.name, warn2) : {};
+  const comparison = compareWithHistory(metrics, environment, history.history, config2);
+  if (history.unavailable) comparison.summary.unavailable = history.unavailable;
+  const checks = [...comparison.checks, ...checkBudgets(metrics, budgetScopes(config2))];
   const result = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "perf-action", version: TOOL_VERSION },
     startedAt: startedAt.toISOString(),
     finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
-    config: { file: settings.configPath, name: "default" },
+    config: { file: settings.configPath, name: config2.baseline.name },
     target: { url: displayUrl(config2.target.url) },
     ...settings.git ? { git: settings.git } : {},
     environment,
+    ...settings.baselineStore ? { baseline: comparison.summary } : {},
     scenarios,
     metrics,
     checks,
     verdict: verdictOf(checks)
   };
   const paths = {
-    results: join(settings.outDir, "results.json"),
-    markdown: join(settings.outDir, "report.md"),
-    html: join(settings.outDir, "report.html"),
+    results: join2(settings.outDir, "results.json"),
+    markdown: join2(settings.outDir, "report.md"),
+    html: join2(settings.outDir, "report.html"),
     ...target.logFile ? { serviceLog: target.logFile } : {}
   };
-  await writeFile(paths.results, `${redact(JSON.stringify(result, null, 2), secrets)}
+  await writeFile2(paths.results, `${redact(JSON.stringify(result, null, 2), secrets)}
 `);
   const markdown = redact(renderMarkdown(result), secrets);
-  await writeFile(paths.markdown, markdown);
-  await writeFile(paths.html, redact(renderHtml(result), secrets));
+  await writeFile2(paths.markdown, markdown);
+  await writeFile2(paths.html, redact(renderHtml(result), secrets));
+  if (settings.updateBaseline && settings.baselineStore) {
+    await trySaveHistory(settings.baselineStore, history.history, result, config2, settings, {
+      log,
+      warn: warn2
+    });
+  }
   return { result, markdown, paths, secrets };
+}
+async function tryLoadHistory(store, name, warn2) {
+  try {
+    const history = await store.load(name);
+    return history ? { history } : {};
+  } catch (error62) {
+    const why = `baseline history '${name}' unavailable from ${store.description}: ${describeError(error62)}`;
+    warn2(`${why}; budgets alone decide this run`);
+    return { unavailable: why };
+  }
+}
+async function trySaveHistory(store, history, result, config2, settings, out) {
+  const record2 = makeRecord(result, {
+    savedAt: result.finishedAt,
+    ...settings.runId !== void 0 ? { runId: settings.runId } : {}
+  });
+  const next = appendRecord(
+    history ?? emptyHistory(config2.baseline.name),
+    record2,
+    config2.baseline.history
+  );
+  try {
+    await store.save(next);
+    out.log(
+      `baseline '${config2.baseline.name}' saved to ${store.description} (${next.records.length} runs)`
+    );
+  } catch (error62) {
+    out.warn(`baseline not saved to ${store.description}: ${describeError(error62)}`);
+  }
 }
 function applyOverrides(config2, settings) {
   if (settings.targetUrl !== void 0) {
@@ -86099,18 +87332,25 @@ import { parseArgs } from "node:util";
 var USAGE = `Usage: perf-action <command> [options]
 
 Commands:
-  run      run the suites in perf.yml against the target
-  demo     start the bundled sample service and run examples/perf.yml against it
-  schema   print the JSON Schema of perf.yml
+  run                       run the suites in perf.yml against the target
+  demo                      start the bundled sample service and run examples/perf.yml against it
+                            (its baseline history is kept in DIR/baseline: run it twice to compare)
+  compare BASE.json HEAD.json   compare two results files and print the report
+  schema                    print the JSON Schema of perf.yml
 
 Options (run, demo):
   -c, --config FILE   config file (default perf.yml; demo: examples/perf.yml)
       --target URL    target URL, replaces target.url
       --suite LIST    suites to run, comma-separated (load, stress, volume, video)
       --out DIR       where results.json, report.md and report.html go (default perf-results)
+      --baseline-dir DIR      compare with the baseline history kept in DIR
+      --update-baseline       append this run to that history
       --debug         print stack traces
   -h, --help          this help
   -v, --version       the version
+
+Options (compare):
+  -c, --config FILE   take regression thresholds and accept: rules from this config
 
 Exit codes: 0 pass or warn, 1 fail, 2 bad usage or config, 3 target unreachable.`;
 function parseCommand(argv) {
@@ -86143,6 +87383,8 @@ function parseCommand(argv) {
     ...values.target !== void 0 ? { target: values.target } : {},
     ...suites ? { suites } : {},
     outDir: values.out ?? "perf-results",
+    ...values["baseline-dir"] !== void 0 ? { baselineDir: values["baseline-dir"] } : {},
+    updateBaseline: values["update-baseline"] ?? false,
     debug
   };
 }
@@ -86156,6 +87398,8 @@ function parse3(argv) {
       target: { type: "string" },
       suite: { type: "string" },
       out: { type: "string" },
+      "baseline-dir": { type: "string" },
+      "update-baseline": { type: "boolean" },
       debug: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" }
@@ -86163,15 +87407,59 @@ function parse3(argv) {
   });
 }
 
+// src/cli/compare.ts
+import { readFile as readFile3 } from "node:fs/promises";
+async function readResults(file2) {
+  let data;
+  try {
+    data = JSON.parse(await readFile3(file2, "utf8"));
+  } catch (error62) {
+    throw new UsageError(`cannot read results file ${file2}: ${describeError(error62)}`);
+  }
+  const result = data;
+  if (result?.schemaVersion !== SCHEMA_VERSION || !Array.isArray(result.metrics)) {
+    throw new UsageError(
+      `${file2} is not a perf-action results.json of schemaVersion ${SCHEMA_VERSION}`
+    );
+  }
+  return result;
+}
+async function compareResults(basePath, headPath, configPath) {
+  const [base, head] = await Promise.all([readResults(basePath), readResults(headPath)]);
+  const config2 = configPath ? (await loadConfig(configPath)).config : {
+    baseline: { name: head.config?.name ?? "default", history: 1 },
+    regression: {
+      ...DEFAULT_REGRESSION_POLICY,
+      metrics: [...DEFAULT_REGRESSION_POLICY.metrics]
+    },
+    accept: []
+  };
+  const history = {
+    schemaVersion: HISTORY_SCHEMA_VERSION,
+    name: config2.baseline.name,
+    records: [
+      {
+        schemaVersion: HISTORY_SCHEMA_VERSION,
+        savedAt: base.finishedAt,
+        ...base.git?.sha ? { commit: base.git.sha } : {},
+        result: base
+      }
+    ]
+  };
+  const comparison = compareWithHistory(head.metrics, head.environment, history, config2);
+  const checks = [...comparison.checks, ...(head.checks ?? []).filter((c) => c.kind === "budget")];
+  return { ...head, baseline: comparison.summary, checks, verdict: verdictOf(checks) };
+}
+
 // src/cli/demo.ts
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname as dirname2, join as join2, relative } from "node:path";
+import { dirname as dirname2, join as join3, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot(from = fileURLToPath(import.meta.url)) {
   let dir = dirname2(from);
   for (; ; ) {
-    if (existsSync(join2(dir, "examples", "perf.yml"))) return dir;
+    if (existsSync(join3(dir, "examples", "perf.yml"))) return dir;
     const parent = dirname2(dir);
     if (parent === dir) throw new UsageError("cannot find examples/perf.yml beside perf-action");
     dir = parent;
@@ -86193,10 +87481,10 @@ function freePort() {
 async function demoSettings(cwd) {
   const root = findPackageRoot();
   const port = await freePort();
-  const server = join2(root, "examples", "validation-platform", "server.ts");
+  const server = join3(root, "examples", "validation-platform", "server.ts");
   const start = `${shellQuote(process.execPath)} ${shellQuote(server)} --port ${port}`;
   return {
-    configPath: relative(cwd, join2(root, "examples", "perf.yml")) || "perf.yml",
+    configPath: relative(cwd, join3(root, "examples", "perf.yml")) || "perf.yml",
     targetUrl: `http://127.0.0.1:${port}`,
     targetStart: start
   };
@@ -86223,6 +87511,15 @@ async function main(argv) {
         process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}
 `);
         return ExitCode.ok;
+      case "compare": {
+        debug = command.debug;
+        const result = await compareResults(command.base, command.head, command.config);
+        process.stdout.write(`${renderMarkdown(result)}
+`);
+        process.stdout.write(`perf-action: ${verdictLine(result)}
+`);
+        return result.verdict === "fail" ? ExitCode.failed : ExitCode.ok;
+      }
       default:
         debug = command.debug;
         return await run(command);
@@ -86235,6 +87532,8 @@ async function main(argv) {
     return exitCodeOf(error62);
   }
 }
+var warn = (line) => process.stderr.write(`warning: ${line}
+`);
 async function run(command) {
   const settings = {
     configPath: command.config ?? "perf.yml",
@@ -86243,13 +87542,19 @@ async function run(command) {
     log: (line) => process.stderr.write(`${line}
 `),
     ...command.suites ? { suites: command.suites } : {},
-    ...command.target !== void 0 ? { targetUrl: command.target } : {}
+    ...command.target !== void 0 ? { targetUrl: command.target } : {},
+    updateBaseline: command.updateBaseline,
+    ...command.baselineDir !== void 0 ? { baselineStore: new LocalDirStore(command.baselineDir, { onWarning: warn }) } : {},
+    warn
   };
   if (command.command === "demo") {
     const demo = await demoSettings(process.cwd());
     if (command.config === void 0) settings.configPath = demo.configPath;
     settings.targetUrl = command.target ?? demo.targetUrl;
     if (command.target === void 0) settings.targetStart = demo.targetStart;
+    const dir = command.baselineDir ?? join4(command.outDir, "baseline");
+    settings.baselineStore = new LocalDirStore(dir, { onWarning: warn });
+    settings.updateBaseline = true;
   }
   const output2 = await runPerf(settings);
   process.stdout.write(`

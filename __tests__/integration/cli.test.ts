@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../examples/validation-platform/service.ts';
 import type { RunResult } from '../../src/results/types.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { metric, sampleResult } from '../helpers/sample-result.ts';
 
 let dir: string;
 let fast: { url: string; close(): Promise<void> };
@@ -117,6 +118,67 @@ describe('perf-action run', () => {
     expect(run.code).toBe(3);
     expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^perf-action: .*127\.0\.0\.1:9.*/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('baselines through the CLI', () => {
+  it('--update-baseline builds a history that the next run compares with', async () => {
+    // Runs this short are noisy; accepting every regression keeps the verdict about the history.
+    const config = await writeConfig(
+      'history.yml',
+      `${smallConfig(fast.url)}accept:\n  - { metric: "**", reason: noisy test runs }\n`,
+    );
+    const baselineDir = join(dir, 'history');
+    const env = { PERF_TEST_PASSWORD: 'password' };
+    const args = (out: string) => [
+      'run',
+      '-c',
+      config,
+      '--out',
+      join(dir, out),
+      '--baseline-dir',
+      baselineDir,
+    ];
+    const first = await runCli([...args('h1'), '--update-baseline'], { env });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("No baseline 'default' yet");
+    const second = await runCli(args('h2'), { env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("Baseline 'default': 1 run");
+    expect(second.stdout).toContain('Low confidence');
+    const result = JSON.parse(await readFile(join(dir, 'h2', 'results.json'), 'utf8')) as RunResult;
+    expect(result.baseline).toMatchObject({ name: 'default', runs: 1 });
+    const comparisons = result.checks.filter((c) => c.kind !== 'budget');
+    expect(comparisons.map((c) => c.metric)).toContain('load/list/latency.p95');
+    expect(comparisons.every((c) => c.lowConfidence === true)).toBe(true);
+  });
+
+  it('compare BASE HEAD finds a slowed service and exits 1', async () => {
+    const write = async (name: string, p95: number[]) => {
+      const result = sampleResult();
+      result.checks = [];
+      result.metrics = [metric('list', 'latency.p95', p95[1] ?? 0, p95)];
+      const file = join(dir, name);
+      await writeFile(file, JSON.stringify(result));
+      return file;
+    };
+    const base = await write('base.json', [9.8, 10, 10.2]);
+    const head = await write('head.json', [258, 260, 262]);
+    const run = await runCli(['compare', base, head]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('### Regressions');
+    expect(run.stdout).toMatch(/`load\/list\/latency\.p95`.*❌ fail/);
+    const same = await runCli(['compare', base, base]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).not.toContain('### Regressions');
+  });
+
+  it('compare rejects a file that is not results.json', async () => {
+    const config = await writeConfig('not-results.json', '{"hello": 1}');
+    const run = await runCli(['compare', config, config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toMatch(/not a perf-action results.json of schemaVersion 1$/);
   });
 });
 

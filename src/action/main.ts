@@ -1,37 +1,90 @@
-// The GitHub Action entry: inputs -> the shared pipeline -> job summary, outputs, exit status.
+// The GitHub Action: settings -> event plan -> the shared pipeline -> job summary, artifact,
+// sticky comment, outputs -> exit status. The report is out before a fail verdict fails the job.
 import * as core from '@actions/core';
+import { historyId } from '../baseline/history.ts';
 import { describeError } from '../errors.ts';
 import { runPerf } from '../pipeline/run-perf.ts';
 import { verdictLine } from '../report/report-model.ts';
-import { readInputs } from './inputs.ts';
+import { createBaselineStore } from './baseline-store.ts';
+import { buildCommentBody } from './comment-body.ts';
+import { countRegressions, failsJob, planRun } from './plan.ts';
+import { readRunContext } from './run-context.ts';
+import { readSettings } from './settings.ts';
+import { commentMarker, upsertStickyComment } from './sticky-comment.ts';
+import { uploadResults } from './upload-results.ts';
 
 async function main(): Promise<void> {
-  try {
-    const inputs = readInputs();
-    const output = await runPerf({
-      configPath: inputs.config,
-      outDir: inputs.resultsDir,
-      env: process.env,
-      log: (line) => core.info(line),
-      ...(inputs.targetUrl ? { targetUrl: inputs.targetUrl } : {}),
-      ...(inputs.suites ? { suites: inputs.suites } : {}),
-      git: {
-        ...(process.env.GITHUB_SHA ? { sha: process.env.GITHUB_SHA } : {}),
-        ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}),
-      },
-    });
-    for (const secret of output.secrets) core.setSecret(secret);
-    core.setOutput('verdict', output.result.verdict);
-    core.setOutput('results-path', output.paths.results);
-    core.setOutput('report-path', output.paths.markdown);
-    // The report goes out before the verdict can fail the job.
-    await core.summary.addRaw(output.markdown).write();
-    const line = verdictLine(output.result);
-    if (output.result.verdict === 'fail') core.setFailed(line);
-    else core.info(line);
-  } catch (error) {
-    core.setFailed(describeError(error));
+  const settings = readSettings();
+  const context = readRunContext();
+  const plan = planRun(context, settings.updateBaseline);
+  const warn = (line: string) => core.warning(line);
+  core.info(`baseline: ${plan.saveBaseline ? 'will save' : 'will not save'} (${plan.reason})`);
+
+  const output = await runPerf({
+    configPath: settings.config,
+    outDir: settings.resultsDir,
+    env: process.env,
+    log: (line) => core.info(line),
+    warn,
+    ...(settings.targetUrl ? { targetUrl: settings.targetUrl } : {}),
+    ...(settings.suites ? { suites: settings.suites } : {}),
+    git: { sha: context.pullRequest?.headSha ?? context.sha, ref: context.ref },
+    runId: `${context.runId}-${context.runAttempt}`,
+    ...withStore(createBaselineStore(settings, context, warn)),
+    updateBaseline: plan.saveBaseline,
+  });
+  for (const secret of output.secrets) core.setSecret(secret);
+  const { result } = output;
+
+  core.setOutput('verdict', result.verdict);
+  core.setOutput('results-path', output.paths.results);
+  core.setOutput('report-path', output.paths.markdown);
+  core.setOutput('regressions', countRegressions(result));
+  core.setOutput('baseline-saved', String(output.baselineSaved));
+  await core.summary.addRaw(output.markdown).write();
+
+  const runUrl = `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`;
+  let artifactUrl: string | undefined;
+  if (settings.artifactName) {
+    try {
+      const files = Object.values(output.paths).filter((p): p is string => p !== undefined);
+      const id = await uploadResults(settings.artifactName, files, settings.resultsDir);
+      if (id !== undefined) artifactUrl = `${runUrl}/artifacts/${id}`;
+    } catch (error) {
+      warn(`results not uploaded as an artifact: ${describeError(error)}`);
+    }
   }
+
+  if (plan.pullRequestNumber !== undefined && settings.comment !== 'never') {
+    const links = [
+      `[Workflow run](${runUrl})`,
+      ...(artifactUrl ? [`[Full report and results](${artifactUrl})`] : []),
+    ];
+    const marker = commentMarker(historyId(result.config.name));
+    const comment = await upsertStickyComment({
+      token: settings.githubToken,
+      baseUrl: context.apiUrl,
+      target: { owner: context.owner, repo: context.repo, issueNumber: plan.pullRequestNumber },
+      marker,
+      body: buildCommentBody(result, { marker, links }),
+      onlyUpdate: settings.comment === 'on-change' && result.verdict === 'pass',
+      log: (line) => core.info(line),
+    });
+    if (comment.status === 'degraded') warn(comment.reason);
+    else if (comment.status !== 'skipped') core.setOutput('comment-url', comment.url);
+  }
+
+  const line = verdictLine(result);
+  if (failsJob(settings.failOn, result.verdict)) core.setFailed(line);
+  else core.info(line);
 }
 
-await main();
+function withStore(store: ReturnType<typeof createBaselineStore>) {
+  return store ? { baselineStore: store } : {};
+}
+
+try {
+  await main();
+} catch (error) {
+  core.setFailed(describeError(error));
+}

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // The perf-action CLI: parse argv, run the pipeline, print the report and the verdict, exit per the
 // contract (0 pass/warn, 1 fail, 2 usage/config, 3 target).
+import { join } from 'node:path';
+import { LocalDirStore } from '../baseline/local-store.ts';
 import { configJsonSchema } from '../config/schema.ts';
 import { describeError, ExitCode, exitCodeOf } from '../errors.ts';
 import { type RunSettings, runPerf } from '../pipeline/run-perf.ts';
+import { renderMarkdown } from '../report/markdown.ts';
 import { verdictLine } from '../report/report-model.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { parseCommand, type RunCommand, USAGE } from './args.ts';
+import { compareResults } from './compare.ts';
 import { demoSettings } from './demo.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -23,6 +27,13 @@ async function main(argv: string[]): Promise<number> {
       case 'schema':
         process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
         return ExitCode.ok;
+      case 'compare': {
+        debug = command.debug;
+        const result = await compareResults(command.base, command.head, command.config);
+        process.stdout.write(`${renderMarkdown(result)}\n`);
+        process.stdout.write(`perf-action: ${verdictLine(result)}\n`);
+        return result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
+      }
       default:
         debug = command.debug;
         return await run(command);
@@ -34,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+const warn = (line: string) => process.stderr.write(`warning: ${line}\n`);
+
 async function run(command: RunCommand): Promise<number> {
   const settings: RunSettings = {
     configPath: command.config ?? 'perf.yml',
@@ -42,12 +55,21 @@ async function run(command: RunCommand): Promise<number> {
     log: (line) => process.stderr.write(`${line}\n`),
     ...(command.suites ? { suites: command.suites } : {}),
     ...(command.target !== undefined ? { targetUrl: command.target } : {}),
+    updateBaseline: command.updateBaseline,
+    ...(command.baselineDir !== undefined
+      ? { baselineStore: new LocalDirStore(command.baselineDir, { onWarning: warn }) }
+      : {}),
+    warn,
   };
   if (command.command === 'demo') {
     const demo = await demoSettings(process.cwd());
     if (command.config === undefined) settings.configPath = demo.configPath;
     settings.targetUrl = command.target ?? demo.targetUrl;
     if (command.target === undefined) settings.targetStart = demo.targetStart;
+    // The demo keeps its own history, so a second run compares with the first.
+    const dir = command.baselineDir ?? join(command.outDir, 'baseline');
+    settings.baselineStore = new LocalDirStore(dir, { onWarning: warn });
+    settings.updateBaseline = true;
   }
   const output = await runPerf(settings);
   process.stdout.write(`\n${output.markdown}\n`);

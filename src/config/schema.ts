@@ -6,6 +6,12 @@
 // with the closest valid key. Cross-field rules run on the input shape, so issue paths are YAML
 // paths and the loader can point at the line.
 import { z } from 'zod';
+import { DEFAULT_HISTORY_SIZE } from '../baseline/history.ts';
+import {
+  type AcceptRule,
+  DEFAULT_REGRESSION_POLICY,
+  type RegressionPolicy,
+} from '../verdict/regressions.ts';
 import { BUDGET_METRICS, type BudgetMetric } from './metrics-catalogue.ts';
 import { suggestClosest } from './suggest.ts';
 import {
@@ -105,6 +111,17 @@ export interface PerfConfig {
     budgets: BudgetMap;
     scenarios: LoadScenario[];
   };
+  /** The baseline history this config compares with and saves to. */
+  baseline: {
+    /** Identity of the history (default `default`); never the target's address, which may change. */
+    name: string;
+    /** Runs kept in the rolling history (default 20). */
+    history: number;
+  };
+  /** How regressions against the history are judged (DEFAULT_REGRESSION_POLICY overlaid). */
+  regression: RegressionPolicy;
+  /** Known regressions accepted without a code change: key pattern and the reason shown. */
+  accept: AcceptRule[];
 }
 
 /** The values a scenario gets when neither it nor `defaults:` sets them. */
@@ -508,12 +525,81 @@ const loadSchema = strictObject({
   });
 });
 
+const baselineSchema = strictObject({
+  name: textSchema('a name like default')
+    .describe('identity of the baseline history (default "default")')
+    .optional(),
+  history: countSchema().describe('runs kept in the rolling history (default 20)').optional(),
+});
+
+function ratioSchema(description: string) {
+  return unitSchema(checkRatio, 'a percent like 10%, or a ratio between 0 and 1').describe(
+    description,
+  );
+}
+
+const gateableMetric = z
+  .string({ error: 'expected a metric name like latency.p95' })
+  .superRefine((name, ctx) => {
+    if (Object.hasOwn(BUDGET_METRICS, name)) return;
+    const hint = suggestClosest(name, Object.keys(BUDGET_METRICS));
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown metric '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
+    });
+  });
+
+const regressionSchema = strictObject({
+  warn: ratioSchema('worsening that warns, like 10%').optional(),
+  fail: ratioSchema('worsening that fails, like 25%').optional(),
+  confidence: ratioSchema('confidence a regression needs, like 95%').optional(),
+  'min-history': countSchema()
+    .describe('baseline runs needed for the statistical test (default 5)')
+    .optional(),
+  metrics: z
+    .array(gateableMetric, { error: 'expected a list of metric names' })
+    .describe('metric names checked for regressions')
+    .optional(),
+}).superRefine((policy, ctx) => {
+  if (policy.warn !== undefined && policy.fail !== undefined && policy.warn >= policy.fail) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: ['warn'],
+      message: 'warn must be smaller than fail',
+    });
+  }
+  if (policy.confidence !== undefined && (policy.confidence < 0.5 || policy.confidence >= 1)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['confidence'],
+      input: policy.confidence,
+      message: 'expected a confidence from 50% up to (not including) 100%',
+    });
+  }
+});
+
+const acceptSchema = z.array(
+  strictObject({
+    metric: textSchema('a metric key pattern like load/*/latency.p99').describe(
+      'metric key pattern: * within a segment, ** across',
+    ),
+    reason: textSchema('a reason, shown in the report'),
+  }),
+  { error: 'expected a list of {metric, reason}' },
+);
+
 const inputSchema = strictObject({
   target: targetSchema,
   auth: authSchema.optional(),
   defaults: defaultsSchema.describe('defaults for every scenario').optional(),
   budgets: budgetsSchema.describe('global budgets, over the built-in defaults').optional(),
   load: loadSchema.optional(),
+  baseline: baselineSchema.describe('the baseline history this config compares with').optional(),
+  regression: regressionSchema
+    .describe('how regressions against the history are judged')
+    .optional(),
+  accept: acceptSchema.describe('known regressions accepted without a code change').optional(),
 });
 
 type ConfigInput = z.output<typeof inputSchema>;
@@ -550,9 +636,22 @@ function buildConfig(input: ConfigInput): PerfConfig {
   if (input.target.health !== undefined) target.health = input.target.health;
   if (input.target.start !== undefined) target.start = input.target.start;
 
+  const regression = input.regression ?? {};
   const config: PerfConfig = {
     target,
     budgets: { ...structuredClone(DEFAULT_BUDGETS), ...input.budgets },
+    baseline: {
+      name: input.baseline?.name ?? 'default',
+      history: input.baseline?.history ?? DEFAULT_HISTORY_SIZE,
+    },
+    regression: {
+      warn: regression.warn ?? DEFAULT_REGRESSION_POLICY.warn,
+      fail: regression.fail ?? DEFAULT_REGRESSION_POLICY.fail,
+      confidence: regression.confidence ?? DEFAULT_REGRESSION_POLICY.confidence,
+      minHistory: regression['min-history'] ?? DEFAULT_REGRESSION_POLICY.minHistory,
+      metrics: regression.metrics ?? [...DEFAULT_REGRESSION_POLICY.metrics],
+    },
+    accept: input.accept ?? [],
   };
   if (input.auth) {
     config.auth = {

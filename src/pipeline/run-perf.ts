@@ -3,12 +3,14 @@
 // Entry points pass settings in; nothing here reads process.argv, inputs or the GitHub context.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendRecord, emptyHistory, makeRecord } from '../baseline/history.ts';
+import type { BaselineHistory, BaselineStore } from '../baseline/types.ts';
 import { loadConfig, parseTargetUrl } from '../config/load-config.ts';
 import { redact } from '../config/redact.ts';
 import type { PerfConfig } from '../config/schema.ts';
 import { runClosed } from '../engine/closed.ts';
 import { runOpen } from '../engine/open.ts';
-import { UsageError } from '../errors.ts';
+import { describeError, UsageError } from '../errors.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { describeEnvironment } from '../results/environment.ts';
@@ -17,6 +19,7 @@ import type { LoadEngine } from '../suites/engine-port.ts';
 import { runLoadSuite } from '../suites/load.ts';
 import { prepareTarget } from '../target/prepare-target.ts';
 import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
+import { compareWithHistory } from '../verdict/compare.ts';
 import { verdictOf } from '../verdict/verdict.ts';
 import { TOOL_VERSION } from '../version.ts';
 
@@ -46,6 +49,14 @@ export interface RunSettings {
   engine?: LoadEngine;
   /** Milliseconds spent measuring the machine's speed at start (0 skips it). */
   calibrationMs?: number;
+  /** Where the baseline history lives; none: budgets alone decide. */
+  baselineStore?: BaselineStore;
+  /** Append this run to the history and save it (after results.json is written). */
+  updateBaseline?: boolean;
+  /** Identifies the run in the history (e.g. the workflow run id and attempt). */
+  runId?: string;
+  /** Degraded paths (baseline unavailable, save failed): the run goes on. Already redacted. */
+  warn?: (line: string) => void;
 }
 
 export interface RunOutput {
@@ -54,6 +65,8 @@ export interface RunOutput {
   paths: { results: string; markdown: string; html: string; serviceLog?: string };
   /** Values that must never be printed (from `${env:}` and the login). */
   secrets: string[];
+  /** Whether the run was saved to the baseline history. */
+  baselineSaved: boolean;
 }
 
 const realEngine: LoadEngine = { runClosed, runOpen };
@@ -99,16 +112,23 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     await target.stop();
   }
 
-  const checks = checkBudgets(metrics, budgetScopes(config));
+  const warn = (line: string) => (settings.warn ?? log)(redact(line, secrets));
+  const history = settings.baselineStore
+    ? await tryLoadHistory(settings.baselineStore, config.baseline.name, warn)
+    : {};
+  const comparison = compareWithHistory(metrics, environment, history.history, config);
+  if (history.unavailable) comparison.summary.unavailable = history.unavailable;
+  const checks = [...comparison.checks, ...checkBudgets(metrics, budgetScopes(config))];
   const result: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'perf-action', version: TOOL_VERSION },
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    config: { file: settings.configPath, name: 'default' },
+    config: { file: settings.configPath, name: config.baseline.name },
     target: { url: displayUrl(config.target.url) },
     ...(settings.git ? { git: settings.git } : {}),
     environment,
+    ...(settings.baselineStore ? { baseline: comparison.summary } : {}),
     scenarios,
     metrics,
     checks,
@@ -126,7 +146,59 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   const markdown = redact(renderMarkdown(result), secrets);
   await writeFile(paths.markdown, markdown);
   await writeFile(paths.html, redact(renderHtml(result), secrets));
-  return { result, markdown, paths, secrets };
+  const baselineSaved =
+    settings.updateBaseline === true &&
+    settings.baselineStore !== undefined &&
+    (await trySaveHistory(settings.baselineStore, history.history, result, config, settings, {
+      log,
+      warn,
+    }));
+  return { result, markdown, paths, secrets, baselineSaved };
+}
+
+/** The history, or why there is none; a store that fails is a warning, never the end of the run. */
+async function tryLoadHistory(
+  store: BaselineStore,
+  name: string,
+  warn: (line: string) => void,
+): Promise<{ history?: BaselineHistory; unavailable?: string }> {
+  try {
+    const history = await store.load(name);
+    return history ? { history } : {};
+  } catch (error) {
+    const why = `baseline history '${name}' unavailable from ${store.description}: ${describeError(error)}`;
+    warn(`${why}; budgets alone decide this run`);
+    return { unavailable: why };
+  }
+}
+
+async function trySaveHistory(
+  store: BaselineStore,
+  history: BaselineHistory | undefined,
+  result: RunResult,
+  config: PerfConfig,
+  settings: RunSettings,
+  out: { log: (line: string) => void; warn: (line: string) => void },
+): Promise<boolean> {
+  const record = makeRecord(result, {
+    savedAt: result.finishedAt,
+    ...(settings.runId !== undefined ? { runId: settings.runId } : {}),
+  });
+  const next = appendRecord(
+    history ?? emptyHistory(config.baseline.name),
+    record,
+    config.baseline.history,
+  );
+  try {
+    await store.save(next);
+    out.log(
+      `baseline '${config.baseline.name}' saved to ${store.description} (${next.records.length} runs)`,
+    );
+    return true;
+  } catch (error) {
+    out.warn(`baseline not saved to ${store.description}: ${describeError(error)}`);
+    return false;
+  }
 }
 
 function applyOverrides(config: PerfConfig, settings: RunSettings): void {

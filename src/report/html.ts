@@ -35,6 +35,7 @@ code { font: 12px ui-monospace, monospace; }
 <h1>perf-action report</h1>
 <p class="verdict" style="color: ${COLOR[model.verdict]}">${escapeHtml(model.verdictLine)}</p>
 <p>${escapeHtml(model.context)}</p>
+${model.baselineLine ? `<p>${escapeHtml(model.baselineLine)}</p>` : ''}
 ${sections}
 </body>
 </html>
@@ -55,7 +56,7 @@ function renderTable(table: Table): string {
 function renderCell(cell: Cell): string {
   if (typeof cell === 'string') return escapeHtml(cell);
   if ('code' in cell) return `<code>${escapeHtml(cell.code)}</code>`;
-  return `<span style="color: ${COLOR[cell.status]}">${cell.status}</span>`;
+  return `<span style="color: ${COLOR[cell.status]}">${escapeHtml(cell.label ?? cell.status)}</span>`;
 }
 
 function escapeHtml(s: string): string {

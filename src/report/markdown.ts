@@ -5,8 +5,22 @@ import { buildReportModel, type Cell, type Table } from './report-model.ts';
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 
+export interface MarkdownOptions {
+  /**
+   * For the PR comment: only the verdict, regressions and budgets stay open; everything else is
+   * folded, so the comment fits on one screen above its details.
+   */
+  compact?: boolean;
+  /** Lines under the verdict, e.g. links to the workflow run and the artifact. */
+  links?: string[];
+  /** Leave out folded sections from this index on (to fit a size limit); a note says so. */
+  dropFoldedFrom?: number;
+}
+
+const OPEN_IN_COMPACT = new Set(['Regressions', 'Budgets']);
+
 /** The whole report as markdown. */
-export function renderMarkdown(result: RunResult): string {
+export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
   const model = buildReportModel(result);
   const lines = [
     `## ${ICON[model.verdict]} perf-action: ${model.verdict}`,
@@ -14,13 +28,25 @@ export function renderMarkdown(result: RunResult): string {
     `**${escapeText(model.verdictLine)}**`,
     '',
     escapeText(model.context),
+    ...(model.baselineLine ? ['', escapeText(model.baselineLine)] : []),
+    ...(options.links && options.links.length > 0 ? ['', options.links.join(' · ')] : []),
   ];
+  let folded = 0;
+  let dropped = 0;
   for (const section of model.sections) {
+    const fold = section.folded || (options.compact && !OPEN_IN_COMPACT.has(section.heading));
+    if (fold) {
+      folded++;
+      if (options.dropFoldedFrom !== undefined && folded > options.dropFoldedFrom) {
+        dropped++;
+        continue;
+      }
+    }
     const body = [
       ...(section.note ? [escapeText(section.note), ''] : []),
       renderTable(section.table),
     ];
-    if (section.folded) {
+    if (fold) {
       lines.push(
         '',
         `<details><summary>${section.heading}</summary>`,
@@ -33,7 +59,20 @@ export function renderMarkdown(result: RunResult): string {
       lines.push('', `### ${section.heading}`, '', ...body);
     }
   }
+  if (dropped > 0) {
+    lines.push(
+      '',
+      `_${dropped} more section${dropped === 1 ? '' : 's'} left out to fit; the full report is in the job summary and the artifact._`,
+    );
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** Folded sections a compact report has (for callers that shrink it to a size limit). */
+export function countFoldedSections(result: RunResult, compact: boolean): number {
+  return buildReportModel(result).sections.filter(
+    (s) => s.folded || (compact && !OPEN_IN_COMPACT.has(s.heading)),
+  ).length;
 }
 
 function renderTable(table: Table): string {
@@ -45,7 +84,7 @@ function renderTable(table: Table): string {
 function renderCell(cell: Cell): string {
   if (typeof cell === 'string') return escapeText(cell).replaceAll('|', '\\|');
   if ('code' in cell) return `\`${cell.code.replaceAll('`', "'").replaceAll('|', '\\|')}\``;
-  return `${ICON[cell.status]} ${cell.status}`;
+  return `${ICON[cell.status]} ${cell.label ?? cell.status}`;
 }
 
 // Text from the config (names, paths) must not turn into HTML in a PR comment; other markdown

@@ -3,7 +3,7 @@
 import { errorRate } from '../results/scenario-metrics.ts';
 import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
 import { describeModel } from '../suites/describe-model.ts';
-import { formatValue } from './format.ts';
+import { formatChange, formatValue } from './format.ts';
 
 export type Align = 'l' | 'r';
 
@@ -14,7 +14,8 @@ export interface Table {
   rows: Cell[][];
 }
 
-export type Cell = string | { code: string } | { status: Status };
+/** A status cell may carry its own label (e.g. `accepted`) in place of the status word. */
+export type Cell = string | { code: string } | { status: Status; label?: string };
 
 export interface Section {
   heading: string;
@@ -29,6 +30,8 @@ export interface ReportModel {
   verdict: Status;
   verdictLine: string;
   context: string;
+  /** What the run was compared with, one line; absent when no baseline store was used. */
+  baselineLine?: string;
   sections: Section[];
 }
 
@@ -61,16 +64,33 @@ export function orderChecks(checks: Check[]): Check[] {
     .map(({ c }) => c);
 }
 
-/** The report of a run. */
+/** The report of a run: regressions first, then budgets, then improvements, then the details. */
 export function buildReportModel(result: RunResult): ReportModel {
   const sections: Section[] = [];
+  const regressions = result.checks.filter((c) => c.kind === 'regression');
+  const improvements = result.checks.filter((c) => c.kind === 'improvement');
+  const budgets = result.checks.filter((c) => c.kind === 'budget');
+  const flagged = regressions.filter((c) => c.status !== 'pass' || c.accepted !== undefined);
+  if (flagged.length > 0) {
+    sections.push({ heading: 'Regressions', table: comparisonTable(orderChecks(flagged)) });
+  }
+  if (budgets.length > 0) {
+    sections.push({ heading: 'Budgets', table: budgetTable(orderChecks(budgets), result.metrics) });
+  }
+  if (improvements.length > 0) {
+    sections.push({ heading: 'Improvements', table: comparisonTable(improvements) });
+  }
   for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
     sections.push({ heading: capitalize(suite), table: scenarioTable(result, suite) });
   }
-  if (result.checks.length > 0) {
+  if (regressions.length + improvements.length > 0) {
     sections.push({
-      heading: 'Budgets',
-      table: budgetTable(orderChecks(result.checks), result.metrics),
+      heading: `All comparisons with the baseline (${regressions.length + improvements.length})`,
+      note:
+        'Each metric against the baseline history: a regression needs a statistically ' +
+        'significant change and a practical size; with a short history the percent rule alone decides.',
+      table: comparisonTable(orderByKey([...regressions, ...improvements])),
+      folded: true,
     });
   }
   if (result.scenarios.length > 0) {
@@ -83,12 +103,76 @@ export function buildReportModel(result: RunResult): ReportModel {
       folded: true,
     });
   }
+  const baselineLine = describeBaseline(result);
   return {
     verdict: result.verdict,
     verdictLine: verdictLine(result),
     context: contextLine(result),
+    ...(baselineLine ? { baselineLine } : {}),
     sections,
   };
+}
+
+/** One line on the baseline: its size, its newest run, and any reason to read it with care. */
+export function describeBaseline(
+  result: Pick<RunResult, 'baseline' | 'checks'>,
+): string | undefined {
+  const b = result.baseline;
+  if (!b) return undefined;
+  if (b.unavailable) return `Baseline unavailable (${b.unavailable}): budgets alone decided.`;
+  if (b.runs === 0) {
+    return `No baseline '${b.name}' yet: budgets alone decided. Runs saved as baselines build the history.`;
+  }
+  const newest = [b.newestCommit?.slice(0, 7), b.newestAt?.slice(0, 10)].filter(Boolean).join(', ');
+  const parts = [
+    `Baseline '${b.name}': ${b.runs} run${b.runs === 1 ? '' : 's'}${newest ? ` (newest ${newest})` : ''}.`,
+  ];
+  if (result.checks.some((c) => c.lowConfidence)) {
+    parts.push(
+      'Low confidence: too few baseline runs for the statistical test; the percent rule alone decided.',
+    );
+  }
+  if (b.environmentNote) parts.push(`Note: ${b.environmentNote}.`);
+  return parts.join(' ');
+}
+
+function orderByKey(checks: Check[]): Check[] {
+  return [...checks].sort((a, b) => a.metric.localeCompare(b.metric));
+}
+
+function comparisonTable(checks: Check[]): Table {
+  return {
+    header: ['Metric', 'Baseline', 'Current', 'Change', 'Confidence interval', 'Status'],
+    align: ['l', 'r', 'r', 'r', 'r', 'l'],
+    rows: checks.map((c) => [
+      { code: c.metric },
+      c.baseline === undefined ? '–' : formatValue(c.baseline, c.unit),
+      formatValue(c.value, c.unit),
+      changeCell(c),
+      intervalCell(c),
+      c.accepted !== undefined
+        ? { status: 'pass', label: 'accepted' }
+        : c.kind === 'improvement'
+          ? { status: 'pass', label: 'improved' }
+          : { status: c.status },
+    ]),
+  };
+}
+
+function changeCell(c: Check): string {
+  if (c.change !== undefined) return formatChange(c.change);
+  if (c.baseline !== undefined) {
+    const diff = c.value - c.baseline;
+    return `${diff >= 0 ? '+' : '−'}${formatValue(Math.abs(diff), c.unit)}`;
+  }
+  return '–';
+}
+
+function intervalCell(c: Check): string {
+  if (!c.changeInterval) return '–';
+  const [low, high] = c.changeInterval;
+  const level = c.confidenceLevel === undefined ? '' : `${Math.round(c.confidenceLevel * 100)} %: `;
+  return `${level}${formatChange(low)} … ${formatChange(high)}${c.lowConfidence ? ' (low confidence)' : ''}`;
 }
 
 function contextLine(result: RunResult): string {

@@ -113,6 +113,21 @@ export interface Environment {
   calibration?: number;
 }
 
+/** The baseline history a run was compared with. */
+export interface BaselineSummary {
+  /** `baseline.name` of the config. */
+  name: string;
+  /** Runs in the history (0: no baseline yet, budgets alone decided). */
+  runs: number;
+  /** The newest baseline run's commit and save time. */
+  newestCommit?: string;
+  newestAt?: string;
+  /** Set when the baseline runs came from a different kind of machine: what differs. */
+  environmentNote?: string;
+  /** Set when the history could not be read (store down): why. Budgets alone decided. */
+  unavailable?: string;
+}
+
 export interface RunResult {
   schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: 'perf-action'; version: string };
@@ -125,6 +140,8 @@ export interface RunResult {
   /** Commit facts, when known (passed in by the entry point). */
   git?: { sha?: string; ref?: string };
   environment: Environment;
+  /** What the run was compared with; absent when no baseline history was consulted. */
+  baseline?: BaselineSummary;
   scenarios: ScenarioRun[];
   metrics: Metric[];
   checks: Check[];

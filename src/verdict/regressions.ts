@@ -209,14 +209,20 @@ function assess(metric: Metric, past: readonly Metric[], policy: RegressionPolic
     : floors.warn / 10;
   if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
     const interval = relative ? roundsInterval(metric, past, policy.confidence) : undefined;
+    // Too few runs to know the run-to-run noise: the percent rule decides. Where both sides have
+    // rounds, a change whose rounds-only interval still straddles 0 is not called either way:
+    // one noisy short run must not fail a PR (nor be celebrated) on its own.
+    const [low, high] = interval ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const roundsSayWorse = !interval || (direction > 0 ? low > 0 : high < 0);
+    const roundsSayBetter = !interval || (direction > 0 ? high < 0 : low > 0);
     return {
       ...base,
       ...(interval ? { interval } : {}),
       intervalFromRounds: interval !== undefined,
       method: 'percent-only',
       lowConfidence: true,
-      significantlyWorse: true,
-      significantlyBetter: true,
+      significantlyWorse: roundsSayWorse,
+      significantlyBetter: roundsSayBetter,
       rankVetoedWorse: false,
     };
   }
@@ -355,6 +361,16 @@ function toCheck(
   let level: Status = 'pass';
   if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = 'fail';
   else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = 'warn';
+  // Low confidence fails only when even the rounds' interval lies wholly past the fail level:
+  // one short baseline run cannot tell a real +30 % from a noisy runner, but it can tell +300 %.
+  let capped = false;
+  if (a.lowConfidence && level === 'fail' && a.interval && a.change !== undefined) {
+    const nearEdge = metric.better === 'lower' ? a.interval[0] : -a.interval[1];
+    if (nearEdge < policy.fail) {
+      level = 'warn';
+      capped = true;
+    }
+  }
   const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
   const rule =
     level === 'pass' ? undefined : accept.find((r) => matchesKeyPattern(metric.key, r.metric));
@@ -363,6 +379,7 @@ function toCheck(
   if (a.lowConfidence) {
     const needed = Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD);
     notes.push(`low confidence: ${historySize} of ${needed} baseline runs, percent rule alone`);
+    if (capped) notes.push('would fail, but the rounds do not all clear the fail level');
   } else if (level === 'pass' && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
     notes.push(
       a.rankVetoedWorse ? 'within the range of past runs (rank test)' : 'within run-to-run noise',

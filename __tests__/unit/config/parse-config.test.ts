@@ -1,8 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${env:…} is the config syntax under test.
+
 import { describe, expect, it } from 'vitest';
 import { parseConfig, parseTargetUrl } from '../../../src/config/load-config.ts';
 import type { PerfConfig } from '../../../src/config/schema.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import { DEFAULT_REGRESSION_POLICY } from '../../../src/verdict/regressions.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -49,6 +51,12 @@ describe('parseConfig: valid configs', () => {
       config: {
         target: { url: 'http://127.0.0.1:8000', waitMs: 60_000 },
         budgets: DEFAULT_BUDGETS,
+        baseline: { name: 'default', history: 20 },
+        regression: {
+          ...DEFAULT_REGRESSION_POLICY,
+          metrics: [...DEFAULT_REGRESSION_POLICY.metrics],
+        },
+        accept: [],
       },
       secrets: [],
     });
@@ -100,6 +108,15 @@ describe('parseConfig: valid configs', () => {
       '      rounds: 5',
       '      timeout: 500ms',
       '      max-in-flight: 64',
+      'baseline: { name: api, history: 30 }',
+      'regression:',
+      '  warn: 5%',
+      '  fail: 0.1',
+      '  confidence: 90%',
+      '  min-history: 4',
+      '  metrics: [latency.p95, throughput.rps]',
+      'accept:',
+      '  - { metric: "load/*/latency.p99", reason: "new index build, see #12" }',
     );
     const expected: PerfConfig = {
       target: {
@@ -152,6 +169,15 @@ describe('parseConfig: valid configs', () => {
           },
         ],
       },
+      baseline: { name: 'api', history: 30 },
+      regression: {
+        warn: 0.05,
+        fail: 0.1,
+        confidence: 0.9,
+        minHistory: 4,
+        metrics: ['latency.p95', 'throughput.rps'],
+      },
+      accept: [{ metric: 'load/*/latency.p99', reason: 'new index build, see #12' }],
     };
     expect(parse(text, { PERF_PASSWORD: 'hunter2' })).toStrictEqual({
       config: expected,
@@ -286,6 +312,31 @@ describe('parseConfig: YAML-level errors', () => {
 
 describe('parseConfig: validation errors point at the key', () => {
   it.each([
+    [
+      'regression warn not below fail',
+      yaml(...TARGET, 'regression: { warn: 30%, fail: 25% }'),
+      "perf.yml:3:15 'regression.warn': warn must be smaller than fail",
+    ],
+    [
+      'an unknown regression metric',
+      yaml(...TARGET, 'regression: { metrics: [latency.p59] }'),
+      "perf.yml:3:25 'regression.metrics[0]': unknown metric 'latency.p59' (did you mean 'latency.p50'?)",
+    ],
+    [
+      'a confidence of 100 %',
+      yaml(...TARGET, 'regression: { confidence: 100% }'),
+      "perf.yml:3:15 'regression.confidence': expected a confidence from 50% up to (not including) 100%, got 1",
+    ],
+    [
+      'an accept entry without a reason',
+      yaml(...TARGET, 'accept: [{ metric: "load/**" }]'),
+      "perf.yml:3:10 'accept[0]': missing required key 'reason'",
+    ],
+    [
+      'a zero history size',
+      yaml(...TARGET, 'baseline: { history: 0 }'),
+      "perf.yml:3:13 'baseline.history': expected an integer >= 1, got 0",
+    ],
     [
       'a missing target',
       yaml('defaults: { rounds: 1 }'),

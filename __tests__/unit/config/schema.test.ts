@@ -29,6 +29,9 @@ describe('configJsonSchema', () => {
       'defaults',
       'budgets',
       'load',
+      'baseline',
+      'regression',
+      'accept',
     ]);
     expect(JSON.parse(JSON.stringify(schema))).toStrictEqual(schema);
   });
@@ -81,7 +84,7 @@ describe('perfConfigSchema', () => {
     const result = perfConfigSchema.safeParse({ target: { url: 'http://127.0.0.1:1' }, extra: 1 });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toBe(
-      "unknown key 'extra' (expected one of: 'target', 'auth', 'defaults', 'budgets', 'load')",
+      "unknown key 'extra' (expected one of: 'target', 'auth', 'defaults', 'budgets', 'load', 'baseline', 'regression', 'accept')",
     );
   });
 });

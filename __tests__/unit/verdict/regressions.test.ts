@@ -193,6 +193,28 @@ describe('checkRegressions: little or no history', () => {
     expect(noRounds.status).toBe('warn');
   });
 
+  it('percent-only: rounds that straddle the baseline call nothing either way', () => {
+    // +30 % on the value, but the rounds swing from -20 % to +80 %: one noisy run, not a regression.
+    const noisy = check('latency.p95', 130, [100], { samples: [80, 130, 180] });
+    expect(noisy).toMatchObject({ status: 'pass', kind: 'regression', lowConfidence: true });
+    const [lo, hi] = noisy.changeInterval ?? [Number.NaN, Number.NaN];
+    expect(lo).toBeLessThan(0);
+    expect(hi).toBeGreaterThan(0);
+    expect(check('latency.p95', 70, [100], { samples: [20, 70, 120] }).kind).toBe('regression');
+    // Consistent rounds keep the percent rule's verdict.
+    expect(check('latency.p95', 130, [100], { samples: [128, 130, 132] }).status).toBe('fail');
+  });
+
+  it('percent-only: fails only when the rounds all clear the fail level, else warns', () => {
+    const wide = check('latency.p95', 130, [100], { samples: [118, 130, 142] });
+    expect(wide).toMatchObject({ status: 'warn', lowConfidence: true });
+    expect(wide.message).toContain('would fail, but the rounds do not all clear the fail level');
+    const clear = check('latency.p95', 300, [100], { samples: [260, 300, 340] });
+    expect(clear.status).toBe('fail');
+    // Higher is better: a throughput drop whose rounds all sit past -25 % fails.
+    expect(check('throughput.rps', 500, [1000], { samples: [480, 500, 520] }).status).toBe('fail');
+  });
+
   it('percent-only improvements are reported and never fail', () => {
     expect(check('latency.p95', 50, [100])).toMatchObject({ kind: 'improvement', status: 'pass' });
     expect(check('throughput.rps', 2000, [1000])).toMatchObject({

@@ -1,0 +1,340 @@
+// The load engine against test servers whose delays are known (helpers/delay-server.ts, a child
+// process): reported latencies must be at or above the truth and close to it, both models must
+// count statuses, timeouts and socket errors right, and the open model must show what the closed
+// model hides (coordinated omission). Loopback only; about 40 s in all.
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runClosed } from '../../src/engine/closed.ts';
+import { runOpen } from '../../src/engine/open.ts';
+import type { EngineRunResult, HttpRequestSpec } from '../../src/engine/types.ts';
+import { type DelayServer, startDelayServer } from '../helpers/delay-server.ts';
+
+const GET: HttpRequestSpec = { method: 'GET', path: '/', headers: {} };
+
+/** Asserts truth <= reported <= truth + max(5 % of truth, 1 ms). */
+function expectPercentileNear(result: EngineRunResult, p: number, truthMs: number): void {
+  const reported = result.histogram.percentileMs(p);
+  const label = `${result.model} p${p} = ${reported} ms, truth ${truthMs} ms`;
+  expect(reported, label).toBeGreaterThanOrEqual(truthMs);
+  expect(reported, label).toBeLessThanOrEqual(truthMs + Math.max(0.05 * truthMs, 1));
+}
+
+/** Asserts that every request sent came back with a 2xx, nothing failed. */
+function expectAllOk(result: EngineRunResult): void {
+  expect(result.completed).toBe(result.sent);
+  expect(result.ok).toBe(result.completed);
+  expect(result.statusCodes).toEqual({ 200: result.completed });
+  expect(result.socketErrors).toBe(0);
+  expect(result.timeouts).toBe(0);
+  expect(result.histogram.count).toBe(result.completed);
+}
+
+/** A loopback port with nothing listening: bound once, then closed. */
+async function findClosedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return address.port;
+}
+
+describe('latency accuracy: 90 % 10 ms, 8 % 40 ms, 2 % 120 ms (truth p50 10, p95 40, p99 120)', () => {
+  let server: DelayServer;
+  beforeAll(async () => {
+    server = await startDelayServer({ kind: 'mix' });
+  });
+  afterAll(() => server?.close());
+
+  it('closed model: p50, p95, p99 at or above the truth, within 5 % or 1 ms', async () => {
+    const result = await runClosed({
+      baseUrl: server.url,
+      request: GET,
+      timeoutMs: 5000,
+      connections: 20,
+      durationMs: 4000,
+    });
+    expect(result.model).toBe('closed');
+    expect(result.connections).toBe(20);
+    expect(result.completed).toBeGreaterThan(1000);
+    expectAllOk(result);
+    expectPercentileNear(result, 50, 10);
+    expectPercentileNear(result, 95, 40);
+    expectPercentileNear(result, 99, 120);
+    expect(result.histogram.minMs).toBeGreaterThanOrEqual(10);
+    // 20 connections at ~14.6 ms a request: at most ~1370 answers/s.
+    expect(result.achievedRate).toBeGreaterThan(0);
+    expect(result.achievedRate).toBeLessThan(20_000 / 14.6);
+    expect(result.late).toBe(0);
+    expect(result.dropped).toBe(0);
+  });
+
+  it('open model: p50, p95, p99 at or above the truth, within 5 % or 1 ms', async () => {
+    const result = await runOpen({
+      baseUrl: server.url,
+      request: GET,
+      timeoutMs: 5000,
+      rate: 200,
+      durationMs: 5000,
+      maxInFlight: 100,
+    });
+    expect(result.model).toBe('open');
+    expect(result.targetRate).toBe(200);
+    expect(result.sent).toBe(1000);
+    expect(result.dropped).toBe(0);
+    expectAllOk(result);
+    expectPercentileNear(result, 50, 10);
+    expectPercentileNear(result, 95, 40);
+    expectPercentileNear(result, 99, 120);
+    expect(result.histogram.minMs).toBeGreaterThanOrEqual(10);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(5000);
+    expect(result.achievedRate).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('coordinated omission: the server stalls during the last 1 s of every 5 s', () => {
+  it('open model sees the stall in its p95; closed model mostly hides it', async () => {
+    // Start the run right after the server, so both stalls ([4, 5) s and [9, 10) s) fall inside it.
+    const server = await startDelayServer({ kind: 'freeze', windowMs: 5000, freezeMs: 1000 });
+    try {
+      expect(Date.now() - server.startedAtEpochMs).toBeLessThan(1000);
+      const open = await runOpen({
+        baseUrl: server.url,
+        request: GET,
+        timeoutMs: 3000,
+        rate: 100,
+        durationMs: 10_000,
+        maxInFlight: 200,
+      });
+      expect(open.sent).toBe(1000);
+      expectAllOk(open);
+      // 20 % of the requests wait 0..1 s: the truth is ~750 ms.
+      expect(open.histogram.percentileMs(95)).toBeGreaterThanOrEqual(600);
+      expect(open.histogram.percentileMs(95)).toBeLessThan(1100);
+
+      // The next 5 s hold the stall at [14, 15) s.
+      const offsetMs = (Date.now() - server.startedAtEpochMs) % 5000;
+      expect(offsetMs).toBeLessThan(3500);
+      const closed = await runClosed({
+        baseUrl: server.url,
+        request: GET,
+        timeoutMs: 3000,
+        connections: 10,
+        durationMs: 5000,
+      });
+      expectAllOk(closed);
+      // Each connection waited out the stall once: the stall is in the max, not in the p95.
+      expect(closed.histogram.maxMs).toBeGreaterThanOrEqual(500);
+      expect(closed.histogram.percentileMs(95)).toBeLessThan(open.histogram.percentileMs(95) / 4);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('errors, timeouts and socket errors', () => {
+  describe('a server answering 500 to every 10th request', () => {
+    let server: DelayServer;
+    beforeAll(async () => {
+      server = await startDelayServer({ kind: 'errors', every: 10 });
+    });
+    afterAll(() => server?.close());
+
+    /** Each run's requests are consecutive at the server: 1 in 10 of them got a 500. */
+    function expectOneInTenFailed(result: EngineRunResult): void {
+      const failed = result.statusCodes['500'] ?? 0;
+      expect(Math.abs(failed - result.completed / 10)).toBeLessThanOrEqual(1);
+      expect(failed).toBeGreaterThan(0);
+      expect(result.statusCodes['200']).toBe(result.completed - failed);
+      expect(result.ok).toBe(result.completed - failed);
+      expect(result.completed).toBe(result.sent);
+      expect(result.histogram.count).toBe(result.completed);
+      expect(result.socketErrors).toBe(0);
+      expect(result.timeouts).toBe(0);
+    }
+
+    it('closed model counts them', async () => {
+      const result = await runClosed({
+        baseUrl: server.url,
+        request: GET,
+        timeoutMs: 2000,
+        connections: 4,
+        durationMs: 1000,
+      });
+      expect(result.completed).toBeGreaterThan(100);
+      expectOneInTenFailed(result);
+    });
+
+    it('closed model stops after a number of requests', async () => {
+      const result = await runClosed({
+        baseUrl: server.url,
+        request: GET,
+        timeoutMs: 2000,
+        connections: 4,
+        requests: 250,
+      });
+      expect(result.sent).toBe(250);
+      expectOneInTenFailed(result);
+    });
+
+    it('open model counts them', async () => {
+      const result = await runOpen({
+        baseUrl: server.url,
+        request: GET,
+        timeoutMs: 2000,
+        rate: 200,
+        durationMs: 1000,
+        maxInFlight: 50,
+      });
+      expect(result.sent).toBe(200);
+      expectOneInTenFailed(result);
+    });
+  });
+
+  describe('a server that never answers', () => {
+    let server: DelayServer;
+    beforeAll(async () => {
+      server = await startDelayServer({ kind: 'hang' });
+    });
+    afterAll(() => server?.close());
+
+    it('closed model counts timeouts, recorded at timeoutMs', async () => {
+      const result = await runClosed({
+        baseUrl: server.url,
+        request: GET,
+        timeoutMs: 300,
+        connections: 2,
+        durationMs: 1000,
+      });
+      // Each connection times out at ~300, 600, 900 ms and once more while the run drains.
+      expect(result.timeouts).toBeGreaterThanOrEqual(6);
+      expect(result.timeouts).toBe(result.sent);
+      expect(result.completed).toBe(0);
+      expect(result.ok).toBe(0);
+      expect(result.statusCodes).toEqual({});
+      expect(result.socketErrors).toBe(0);
+      expect(result.histogram.count).toBe(result.timeouts);
+      expect(result.histogram.minMs).toBeGreaterThanOrEqual(300);
+      expect(result.histogram.maxMs).toBeLessThanOrEqual(300 * 1.001);
+    });
+
+    it('open model counts timeouts, recorded from the intended send time', async () => {
+      const result = await runOpen({
+        baseUrl: server.url,
+        request: GET,
+        timeoutMs: 300,
+        rate: 20,
+        durationMs: 1000,
+        maxInFlight: 50,
+      });
+      expect(result.sent).toBe(20);
+      expect(result.timeouts).toBe(20);
+      expect(result.completed).toBe(0);
+      expect(result.socketErrors).toBe(0);
+      expect(result.histogram.count).toBe(20);
+      expect(result.histogram.minMs).toBeGreaterThanOrEqual(300);
+      expect(result.elapsedMs).toBeGreaterThanOrEqual(950 + 300);
+    });
+  });
+
+  describe('a closed port', () => {
+    let baseUrl: string;
+    beforeAll(async () => {
+      baseUrl = `http://127.0.0.1:${await findClosedPort()}`;
+    });
+
+    it('closed model counts socket errors', async () => {
+      const result = await runClosed({
+        baseUrl,
+        request: GET,
+        timeoutMs: 1000,
+        connections: 2,
+        durationMs: 300,
+      });
+      expect(result.socketErrors).toBeGreaterThan(0);
+      expect(result.socketErrors).toBe(result.sent);
+      expect(result.completed).toBe(0);
+      expect(result.timeouts).toBe(0);
+      expect(result.histogram.count).toBe(0);
+    });
+
+    it('open model counts socket errors', async () => {
+      const result = await runOpen({
+        baseUrl,
+        request: GET,
+        timeoutMs: 1000,
+        rate: 50,
+        durationMs: 300,
+        maxInFlight: 10,
+      });
+      expect(result.sent).toBe(15);
+      expect(result.socketErrors).toBe(15);
+      expect(result.completed).toBe(0);
+      expect(result.timeouts).toBe(0);
+      expect(result.histogram.count).toBe(0);
+    });
+  });
+});
+
+describe('open model with a small in-flight cap against a slow server', () => {
+  it('sends late from the backlog, drops what is left, measures from the intended time', async () => {
+    const server = await startDelayServer({ kind: 'fixed', delayMs: 100 });
+    try {
+      // 5 in flight x 100 ms = 50 requests/s of capacity for 100 requests/s of arrivals.
+      const result = await runOpen({
+        baseUrl: server.url,
+        request: GET,
+        timeoutMs: 2000,
+        rate: 100,
+        durationMs: 2000,
+        maxInFlight: 5,
+      });
+      expect(result.sent + result.dropped).toBe(200);
+      expect(result.dropped).toBeGreaterThan(50);
+      expect(result.late).toBeGreaterThan(50);
+      expect(result.late).toBeLessThanOrEqual(result.sent);
+      expectAllOk(result);
+      // The last ones sent from the backlog had waited ~1 s since their intended time.
+      expect(result.histogram.maxMs).toBeGreaterThanOrEqual(800);
+      expect(result.histogram.minMs).toBeGreaterThanOrEqual(100);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('stopping early', () => {
+  let server: DelayServer;
+  beforeAll(async () => {
+    server = await startDelayServer({ kind: 'fixed', delayMs: 5 });
+  });
+  afterAll(() => server?.close());
+
+  it('closed model honours an abort signal', async () => {
+    const result = await runClosed({
+      baseUrl: server.url,
+      request: GET,
+      timeoutMs: 1000,
+      connections: 2,
+      durationMs: 30_000,
+      signal: AbortSignal.timeout(300),
+    });
+    expect(result.completed).toBeGreaterThan(0);
+    expect(result.elapsedMs).toBeLessThan(5000);
+  });
+
+  it('open model honours an abort signal', async () => {
+    const result = await runOpen({
+      baseUrl: server.url,
+      request: GET,
+      timeoutMs: 1000,
+      rate: 100,
+      durationMs: 30_000,
+      maxInFlight: 10,
+      signal: AbortSignal.timeout(300),
+    });
+    expect(result.completed).toBeGreaterThan(0);
+    expect(result.sent).toBeLessThan(500);
+    expect(result.elapsedMs).toBeLessThan(5000);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings } from '../../../src/action/settings.ts';
+import { UsageError } from '../../../src/errors.ts';
+
+const read = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
+
+describe('readSettings', () => {
+  it('applies the defaults of action.yml', () => {
+    expect(readSettings(read({}))).toEqual({
+      config: 'perf.yml',
+      githubToken: '',
+      baseline: 'cache',
+      updateBaseline: 'auto',
+      comment: 'always',
+      failOn: 'fail',
+      resultsDir: 'perf-results',
+      artifactName: '',
+    });
+  });
+
+  it('reads every input', () => {
+    expect(
+      readSettings(
+        read({
+          config: ' ci/perf.yml ',
+          'target-url': 'http://localhost:8000',
+          suites: 'load, stress',
+          'github-token': 't',
+          baseline: 'artifact',
+          'baseline-path': '.perf',
+          'update-baseline': 'false',
+          comment: 'on-change',
+          'fail-on': 'warn',
+          'results-dir': 'out',
+          'artifact-name': 'perf',
+        }),
+      ),
+    ).toEqual({
+      config: 'ci/perf.yml',
+      targetUrl: 'http://localhost:8000',
+      suites: ['load', 'stress'],
+      githubToken: 't',
+      baseline: 'artifact',
+      baselinePath: '.perf',
+      updateBaseline: 'false',
+      comment: 'on-change',
+      failOn: 'warn',
+      resultsDir: 'out',
+      artifactName: 'perf',
+    });
+  });
+
+  it.each([
+    ['baseline', 's3', "input 'baseline' is 's3'; expected one of: cache, artifact, none"],
+    ['fail-on', 'sometimes', "input 'fail-on' is 'sometimes'; expected one of: fail, warn, never"],
+    ['comment', 'yes', "input 'comment' is 'yes'; expected one of: always, on-change, never"],
+    [
+      'update-baseline',
+      'maybe',
+      "input 'update-baseline' is 'maybe'; expected one of: auto, true, false",
+    ],
+  ])('rejects %s: %s', (name, value, message) => {
+    expect(() => readSettings(read({ [name]: value }))).toThrow(UsageError);
+    expect(() => readSettings(read({ [name]: value }))).toThrow(message);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { BaselineHistory } from '../../../src/baseline/types.ts';
+import type { Environment, RunResult } from '../../../src/results/types.ts';
+import { compareWithHistory, environmentNote } from '../../../src/verdict/compare.ts';
+import { DEFAULT_REGRESSION_POLICY } from '../../../src/verdict/regressions.ts';
+import { metric, sampleResult } from '../../helpers/sample-result.ts';
+
+const env: Environment = {
+  os: 'linux',
+  arch: 'x64',
+  cpuModel: 'CPU A',
+  cores: 2,
+  memoryMB: 1000,
+  node: '24',
+  calibration: 100,
+};
+
+const config = {
+  baseline: { name: 'default', history: 20 },
+  regression: { ...DEFAULT_REGRESSION_POLICY, metrics: [...DEFAULT_REGRESSION_POLICY.metrics] },
+  accept: [],
+};
+
+function historyOf(p95s: number[]): BaselineHistory {
+  return {
+    schemaVersion: 1,
+    name: 'default',
+    records: p95s.map((p95, i) => {
+      const result: RunResult = {
+        ...sampleResult(),
+        environment: env,
+        metrics: [metric('list', 'latency.p95', p95, [p95, p95, p95])],
+      };
+      return {
+        schemaVersion: 1,
+        savedAt: `2026-11-2${i}T00:00:00.000Z`,
+        commit: `c${i}abcdef`,
+        result,
+      };
+    }),
+  };
+}
+
+describe('compareWithHistory', () => {
+  it('without a history: no checks, a summary that says so', () => {
+    const out = compareWithHistory([metric('list', 'latency.p95', 10)], env, undefined, config);
+    expect(out).toEqual({ checks: [], summary: { name: 'default', runs: 0 } });
+  });
+
+  it('with a history: regression checks and the newest run in the summary', () => {
+    const history = historyOf([10, 10.1, 9.9, 10, 10.05, 9.95]);
+    const out = compareWithHistory([metric('list', 'latency.p95', 14)], env, history, config);
+    expect(out.summary).toEqual({
+      name: 'default',
+      runs: 6,
+      newestCommit: 'c5abcdef',
+      newestAt: '2026-11-25T00:00:00.000Z',
+    });
+    expect(out.checks).toHaveLength(1);
+    expect(out.checks[0]).toMatchObject({
+      kind: 'regression',
+      metric: 'load/list/latency.p95',
+      status: 'fail',
+      historySize: 6,
+    });
+  });
+});
+
+describe('environmentNote', () => {
+  it.each([
+    ['same machine', env, undefined],
+    ['calibration within 25 %', { ...env, calibration: 120 }, undefined],
+    ['another CPU', { ...env, cpuModel: 'CPU B' }, /CPU CPU A → CPU B/],
+    ['more cores', { ...env, cores: 4 }, /2 → 4 cores/],
+    ['a much slower machine', { ...env, calibration: 60 }, /calibration 100 → 60/],
+  ])('%s', (_label, current, expected) => {
+    const note = environmentNote(current, [env]);
+    if (expected === undefined) expect(note).toBeUndefined();
+    else expect(note).toMatch(expected);
+  });
+});

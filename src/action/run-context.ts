@@ -1,0 +1,83 @@
+// The workflow run as plain data, read once from the runner's environment and the event payload
+// file. The rest of the action (and the core) never reads the GitHub context itself.
+import { readFileSync } from 'node:fs';
+
+export interface RunContext {
+  /** GITHUB_EVENT_NAME, e.g. `pull_request`, `push`. */
+  eventName: string;
+  /** `owner/repo`. */
+  repository: string;
+  owner: string;
+  repo: string;
+  /** GITHUB_REF, e.g. `refs/heads/main`, `refs/pull/12/merge`. */
+  ref: string;
+  sha: string;
+  /** The repository's default branch, from the event payload. */
+  defaultBranch: string;
+  runId: string;
+  runAttempt: string;
+  /** e.g. `https://github.com`. */
+  serverUrl: string;
+  /** e.g. `https://api.github.com`. */
+  apiUrl: string;
+  /** The pull request, for pull_request events. */
+  pullRequest?: { number: number; isFork: boolean; headSha?: string };
+}
+
+/** Reads the context from `env` (the runner's environment contract). */
+export function readRunContext(env: Record<string, string | undefined> = process.env): RunContext {
+  const payload = readPayload(env.GITHUB_EVENT_PATH);
+  const repository = env.GITHUB_REPOSITORY ?? stringAt(payload, 'repository', 'full_name') ?? '';
+  const [owner = '', repo = ''] = repository.split('/');
+  const context: RunContext = {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    repository,
+    owner,
+    repo,
+    ref: env.GITHUB_REF ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    defaultBranch: stringAt(payload, 'repository', 'default_branch') ?? 'main',
+    runId: env.GITHUB_RUN_ID ?? '0',
+    runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+    serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, ''),
+    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
+  };
+  const pr = objectAt(payload, 'pull_request');
+  const number = pr?.number;
+  if (pr && typeof number === 'number') {
+    const headRepo = stringAt(pr, 'head', 'repo', 'full_name');
+    // A fork's PR runs with a read-only token and must never write baselines.
+    const isFork = headRepo === undefined || headRepo !== repository;
+    const headSha = stringAt(pr, 'head', 'sha');
+    context.pullRequest = { number, isFork, ...(headSha ? { headSha } : {}) };
+  }
+  return context;
+}
+
+function readPayload(path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  try {
+    const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function objectAt(value: unknown, ...keys: string[]): Record<string, unknown> | undefined {
+  let current = value;
+  for (const key of keys) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current !== null && typeof current === 'object'
+    ? (current as Record<string, unknown>)
+    : undefined;
+}
+
+function stringAt(value: unknown, ...keys: string[]): string | undefined {
+  const parent = objectAt(value, ...keys.slice(0, -1));
+  const last = keys.at(-1);
+  const found = parent && last !== undefined ? parent[last] : undefined;
+  return typeof found === 'string' ? found : undefined;
+}

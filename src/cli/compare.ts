@@ -1,0 +1,63 @@
+// `perf-action compare BASE.json HEAD.json`: the same comparison a run makes, for two results files.
+import { readFile } from 'node:fs/promises';
+import { HISTORY_SCHEMA_VERSION } from '../baseline/types.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { describeError, UsageError } from '../errors.ts';
+import { type RunResult, SCHEMA_VERSION } from '../results/types.ts';
+import { compareWithHistory } from '../verdict/compare.ts';
+import { DEFAULT_REGRESSION_POLICY } from '../verdict/regressions.ts';
+import { verdictOf } from '../verdict/verdict.ts';
+
+/** Reads a results.json, or says in one line why it is not one. */
+export async function readResults(file: string): Promise<RunResult> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read results file ${file}: ${describeError(error)}`);
+  }
+  const result = data as Partial<RunResult> | null;
+  if (result?.schemaVersion !== SCHEMA_VERSION || !Array.isArray(result.metrics)) {
+    throw new UsageError(
+      `${file} is not a perf-action results.json of schemaVersion ${SCHEMA_VERSION}`,
+    );
+  }
+  return result as RunResult;
+}
+
+/**
+ * HEAD compared with BASE as a one-run history: the percent rule decides (low confidence), and
+ * HEAD's own budget checks are kept. Thresholds and accept rules come from `configPath` if given.
+ */
+export async function compareResults(
+  basePath: string,
+  headPath: string,
+  configPath?: string,
+): Promise<RunResult> {
+  const [base, head] = await Promise.all([readResults(basePath), readResults(headPath)]);
+  const config = configPath
+    ? (await loadConfig(configPath)).config
+    : {
+        baseline: { name: head.config?.name ?? 'default', history: 1 },
+        regression: {
+          ...DEFAULT_REGRESSION_POLICY,
+          metrics: [...DEFAULT_REGRESSION_POLICY.metrics],
+        },
+        accept: [],
+      };
+  const history = {
+    schemaVersion: HISTORY_SCHEMA_VERSION,
+    name: config.baseline.name,
+    records: [
+      {
+        schemaVersion: HISTORY_SCHEMA_VERSION,
+        savedAt: base.finishedAt,
+        ...(base.git?.sha ? { commit: base.git.sha } : {}),
+        result: base,
+      },
+    ],
+  };
+  const comparison = compareWithHistory(head.metrics, head.environment, history, config);
+  const checks = [...comparison.checks, ...(head.checks ?? []).filter((c) => c.kind === 'budget')];
+  return { ...head, baseline: comparison.summary, checks, verdict: verdictOf(checks) };
+}
