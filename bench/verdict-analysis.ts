@@ -96,6 +96,41 @@ export function valuesOf(runs: readonly (readonly Metric[])[], name: string): nu
     .filter((v): v is number => v !== undefined && Number.isFinite(v));
 }
 
+/** Cumulative CPU times of the whole machine, in clock ticks (the `cpu` line of /proc/stat). */
+export interface CpuTimes {
+  /** All time: user, nice, system, idle, iowait, irq, softirq, steal. */
+  total: number;
+  /** idle + iowait. */
+  idle: number;
+  /** Time the hypervisor gave to other guests while this one wanted to run. */
+  steal: number;
+}
+
+/** The machine's CPU times from the text of /proc/stat; undefined when it has no `cpu` line. */
+export function parseCpuTimes(procStat: string): CpuTimes | undefined {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) return undefined;
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
+    line.trim().split(/\s+/).slice(1).map(Number);
+  const total = user + nice + system + idle + iowait + irq + softirq + steal;
+  if (!Number.isFinite(total)) return undefined;
+  return { total, idle: idle + iowait, steal };
+}
+
+/**
+ * How the machine's CPUs were used between two readings, as fractions of all cores' time: `busy`
+ * (running anything in this machine, the bench included) and `steal` (taken by the hypervisor).
+ */
+export function cpuShares(
+  before: CpuTimes,
+  after: CpuTimes,
+): { busy: number; steal: number } | undefined {
+  const total = after.total - before.total;
+  if (!(total > 0)) return undefined;
+  const steal = (after.steal - before.steal) / total;
+  return { busy: 1 - (after.idle - before.idle) / total - steal, steal };
+}
+
 /** `k/n` with the share in percent, e.g. `0/10 (0 %)`. */
 export function formatRate(count: number, total: number): string {
   if (total === 0) return '0/0';

@@ -22,7 +22,15 @@
 // No test can tell a 15 % change from such noise. The base delay stands for the I/O waits
 // (database, downstream calls) that dominate most real services' latency; BENCH_BASE_DELAY_MS=0
 // runs the bench without it (the smallest delay then adds far more than 15 %).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+//
+// Knobs (environment, integers): BENCH_HISTORY (10) history runs; BENCH_RUNS (10) A/A and as many
+// A/B runs; BENCH_BASE_DELAY_MS (10); BENCH_CHANGE_PERCENT (15) the p95 change B aims at;
+// BENCH_DELAY_MS B's extra delay (default: derived from the history's median p95); BENCH_RATE
+// (200 req/s); BENCH_ROUNDS (5); BENCH_ROUND_MS (2500); BENCH_WARMUP_MS (2000). BENCH_KEEP=1 keeps
+// the work directory (config, every run's results, the history); BENCH_VERBOSE=1 prints each
+// run's progress. A quick try: BENCH_HISTORY=3 BENCH_RUNS=2 npm run bench:verdict (~2 min); the
+// default full run takes ~8 min.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_HISTORY_SIZE } from '../src/baseline/history.ts';
@@ -38,12 +46,15 @@ import {
 } from '../src/verdict/regressions.ts';
 import { medianOf } from '../src/verdict/statistics.ts';
 import {
+  type CpuTimes,
+  cpuShares,
   deriveDelayMs,
   formatPercent,
   formatRate,
   formatTable,
   judgeNaively,
   type NaiveOutcome,
+  parseCpuTimes,
   type RegressionOutcome,
   type RunKind,
   relativeSpread,
@@ -106,6 +117,10 @@ interface BenchRun {
   naiveP95: boolean;
   /** Wall time of the whole run (start of the service to the files written), in ms. */
   elapsedMs: number;
+  /** The machine's 1-minute load average when the run started (2 cores: above 2 is contention). */
+  loadAtStart: number;
+  /** Shares of all cores' time during the run: busy (the bench included) and stolen by the host. */
+  cpu?: { busy: number; steal: number };
 }
 
 function readSettings(env: NodeJS.ProcessEnv): BenchSettings {
@@ -199,6 +214,8 @@ async function runOnce(
   const past = await store.load(HISTORY_NAME);
   const history = (past?.records ?? []).map((r) => r.result.metrics);
   const port = await freePort();
+  const loadAtStart = loadavg()[0] ?? 0;
+  const cpuBefore = await readCpuTimes();
   const started = performance.now();
   const slug = `${kind === 'history' ? 'h' : kind === 'A/A' ? 'aa' : 'ab'}-${index}`;
   const { result } = await runPerf({
@@ -215,6 +232,8 @@ async function runOnce(
     calibrationMs: 200,
   });
   const elapsedMs = performance.now() - started;
+  const cpuAfter = await readCpuTimes();
+  const cpu = cpuBefore && cpuAfter ? cpuShares(cpuBefore, cpuAfter) : undefined;
   const bench = summariseRegressions(result.checks);
   // The same decision again from the history the bench loaded: a guard that the bench's account
   // of which history a run met is the one runPerf used.
@@ -241,6 +260,8 @@ async function runOnce(
     naive,
     naiveP95,
     elapsedMs,
+    loadAtStart,
+    ...(cpu ? { cpu } : {}),
   };
   context.done += 1;
   console.log(progressLine(context, run));
@@ -258,7 +279,7 @@ function progressLine(context: BenchContext, run: BenchRun): string {
       `  perf-action ${describeOutcome(run.bench)}  default ${describeOutcome(run.defaults)}` +
       `  naive ${run.naive.worse.length > 0 ? `FAIL (${run.naive.worse.join(', ')})` : 'pass'}`;
   }
-  return `${line}  [${(run.elapsedMs / 1000).toFixed(1)} s]`;
+  return `${line}  [load ${run.loadAtStart.toFixed(1)}, ${(run.elapsedMs / 1000).toFixed(1)} s]`;
 }
 
 function describeOutcome(outcome: RegressionOutcome): string {
@@ -284,15 +305,32 @@ function p95Change(run: BenchRun): number | undefined {
   return metricValue(run.result.metrics, P95) / reference - 1;
 }
 
+/** The machine's CPU times (Linux); undefined elsewhere: the bench then shows no CPU columns. */
+async function readCpuTimes(): Promise<CpuTimes | undefined> {
+  try {
+    return parseCpuTimes(await readFile('/proc/stat', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 function shellQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 // --- the report ------------------------------------------------------------------------------
 
+/** The gated metric names the runs report, in policy order (the scenario has no volume metrics). */
+function gatedIn(runs: readonly BenchRun[]): string[] {
+  return BENCH_POLICY.metrics.filter((name) =>
+    runs.some((run) => run.result.metrics.some((m) => m.name === name)),
+  );
+}
+
 function runTable(runs: readonly BenchRun[]): string {
+  const gated = gatedIn(runs);
   const rows = runs.map((run) => {
-    const cells = BENCH_POLICY.metrics.map((name) => {
+    const cells = gated.map((name) => {
       const check = regressionCheck(run, name);
       const mark = check?.status === 'fail' ? ' F' : check?.status === 'warn' ? ' W' : '';
       return `${formatPercent(check?.change)}${mark}`;
@@ -306,6 +344,7 @@ function runTable(runs: readonly BenchRun[]): string {
       describeOutcome(run.defaults),
       `${formatPercent(run.naive.changes[P95])}${run.naiveP95 ? ' FAIL' : ''}`,
       run.naive.worse.length > 0 ? `FAIL (${run.naive.worse.join(', ')})` : 'pass',
+      ...machineCells(run),
     ];
   });
   return formatTable(
@@ -313,11 +352,12 @@ function runTable(runs: readonly BenchRun[]): string {
       'run',
       'delay',
       'p95 ms',
-      ...BENCH_POLICY.metrics.map((m) => `${shortName(m)} vs hist`),
+      ...gated.map((m) => `${shortName(m)} vs hist`),
       'perf-action (fail 10 %)',
       'default (warn 10/fail 25 %)',
       'naive p95 vs last',
       'naive: any gated > 10 % vs last',
+      ...MACHINE_COLUMNS,
     ],
     rows,
   );
@@ -325,11 +365,43 @@ function runTable(runs: readonly BenchRun[]): string {
 
 /** `latency.p95` -> `p95`, `throughput.rps` -> `rps`, `errors.rate` -> `errors`. */
 function shortName(metric: string): string {
-  return metric.replace(/^latency\./, '').replace(/^throughput\./, '').replace(/\.rate$/, '');
+  return metric
+    .replace(/^latency\./, '')
+    .replace(/^throughput\./, '')
+    .replace(/\.rate$/, '');
+}
+
+const MACHINE_COLUMNS = ['load', 'busy', 'steal', 'calib'];
+
+/** The machine's state around a run: load average at start, CPU shares during, calibration. */
+function machineCells(run: BenchRun): string[] {
+  const share = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(0)} %`);
+  return [
+    run.loadAtStart.toFixed(2),
+    share(run.cpu?.busy),
+    share(run.cpu?.steal),
+    String(run.result.environment.calibration ?? '-'),
+  ];
+}
+
+/** The history runs' values, with the machine's state when each ran. */
+function historyTable(runs: readonly BenchRun[]): string {
+  const gated = gatedIn(runs);
+  const rows = runs.map((run) => [
+    `history #${run.index}`,
+    String(run.delayMs),
+    ...gated.map((name) => {
+      const value = metricValue(run.result.metrics, name);
+      return name === 'errors.rate' ? formatPercent(value).replace('+', '') : value.toFixed(2);
+    }),
+    ...machineCells(run),
+  ]);
+  return formatTable(['run', 'delay', ...gated.map(shortName), ...MACHINE_COLUMNS], rows);
 }
 
 function noiseTable(groups: { label: string; runs: readonly BenchRun[] }[]): string {
-  const rows = BENCH_POLICY.metrics.map((name) => [
+  const gated = gatedIn(groups.flatMap((g) => g.runs));
+  const rows = gated.map((name) => [
     name,
     ...groups.flatMap(({ runs }) => {
       const values = valuesOf(
@@ -349,6 +421,39 @@ function noiseTable(groups: { label: string; runs: readonly BenchRun[] }[]): str
   );
 }
 
+/**
+ * The runs that went wrong, metric by metric: A/A runs that warned or failed, A/B runs that did not
+ * fail. Round samples and the history's range show whether one bad round or a whole slow run did it.
+ */
+function describeMisses(aa: readonly BenchRun[], ab: readonly BenchRun[]): string[] {
+  const lines: string[] = [];
+  const wrong = [
+    ...aa.filter((r) => r.bench.status !== 'pass'),
+    ...ab.filter((r) => r.bench.status !== 'fail'),
+  ];
+  for (const run of wrong) {
+    const [load, busy, steal] = machineCells(run);
+    lines.push(
+      `${run.kind} #${run.index}: ${describeOutcome(run.bench)} ` +
+        `(machine: load ${load}, busy ${busy}, steal ${steal})`,
+    );
+    const names = run.kind === 'A/A' ? [...run.bench.failed, ...run.bench.warned] : [P95];
+    for (const name of names) {
+      const metric = run.result.metrics.find((m) => m.name === name);
+      const check = regressionCheck(run, name);
+      if (!metric) continue;
+      const past = valuesOf(run.history, name).sort((a, b) => a - b);
+      const rounds = (metric.samples ?? []).map((v) => v.toFixed(2)).join(' ');
+      lines.push(
+        `  ${name} ${metric.value.toFixed(2)}, rounds [${rounds}]; history of ${past.length}: ` +
+          `min ${past[0]?.toFixed(2)}, median ${medianOf(past)?.toFixed(2)}, ` +
+          `max ${past.at(-1)?.toFixed(2)}${check ? `; ${check.message}` : ''}`,
+      );
+    }
+  }
+  return lines;
+}
+
 function count(runs: readonly BenchRun[], test: (run: BenchRun) => boolean): number {
   return runs.filter(test).length;
 }
@@ -363,6 +468,13 @@ function printSummary(
   const { history, aa, ab } = all;
   const out = (line = '') => console.log(line);
   out();
+  out('=== history runs (A) ===');
+  out(
+    '(load: 1-minute load average at the start; busy / steal: share of both cores busy in this ' +
+      "machine / stolen by the host during the run; calib: the run's calibration score)",
+  );
+  out(historyTable(history));
+  out();
   out('=== per run: change of each gated metric vs the median of the history it met ===');
   out('(F / W: that metric failed / warned with the bench policy; delay = DEMO_DELAY_MS)');
   out(runTable([...aa, ...ab]));
@@ -376,6 +488,22 @@ function printSummary(
       { label: 'A/B', runs: ab },
     ]),
   );
+
+  const busy = (runs: readonly BenchRun[]) => {
+    const median = medianOf(runs.flatMap((r) => (r.cpu ? [r.cpu.busy] : [])));
+    return median === undefined ? '-' : `${(median * 100).toFixed(0)} %`;
+  };
+  out(
+    `CPU busy during the runs (both cores, everything in this machine), median: history ` +
+      `${busy(history)}, A/A ${busy(aa)}, A/B ${busy(ab)}`,
+  );
+
+  const misses = describeMisses(aa, ab);
+  if (misses.length > 0) {
+    out();
+    out('=== what went wrong: A/A alarms and A/B misses ===');
+    for (const line of misses) out(line);
+  }
 
   const aaP95 = medianOf(
     valuesOf(
@@ -488,7 +616,7 @@ function printSummary(
       ],
     ),
   );
-  out(`gated metrics: ${BENCH_POLICY.metrics.join(', ')} of load/${SCENARIO}`);
+  out(`gated metrics: ${gatedIn([...aa, ...ab]).join(', ')} of load/${SCENARIO}`);
 
   const environment = (history[0] ?? aa[0])?.result.environment;
   const calibrations = [...history, ...aa, ...ab]

@@ -36712,7 +36712,7 @@ var require_autocannon = __commonJS({
     var net = __require("net");
     var path = __require("path");
     var URL2 = __require("url").URL;
-    var spawn2 = __require("child_process").spawn;
+    var spawn3 = __require("child_process").spawn;
     var managePath = require_dist2();
     var hasAsyncHooks = require_has_async_hooks();
     var subarg = require_subarg();
@@ -36940,7 +36940,7 @@ var require_autocannon = __commonJS({
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
         alterPath.unshift(path.join(__dirname, "lib/preload"));
-        const proc = spawn2(argv.spawn[0], argv.spawn.slice(1), {
+        const proc = spawn3(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
             NODE_OPTIONS: ["-r", "autocannonDetectPort"].join(" ") + (process.env.NODE_OPTIONS ? ` ${process.env.NODE_OPTIONS}` : ""),
@@ -42023,7 +42023,7 @@ var require_util4 = __commonJS({
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants5();
     var { getGlobalOrigin } = require_global();
     var { collectAnHTTPQuotedString, parseMIMEType } = require_data_url();
-    var { performance: performance4 } = __require("node:perf_hooks");
+    var { performance: performance6 } = __require("node:perf_hooks");
     var { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util3();
     var assert2 = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -42178,7 +42178,7 @@ var require_util4 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance4.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance6.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -83354,7 +83354,17 @@ var HISTORY_SCHEMA_VERSION = 1;
 var DEFAULT_HISTORY_SIZE = 20;
 var MAX_ID_LENGTH = 48;
 var jsonNumber = external_exports.union([external_exports.number(), external_exports.null().transform(() => Number.NaN)]);
-var unitSchema = external_exports.enum(["ms", "rps", "ratio", "percent", "MB", "s", "count"]);
+var unitSchema = external_exports.enum([
+  "ms",
+  "rps",
+  "ratio",
+  "percent",
+  "MB",
+  "s",
+  "count",
+  "exponent",
+  "records/s"
+]);
 var statusSchema = external_exports.enum(["pass", "warn", "fail"]);
 var metricSchema = external_exports.looseObject({
   key: external_exports.string(),
@@ -83643,34 +83653,6 @@ var LocalDirStore = class {
   }
 };
 
-// src/report/format.ts
-function formatValue(value, unit) {
-  if (!Number.isFinite(value)) return String(value);
-  switch (unit) {
-    case "ms":
-      return value >= 1e3 ? `${trim(value / 1e3, 2)} s` : `${trim(value, value < 10 ? 3 : 2)} ms`;
-    case "s":
-      return `${trim(value, 2)} s`;
-    case "rps":
-      return `${trim(value, 1)} req/s`;
-    case "ratio":
-      return `${trim(value * 100, 2)} %`;
-    case "percent":
-      return `${trim(value, 1)} %`;
-    case "MB":
-      return `${trim(value, 1)} MB`;
-    case "count":
-      return String(Math.round(value));
-  }
-}
-function formatChange(ratio) {
-  const pct = ratio * 100;
-  return `${pct >= 0 ? "+" : ""}${trim(pct, 1)} %`;
-}
-function trim(n, digits) {
-  return n.toFixed(digits);
-}
-
 // node_modules/simple-statistics/dist/simple-statistics.mjs
 function quantileSorted(x, p) {
   var idx = (x.length - 1) * p;
@@ -83805,6 +83787,37 @@ function quantileIndex(len, p) {
   } else {
     return idx;
   }
+}
+function linearRegression(data) {
+  var m;
+  var b;
+  var dataLength = data.length;
+  if (dataLength === 1) {
+    m = 0;
+    b = data[0][1];
+  } else {
+    var sumX = 0;
+    var sumY = 0;
+    for (var i = 0; i < dataLength; i++) {
+      sumX += data[i][0];
+      sumY += data[i][1];
+    }
+    var meanX = sumX / dataLength;
+    var meanY = sumY / dataLength;
+    var sumXY = 0;
+    var sumXX = 0;
+    for (var i$1 = 0; i$1 < dataLength; i$1++) {
+      var deviationX = data[i$1][0] - meanX;
+      sumXY += deviationX * (data[i$1][1] - meanY);
+      sumXX += deviationX * deviationX;
+    }
+    m = sumXY / sumXX;
+    b = meanY - m * meanX;
+  }
+  return {
+    m,
+    b
+  };
 }
 function median(x) {
   return +quantile(x, 0.5);
@@ -84157,13 +84170,252 @@ function medianOf(values) {
   return finite.length === 0 ? void 0 : median(finite);
 }
 
+// src/suites/seed-template.ts
+var PLACEHOLDER_FORMS = [
+  "{{i}}",
+  "{{uuid}}",
+  '{{pick a b "c d"}}',
+  "{{int MIN MAX}}",
+  "{{float MIN MAX [DECIMALS]}}"
+];
+var TemplateError = class extends Error {
+};
+function recordRandom(seed, i) {
+  return createRandom(seedFromString(`${seed}/${i}`));
+}
+var FLOAT_DECIMALS = 3;
+var MAX_DECIMALS = 12;
+function splitArgs(text) {
+  const args = [];
+  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (const match of text.matchAll(pattern)) args.push(match[1] ?? match[2] ?? match[3] ?? "");
+  return args;
+}
+function parseNumberArg(raw, what, form) {
+  const value = raw === void 0 || raw.trim() === "" ? Number.NaN : Number(raw);
+  if (!Number.isFinite(value)) throw new TemplateError(`${form}: ${what} must be a number`);
+  return value;
+}
+function parseToken(inner) {
+  const [name = "", ...args] = splitArgs(inner.trim());
+  const form = `{{${inner.trim()}}}`;
+  const noArgs = (token) => {
+    if (args.length > 0) throw new TemplateError(`${form}: ${name} takes no arguments`);
+    return token;
+  };
+  switch (name) {
+    case "i":
+      return noArgs({ kind: "i" });
+    case "uuid":
+      return noArgs({ kind: "uuid" });
+    case "pick":
+      if (args.length === 0) throw new TemplateError(`${form}: pick needs at least one option`);
+      return { kind: "pick", options: args };
+    case "int": {
+      if (args.length !== 2) throw new TemplateError(`${form}: expected {{int MIN MAX}}`);
+      const min = parseNumberArg(args[0], "MIN", form);
+      const max2 = parseNumberArg(args[1], "MAX", form);
+      if (!Number.isInteger(min) || !Number.isInteger(max2) || min > max2) {
+        throw new TemplateError(`${form}: expected integers MIN <= MAX`);
+      }
+      return { kind: "int", min, max: max2 };
+    }
+    case "float": {
+      if (args.length !== 2 && args.length !== 3) {
+        throw new TemplateError(
+          `${form}: expected {{float MIN MAX}} or {{float MIN MAX DECIMALS}}`
+        );
+      }
+      const min = parseNumberArg(args[0], "MIN", form);
+      const max2 = parseNumberArg(args[1], "MAX", form);
+      const decimals = args[2] === void 0 ? FLOAT_DECIMALS : parseNumberArg(args[2], "DECIMALS", form);
+      if (min > max2) throw new TemplateError(`${form}: expected MIN <= MAX`);
+      if (!Number.isInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
+        throw new TemplateError(`${form}: DECIMALS must be an integer from 0 to ${MAX_DECIMALS}`);
+      }
+      return { kind: "float", min, max: max2, decimals };
+    }
+    default:
+      throw new TemplateError(
+        `unknown placeholder ${form} (expected one of ${PLACEHOLDER_FORMS.join(", ")})`
+      );
+  }
+}
+function compileText(text) {
+  const parts = [];
+  let rest = text;
+  for (; ; ) {
+    const open3 = rest.indexOf("{{");
+    if (open3 === -1) break;
+    const close = rest.indexOf("}}", open3 + 2);
+    if (close === -1)
+      throw new TemplateError(`unclosed placeholder in '${text}' ('{{' without '}}')`);
+    if (open3 > 0) parts.push(rest.slice(0, open3));
+    parts.push(parseToken(rest.slice(open3 + 2, close)));
+    rest = rest.slice(close + 2);
+  }
+  if (rest !== "") parts.push(rest);
+  return { parts };
+}
+function hasPlaceholders(compiled) {
+  return compiled.parts.some((part) => typeof part !== "string");
+}
+function uuidFrom(random) {
+  const bytes = Array.from({ length: 16 }, () => Math.floor(random() * 256));
+  bytes[6] = (bytes[6] ?? 0) & 15 | 64;
+  bytes[8] = (bytes[8] ?? 0) & 63 | 128;
+  const hex3 = bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
+}
+function renderToken(token, context) {
+  switch (token.kind) {
+    case "i":
+      return context.i;
+    case "uuid":
+      return uuidFrom(context.random);
+    case "pick":
+      return token.options[Math.floor(context.random() * token.options.length)] ?? "";
+    case "int":
+      return token.min + Math.floor(context.random() * (token.max - token.min + 1));
+    case "float": {
+      const value = token.min + context.random() * (token.max - token.min);
+      return Number(value.toFixed(token.decimals));
+    }
+  }
+}
+function renderValue(compiled, context) {
+  const [only] = compiled.parts;
+  if (compiled.parts.length === 1 && only !== void 0 && typeof only !== "string") {
+    return renderToken(only, context);
+  }
+  return renderText(compiled, context);
+}
+function renderText(compiled, context) {
+  let out = "";
+  for (const part of compiled.parts) {
+    out += typeof part === "string" ? part : String(renderToken(part, context));
+  }
+  return out;
+}
+function compileJson(value) {
+  if (typeof value === "string") {
+    const compiled = compileText(value);
+    if (!hasPlaceholders(compiled)) return () => value;
+    return (context) => renderValue(compiled, context);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(compileJson);
+    return (context) => items.map((item) => item(context));
+  }
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).map(([key, v]) => [key, compileJson(v)]);
+    return (context) => Object.fromEntries(entries.map(([key, render]) => [key, render(context)]));
+  }
+  return () => value;
+}
+function findTemplateProblems(request) {
+  const problems = [];
+  const visit2 = (value, path) => {
+    if (typeof value === "string") {
+      try {
+        compileText(value);
+      } catch (error62) {
+        if (!(error62 instanceof TemplateError)) throw error62;
+        problems.push({ path, message: error62.message });
+      }
+    } else if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) visit2(item, [...path, index]);
+    } else if (typeof value === "object" && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit2(item, [...path, key]);
+    }
+  };
+  visit2(request.path, ["path"]);
+  visit2(request.headers, ["headers"]);
+  visit2(request.json, ["json"]);
+  visit2(request.body, ["body"]);
+  return problems;
+}
+function compileSeedRequest(request, options) {
+  const path = compileText(request.path);
+  const headers = Object.entries(request.headers).map(
+    ([name, v]) => [name, compileText(v)]
+  );
+  const json2 = request.json === void 0 ? void 0 : compileJson(request.json);
+  const body = request.body === void 0 ? void 0 : compileText(request.body);
+  const { randomSeed, isBatch } = options;
+  const itemOf = (i) => json2?.({ i, random: recordRandom(randomSeed, i) }) ?? null;
+  return {
+    render(from, count) {
+      const own2 = { i: from, random: recordRandom(randomSeed, -1 - from) };
+      const rendered = {
+        method: request.method,
+        path: renderText(path, own2),
+        headers: Object.fromEntries(headers.map(([name, v]) => [name, renderText(v, own2)]))
+      };
+      if (isBatch) {
+        rendered.body = JSON.stringify(Array.from({ length: count }, (_, k) => itemOf(from + k)));
+      } else if (json2 !== void 0) {
+        rendered.body = JSON.stringify(itemOf(from));
+      } else if (body !== void 0) {
+        rendered.body = renderText(body, { i: from, random: recordRandom(randomSeed, from) });
+      }
+      if (rendered.body !== void 0 && json2 !== void 0 && !hasHeader(rendered.headers)) {
+        rendered.headers["content-type"] = "application/json";
+      }
+      return rendered;
+    }
+  };
+}
+function hasHeader(headers) {
+  return Object.keys(headers).some((h) => h.toLowerCase() === "content-type");
+}
+
+// src/report/format.ts
+function formatValue(value, unit) {
+  if (!Number.isFinite(value)) return String(value);
+  switch (unit) {
+    case "ms":
+      return value >= 1e3 ? `${trim(value / 1e3, 2)} s` : `${trim(value, value < 10 ? 3 : 2)} ms`;
+    case "s":
+      return `${trim(value, 2)} s`;
+    case "rps":
+      return `${trim(value, 1)} req/s`;
+    case "ratio":
+      return `${trim(value * 100, 2)} %`;
+    case "percent":
+      return `${trim(value, 1)} %`;
+    case "MB":
+      return `${trim(value, 1)} MB`;
+    case "count":
+      return String(Math.round(value));
+    case "exponent":
+      return trim(Math.abs(value) < 5e-3 ? 0 : value, 2);
+    case "records/s":
+      return `${trim(value, 0)} records/s`;
+  }
+}
+function formatChange(ratio) {
+  const pct = ratio * 100;
+  return `${pct >= 0 ? "+" : ""}${trim(pct, 1)} %`;
+}
+function trim(n, digits) {
+  return n.toFixed(digits);
+}
+
 // src/verdict/regressions.ts
 var DEFAULT_REGRESSION_POLICY = Object.freeze({
   warn: 0.1,
   fail: 0.25,
   confidence: 0.95,
   minHistory: 5,
-  metrics: ["latency.p50", "latency.p95", "latency.p99", "throughput.rps", "errors.rate"]
+  metrics: [
+    "latency.p50",
+    "latency.p95",
+    "latency.p99",
+    "throughput.rps",
+    "errors.rate",
+    "growth.exponent"
+  ]
 });
 var ABSOLUTE_FLOORS = {
   ratio: { warn: 1e-3, fail: 0.01 },
@@ -84172,9 +84424,15 @@ var ABSOLUTE_FLOORS = {
   s: { warn: 0.1, fail: 0.5 },
   rps: { warn: 1, fail: 5 },
   MB: { warn: 1, fail: 10 },
-  count: { warn: 1, fail: 5 }
+  count: { warn: 1, fail: 5 },
+  exponent: { warn: 0.2, fail: 0.5 },
+  "records/s": { warn: 10, fail: 50 }
 };
 var RATE_UNITS = /* @__PURE__ */ new Set(["ratio", "percent"]);
+var LATENCY_FLOORS = {
+  ms: { warn: 0.5, fail: 1 }
+};
+var ABSOLUTE_UNITS = /* @__PURE__ */ new Set(["exponent"]);
 var SPREAD_FLOOR = 0.01;
 var QN_DF_PER_RUN = 0.8;
 var MIN_RUNS_FOR_SPREAD = 3;
@@ -84222,26 +84480,35 @@ function assess(metric, past, policy) {
   const floors = ABSOLUTE_FLOORS[metric.unit];
   const isRate = RATE_UNITS.has(metric.unit);
   const rawChange = (x - reference) / reference;
-  const relative2 = reference > 0 && Number.isFinite(rawChange);
+  const relative2 = reference > 0 && Number.isFinite(rawChange) && !ABSOLUTE_UNITS.has(metric.unit);
   const direction = metric.better === "lower" ? 1 : -1;
   const base = {
     reference,
     ...relative2 ? { change: rawChange } : {},
     worsening: direction * (x - reference),
-    warnAt: relative2 ? Math.max(policy.warn * reference, isRate ? floors.warn : 0) : floors.warn,
-    failAt: relative2 ? Math.max(policy.fail * reference, isRate ? floors.fail : 0) : floors.fail
+    warnAt: relative2 ? Math.max(
+      policy.warn * reference,
+      isRate ? floors.warn : LATENCY_FLOORS[metric.unit]?.warn ?? 0
+    ) : floors.warn,
+    failAt: relative2 ? Math.max(
+      policy.fail * reference,
+      isRate ? floors.fail : LATENCY_FLOORS[metric.unit]?.fail ?? 0
+    ) : floors.fail
   };
   const spreadFloor = relative2 ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0) : floors.warn / 10;
   if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
     const interval = relative2 ? roundsInterval(metric, past, policy.confidence) : void 0;
+    const [low, high] = interval ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const roundsSayWorse = !interval || (direction > 0 ? low > 0 : high < 0);
+    const roundsSayBetter = !interval || (direction > 0 ? high < 0 : low > 0);
     return {
       ...base,
       ...interval ? { interval } : {},
       intervalFromRounds: interval !== void 0,
       method: "percent-only",
       lowConfidence: true,
-      significantlyWorse: true,
-      significantlyBetter: true,
+      significantlyWorse: roundsSayWorse,
+      significantlyBetter: roundsSayBetter,
       rankVetoedWorse: false
     };
   }
@@ -84264,7 +84531,7 @@ function assessStatistically(metric, values, reference, spreadFloor, policy) {
   const betterSide = higherIsWorse ? "less" : "greater";
   const lo = (x - t * spread - reference) / reference;
   const hi = (x + t * spread - reference) / reference;
-  const interval = reference > 0 && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : void 0;
+  const interval = reference > 0 && !ABSOLUTE_UNITS.has(metric.unit) && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : void 0;
   return {
     ...interval ? { interval } : {},
     intervalFromRounds: false,
@@ -84298,12 +84565,21 @@ function toCheck(metric, historySize, a, policy, accept) {
   let level = "pass";
   if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = "fail";
   else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = "warn";
+  let capped = false;
+  if (a.lowConfidence && level === "fail" && a.interval && a.change !== void 0) {
+    const nearEdge = metric.better === "lower" ? a.interval[0] : -a.interval[1];
+    if (nearEdge < policy.fail) {
+      level = "warn";
+      capped = true;
+    }
+  }
   const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
   const rule = level === "pass" ? void 0 : accept.find((r) => matchesKeyPattern(metric.key, r.metric));
   const notes = [];
   if (a.lowConfidence) {
     const needed = Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD);
     notes.push(`low confidence: ${historySize} of ${needed} baseline runs, percent rule alone`);
+    if (capped) notes.push("would fail, but the rounds do not all clear the fail level");
   } else if (level === "pass" && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
     notes.push(
       a.rankVetoedWorse ? "within the range of past runs (rank test)" : "within run-to-run noise"
@@ -84336,7 +84612,7 @@ function describe3(metric, historySize, a, confidence, notes) {
     const signed = `${diff >= 0 ? "+" : ""}${formatValue(diff, metric.unit)}`;
     const from = formatValue(a.reference, metric.unit);
     const to = formatValue(metric.value, metric.unit);
-    const why = a.reference === 0 ? "zero baseline" : a.reference < 0 ? "baseline below 0" : "baseline too close to 0";
+    const why = ABSOLUTE_UNITS.has(metric.unit) ? `${metric.unit}s compare by difference` : a.reference === 0 ? "zero baseline" : a.reference < 0 ? "baseline below 0" : "baseline too close to 0";
     head = `${metric.name} ${from} \u2192 ${to} (${signed}, absolute: ${why})`;
   } else {
     head = `${metric.name} ${formatChange(a.change)}`;
@@ -84399,6 +84675,18 @@ var BUDGET_METRICS = {
     better: "higher",
     kind: "number",
     description: "answered requests per second"
+  },
+  "growth.exponent": {
+    unit: "exponent",
+    better: "lower",
+    kind: "number",
+    description: "volume suite: b in latency ~ size^b (0 flat, 1 linear in the data)"
+  },
+  "seed.rate": {
+    unit: "records/s",
+    better: "higher",
+    kind: "number",
+    description: "volume suite: records seeded per second in a step"
   }
 };
 
@@ -84542,7 +84830,15 @@ var BUILT_IN_DEFAULTS = {
   /** target.wait */
   waitMs: 6e4,
   /** Open model: enough for 1000 requests outstanding, far more than a healthy service needs. */
-  maxInFlight: 1e3
+  maxInFlight: 1e3,
+  /** volume.seed: requests in flight. */
+  seedConcurrency: 4,
+  /** volume.seed.request: per-request timeout (a bulk insert can take a while). */
+  seedRequestTimeoutMs: 3e4,
+  /** volume.seed.command: one step's run. */
+  seedCommandTimeoutMs: 6e5,
+  /** volume.seed: the templates' random seed. */
+  randomSeed: 1
 };
 var DEFAULT_BUDGETS = {
   "latency.p95": { fail: 200 },
@@ -84630,10 +84926,13 @@ var headersSchema = external_exports.record(external_exports.string(), external_
     }
   }
 });
-function requestSchema(defaultMethod) {
+var templatedPathSchema = external_exports.string({ error: "expected a path starting with / (like /api/projects)" }).refine((path) => PATH.test(path.replace(/\{\{[^}]*\}\}/g, "0")), {
+  error: "expected a path starting with / (like /api/projects), without spaces"
+});
+function requestSchema(defaultMethod, options = {}) {
   return strictObject2({
     method: methodSchema.optional(),
-    path: pathSchema,
+    path: options.templated ? templatedPathSchema : pathSchema,
     headers: headersSchema.optional(),
     json: external_exports.unknown().describe("a JSON body (any YAML value)").optional(),
     body: external_exports.string({ error: "expected a string (use json for structured bodies)" }).optional()
@@ -84757,7 +85056,7 @@ var scenarioDefaultsShape = {
 };
 var defaultsSchema = strictObject2(scenarioDefaultsShape);
 var SLUG = /^[a-z0-9][a-z0-9._-]*$/;
-var scenarioSchema2 = strictObject2({
+var scenarioShape = {
   name: external_exports.string({ error: "expected a name like projects-list" }).regex(SLUG, {
     error: 'expected a name of lower-case letters, digits, ".", "_" and "-" (like projects-list)'
   }),
@@ -84768,7 +85067,8 @@ var scenarioSchema2 = strictObject2({
   requests: countSchema().describe("closed model: requests per round, instead of duration").optional(),
   "max-in-flight": countSchema().describe("open model: most requests outstanding (default 1000)").optional(),
   budgets: budgetsSchema.optional()
-}).superRefine((scenario, ctx) => {
+};
+function checkModel(scenario, ctx) {
   const isOpen = scenario.rate !== void 0;
   if (isOpen && scenario.connections !== void 0) {
     ctx.addIssue({
@@ -84808,26 +85108,123 @@ var scenarioSchema2 = strictObject2({
       message: "max-in-flight applies to the open model (rate) only"
     });
   }
-});
-var loadSchema = strictObject2({
-  budgets: budgetsSchema.optional(),
-  scenarios: external_exports.array(scenarioSchema2, { error: "expected a list of scenarios" }).min(1, { error: "expected at least one scenario" })
-}).superRefine((load, ctx) => {
+}
+var scenarioSchema2 = strictObject2(scenarioShape).superRefine(checkModel);
+function checkUniqueNames(items, key, noun, ctx) {
   const seen = /* @__PURE__ */ new Map();
-  load.scenarios.forEach((scenario, index) => {
-    const first = seen.get(scenario.name);
+  items.forEach((item, index) => {
+    const first = seen.get(item.name);
     if (first === void 0) {
-      seen.set(scenario.name, index);
+      seen.set(item.name, index);
       return;
     }
     ctx.addIssue({
       ...RULE,
       code: "custom",
-      path: ["scenarios", index, "name"],
-      message: `duplicate scenario name '${scenario.name}' (also used by scenarios[${first}])`
+      path: [key, index, "name"],
+      message: `duplicate ${noun} name '${item.name}' (also used by ${key}[${first}])`
     });
   });
+}
+var loadSchema = strictObject2({
+  budgets: budgetsSchema.optional(),
+  scenarios: external_exports.array(scenarioSchema2, { error: "expected a list of scenarios" }).min(1, { error: "expected at least one scenario" })
+}).superRefine((load, ctx) => checkUniqueNames(load.scenarios, "scenarios", "scenario", ctx));
+var EXPECTATIONS = [
+  "flat",
+  "logarithmic",
+  "linear"
+];
+var SEED_SCENARIO = "seed";
+var volumeQuerySchema = strictObject2({
+  ...scenarioShape,
+  expect: external_exports.enum(EXPECTATIONS, { error: `expected one of ${EXPECTATIONS.join(", ")}` }).describe("how the query should scale: flat warns above b = 0.3 by default").optional()
+}).superRefine((query, ctx) => {
+  if (query.name === SEED_SCENARIO) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["name"],
+      message: `'${SEED_SCENARIO}' is reserved for the seeding metrics; pick another name`
+    });
+  }
+  checkModel(query, ctx);
 });
+var MIN_STEP_SPAN = 2;
+var stepsSchema = external_exports.array(countSchema(), { error: "expected a list of record counts like [1000, 10000, 50000]" }).min(2, { error: "expected at least two steps (the growth is fitted between them)" }).superRefine((steps, ctx) => {
+  for (let i = 1; i < steps.length; i++) {
+    if ((steps[i] ?? 0) <= (steps[i - 1] ?? 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i],
+        message: `steps must increase, got ${steps[i]} after ${steps[i - 1]}`
+      });
+      return;
+    }
+  }
+  const [first = 1, last = 1] = [steps[0], steps.at(-1)];
+  if (last < MIN_STEP_SPAN * first) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      message: `steps must span at least a factor of ${MIN_STEP_SPAN} (got ${first} to ${last}): over a narrower range the growth exponent is mostly noise; 10x or more is best`
+    });
+  }
+}).describe("record counts to seed to and measure at, increasing");
+var seedSchema = strictObject2({
+  request: requestSchema("POST", { templated: true }).describe("templated request: {{i}} {{uuid}} {{pick a b}} {{int 1 9}} {{float 0 1}}").optional(),
+  command: textSchema("a shell command").describe("runs once per step with PERF_SEED_FROM and PERF_SEED_COUNT set").optional(),
+  batch: countSchema().describe("records per request: the body is a JSON array").optional(),
+  concurrency: countSchema().describe("requests in flight (default 4)").optional(),
+  rate: positiveNumberSchema().describe("most requests per second").optional(),
+  "random-seed": external_exports.int({ error: "expected an integer" }).describe("seed of the random template values (default 1)").optional(),
+  timeout: durationSchema().describe("per request (default 30s), or per step for a command (default 10m)").optional()
+}).superRefine((seed, ctx) => {
+  if (seed.request === void 0 === (seed.command === void 0)) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      message: "set either request (seed through the API) or command (a seed script), not both"
+    });
+    return;
+  }
+  if (seed.command !== void 0) {
+    for (const key of ["batch", "concurrency", "rate", "random-seed"]) {
+      if (seed[key] === void 0) continue;
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: [key],
+        message: `${key} applies to request seeding only`
+      });
+    }
+    return;
+  }
+  const request = seed.request;
+  if (request === void 0) return;
+  if (seed.batch !== void 0 && request.json === void 0) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["batch"],
+      message: "batch needs request.json (the template of one item of the array)"
+    });
+  }
+  for (const problem of findTemplateProblems(request)) {
+    ctx.addIssue({ code: "custom", path: ["request", ...problem.path], message: problem.message });
+  }
+});
+var recordCountSchema = strictObject2({
+  request: requestSchema("GET"),
+  value: tokenPathSchema.describe("JSON path of the record count in the answer, like total")
+});
+var volumeSchema = strictObject2({
+  steps: stepsSchema,
+  count: recordCountSchema.describe("asks the service how many records it holds: the steps are then totals").optional(),
+  seed: seedSchema,
+  defaults: defaultsSchema.describe("defaults for the queries, over the global ones").optional(),
+  budgets: budgetsSchema.optional(),
+  queries: external_exports.array(volumeQuerySchema, { error: "expected a list of queries" }).min(1, { error: "expected at least one query" })
+}).superRefine((volume, ctx) => checkUniqueNames(volume.queries, "queries", "query", ctx));
 var baselineSchema = strictObject2({
   name: textSchema("a name like default").describe('identity of the baseline history (default "default")').optional(),
   history: countSchema().describe("runs kept in the rolling history (default 20)").optional()
@@ -84884,6 +85281,7 @@ var inputSchema = strictObject2({
   defaults: defaultsSchema.describe("defaults for every scenario").optional(),
   budgets: budgetsSchema.describe("global budgets, over the built-in defaults").optional(),
   load: loadSchema.optional(),
+  volume: volumeSchema.describe("seed the service to each step, measure the queries, fit their growth").optional(),
   baseline: baselineSchema.describe("the baseline history this config compares with").optional(),
   regression: regressionSchema.describe("how regressions against the history are judged").optional(),
   accept: acceptSchema.describe("known regressions accepted without a code change").optional()
@@ -84947,7 +85345,42 @@ function buildConfig(input2) {
       scenarios: input2.load.scenarios.map((scenario) => buildScenario(scenario, defaults))
     };
   }
+  if (input2.volume) config2.volume = buildVolume(input2.volume, input2.defaults ?? {});
   return config2;
+}
+function buildSeed(seed) {
+  if (seed.command !== void 0) {
+    return {
+      kind: "command",
+      command: seed.command,
+      timeoutMs: seed.timeout ?? BUILT_IN_DEFAULTS.seedCommandTimeoutMs
+    };
+  }
+  const result = {
+    kind: "request",
+    // The schema's rule guarantees one of request and command.
+    request: seed.request,
+    concurrency: seed.concurrency ?? BUILT_IN_DEFAULTS.seedConcurrency,
+    randomSeed: seed["random-seed"] ?? BUILT_IN_DEFAULTS.randomSeed,
+    timeoutMs: seed.timeout ?? BUILT_IN_DEFAULTS.seedRequestTimeoutMs
+  };
+  if (seed.batch !== void 0) result.batch = seed.batch;
+  if (seed.rate !== void 0) result.rate = seed.rate;
+  return result;
+}
+function buildVolume(volume, globalDefaults) {
+  const defaults = { ...globalDefaults, ...volume.defaults };
+  return {
+    steps: volume.steps,
+    ...volume.count ? { count: volume.count } : {},
+    seed: buildSeed(volume.seed),
+    budgets: volume.budgets ?? {},
+    queries: volume.queries.map((query) => {
+      const built = buildScenario(query, defaults);
+      if (query.expect !== void 0) built.expect = query.expect;
+      return built;
+    })
+  };
 }
 var perfConfigSchema = inputSchema.transform(buildConfig);
 function configJsonSchema() {
@@ -85510,7 +85943,9 @@ async function runClosed(options) {
   const startedAt = performance2.now();
   const setupClient = (client) => {
     if (!isClientInternals(client)) {
-      throw new EngineError("closed model: unsupported autocannon version (client internals changed)");
+      throw new EngineError(
+        "closed model: unsupported autocannon version (client internals changed)"
+      );
     }
     client.timeout = timeoutMs;
     clients.push(client);
@@ -85650,7 +86085,18 @@ var Exchange = class {
   constructor(intendedAt, timeoutMs, settle2) {
     this.#intendedAt = intendedAt;
     this.#settle = settle2;
-    this.#timer = setTimeout(() => this.#abortWith(new TimeoutError("timeout")), timeoutMs);
+    this.#timer = this.#armTimeout(performance3.now() + timeoutMs);
+  }
+  /** Times out at `deadline` (performance.now() ms), never before: timers may fire ~1 ms early. */
+  #armTimeout(deadline) {
+    return setTimeout(
+      () => {
+        const remainingMs = deadline - performance3.now();
+        if (remainingMs > 0) this.#timer = this.#armTimeout(deadline);
+        else this.#abortWith(new TimeoutError("timeout"));
+      },
+      Math.max(1, deadline - performance3.now())
+    );
   }
   /** Ends the exchange now without counting it (the run was aborted). */
   abort() {
@@ -85858,6 +86304,69 @@ async function runOpen(options) {
   };
 }
 
+// src/results/growth.ts
+var GROWTH_METRIC = "growth.exponent";
+var GROWTH_LATENCY = "latency.p50";
+var GROWTH_CLASS_BOUNDS = [
+  { below: 0.1, name: "flat" },
+  { below: 0.3, name: "logarithmic-ish" },
+  { below: 0.7, name: "sublinear" }
+];
+var LINEAR_UP_TO = 1.3;
+function classifyGrowth(exponent) {
+  for (const { below, name } of GROWTH_CLASS_BOUNDS) if (exponent < below) return name;
+  return exponent <= LINEAR_UP_TO ? "linear-ish" : "superlinear";
+}
+function describeGrowthClasses() {
+  const below = GROWTH_CLASS_BOUNDS.map((b) => `${b.name} below ${b.below}`);
+  return `${below.join(", ")}, linear-ish up to ${LINEAR_UP_TO}, superlinear above`;
+}
+var EXPECTED_GROWTH_WARN = {
+  flat: 0.3,
+  logarithmic: 0.7,
+  linear: 1.3
+};
+function fitGrowth(points) {
+  const usable = points.filter(
+    (p) => p.size > 0 && p.latencyMs > 0 && Number.isFinite(p.size) && Number.isFinite(p.latencyMs)
+  );
+  if (new Set(usable.map((p) => p.size)).size < 2) return void 0;
+  const xy = usable.map((p) => [Math.log(p.size), Math.log(p.latencyMs)]);
+  const { m, b } = linearRegression(xy);
+  const meanY = xy.reduce((s, [, y = 0]) => s + y, 0) / xy.length;
+  let residual = 0;
+  let total = 0;
+  for (const [x = 0, y = 0] of xy) {
+    residual += (y - (m * x + b)) ** 2;
+    total += (y - meanY) ** 2;
+  }
+  const rSquared = total === 0 ? 1 : Math.max(0, 1 - residual / total);
+  return { exponent: m, rSquared, points: usable.length };
+}
+function growthMetric(suite, query, steps) {
+  const fit = fitGrowth(steps.map((s) => ({ size: s.size, latencyMs: s.latencyMs })));
+  if (!fit) return void 0;
+  const rounds = Math.min(...steps.map((s) => s.roundsMs.length));
+  const samples = [];
+  for (let r = 0; r < rounds; r++) {
+    const perRound = fitGrowth(steps.map((s) => ({ size: s.size, latencyMs: s.roundsMs[r] ?? 0 })));
+    if (perRound) samples.push(round4(perRound.exponent));
+  }
+  return {
+    key: `${suite}/${query}/${GROWTH_METRIC}`,
+    suite,
+    scenario: query,
+    name: GROWTH_METRIC,
+    unit: "exponent",
+    better: "lower",
+    value: round4(fit.exponent),
+    ...samples.length > 0 ? { samples } : {}
+  };
+}
+function round4(n) {
+  return Math.round(n * 1e4) / 1e4;
+}
+
 // src/results/scenario-metrics.ts
 var LATENCY_PERCENTILES = [50, 90, 95, 99];
 function totalsOf(run2) {
@@ -85989,14 +86498,29 @@ function buildReportModel(result) {
     sections.push({ heading: "Regressions", table: comparisonTable(orderChecks(flagged)) });
   }
   if (budgets.length > 0) {
-    sections.push({ heading: "Budgets", table: budgetTable(orderChecks(budgets), result.metrics) });
+    const broken = orderChecks(budgets.filter((c) => c.status !== "pass"));
+    sections.push(
+      broken.length > 0 ? {
+        heading: "Budgets",
+        note: `${broken.length} of ${budgets.length} budgets warned or failed.`,
+        table: budgetTable(broken, result.metrics)
+      } : { heading: "Budgets", note: `All ${budgets.length} budgets passed.` }
+    );
+    sections.push({
+      heading: `All budgets (${budgets.length})`,
+      table: budgetTable(orderChecks(budgets), result.metrics),
+      folded: true
+    });
   }
   if (improvements.length > 0) {
     sections.push({ heading: "Improvements", table: comparisonTable(improvements) });
   }
   for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
+    if (suite === VOLUME) continue;
     sections.push({ heading: capitalize(suite), table: scenarioTable(result, suite) });
   }
+  const volume = volumeSection(result);
+  if (volume) sections.push(volume);
   if (regressions.length + improvements.length > 0) {
     sections.push({
       heading: `All comparisons with the baseline (${regressions.length + improvements.length})`,
@@ -86177,6 +86701,78 @@ function detailsTable(scenarios) {
     rows
   };
 }
+var VOLUME = "volume";
+var SEED = SEED_SCENARIO;
+function splitStep(scenario) {
+  const at = scenario.lastIndexOf("@");
+  if (at <= 0) return void 0;
+  const step = Number(scenario.slice(at + 1));
+  return Number.isInteger(step) && step > 0 ? { query: scenario.slice(0, at), step } : void 0;
+}
+function volumeSection(result) {
+  const inVolume = (key) => key.startsWith(`${VOLUME}/`);
+  const metrics = result.metrics.filter((m) => m.suite === VOLUME);
+  const failed = result.checks.filter((c) => inVolume(c.metric) && c.metric.includes(`/${SEED}@`));
+  if (metrics.length === 0 && failed.length === 0) return void 0;
+  const steps = /* @__PURE__ */ new Set();
+  const queries = [];
+  for (const m of metrics) {
+    const split = splitStep(m.scenario);
+    if (split) steps.add(split.step);
+    const query = split?.query ?? m.scenario;
+    if (query !== SEED && !queries.includes(query)) queries.push(query);
+  }
+  for (const c of failed) {
+    const split = splitStep(c.metric.split("/")[1] ?? "");
+    if (split) steps.add(split.step);
+  }
+  const ordered = [...steps].sort((a, b) => a - b);
+  const value = (scenario, name) => metrics.find((m) => m.scenario === scenario && m.name === name);
+  const latencyCell = (query, step) => {
+    const p50 = value(`${query}@${step}`, "latency.p50");
+    const p95 = value(`${query}@${step}`, "latency.p95");
+    if (!p50 || !p95) return "\u2013";
+    const [low, high] = [formatValue(p50.value, "ms"), formatValue(p95.value, "ms")];
+    return low.endsWith(" ms") && high.endsWith(" ms") ? `${low.slice(0, -3)} / ${high}` : `${low} / ${high}`;
+  };
+  const rows = queries.map((query) => {
+    const growth = value(query, GROWTH_METRIC);
+    const checks = result.checks.filter(
+      (c) => c.metric.startsWith(`${VOLUME}/${query}@`) || c.metric.startsWith(`${VOLUME}/${query}/`)
+    );
+    return [
+      query,
+      ...ordered.map((step) => latencyCell(query, step)),
+      growth ? formatValue(growth.value, "exponent") : "\u2013",
+      growth ? classifyGrowth(growth.value) : "\u2013",
+      checks.length === 0 ? "\u2013" : { status: worstStatus(checks) }
+    ];
+  });
+  const seedRates = ordered.map((step) => {
+    const rate = value(`${SEED}@${step}`, "seed.rate");
+    return rate ? formatValue(rate.value, "records/s") : "\u2013";
+  });
+  rows.push([
+    "seeding",
+    ...seedRates,
+    "\u2013",
+    "\u2013",
+    failed.length === 0 ? "\u2013" : { status: worstStatus(failed) }
+  ]);
+  const notes = [
+    `Latency p50 / p95 of each query with the data seeded to each step (records); b is the exponent of latency ~ size^b fitted on the p50s (doubling the data multiplies the latency by 2^b): ${describeGrowthClasses()}.`,
+    ...failed.map((c) => `Seeding failed, later steps were not measured: ${c.message}.`)
+  ];
+  return {
+    heading: "Volume",
+    note: notes.join(" "),
+    table: {
+      header: ["Query", ...ordered.map((s) => s.toLocaleString("en-US")), "b", "Growth", "Status"],
+      align: ["l", ...ordered.map(() => "r"), "r", "l", "l"],
+      rows
+    }
+  };
+}
 function capitalize(s) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -86187,7 +86783,7 @@ function renderHtml(result) {
   const model = buildReportModel(result);
   const sections = model.sections.map((s) => {
     const note = s.note ? `<p>${escapeHtml(s.note)}</p>` : "";
-    const body = `${note}${renderTable(s.table)}`;
+    const body = `${note}${s.table ? renderTable(s.table) : ""}`;
     return s.folded ? `<details><summary>${escapeHtml(s.heading)}</summary>${body}</details>` : `<h2>${escapeHtml(s.heading)}</h2>${body}`;
   }).join("\n");
   return `<!doctype html>
@@ -86378,7 +86974,8 @@ function toAlignment(value) {
 
 // src/report/markdown.ts
 var ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
-function renderMarkdown(result) {
+var OPEN_IN_COMPACT = /* @__PURE__ */ new Set(["Regressions", "Budgets"]);
+function renderMarkdown(result, options = {}) {
   const model = buildReportModel(result);
   const lines = [
     `## ${ICON[model.verdict]} perf-action: ${model.verdict}`,
@@ -86386,14 +86983,26 @@ function renderMarkdown(result) {
     `**${escapeText(model.verdictLine)}**`,
     "",
     escapeText(model.context),
-    ...model.baselineLine ? ["", escapeText(model.baselineLine)] : []
+    ...model.baselineLine ? ["", escapeText(model.baselineLine)] : [],
+    ...options.links && options.links.length > 0 ? ["", options.links.join(" \xB7 ")] : []
   ];
+  let folded = 0;
+  let dropped = 0;
   for (const section of model.sections) {
+    const fold = section.folded || options.compact && !OPEN_IN_COMPACT.has(section.heading);
+    if (fold) {
+      folded++;
+      if (options.dropFoldedFrom !== void 0 && folded > options.dropFoldedFrom) {
+        dropped++;
+        continue;
+      }
+    }
     const body = [
-      ...section.note ? [escapeText(section.note), ""] : [],
-      renderTable2(section.table)
+      ...section.note ? [escapeText(section.note)] : [],
+      ...section.note && section.table ? [""] : [],
+      ...section.table ? [renderTable2(section.table)] : []
     ];
-    if (section.folded) {
+    if (fold) {
       lines.push(
         "",
         `<details><summary>${section.heading}</summary>`,
@@ -86405,6 +87014,12 @@ function renderMarkdown(result) {
     } else {
       lines.push("", `### ${section.heading}`, "", ...body);
     }
+  }
+  if (dropped > 0) {
+    lines.push(
+      "",
+      `_${dropped} more section${dropped === 1 ? "" : "s"} left out to fit; the full report is in the job summary and the artifact._`
+    );
   }
   return `${lines.join("\n")}
 `;
@@ -86471,7 +87086,7 @@ function toHttpRequest(request, authHeaders) {
   let body = request.body;
   if (request.json !== void 0) {
     body = JSON.stringify(request.json);
-    if (!hasHeader(headers, "content-type")) headers["content-type"] = "application/json";
+    if (!hasHeader2(headers, "content-type")) headers["content-type"] = "application/json";
   }
   return body === void 0 ? { method: request.method, path: request.path, headers } : { method: request.method, path: request.path, headers, body };
 }
@@ -86496,12 +87111,14 @@ function engineRun(scenario, options, run2) {
     ...run2.requests !== void 0 ? { requests: run2.requests } : { durationMs: run2.durationMs }
   });
 }
-async function runScenario(scenario, options) {
+async function warmUp(scenario, options) {
+  if (scenario.warmupMs <= 0) return;
   const shape = describeModel(scenario);
-  if (scenario.warmupMs > 0) {
-    options.log(`${scenario.name}: warm-up ${formatSeconds(scenario.warmupMs)} (${shape})`);
-    const warm = await engineRun(scenario, options, { durationMs: scenario.warmupMs });
-  }
+  options.log(`${scenario.name}: warm-up ${formatSeconds(scenario.warmupMs)} (${shape})`);
+  await engineRun(scenario, options, { durationMs: scenario.warmupMs });
+}
+async function runScenario(scenario, options, suite = LOAD_SUITE) {
+  await warmUp(scenario, options);
   const rounds = [];
   const roundFigures = [];
   for (let i = 1; i <= scenario.rounds; i++) {
@@ -86528,7 +87145,7 @@ async function runScenario(scenario, options) {
   const achievedRate = overallRate(rounds);
   const overall = measurementFigures(merged, totals, achievedRate);
   const run2 = {
-    suite: LOAD_SUITE,
+    suite,
     name: scenario.name,
     model: scenario.model,
     request: { method: scenario.request.method, path: scenario.request.path },
@@ -86539,23 +87156,13 @@ async function runScenario(scenario, options) {
     totals,
     histogram: merged.encode()
   };
-  return { run: run2, metrics: scenarioMetrics(LOAD_SUITE, scenario.name, overall, roundFigures) };
+  return { run: run2, metrics: scenarioMetrics(suite, scenario.name, overall, roundFigures) };
 }
-function hasHeader(headers, name) {
+function hasHeader2(headers, name) {
   return Object.keys(headers).some((h) => h.toLowerCase() === name);
 }
 function formatSeconds(ms) {
   return `${Number((ms / 1e3).toFixed(3))} s`;
-}
-
-// src/target/base-url.ts
-var absoluteUrl = /^[a-z][a-z\d+.-]*:\/\//i;
-function joinUrl2(base, path) {
-  if (absoluteUrl.test(path)) return path;
-  if (path === "") return base;
-  const trimmedBase = base.replace(/\/+$/, "");
-  if (path.startsWith("?") || path.startsWith("#")) return `${trimmedBase}${path}`;
-  return `${trimmedBase}/${path.replace(/^\/+/, "")}`;
 }
 
 // src/target/http.ts
@@ -86648,6 +87255,350 @@ function lookupJsonPath(value, path) {
     reached.push(segment);
   }
   return { found: true, value: current, reached };
+}
+function readJsonPath(value, path) {
+  const lookup = lookupJsonPath(value, path);
+  return lookup.found ? lookup.value : void 0;
+}
+
+// src/suites/seed-api.ts
+import { performance as performance4 } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+var SeedError = class extends Error {
+};
+var MAX_QUOTED_BODY = 300;
+async function seedThroughApi(options) {
+  const { seed, template, first: from } = options;
+  const to = from + options.count;
+  const perRequest = seed.batch ?? 1;
+  const startedAt = performance4.now();
+  let next = from;
+  let accepted = 0;
+  let requests = 0;
+  let failure2;
+  const progress = setInterval(() => {
+    const seconds = (performance4.now() - startedAt) / 1e3;
+    options.log(
+      `seeding: ${accepted} of ${options.count} records (${Math.round(accepted / seconds)} records/s)`
+    );
+  }, options.progressEveryMs ?? 2e3);
+  progress.unref();
+  const send = async (first, count) => {
+    const request = template.render(first, count);
+    const what = `${request.method} ${request.path} (records ${first}..${first + count - 1})`;
+    let status;
+    let statusText;
+    let text;
+    try {
+      const response = await fetch(joinUrl(options.baseUrl, request.path), {
+        method: request.method,
+        headers: { ...options.authHeaders, ...request.headers },
+        ...request.body !== void 0 ? { body: request.body } : {},
+        signal: AbortSignal.timeout(seed.timeoutMs)
+      });
+      status = response.status;
+      statusText = response.statusText;
+      text = await response.text();
+    } catch (error62) {
+      throw new SeedError(`${what} failed: ${describeFetchError(error62, seed.timeoutMs)}`);
+    }
+    if (!isOkStatus(status)) {
+      const quoted = oneLine(text).slice(0, MAX_QUOTED_BODY);
+      throw new SeedError(
+        `${what} answered ${status}${statusText ? ` ${statusText}` : ""}${quoted ? `: ${quoted}` : ""}`
+      );
+    }
+    accepted += count;
+  };
+  const worker = async () => {
+    while (failure2 === void 0 && next < to) {
+      const first = next;
+      const count = Math.min(perRequest, to - first);
+      next += count;
+      const index = requests++;
+      if (seed.rate !== void 0) {
+        const wait = startedAt + index * 1e3 / seed.rate - performance4.now();
+        if (wait > 0) await sleep(wait);
+        if (failure2 !== void 0) return;
+      }
+      try {
+        await send(first, count);
+      } catch (error62) {
+        failure2 ??= error62 instanceof SeedError ? error62 : new SeedError(String(error62));
+      }
+    }
+  };
+  try {
+    const workers = Math.max(1, Math.min(seed.concurrency, Math.ceil((to - from) / perRequest)));
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    clearInterval(progress);
+  }
+  if (failure2) throw failure2;
+  return { records: accepted, requests, elapsedMs: performance4.now() - startedAt };
+}
+
+// src/suites/seed-command.ts
+import { spawn } from "node:child_process";
+import { performance as performance5 } from "node:perf_hooks";
+import { createInterface } from "node:readline";
+var isWindows = process.platform === "win32";
+var KILL_GRACE_MS = 2e3;
+var TAIL_LINES = 3;
+function runSeedCommand(options) {
+  const counts = `PERF_SEED_FROM=${options.from} PERF_SEED_COUNT=${options.to}`;
+  const startedAt = performance5.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.command, {
+      shell: true,
+      detached: !isWindows,
+      cwd: options.cwd,
+      env: {
+        ...process.env,
+        ...options.env,
+        PERF_SEED_FROM: String(options.from),
+        PERF_SEED_COUNT: String(options.to),
+        PERF_SEED_STEP: String(options.step),
+        PERF_TARGET_URL: options.targetUrl
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const tail = [];
+    const onLine = (line) => {
+      const text = oneLine(line);
+      if (text === "") return;
+      options.log(`seed.command: ${text}`);
+      tail.push(text);
+      if (tail.length > TAIL_LINES) tail.shift();
+    };
+    if (child.stdout) createInterface({ input: child.stdout }).on("line", onLine);
+    if (child.stderr) createInterface({ input: child.stderr }).on("line", onLine);
+    let timedOut = false;
+    let killTimer;
+    const signalGroup2 = (signal) => {
+      if (child.pid === void 0) return;
+      try {
+        if (isWindows) child.kill(signal);
+        else process.kill(-child.pid, signal);
+      } catch {
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      signalGroup2("SIGTERM");
+      killTimer = setTimeout(() => signalGroup2("SIGKILL"), KILL_GRACE_MS);
+    }, options.timeoutMs);
+    child.once("error", (error62) => {
+      clearTimeout(timer);
+      reject(new SeedError(`seed.command could not be started: ${describeError(error62)}`));
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      const last = tail.length > 0 ? `: ${tail.join(" | ")}` : "";
+      if (timedOut) {
+        reject(
+          new SeedError(
+            `seed.command did not finish within ${formatDuration(options.timeoutMs)} (${counts})${last}`
+          )
+        );
+      } else if (code !== 0) {
+        const how = code === null ? `was ended by ${signal}` : `exited with code ${code}`;
+        reject(new SeedError(`seed.command ${how} (${counts})${last}`));
+      } else {
+        resolve({
+          records: options.to - options.from,
+          requests: 0,
+          elapsedMs: performance5.now() - startedAt
+        });
+      }
+    });
+  });
+}
+
+// src/suites/volume.ts
+var VOLUME_SUITE = "volume";
+var SEED_RATE_METRIC = "seed.rate";
+var SEED_FAILED_CHECK = "seed.failed";
+var COUNT_TIMEOUT_MS = 3e4;
+var MAX_QUOTED = 300;
+function stepScenario(query, step) {
+  return `${query}@${step}`;
+}
+async function runVolumeSuite(options) {
+  const { volume, log } = options;
+  const output2 = { scenarios: [], metrics: [], checks: [] };
+  const template = volume.seed.kind === "request" ? compileSeedRequest(volume.seed.request, {
+    randomSeed: volume.seed.randomSeed,
+    isBatch: volume.seed.batch !== void 0
+  }) : void 0;
+  const growth = new Map(volume.queries.map((q) => [q.name, []]));
+  let held = 0;
+  let seeded = 0;
+  for (const [index, step] of volume.steps.entries()) {
+    let outcome;
+    try {
+      if (index === 0 && volume.count) {
+        held = await readRecordCount(options, volume.count);
+        log(`volume: the service holds ${held} records (${describeCount(volume.count)})`);
+        if (held > step) {
+          throw new SeedError(
+            `the service already holds ${held} records, more than the first step (${step})`
+          );
+        }
+      }
+      log(`volume: step ${index + 1}/${volume.steps.length}: seeding ${held} -> ${step} records`);
+      outcome = await seedStep(options, template, {
+        first: seeded,
+        from: held,
+        to: step,
+        step: index + 1
+      });
+      if (volume.count) {
+        const now = await readRecordCount(options, volume.count);
+        if (now < step) {
+          throw new SeedError(
+            `seeding reported success, but ${describeCount(volume.count)} says ${now} records`
+          );
+        }
+      }
+    } catch (error62) {
+      if (!(error62 instanceof SeedError)) throw error62;
+      log(
+        `volume: seeding failed, the suite stops here (what was measured is kept): ${error62.message}`
+      );
+      output2.checks.push(seedFailureCheck(step, held, error62.message));
+      break;
+    }
+    seeded += step - held;
+    held = step;
+    const rate = outcome.elapsedMs > 0 ? outcome.records * 1e3 / outcome.elapsedMs : 0;
+    log(
+      `volume: seeded ${outcome.records} records in ${(outcome.elapsedMs / 1e3).toFixed(1)} s (${Math.round(rate)} records/s)`
+    );
+    output2.metrics.push(seedRateMetric(step, rate));
+    if (index === 0) {
+      for (const query of volume.queries) await warmUp(atStep(query, step), options);
+    }
+    for (const query of volume.queries) {
+      const measured = await runScenario(atStep(query, step), options, VOLUME_SUITE);
+      output2.scenarios.push(measured.run);
+      output2.metrics.push(...measured.metrics);
+      const latency = measured.metrics.find((m) => m.name === GROWTH_LATENCY);
+      if (latency) {
+        growth.get(query.name)?.push({
+          size: step,
+          latencyMs: latency.value,
+          roundsMs: latency.samples ?? []
+        });
+      }
+    }
+  }
+  for (const query of volume.queries) {
+    const metric = growthMetric(VOLUME_SUITE, query.name, growth.get(query.name) ?? []);
+    if (!metric) continue;
+    output2.metrics.push(metric);
+    log(
+      `volume: ${query.name}: latency ~ size^${formatValue(metric.value, "exponent")} (${classifyGrowth(metric.value)})`
+    );
+  }
+  return output2;
+}
+function describeCount(count) {
+  return `${count.request.method} ${count.request.path} -> ${count.value}`;
+}
+async function readRecordCount(options, count) {
+  const request = toHttpRequest(count.request, options.authHeaders);
+  const what = `record count ${describeCount(count)}`;
+  let status;
+  let text;
+  try {
+    const response = await fetch(joinUrl(options.baseUrl, request.path), {
+      method: request.method,
+      headers: request.headers,
+      ...request.body !== void 0 ? { body: request.body } : {},
+      signal: AbortSignal.timeout(COUNT_TIMEOUT_MS)
+    });
+    status = response.status;
+    text = await response.text();
+  } catch (error62) {
+    throw new SeedError(`${what} failed: ${describeFetchError(error62, COUNT_TIMEOUT_MS)}`);
+  }
+  const quoted = oneLine(text).slice(0, MAX_QUOTED);
+  if (!isOkStatus(status)) throw new SeedError(`${what} answered ${status}: ${quoted}`);
+  let value;
+  try {
+    value = readJsonPath(JSON.parse(text), count.value);
+  } catch {
+    value = void 0;
+  }
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new SeedError(`${what}: no count of records at ${count.value} in ${quoted}`);
+  }
+  return value;
+}
+function seedStep(options, template, at) {
+  const { seed } = options.volume;
+  if (seed.kind === "command") {
+    return runSeedCommand({
+      command: seed.command,
+      timeoutMs: seed.timeoutMs,
+      from: at.from,
+      to: at.to,
+      step: at.step,
+      targetUrl: options.baseUrl,
+      env: options.env,
+      log: options.log
+    });
+  }
+  return seedThroughApi({
+    baseUrl: options.baseUrl,
+    seed,
+    template,
+    authHeaders: options.authHeaders,
+    first: at.first,
+    count: at.to - at.from,
+    log: options.log,
+    ...options.progressEveryMs !== void 0 ? { progressEveryMs: options.progressEveryMs } : {}
+  });
+}
+function atStep(query, step) {
+  return { ...query, name: stepScenario(query.name, step) };
+}
+function seedRateMetric(step, recordsPerSecond) {
+  const scenario = stepScenario(SEED_SCENARIO, step);
+  return {
+    key: `${VOLUME_SUITE}/${scenario}/${SEED_RATE_METRIC}`,
+    suite: VOLUME_SUITE,
+    scenario,
+    name: SEED_RATE_METRIC,
+    unit: "records/s",
+    better: "higher",
+    value: Math.round(recordsPerSecond * 10) / 10
+  };
+}
+function seedFailureCheck(step, held, message) {
+  return {
+    kind: "budget",
+    metric: `${VOLUME_SUITE}/${stepScenario(SEED_SCENARIO, step)}/${SEED_FAILED_CHECK}`,
+    status: "fail",
+    value: 1,
+    unit: "count",
+    fail: 0,
+    source: "volume seed",
+    message: `seeding ${held} -> ${step} records failed: ${message}`
+  };
+}
+
+// src/target/base-url.ts
+var absoluteUrl = /^[a-z][a-z\d+.-]*:\/\//i;
+function joinUrl2(base, path) {
+  if (absoluteUrl.test(path)) return path;
+  if (path === "") return base;
+  const trimmedBase = base.replace(/\/+$/, "");
+  if (path.startsWith("?") || path.startsWith("#")) return `${trimmedBase}${path}`;
+  return `${trimmedBase}/${path.replace(/^\/+/, "")}`;
 }
 
 // src/target/login.ts
@@ -86797,12 +87748,12 @@ function maskSensitive(value) {
 }
 
 // src/target/start-command.ts
-import { spawn, spawnSync } from "node:child_process";
+import { spawn as spawn2, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir as mkdir2, open as open2, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-var isWindows = process.platform === "win32";
+import { setTimeout as sleep2 } from "node:timers/promises";
+var isWindows2 = process.platform === "win32";
 var pollMs = 25;
 var afterKillMs = 2e3;
 async function startCommand(options) {
@@ -86824,9 +87775,9 @@ async function startCommand(options) {
   let child;
   let status;
   try {
-    child = spawn(command, {
+    child = spawn2(command, {
       shell: true,
-      detached: !isWindows,
+      detached: !isWindows2,
       cwd,
       env: { ...process.env, ...options.env },
       stdio: ["ignore", log.fd, log.fd],
@@ -86863,18 +87814,18 @@ async function startCommand(options) {
   process.once("exit", exitHandler);
   process.once("SIGINT", signalHandler);
   process.once("SIGTERM", signalHandler);
-  const isAlive = () => isWindows ? status === void 0 : isGroupAlive(pid);
+  const isAlive = () => isWindows2 ? status === void 0 : isGroupAlive(pid);
   const waitUntilGone = async (ms) => {
     const until = performance.now() + ms;
     while (isAlive()) {
       if (performance.now() >= until) return false;
-      await sleep(pollMs);
+      await sleep2(pollMs);
     }
     return true;
   };
   const waitForExitEvent = async (ms) => {
     const until = performance.now() + ms;
-    while (status === void 0 && performance.now() < until) await sleep(pollMs);
+    while (status === void 0 && performance.now() < until) await sleep2(pollMs);
   };
   let stopping;
   const stopOnce = async (graceMs) => {
@@ -86915,7 +87866,7 @@ async function checkDirectory(cwd) {
     throw new TargetError(`target.start: working directory '${cwd}' does not exist`);
 }
 function signalGroup(pid, signal) {
-  if (isWindows) {
+  if (isWindows2) {
     spawnSync("taskkill", ["/pid", String(pid), "/T", "/F"], {
       stdio: "ignore",
       windowsHide: true
@@ -86956,7 +87907,7 @@ function isGroupAlive(pgid) {
 }
 
 // src/target/wait-for-health.ts
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep3 } from "node:timers/promises";
 var minAttemptMs = 1e3;
 var pauseSliceMs = 100;
 async function waitForHealth(options) {
@@ -87017,7 +87968,7 @@ async function pause(ms, isAlive, signal) {
   while (leftMs > 0) {
     const sliceMs = Math.ceil(Math.min(leftMs, pauseSliceMs));
     try {
-      await sleep2(sliceMs, void 0, signal ? { signal } : void 0);
+      await sleep3(sliceMs, void 0, signal ? { signal } : void 0);
     } catch (error62) {
       signal?.throwIfAborted();
       throw error62;
@@ -87083,6 +88034,16 @@ function budgetScopes(config2) {
   if (config2.load) {
     scopes.suites.load = config2.load.budgets;
     for (const s of config2.load.scenarios) scopes.scenarios[`load/${s.name}`] = s.budgets;
+  }
+  if (config2.volume) {
+    scopes.suites.volume = config2.volume.budgets;
+    for (const q of config2.volume.queries) {
+      const expected = q.expect === void 0 ? {} : { [GROWTH_METRIC]: { warn: EXPECTED_GROWTH_WARN[q.expect] } };
+      scopes.scenarios[`volume/${q.name}`] = { ...expected, ...q.budgets };
+      for (const step of config2.volume.steps) {
+        scopes.scenarios[`volume/${q.name}@${step}`] = q.budgets;
+      }
+    }
   }
   return scopes;
 }
@@ -87176,6 +88137,28 @@ function environmentNote(current, past) {
   return `baseline runs came from a different machine (${[...differences].join("; ")}): compare with care`;
 }
 
+// src/verdict/confirm.ts
+function scenariosToConfirm(checks) {
+  const keys = checks.filter((c) => c.kind === "regression" && c.status === "fail").map((c) => c.metric.slice(0, c.metric.lastIndexOf("/")));
+  return [...new Set(keys)];
+}
+function applyConfirmation(first, second) {
+  const again = new Map(second.map((c) => [c.metric, c]));
+  return first.map((check2) => {
+    if (check2.kind !== "regression" || check2.status !== "fail") return check2;
+    const repeat = again.get(check2.metric);
+    if (!repeat) return check2;
+    if (repeat.kind === "regression" && repeat.status === "fail") {
+      return { ...check2, message: `${check2.message}; confirmed by a second run` };
+    }
+    return {
+      ...check2,
+      status: "warn",
+      message: `${check2.message}; not confirmed by a second run (${repeat.message})`
+    };
+  });
+}
+
 // src/verdict/verdict.ts
 var RANK = { pass: 0, warn: 1, fail: 2 };
 function verdictOf(checks) {
@@ -87207,8 +88190,12 @@ async function runPerf(settings) {
     log
   });
   secrets.push(...target.secrets);
+  const warn2 = (line) => (settings.warn ?? log)(redact(line, secrets));
+  const history = settings.baselineStore ? await tryLoadHistory(settings.baselineStore, config2.baseline.name, warn2) : {};
   const scenarios = [];
   const metrics = [];
+  const suiteChecks = [];
+  let comparison;
   try {
     if (suites.includes("load") && config2.load) {
       log(`load suite: ${config2.load.scenarios.length} scenario(s) against ${config2.target.url}`);
@@ -87222,14 +88209,51 @@ async function runPerf(settings) {
       scenarios.push(...out.scenarios);
       metrics.push(...out.metrics);
     }
+    if (suites.includes("volume") && config2.volume) {
+      const { steps, queries } = config2.volume;
+      log(
+        `volume suite: ${queries.length} quer${queries.length === 1 ? "y" : "ies"} at ${steps.join(", ")} records against ${config2.target.url}`
+      );
+      const out = await runVolumeSuite({
+        baseUrl: config2.target.url,
+        volume: config2.volume,
+        authHeaders: target.authHeaders,
+        engine: settings.engine ?? realEngine,
+        env: settings.env,
+        log
+      });
+      scenarios.push(...out.scenarios);
+      metrics.push(...out.metrics);
+      suiteChecks.push(...out.checks);
+    }
+    comparison = compareWithHistory(metrics, environment, history.history, config2);
+    const again = (config2.load?.scenarios ?? []).filter(
+      (s) => scenariosToConfirm(comparison?.checks ?? []).includes(`load/${s.name}`)
+    );
+    if (again.length > 0 && settings.confirmRegressions !== false) {
+      log(
+        `confirming failing regressions with a second run of: ${again.map((s) => s.name).join(", ")}`
+      );
+      const second = await runLoadSuite({
+        baseUrl: config2.target.url,
+        scenarios: again,
+        authHeaders: target.authHeaders,
+        engine: settings.engine ?? realEngine,
+        log
+      });
+      const recheck = compareWithHistory(second.metrics, environment, history.history, config2);
+      comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
+    }
   } finally {
     await target.stop();
   }
-  const warn2 = (line) => (settings.warn ?? log)(redact(line, secrets));
-  const history = settings.baselineStore ? await tryLoadHistory(settings.baselineStore, config2.baseline.name, warn2) : {};
-  const comparison = compareWithHistory(metrics, environment, history.history, config2);
+  comparison ??= compareWithHistory(metrics, environment, history.history, config2);
   if (history.unavailable) comparison.summary.unavailable = history.unavailable;
-  const checks = [...comparison.checks, ...checkBudgets(metrics, budgetScopes(config2))];
+  const checks = [
+    ...suiteChecks,
+    ...comparison.checks,
+    ...checkBudgets(metrics, budgetScopes(config2))
+  ];
   const result = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "perf-action", version: TOOL_VERSION },
@@ -87256,13 +88280,11 @@ async function runPerf(settings) {
   const markdown = redact(renderMarkdown(result), secrets);
   await writeFile2(paths.markdown, markdown);
   await writeFile2(paths.html, redact(renderHtml(result), secrets));
-  if (settings.updateBaseline && settings.baselineStore) {
-    await trySaveHistory(settings.baselineStore, history.history, result, config2, settings, {
-      log,
-      warn: warn2
-    });
-  }
-  return { result, markdown, paths, secrets };
+  const baselineSaved = settings.updateBaseline === true && settings.baselineStore !== void 0 && await trySaveHistory(settings.baselineStore, history.history, result, config2, settings, {
+    log,
+    warn: warn2
+  });
+  return { result, markdown, paths, secrets, baselineSaved };
 }
 async function tryLoadHistory(store, name, warn2) {
   try {
@@ -87289,8 +88311,10 @@ async function trySaveHistory(store, history, result, config2, settings, out) {
     out.log(
       `baseline '${config2.baseline.name}' saved to ${store.description} (${next.records.length} runs)`
     );
+    return true;
   } catch (error62) {
     out.warn(`baseline not saved to ${store.description}: ${describeError(error62)}`);
+    return false;
   }
 }
 function applyOverrides(config2, settings) {
@@ -87303,7 +88327,7 @@ function selectSuites(config2, requested) {
   const configured = SUITES.filter((s) => hasSuite(config2, s));
   if (requested === void 0 || requested.length === 0) {
     if (configured.length === 0)
-      throw new UsageError("perf.yml configures no suite (expected load:)");
+      throw new UsageError("perf.yml configures no suite (expected load: or volume:)");
     return configured;
   }
   for (const name of requested) {
@@ -87317,7 +88341,9 @@ function selectSuites(config2, requested) {
   return configured.filter((s) => requested.includes(s));
 }
 function hasSuite(config2, suite) {
-  return suite === "load" ? (config2.load?.scenarios.length ?? 0) > 0 : false;
+  if (suite === "load") return (config2.load?.scenarios.length ?? 0) > 0;
+  if (suite === "volume") return config2.volume !== void 0;
+  return false;
 }
 function displayUrl(url2) {
   const u = new URL(url2);
@@ -87364,14 +88390,37 @@ function parseCommand(argv) {
   if (values.help) return { command: "help" };
   if (values.version) return { command: "version" };
   const [name, ...rest] = positionals;
-  if (name === void 0)
-    throw new UsageError("missing command (run, demo or schema). See perf-action --help.");
-  if (rest.length > 0)
-    throw new UsageError(`unexpected argument '${rest[0]}'. See perf-action --help.`);
+  if (name === void 0) {
+    throw new UsageError("missing command (run, demo, compare or schema). See perf-action --help.");
+  }
   const debug = values.debug ?? false;
+  if (name === "compare") {
+    const [base, head, extra] = rest;
+    if (base === void 0 || head === void 0) {
+      throw new UsageError(
+        "compare needs two results files: perf-action compare BASE.json HEAD.json"
+      );
+    }
+    if (extra !== void 0) {
+      throw new UsageError(`unexpected argument '${extra}'. See perf-action --help.`);
+    }
+    return {
+      command: "compare",
+      base,
+      head,
+      ...values.config !== void 0 ? { config: values.config } : {},
+      debug
+    };
+  }
+  if (rest.length > 0) {
+    throw new UsageError(`unexpected argument '${rest[0]}'. See perf-action --help.`);
+  }
   if (name === "schema") return { command: "schema", debug };
   if (name !== "run" && name !== "demo") {
-    throw new UsageError(`unknown command '${name}' (expected run, demo or schema)`);
+    throw new UsageError(`unknown command '${name}' (expected run, demo, compare or schema)`);
+  }
+  if (values["update-baseline"] && values["baseline-dir"] === void 0 && name === "run") {
+    throw new UsageError("--update-baseline needs --baseline-dir DIR");
   }
   const suites = values.suite?.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
   if (values.suite !== void 0 && suites?.length === 0) {

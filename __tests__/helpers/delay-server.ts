@@ -6,11 +6,14 @@
 //   responses in request order). A request's arrival is timestamped when its bytes arrive, before
 //   any parsing, and each response is one pre-built write: node:http adds ~0.1 ms per request on
 //   a small VM.
-// - Each response is due at arrival + delay on process.hrtime.bigint(). While requests keep
-//   arriving the loop stays awake, turning with setImmediate (I/O is still polled on every turn):
-//   an idle process on a VM takes ~0.1-0.5 ms to wake up for a timer or a packet. When idle it
-//   sleeps on a timer until ~2 ms before the next due response, then spins again. A response never
-//   leaves before its due time.
+// - Each response is due at arrival + delay on process.hrtime.bigint(). The loop sleeps on a timer
+//   until ~2 ms before the next due response, then spins with setImmediate (I/O is still polled on
+//   every turn) until it is due, so a response never leaves early and rarely more than a few tens
+//   of microseconds late.
+// - Optionally (`stayAwakeMs`) the loop keeps spinning for a while after each arrival: an idle
+//   process on a VM takes ~0.1-0.5 ms to wake up for a packet. That pays off when requests arrive
+//   back to back (closed model, many connections); with sparse arrivals (open model at a few
+//   hundred per second) the spinning only takes a core the load generator needs.
 //
 // This file is both the test-side API (startDelayServer) and, when started with the marker
 // environment variable, the child process itself.
@@ -34,6 +37,11 @@ export type DelayServerMode =
   /** Never answers. */
   | { kind: 'hang' };
 
+export interface DelayServerOptions {
+  /** Keep the event loop spinning this long after each arrival, in ms (default 0: sleep). */
+  stayAwakeMs?: number;
+}
+
 export interface DelayServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
@@ -44,17 +52,25 @@ export interface DelayServer {
   close(): Promise<void>;
 }
 
-const CHILD_MARKER = 'PERF_ACTION_DELAY_SERVER_MODE';
+const CHILD_MARKER = 'PERF_ACTION_DELAY_SERVER';
+
+/** What the child process is told, through its environment. */
+interface ChildConfig {
+  mode: DelayServerMode;
+  stayAwakeMs: number;
+}
 /** Below this distance to the next due response the loop spins instead of sleeping. */
 const SPIN_WINDOW_NS = 2_000_000n;
-/** Stay awake this long after the last request arrived. */
-const AWAKE_AFTER_ARRIVAL_NS = 200_000_000n;
 const HEAD_END = Buffer.from('\r\n\r\n');
 
 /** Starts a delay server on 127.0.0.1, port 0, in a child process. */
-export async function startDelayServer(mode: DelayServerMode): Promise<DelayServer> {
+export async function startDelayServer(
+  mode: DelayServerMode,
+  options: DelayServerOptions = {},
+): Promise<DelayServer> {
+  const config: ChildConfig = { mode, stayAwakeMs: options.stayAwakeMs ?? 0 };
   const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, [CHILD_MARKER]: JSON.stringify(mode) },
+    env: { ...process.env, [CHILD_MARKER]: JSON.stringify(config) },
     // The parent may run under a test runner's loaders; the child is plain Node (strips types).
     execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -62,7 +78,10 @@ export async function startDelayServer(mode: DelayServerMode): Promise<DelayServ
   try {
     const ready = await new Promise<{ port: number; startedAtEpochMs: number }>(
       (resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('delay server did not start in 10 s')), 10_000);
+        const timer = setTimeout(
+          () => reject(new Error('delay server did not start in 10 s')),
+          10_000,
+        );
         child.once('message', (message) => {
           clearTimeout(timer);
           resolve(message as { port: number; startedAtEpochMs: number });
@@ -100,16 +119,21 @@ interface Pending {
 
 /** Calls each `respond` at its due time (see the header comment for how). */
 class Responder {
+  readonly #stayAwakeNs: bigint;
   // Sorted by due time; small (at most the requests in flight).
   readonly #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
   #isSpinning = false;
   #lastArrivalNs = 0n;
 
-  /** Notes an arrival: the loop stays awake for a while, ready for the next one. */
+  constructor(stayAwakeMs: number) {
+    this.#stayAwakeNs = BigInt(Math.round(stayAwakeMs * 1e6));
+  }
+
+  /** Notes an arrival: with stayAwakeMs, the loop keeps spinning for the next one. */
   noteArrival(nowNs: bigint): void {
     this.#lastArrivalNs = nowNs;
-    this.#spin();
+    if (this.#stayAwakeNs > 0n) this.#spin();
   }
 
   respondAt(dueNs: bigint, respond: () => void): void {
@@ -125,7 +149,7 @@ class Responder {
     while (this.#pending.length > 0 && (this.#pending[0] as Pending).dueNs <= now) {
       (this.#pending.shift() as Pending).respond();
     }
-    if (now - this.#lastArrivalNs < AWAKE_AFTER_ARRIVAL_NS) this.#spin();
+    if (now - this.#lastArrivalNs < this.#stayAwakeNs) this.#spin();
     else this.#sleepOrSpin();
   };
 
@@ -149,10 +173,13 @@ class Responder {
       return;
     }
     if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#sleepOrSpin();
-    }, Number(waitNs - SPIN_WINDOW_NS) / 1e6);
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#sleepOrSpin();
+      },
+      Number(waitNs - SPIN_WINDOW_NS) / 1e6,
+    );
   }
 }
 
@@ -212,7 +239,7 @@ function handleConnection(
 ): void {
   socket.setNoDelay(true);
   socket.on('error', () => {});
-  let buffered = Buffer.alloc(0);
+  let buffered: Buffer = Buffer.alloc(0);
   let bodyBytesToSkip = 0;
   // Responses wait here until every earlier one on this connection went out.
   const queue: { response: Buffer | undefined }[] = [];
@@ -248,8 +275,8 @@ function handleConnection(
   });
 }
 
-function serve(mode: DelayServerMode): void {
-  const responder = new Responder();
+function serve({ mode, stayAwakeMs }: ChildConfig): void {
+  const responder = new Responder(stayAwakeMs);
   const startNs = process.hrtime.bigint();
   const startedAtEpochMs = Date.now();
   const plan = createPlanner(mode, startNs);
@@ -275,7 +302,7 @@ function serve(mode: DelayServerMode): void {
   process.on('SIGTERM', () => process.exit(0));
 }
 
-const childMode = process.env[CHILD_MARKER];
-if (childMode !== undefined && process.send !== undefined) {
-  serve(JSON.parse(childMode) as DelayServerMode);
+const childConfig = process.env[CHILD_MARKER];
+if (childConfig !== undefined && process.send !== undefined) {
+  serve(JSON.parse(childConfig) as ChildConfig);
 }

@@ -1,6 +1,6 @@
 // The CLI end to end, as a real process against the real sample service: exit codes per the
 // contract, one clear line for bad input, result files written, secrets never printed.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +151,38 @@ describe('baselines through the CLI', () => {
     const comparisons = result.checks.filter((c) => c.kind !== 'budget');
     expect(comparisons.map((c) => c.metric)).toContain('load/list/latency.p95');
     expect(comparisons.every((c) => c.lowConfidence === true)).toBe(true);
+  });
+
+  it('a failing regression is run again and fails only when the second run confirms it', async () => {
+    // A quiet history of six runs at ~5 ms; the service now answers in 250 ms.
+    const baselineDir = join(dir, 'confirm-history');
+    const records = [5, 5.1, 4.9, 5, 5.05, 4.95].map((p95, i) => {
+      const result = sampleResult();
+      result.metrics = [metric('list', 'latency.p95', p95, [p95, p95, p95])];
+      return { schemaVersion: 1, savedAt: `2026-11-2${i}T00:00:00.000Z`, result };
+    });
+    await mkdir(baselineDir, { recursive: true });
+    await writeFile(
+      join(baselineDir, 'default.history.json'),
+      JSON.stringify({ schemaVersion: 1, name: 'default', records }),
+    );
+    const config = await writeConfig(
+      'confirm.yml',
+      smallConfig(slow.url).replace('requests: 40', 'requests: 8'),
+    );
+    const out = join(dir, 'out-confirm');
+    const run = await runCli(
+      ['run', '-c', config, '--out', out, '--baseline-dir', baselineDir, '--suite', 'load'],
+      { env: { PERF_TEST_PASSWORD: 'password' } },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('confirming failing regressions with a second run of: list');
+    const result = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResult;
+    const p95 = result.checks.find(
+      (c) => c.kind === 'regression' && c.metric === 'load/list/latency.p95',
+    );
+    expect(p95).toMatchObject({ status: 'fail', historySize: 6, lowConfidence: false });
+    expect(p95?.message).toContain('confirmed by a second run');
   });
 
   it('compare BASE HEAD finds a slowed service and exits 1', async () => {

@@ -1,7 +1,7 @@
 // The load engine against test servers whose delays are known (helpers/delay-server.ts, a child
 // process): reported latencies must be at or above the truth and close to it, both models must
 // count statuses, timeouts and socket errors right, and the open model must show what the closed
-// model hides (coordinated omission). Loopback only; about 40 s in all.
+// model hides (coordinated omission). Loopback only; about 35 s in all, ~55 s at worst (retries).
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClosed } from '../../src/engine/closed.ts';
@@ -39,57 +39,77 @@ async function findClosedPort(): Promise<number> {
   return address.port;
 }
 
+// A loopback round trip on this kind of machine (a small shared VM) costs ~0.4-0.8 ms, and a burst
+// of CPU from other processes can add more than the 1 ms allowed at 10 ms. Such a burst spoils one
+// attempt, not the next: each accuracy test runs up to 3 times and must pass once, with the bound
+// unchanged. A systematic error in the engine fails every attempt.
+const ACCURACY_ATTEMPTS = { retry: 2 };
+
 describe('latency accuracy: 90 % 10 ms, 8 % 40 ms, 2 % 120 ms (truth p50 10, p95 40, p99 120)', () => {
-  let server: DelayServer;
-  beforeAll(async () => {
-    server = await startDelayServer({ kind: 'mix' });
-  });
-  afterAll(() => server?.close());
+  it(
+    'closed model: p50, p95, p99 at or above the truth, within 5 % or 1 ms',
+    ACCURACY_ATTEMPTS,
+    async () => {
+      // 20 connections keep the server busy back to back: it spins between arrivals (see helper).
+      const server = await startDelayServer({ kind: 'mix' }, { stayAwakeMs: 100 });
+      try {
+        const result = await runClosed({
+          baseUrl: server.url,
+          request: GET,
+          timeoutMs: 5000,
+          connections: 20,
+          durationMs: 4000,
+        });
+        expect(result.model).toBe('closed');
+        expect(result.connections).toBe(20);
+        expect(result.completed).toBeGreaterThan(1000);
+        expectAllOk(result);
+        expectPercentileNear(result, 50, 10);
+        expectPercentileNear(result, 95, 40);
+        expectPercentileNear(result, 99, 120);
+        // minMs is the bottom of its bucket: within 0.1 % below the value.
+        expect(result.histogram.minMs).toBeGreaterThanOrEqual(10 * 0.999);
+        // 20 connections at ~14.6 ms a request: at most ~1370 answers/s.
+        expect(result.achievedRate).toBeGreaterThan(0);
+        expect(result.achievedRate).toBeLessThan(20_000 / 14.6);
+        expect(result.late).toBe(0);
+        expect(result.dropped).toBe(0);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
-  it('closed model: p50, p95, p99 at or above the truth, within 5 % or 1 ms', async () => {
-    const result = await runClosed({
-      baseUrl: server.url,
-      request: GET,
-      timeoutMs: 5000,
-      connections: 20,
-      durationMs: 4000,
-    });
-    expect(result.model).toBe('closed');
-    expect(result.connections).toBe(20);
-    expect(result.completed).toBeGreaterThan(1000);
-    expectAllOk(result);
-    expectPercentileNear(result, 50, 10);
-    expectPercentileNear(result, 95, 40);
-    expectPercentileNear(result, 99, 120);
-    expect(result.histogram.minMs).toBeGreaterThanOrEqual(10);
-    // 20 connections at ~14.6 ms a request: at most ~1370 answers/s.
-    expect(result.achievedRate).toBeGreaterThan(0);
-    expect(result.achievedRate).toBeLessThan(20_000 / 14.6);
-    expect(result.late).toBe(0);
-    expect(result.dropped).toBe(0);
-  });
-
-  it('open model: p50, p95, p99 at or above the truth, within 5 % or 1 ms', async () => {
-    const result = await runOpen({
-      baseUrl: server.url,
-      request: GET,
-      timeoutMs: 5000,
-      rate: 200,
-      durationMs: 5000,
-      maxInFlight: 100,
-    });
-    expect(result.model).toBe('open');
-    expect(result.targetRate).toBe(200);
-    expect(result.sent).toBe(1000);
-    expect(result.dropped).toBe(0);
-    expectAllOk(result);
-    expectPercentileNear(result, 50, 10);
-    expectPercentileNear(result, 95, 40);
-    expectPercentileNear(result, 99, 120);
-    expect(result.histogram.minMs).toBeGreaterThanOrEqual(10);
-    expect(result.elapsedMs).toBeGreaterThanOrEqual(5000);
-    expect(result.achievedRate).toBeLessThanOrEqual(200);
-  });
+  it(
+    'open model: p50, p95, p99 at or above the truth, within 5 % or 1 ms',
+    ACCURACY_ATTEMPTS,
+    async () => {
+      const server = await startDelayServer({ kind: 'mix' });
+      try {
+        const result = await runOpen({
+          baseUrl: server.url,
+          request: GET,
+          timeoutMs: 5000,
+          rate: 200,
+          durationMs: 5000,
+          maxInFlight: 100,
+        });
+        expect(result.model).toBe('open');
+        expect(result.targetRate).toBe(200);
+        expect(result.sent).toBe(1000);
+        expect(result.dropped).toBe(0);
+        expectAllOk(result);
+        expectPercentileNear(result, 50, 10);
+        expectPercentileNear(result, 95, 40);
+        expectPercentileNear(result, 99, 120);
+        expect(result.histogram.minMs).toBeGreaterThanOrEqual(10 * 0.999);
+        expect(result.elapsedMs).toBeGreaterThanOrEqual(5000);
+        expect(result.achievedRate).toBeLessThanOrEqual(200);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 });
 
 describe('coordinated omission: the server stalls during the last 1 s of every 5 s', () => {
@@ -214,7 +234,7 @@ describe('errors, timeouts and socket errors', () => {
       expect(result.statusCodes).toEqual({});
       expect(result.socketErrors).toBe(0);
       expect(result.histogram.count).toBe(result.timeouts);
-      expect(result.histogram.minMs).toBeGreaterThanOrEqual(300);
+      expect(result.histogram.minMs).toBeGreaterThanOrEqual(300 * 0.999);
       expect(result.histogram.maxMs).toBeLessThanOrEqual(300 * 1.001);
     });
 
@@ -232,7 +252,7 @@ describe('errors, timeouts and socket errors', () => {
       expect(result.completed).toBe(0);
       expect(result.socketErrors).toBe(0);
       expect(result.histogram.count).toBe(20);
-      expect(result.histogram.minMs).toBeGreaterThanOrEqual(300);
+      expect(result.histogram.minMs).toBeGreaterThanOrEqual(300 * 0.999);
       expect(result.elapsedMs).toBeGreaterThanOrEqual(950 + 300);
     });
   });
@@ -296,7 +316,7 @@ describe('open model with a small in-flight cap against a slow server', () => {
       expectAllOk(result);
       // The last ones sent from the backlog had waited ~1 s since their intended time.
       expect(result.histogram.maxMs).toBeGreaterThanOrEqual(800);
-      expect(result.histogram.minMs).toBeGreaterThanOrEqual(100);
+      expect(result.histogram.minMs).toBeGreaterThanOrEqual(100 * 0.999);
     } finally {
       await server.close();
     }

@@ -3,13 +3,25 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type NewProject, type Repository, verifyPassword } from './db.ts';
+import {
+  type NewDetectionEvent,
+  type NewProject,
+  type NewTestSession,
+  type Repository,
+  VALIDATION_RESULTS,
+  type ValidationResult,
+  verifyPassword,
+} from './db.ts';
 
 /** Default cap on request bodies, in bytes (1 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Default and maximum page sizes of list endpoints (items). */
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;
+/** Most items one bulk request may insert (each bulk request is one transaction). */
+export const MAX_BULK_ITEMS = 1000;
+/** Longest search term, in characters. */
+export const MAX_SEARCH_CHARS = 100;
 
 /** Past this many bytes an oversized body is no longer drained but the connection dropped. */
 const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
@@ -160,6 +172,110 @@ function parseNewProject(body: unknown): NewProject {
   };
 }
 
+const SESSION_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
+
+function optionalInteger(
+  object: Record<string, unknown>,
+  field: string,
+  fallback: number | null,
+  min: number,
+  max: number,
+): number | null {
+  const value = object[field];
+  if (value === undefined || value === null) return fallback;
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+    throw new HttpError(400, `field ${field} must be an integer between ${min} and ${max}`);
+  }
+  return value as number;
+}
+
+function requireId(object: Record<string, unknown>, field: string): number {
+  if (object[field] === undefined || object[field] === null) {
+    throw new HttpError(400, `field ${field} is required`);
+  }
+  return optionalInteger(object, field, null, 1, Number.MAX_SAFE_INTEGER) as number;
+}
+
+function requireNumber(
+  object: Record<string, unknown>,
+  field: string,
+  min: number,
+  max: number,
+): number {
+  const value = object[field];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new HttpError(400, `field ${field} must be a number between ${min} and ${max}`);
+  }
+  return value;
+}
+
+function requireOneOf<T extends string>(
+  object: Record<string, unknown>,
+  field: string,
+  allowed: readonly T[],
+  fallback?: T,
+): T {
+  const value = object[field];
+  if ((value === undefined || value === null) && fallback !== undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new HttpError(400, `field ${field} must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function parseNewTestSession(body: unknown): NewTestSession {
+  const object = requireObject(body);
+  return {
+    project_id: requireId(object, 'project_id'),
+    name: requireText(object, 'name'),
+    video_id: optionalInteger(object, 'video_id', null, 1, Number.MAX_SAFE_INTEGER),
+    tolerance_ms: optionalInteger(object, 'tolerance_ms', 100, 0, 60_000) ?? 100,
+    status: requireOneOf(object, 'status', SESSION_STATUSES, 'pending'),
+  };
+}
+
+function parseNewDetectionEvent(body: unknown): NewDetectionEvent {
+  const object = requireObject(body);
+  return {
+    timestamp: requireNumber(object, 'timestamp', 0, Number.MAX_SAFE_INTEGER),
+    confidence: requireNumber(object, 'confidence', 0, 1),
+    class_label: requireText(object, 'class_label'),
+    validation_result: requireOneOf<ValidationResult>(
+      object,
+      'validation_result',
+      VALIDATION_RESULTS,
+    ),
+  };
+}
+
+/** A bulk body: a JSON array of 1 to MAX_BULK_ITEMS items, each parsed; errors name the item. */
+function parseBulk<T>(body: unknown, parseItem: (item: unknown) => T): T[] {
+  if (!Array.isArray(body) || body.length === 0 || body.length > MAX_BULK_ITEMS) {
+    throw new HttpError(400, `request body must be a JSON array of 1 to ${MAX_BULK_ITEMS} items`);
+  }
+  return body.map((item, index) => {
+    try {
+      return parseItem(item);
+    } catch (error) {
+      if (error instanceof HttpError) throw new HttpError(400, `items[${index}]: ${error.message}`);
+      throw error;
+    }
+  });
+}
+
+function parseId(raw: string | undefined): number | undefined {
+  return raw !== undefined && INTEGER_PATTERN.test(raw) ? Number(raw) : undefined;
+}
+
+function parseSearch(query: URLSearchParams): string | undefined {
+  const term = query.get('search');
+  if (term === null) return undefined;
+  if (term.length === 0 || term.length > MAX_SEARCH_CHARS) {
+    throw new HttpError(400, `query parameter search must be 1 to ${MAX_SEARCH_CHARS} characters`);
+  }
+  return term;
+}
+
 function notFound(what: string): HttpError {
   return new HttpError(404, `${what} not found`);
 }
@@ -207,8 +323,22 @@ function buildRoutes(repository: Repository): CompiledRoute[] {
       body: false,
       handle: ({ query, userId }) => {
         const { limit, offset } = parsePagination(query);
-        const page = repository.listProjects(userId, limit, offset);
+        const search = parseSearch(query);
+        const page =
+          search === undefined
+            ? repository.listProjects(userId, limit, offset)
+            : repository.searchProjects(userId, search, limit, offset);
         return { status: 200, body: { items: page.items, total: page.total, limit, offset } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/projects/bulk',
+      auth: true,
+      body: true,
+      handle: ({ body, userId }) => {
+        const ids = repository.createProjects(userId, parseBulk(body, parseNewProject));
+        return { status: 201, body: { created: ids.length, ids } };
       },
     },
     {
@@ -226,11 +356,26 @@ function buildRoutes(repository: Repository): CompiledRoute[] {
       path: '/api/projects/:id',
       auth: true,
       body: false,
-      handle: ({ params, userId }) => {
+      handle: ({ params, query, userId }) => {
         const raw = params.id ?? '';
-        const project = INTEGER_PATTERN.test(raw)
-          ? repository.getProject(userId, Number(raw))
-          : undefined;
+        const id = parseId(raw);
+        const include = query.get('include');
+        if (include !== null && include !== 'test_sessions') {
+          throw new HttpError(
+            400,
+            `query parameter include must be test_sessions, got '${include}'`,
+          );
+        }
+        const project =
+          id === undefined
+            ? undefined
+            : include === null
+              ? repository.getProject(userId, id)
+              : repository.getProjectWithSessions(
+                  userId,
+                  id,
+                  parseIntegerParam(query, 'limit', DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT),
+                );
         if (project === undefined) throw notFound(`project ${raw}`);
         return { status: 200, body: project };
       },
@@ -247,6 +392,44 @@ function buildRoutes(repository: Repository): CompiledRoute[] {
           : undefined;
         const page = repository.listTestSessions(userId, projectId, limit, offset);
         return { status: 200, body: { items: page.items, total: page.total, limit, offset } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/test-sessions/bulk',
+      auth: true,
+      body: true,
+      handle: ({ body, userId }) => {
+        const result = repository.createTestSessions(userId, parseBulk(body, parseNewTestSession));
+        if (!result.ok) throw new HttpError(404, `items[${result.index}]: ${result.reason}`);
+        return { status: 201, body: { created: result.ids.length, ids: result.ids } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/test-sessions/:id/events/bulk',
+      auth: true,
+      body: true,
+      handle: ({ params, body, userId }) => {
+        const id = parseId(params.id);
+        const events = parseBulk(body, parseNewDetectionEvent);
+        const ids =
+          id === undefined ? undefined : repository.createDetectionEvents(userId, id, events);
+        if (ids === undefined) throw notFound(`test session ${params.id}`);
+        return { status: 201, body: { created: ids.length, ids } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/test-sessions/:id/events/summary',
+      auth: true,
+      body: false,
+      handle: ({ params, userId }) => {
+        const id = parseId(params.id);
+        const summary =
+          id === undefined ? undefined : repository.summarizeDetectionEvents(userId, id);
+        if (summary === undefined) throw notFound(`test session ${params.id}`);
+        return { status: 200, body: summary };
       },
     },
   ]);

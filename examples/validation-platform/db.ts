@@ -41,6 +41,47 @@ export interface NewProject {
   signal_type: string;
 }
 
+/** The fields a client supplies to create a test session (bulk endpoint). */
+export interface NewTestSession {
+  project_id: number;
+  name: string;
+  video_id: number | null;
+  /** Milliseconds. */
+  tolerance_ms: number;
+  status: string;
+}
+
+/** How a detection matched the ground truth. */
+export const VALIDATION_RESULTS = ['TP', 'FP', 'FN', 'TN'] as const;
+export type ValidationResult = (typeof VALIDATION_RESULTS)[number];
+
+/** One detection of the model under validation, as a client supplies it. */
+export interface NewDetectionEvent {
+  /** Seconds from the start of the video. */
+  timestamp: number;
+  /** 0..1. */
+  confidence: number;
+  class_label: string;
+  validation_result: ValidationResult;
+}
+
+/** A project with (the first page of) its test sessions. */
+export interface ProjectWithSessions extends Project {
+  test_sessions: TestSession[];
+  /** All sessions of the project, beyond the ones listed. */
+  test_session_total: number;
+}
+
+/** Detection events of one session counted by validation result. */
+export interface EventSummary {
+  test_session_id: number;
+  total: number;
+  by_validation_result: Record<ValidationResult, number>;
+}
+
+/** What a bulk insert did: all rows or, when one item is refused, none. */
+export type BulkResult = { ok: true; ids: number[] } | { ok: false; index: number; reason: string };
+
 /** One page of a list plus the total number of rows the caller may see. */
 export interface Page<T> {
   items: T[];
@@ -92,6 +133,32 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX test_sessions_project_id ON test_sessions(project_id);
    CREATE INDEX test_sessions_owner_id ON test_sessions(owner_id);`,
+  // `users.project_count` is kept by triggers, so that a page of a user's projects costs the same
+  // with 10 or 100 000 of them: counting the rows for `total` walks the owner's whole index range.
+  // detection_events is read by session (and counted by result) through one covering index.
+  `ALTER TABLE users ADD COLUMN project_count INTEGER NOT NULL DEFAULT 0;
+   UPDATE users SET project_count = (SELECT COUNT(*) FROM projects WHERE owner_id = users.id);
+   CREATE TRIGGER projects_count_insert AFTER INSERT ON projects BEGIN
+     UPDATE users SET project_count = project_count + 1 WHERE id = NEW.owner_id;
+   END;
+   CREATE TRIGGER projects_count_delete AFTER DELETE ON projects BEGIN
+     UPDATE users SET project_count = project_count - 1 WHERE id = OLD.owner_id;
+   END;
+   CREATE TRIGGER projects_count_move AFTER UPDATE OF owner_id ON projects BEGIN
+     UPDATE users SET project_count = project_count - 1 WHERE id = OLD.owner_id;
+     UPDATE users SET project_count = project_count + 1 WHERE id = NEW.owner_id;
+   END;
+   CREATE TABLE detection_events (
+     id                INTEGER PRIMARY KEY,
+     test_session_id   INTEGER NOT NULL REFERENCES test_sessions(id) ON DELETE CASCADE,
+     timestamp_s       REAL NOT NULL,
+     confidence        REAL NOT NULL,
+     class_label       TEXT NOT NULL,
+     validation_result TEXT NOT NULL CHECK (validation_result IN ('TP', 'FP', 'FN', 'TN')),
+     created_at        TEXT NOT NULL
+   );
+   CREATE INDEX detection_events_session_result
+     ON detection_events(test_session_id, validation_result);`,
 ];
 
 /**
@@ -211,11 +278,25 @@ export const INSERT_TEST_SESSION_SQL = `INSERT INTO test_sessions
    (project_id, owner_id, name, video_id, tolerance_ms, status, created_at)
    SELECT p.id, p.owner_id, ?, ?, ?, ?, ? FROM projects p WHERE p.id = ?`;
 
+/**
+ * Inserts a detection event; binds test_session_id, timestamp_s (seconds into the video),
+ * confidence (0..1), class_label, validation_result, created_at.
+ */
+const INSERT_DETECTION_EVENT_SQL = `INSERT INTO detection_events
+   (test_session_id, timestamp_s, confidence, class_label, validation_result, created_at)
+   VALUES (?, ?, ?, ?, ?, ?)`;
+
 const SESSION_STATUSES = ['completed', 'completed', 'running', 'pending'] as const;
 
+/** Detection events seeded per demo test session (the seed strategy's volume test uses 200). */
+const DEMO_EVENTS_PER_SESSION = 200;
+const DEMO_CLASS_LABELS = ['pedestrian', 'cyclist', 'vehicle', 'distracted_driver'] as const;
+const DEMO_RESULTS = ['TP', 'TP', 'TP', 'FP', 'FN'] as const;
+
 /**
- * Seeds the demo user (`test@example.com` / `password`) with a few projects and test sessions so
- * that lists are not empty, unless that user already exists (a reused database file).
+ * Seeds the demo user (`test@example.com` / `password`) with a few projects, test sessions and
+ * their detection events so that lists are not empty, unless that user already exists (a reused
+ * database file).
  */
 export function seedDemoData(db: DatabaseSync): void {
   const existing = db.prepare('SELECT id FROM users WHERE email = ?').get(DEMO_EMAIL);
@@ -226,6 +307,7 @@ export function seedDemoData(db: DatabaseSync): void {
      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
   );
   const insertSession = db.prepare(INSERT_TEST_SESSION_SQL);
+  const insertEvent = db.prepare(INSERT_DETECTION_EVENT_SQL);
   db.exec('BEGIN');
   try {
     const ownerId = createUser(db, DEMO_EMAIL, DEMO_PASSWORD);
@@ -240,7 +322,25 @@ export function seedDemoData(db: DatabaseSync): void {
         now,
       ) as { id: number };
       for (const [run, status] of SESSION_STATUSES.entries()) {
-        insertSession.run(`${project.name} run ${run + 1}`, null, 100, status, now, id);
+        const session = insertSession.run(
+          `${project.name} run ${run + 1}`,
+          null,
+          100,
+          status,
+          now,
+          id,
+        );
+        for (let k = 0; k < DEMO_EVENTS_PER_SESSION; k++) {
+          // Spread deterministically over 5 minutes of video, labels and results cycling.
+          insertEvent.run(
+            session.lastInsertRowid,
+            (k * 300) / DEMO_EVENTS_PER_SESSION,
+            0.5 + ((k * 37) % 50) / 100,
+            DEMO_CLASS_LABELS[k % DEMO_CLASS_LABELS.length] as string,
+            DEMO_RESULTS[k % DEMO_RESULTS.length] as string,
+            now,
+          );
+        }
       }
     }
     db.exec('COMMIT');
@@ -269,6 +369,36 @@ export interface Repository {
   getProject(ownerId: number, id: number): Project | undefined;
   /** Inserts a project owned by `ownerId` and returns it. */
   createProject(ownerId: number, project: NewProject): Project;
+  /**
+   * The caller's projects whose name or description contains `term` (ASCII case-insensitive),
+   * ordered by id, with the number of matches. Deliberately unindexed (`LIKE '%term%'` reads every
+   * project of the caller, twice): the demo's volume suite shows such a scan being caught.
+   */
+  searchProjects(ownerId: number, term: string, limit: number, offset: number): Page<Project>;
+  /** Inserts projects owned by `ownerId` in one transaction and returns their ids in order. */
+  createProjects(ownerId: number, projects: readonly NewProject[]): number[];
+  /** The project (if it is the caller's) with the first `limit` of its test sessions by id. */
+  getProjectWithSessions(
+    ownerId: number,
+    id: number,
+    limit: number,
+  ): ProjectWithSessions | undefined;
+  /**
+   * Inserts test sessions in one transaction: all of them, or none when an item's project is not
+   * the caller's (the result names that item).
+   */
+  createTestSessions(ownerId: number, sessions: readonly NewTestSession[]): BulkResult;
+  /**
+   * Inserts detection events of one of the caller's test sessions in one transaction and returns
+   * their ids; undefined (nothing inserted) when the session is not the caller's.
+   */
+  createDetectionEvents(
+    ownerId: number,
+    sessionId: number,
+    events: readonly NewDetectionEvent[],
+  ): number[] | undefined;
+  /** The events of one of the caller's sessions counted by validation result, or undefined. */
+  summarizeDetectionEvents(ownerId: number, sessionId: number): EventSummary | undefined;
   /** Test sessions of the caller's projects (optionally one project), ordered by id. */
   listTestSessions(
     ownerId: number,
@@ -278,6 +408,22 @@ export interface Repository {
   ): Page<TestSession>;
   /** A trivial query proving the database answers. */
   ping(): void;
+}
+
+// `\` escapes the caller's own `%` and `_`, so a search term is always a plain substring.
+const PROJECT_MATCH = "(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')";
+
+/** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
 }
 
 const PROJECT_COLUMNS =
@@ -295,7 +441,26 @@ export function createRepository(db: DatabaseSync): Repository {
     listProjects: db.prepare(
       `SELECT ${PROJECT_COLUMNS} FROM projects WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?`,
     ),
-    countProjects: db.prepare('SELECT COUNT(*) AS n FROM projects WHERE owner_id = ?'),
+    countProjects: db.prepare('SELECT project_count AS n FROM users WHERE id = ?'),
+    searchProjects: db.prepare(
+      `SELECT ${PROJECT_COLUMNS} FROM projects WHERE owner_id = ? AND ${PROJECT_MATCH}
+       ORDER BY id LIMIT ? OFFSET ?`,
+    ),
+    countFoundProjects: db.prepare(
+      `SELECT COUNT(*) AS n FROM projects WHERE owner_id = ? AND ${PROJECT_MATCH}`,
+    ),
+    ownsProject: db.prepare('SELECT 1 AS ok FROM projects WHERE id = ? AND owner_id = ?'),
+    insertProjectId: db.prepare(
+      `INSERT INTO projects (owner_id, name, description, camera_model, camera_view, signal_type, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertTestSession: db.prepare(INSERT_TEST_SESSION_SQL),
+    ownsTestSession: db.prepare('SELECT 1 AS ok FROM test_sessions WHERE id = ? AND owner_id = ?'),
+    insertEvent: db.prepare(INSERT_DETECTION_EVENT_SQL),
+    countEventsByResult: db.prepare(
+      `SELECT validation_result AS result, COUNT(*) AS n FROM detection_events
+       WHERE test_session_id = ? GROUP BY validation_result`,
+    ),
     getProject: db.prepare(`SELECT ${PROJECT_COLUMNS} FROM projects WHERE id = ? AND owner_id = ?`),
     insertProject: db.prepare(
       `INSERT INTO projects (owner_id, name, description, camera_model, camera_view, signal_type, created_at)
@@ -317,8 +482,9 @@ export function createRepository(db: DatabaseSync): Repository {
     ping: db.prepare('SELECT 1 AS ok'),
   } satisfies Record<string, StatementSync>;
 
-  const count = (statement: StatementSync, ...params: number[]): number =>
-    (statement.get(...params) as { n: number }).n;
+  const count = (statement: StatementSync, ...params: (number | string)[]): number =>
+    (statement.get(...params) as { n: number } | undefined)?.n ?? 0;
+  const now = () => new Date().toISOString();
 
   return {
     findUserByEmail: (email) =>
@@ -335,6 +501,109 @@ export function createRepository(db: DatabaseSync): Repository {
       total: count(statements.countProjects, ownerId),
     }),
     getProject: (ownerId, id) => statements.getProject.get(id, ownerId) as Project | undefined,
+    searchProjects: (ownerId, term, limit, offset) => {
+      const pattern = `%${term.replace(/[\\%_]/g, '\\$&')}%`;
+      return {
+        items: statements.searchProjects.all(
+          ownerId,
+          pattern,
+          pattern,
+          limit,
+          offset,
+        ) as unknown as Project[],
+        total: count(statements.countFoundProjects, ownerId, pattern, pattern),
+      };
+    },
+    createProjects: (ownerId, projects) =>
+      inTransaction(db, () => {
+        const createdAt = now();
+        return projects.map((p) =>
+          Number(
+            statements.insertProjectId.run(
+              ownerId,
+              p.name,
+              p.description,
+              p.camera_model,
+              p.camera_view,
+              p.signal_type,
+              createdAt,
+            ).lastInsertRowid,
+          ),
+        );
+      }),
+    getProjectWithSessions: (ownerId, id, limit) => {
+      const project = statements.getProject.get(id, ownerId) as Project | undefined;
+      if (project === undefined) return undefined;
+      return {
+        ...project,
+        test_sessions: statements.listSessionsOfProject.all(
+          id,
+          ownerId,
+          limit,
+          0,
+        ) as unknown as TestSession[],
+        test_session_total: count(statements.countSessionsOfProject, id, ownerId),
+      };
+    },
+    createTestSessions: (ownerId, sessions) =>
+      inTransaction(db, (): BulkResult => {
+        const owned = new Map<number, boolean>();
+        for (const [index, s] of sessions.entries()) {
+          let isOwned = owned.get(s.project_id);
+          if (isOwned === undefined) {
+            isOwned = statements.ownsProject.get(s.project_id, ownerId) !== undefined;
+            owned.set(s.project_id, isOwned);
+          }
+          if (!isOwned) return { ok: false, index, reason: `project ${s.project_id} not found` };
+        }
+        const createdAt = now();
+        const ids = sessions.map((s) =>
+          Number(
+            statements.insertTestSession.run(
+              s.name,
+              s.video_id,
+              s.tolerance_ms,
+              s.status,
+              createdAt,
+              s.project_id,
+            ).lastInsertRowid,
+          ),
+        );
+        return { ok: true, ids };
+      }),
+    createDetectionEvents: (ownerId, sessionId, events) =>
+      inTransaction(db, () => {
+        if (statements.ownsTestSession.get(sessionId, ownerId) === undefined) return undefined;
+        const createdAt = now();
+        return events.map((e) =>
+          Number(
+            statements.insertEvent.run(
+              sessionId,
+              e.timestamp,
+              e.confidence,
+              e.class_label,
+              e.validation_result,
+              createdAt,
+            ).lastInsertRowid,
+          ),
+        );
+      }),
+    summarizeDetectionEvents: (ownerId, sessionId) => {
+      if (statements.ownsTestSession.get(sessionId, ownerId) === undefined) return undefined;
+      const byResult = Object.fromEntries(VALIDATION_RESULTS.map((r) => [r, 0])) as Record<
+        ValidationResult,
+        number
+      >;
+      let total = 0;
+      for (const row of statements.countEventsByResult.all(sessionId) as {
+        result: ValidationResult;
+        n: number;
+      }[]) {
+        byResult[row.result] = row.n;
+        total += row.n;
+      }
+      return { test_session_id: sessionId, total, by_validation_result: byResult };
+    },
     createProject: (ownerId, project) =>
       statements.insertProject.get(
         ownerId,

@@ -15,7 +15,17 @@ const MAX_ID_LENGTH = 48;
 // record unreadable.
 const jsonNumber = z.union([z.number(), z.null().transform(() => Number.NaN)]);
 
-const unitSchema = z.enum(['ms', 'rps', 'ratio', 'percent', 'MB', 's', 'count']);
+const unitSchema = z.enum([
+  'ms',
+  'rps',
+  'ratio',
+  'percent',
+  'MB',
+  's',
+  'count',
+  'exponent',
+  'records/s',
+]);
 const statusSchema = z.enum(['pass', 'warn', 'fail']);
 
 const metricSchema = z.looseObject({

@@ -73,4 +73,16 @@ export const BUDGET_METRICS: Readonly<Record<string, BudgetMetric>> = {
     kind: 'number',
     description: 'answered requests per second',
   },
+  'growth.exponent': {
+    unit: 'exponent',
+    better: 'lower',
+    kind: 'number',
+    description: 'volume suite: b in latency ~ size^b (0 flat, 1 linear in the data)',
+  },
+  'seed.rate': {
+    unit: 'records/s',
+    better: 'higher',
+    kind: 'number',
+    description: 'volume suite: records seeded per second in a step',
+  },
 };

@@ -7,6 +7,8 @@
 // paths and the loader can point at the line.
 import { z } from 'zod';
 import { DEFAULT_HISTORY_SIZE } from '../baseline/history.ts';
+import type { GrowthExpectation } from '../results/growth.ts';
+import { findTemplateProblems } from '../suites/seed-template.ts';
 import {
   type AcceptRule,
   DEFAULT_REGRESSION_POLICY,
@@ -91,6 +93,65 @@ export interface LoadScenario {
   budgets: BudgetMap;
 }
 
+/** One query of the volume suite: a load scenario run at every step. */
+export interface VolumeQuery extends LoadScenario {
+  /** How the query should scale with the data: gives a default `growth.exponent` budget. */
+  expect?: GrowthExpectation;
+}
+
+/** Seeding through the service's API: a templated request, sent until the step's count is reached. */
+export interface RequestSeed {
+  kind: 'request';
+  /** The request; `{{i}}`, `{{uuid}}`, `{{pick …}}`, `{{int …}}`, `{{float …}}` in path, headers, json, body. */
+  request: RequestConfig;
+  /** Records per request: the body is a JSON array of up to `batch` rendered `json` items. */
+  batch?: number;
+  /** Most requests in flight (default 4). */
+  concurrency: number;
+  /** Most requests per second; absent: as fast as `concurrency` allows. */
+  rate?: number;
+  /** Seed of the templates' random values (default 1): the same seed, the same records. */
+  randomSeed: number;
+  /** Per-request timeout in milliseconds (default 30 s). */
+  timeoutMs: number;
+}
+
+/**
+ * Seeding with a shell command, run once per step with `PERF_SEED_FROM` (records already seeded)
+ * and `PERF_SEED_COUNT` (records there must be after it) in its environment.
+ */
+export interface CommandSeed {
+  kind: 'command';
+  command: string;
+  /** How long one step's run may take, in milliseconds (default 10 min). */
+  timeoutMs: number;
+}
+
+/** How the volume suite fills the service with data. */
+export type SeedConfig = RequestSeed | CommandSeed;
+
+/** How many records the service holds, asked of the service itself. */
+export interface RecordCount {
+  request: RequestConfig;
+  /** Dotted JSON path of the count in the answer (`total`, `data.count`). */
+  value: string;
+}
+
+/** The volume suite: seed to each step, measure the queries there, fit their growth. */
+export interface VolumeConfig {
+  /**
+   * Record counts to measure at, strictly increasing (at least two): counts the suite seeds, or,
+   * with `count`, the service's own totals (records already there count too).
+   */
+  steps: number[];
+  /** Read before the first step (the steps become totals) and checked after each. */
+  count?: RecordCount;
+  seed: SeedConfig;
+  /** Suite-level budgets, as written (normalized). */
+  budgets: BudgetMap;
+  queries: VolumeQuery[];
+}
+
 /** The validated perf.yml, with defaults applied. */
 export interface PerfConfig {
   target: {
@@ -111,6 +172,7 @@ export interface PerfConfig {
     budgets: BudgetMap;
     scenarios: LoadScenario[];
   };
+  volume?: VolumeConfig;
   /** The baseline history this config compares with and saves to. */
   baseline: {
     /** Identity of the history (default `default`); never the target's address, which may change. */
@@ -134,6 +196,14 @@ export const BUILT_IN_DEFAULTS = {
   waitMs: 60_000,
   /** Open model: enough for 1000 requests outstanding, far more than a healthy service needs. */
   maxInFlight: 1000,
+  /** volume.seed: requests in flight. */
+  seedConcurrency: 4,
+  /** volume.seed.request: per-request timeout (a bulk insert can take a while). */
+  seedRequestTimeoutMs: 30_000,
+  /** volume.seed.command: one step's run. */
+  seedCommandTimeoutMs: 600_000,
+  /** volume.seed: the templates' random seed. */
+  randomSeed: 1,
 } as const;
 
 /** The seed's KPIs: p95 below 200 ms, error rate below 0.1 %. */
@@ -278,10 +348,18 @@ const headersSchema = z
     }
   });
 
-function requestSchema(defaultMethod: HttpMethod) {
+// A seed template's path: placeholders (`{{int 1 5}}`) may hold spaces; the rest is a path.
+const templatedPathSchema = z
+  .string({ error: 'expected a path starting with / (like /api/projects)' })
+  .refine((path) => PATH.test(path.replace(/\{\{[^}]*\}\}/g, '0')), {
+    error: 'expected a path starting with / (like /api/projects), without spaces',
+  });
+
+/** A request; `templated`: the volume seed's, whose path may hold `{{…}}` placeholders. */
+function requestSchema(defaultMethod: HttpMethod, options: { templated?: boolean } = {}) {
   return strictObject({
     method: methodSchema.optional(),
-    path: pathSchema,
+    path: options.templated ? templatedPathSchema : pathSchema,
     headers: headersSchema.optional(),
     json: z.unknown().describe('a JSON body (any YAML value)').optional(),
     body: z.string({ error: 'expected a string (use json for structured bodies)' }).optional(),
@@ -442,7 +520,7 @@ const scenarioDefaultsShape = {
 const defaultsSchema = strictObject(scenarioDefaultsShape);
 
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
-const scenarioSchema = strictObject({
+const scenarioShape = {
   name: z.string({ error: 'expected a name like projects-list' }).regex(SLUG, {
     error: 'expected a name of lower-case letters, digits, ".", "_" and "-" (like projects-list)',
   }),
@@ -457,7 +535,19 @@ const scenarioSchema = strictObject({
     .describe('open model: most requests outstanding (default 1000)')
     .optional(),
   budgets: budgetsSchema.optional(),
-}).superRefine((scenario, ctx) => {
+};
+
+/** The fields of a scenario that decide its load model. */
+interface ModelFields {
+  connections?: number | undefined;
+  rate?: number | undefined;
+  duration?: number | undefined;
+  requests?: number | undefined;
+  'max-in-flight'?: number | undefined;
+}
+
+/** Cross-field rules of a scenario's load model (also a volume query's). */
+function checkModel(scenario: ModelFields, ctx: z.RefinementCtx): void {
   const isOpen = scenario.rate !== undefined;
   if (isOpen && scenario.connections !== undefined) {
     ctx.addIssue({
@@ -501,29 +591,168 @@ const scenarioSchema = strictObject({
       message: 'max-in-flight applies to the open model (rate) only',
     });
   }
-});
+}
+
+const scenarioSchema = strictObject(scenarioShape).superRefine(checkModel);
+
+/** Duplicate `name`s in a list at `key` are errors at the later one. */
+function checkUniqueNames(
+  items: readonly { name: string }[],
+  key: string,
+  noun: string,
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    const first = seen.get(item.name);
+    if (first === undefined) {
+      seen.set(item.name, index);
+      return;
+    }
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: [key, index, 'name'],
+      message: `duplicate ${noun} name '${item.name}' (also used by ${key}[${first}])`,
+    });
+  });
+}
 
 const loadSchema = strictObject({
   budgets: budgetsSchema.optional(),
   scenarios: z
     .array(scenarioSchema, { error: 'expected a list of scenarios' })
     .min(1, { error: 'expected at least one scenario' }),
-}).superRefine((load, ctx) => {
-  const seen = new Map<string, number>();
-  load.scenarios.forEach((scenario, index) => {
-    const first = seen.get(scenario.name);
-    if (first === undefined) {
-      seen.set(scenario.name, index);
-      return;
+}).superRefine((load, ctx) => checkUniqueNames(load.scenarios, 'scenarios', 'scenario', ctx));
+
+// --- volume -----------------------------------------------------------------------------------
+
+const EXPECTATIONS = [
+  'flat',
+  'logarithmic',
+  'linear',
+] as const satisfies readonly GrowthExpectation[];
+
+/** The scenario name that keys the seeding metrics (`volume/seed@<step>/seed.rate`). */
+export const SEED_SCENARIO = 'seed';
+
+const volumeQuerySchema = strictObject({
+  ...scenarioShape,
+  expect: z
+    .enum(EXPECTATIONS, { error: `expected one of ${EXPECTATIONS.join(', ')}` })
+    .describe('how the query should scale: flat warns above b = 0.3 by default')
+    .optional(),
+}).superRefine((query, ctx) => {
+  if (query.name === SEED_SCENARIO) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['name'],
+      message: `'${SEED_SCENARIO}' is reserved for the seeding metrics; pick another name`,
+    });
+  }
+  checkModel(query, ctx);
+});
+
+/** The last step must be at least this many times the first. */
+const MIN_STEP_SPAN = 2;
+
+const stepsSchema = z
+  .array(countSchema(), { error: 'expected a list of record counts like [1000, 10000, 50000]' })
+  .min(2, { error: 'expected at least two steps (the growth is fitted between them)' })
+  .superRefine((steps, ctx) => {
+    for (let i = 1; i < steps.length; i++) {
+      if ((steps[i] ?? 0) <= (steps[i - 1] ?? 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `steps must increase, got ${steps[i]} after ${steps[i - 1]}`,
+        });
+        return;
+      }
     }
+    const [first = 1, last = 1] = [steps[0], steps.at(-1)];
+    if (last < MIN_STEP_SPAN * first) {
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        message:
+          `steps must span at least a factor of ${MIN_STEP_SPAN} (got ${first} to ${last}): ` +
+          'over a narrower range the growth exponent is mostly noise; 10x or more is best',
+      });
+    }
+  })
+  .describe('record counts to seed to and measure at, increasing');
+
+const seedSchema = strictObject({
+  request: requestSchema('POST', { templated: true })
+    .describe('templated request: {{i}} {{uuid}} {{pick a b}} {{int 1 9}} {{float 0 1}}')
+    .optional(),
+  command: textSchema('a shell command')
+    .describe('runs once per step with PERF_SEED_FROM and PERF_SEED_COUNT set')
+    .optional(),
+  batch: countSchema().describe('records per request: the body is a JSON array').optional(),
+  concurrency: countSchema().describe('requests in flight (default 4)').optional(),
+  rate: positiveNumberSchema().describe('most requests per second').optional(),
+  'random-seed': z
+    .int({ error: 'expected an integer' })
+    .describe('seed of the random template values (default 1)')
+    .optional(),
+  timeout: durationSchema()
+    .describe('per request (default 30s), or per step for a command (default 10m)')
+    .optional(),
+}).superRefine((seed, ctx) => {
+  if ((seed.request === undefined) === (seed.command === undefined)) {
     ctx.addIssue({
       ...RULE,
       code: 'custom',
-      path: ['scenarios', index, 'name'],
-      message: `duplicate scenario name '${scenario.name}' (also used by scenarios[${first}])`,
+      message: 'set either request (seed through the API) or command (a seed script), not both',
     });
-  });
+    return;
+  }
+  if (seed.command !== undefined) {
+    for (const key of ['batch', 'concurrency', 'rate', 'random-seed'] as const) {
+      if (seed[key] === undefined) continue;
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        path: [key],
+        message: `${key} applies to request seeding only`,
+      });
+    }
+    return;
+  }
+  const request = seed.request;
+  if (request === undefined) return;
+  if (seed.batch !== undefined && request.json === undefined) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: ['batch'],
+      message: 'batch needs request.json (the template of one item of the array)',
+    });
+  }
+  for (const problem of findTemplateProblems(request)) {
+    ctx.addIssue({ code: 'custom', path: ['request', ...problem.path], message: problem.message });
+  }
 });
+
+const recordCountSchema = strictObject({
+  request: requestSchema('GET'),
+  value: tokenPathSchema.describe('JSON path of the record count in the answer, like total'),
+});
+
+const volumeSchema = strictObject({
+  steps: stepsSchema,
+  count: recordCountSchema
+    .describe('asks the service how many records it holds: the steps are then totals')
+    .optional(),
+  seed: seedSchema,
+  defaults: defaultsSchema.describe('defaults for the queries, over the global ones').optional(),
+  budgets: budgetsSchema.optional(),
+  queries: z
+    .array(volumeQuerySchema, { error: 'expected a list of queries' })
+    .min(1, { error: 'expected at least one query' }),
+}).superRefine((volume, ctx) => checkUniqueNames(volume.queries, 'queries', 'query', ctx));
 
 const baselineSchema = strictObject({
   name: textSchema('a name like default')
@@ -595,6 +824,9 @@ const inputSchema = strictObject({
   defaults: defaultsSchema.describe('defaults for every scenario').optional(),
   budgets: budgetsSchema.describe('global budgets, over the built-in defaults').optional(),
   load: loadSchema.optional(),
+  volume: volumeSchema
+    .describe('seed the service to each step, measure the queries, fit their growth')
+    .optional(),
   baseline: baselineSchema.describe('the baseline history this config compares with').optional(),
   regression: regressionSchema
     .describe('how regressions against the history are judged')
@@ -668,7 +900,46 @@ function buildConfig(input: ConfigInput): PerfConfig {
       scenarios: input.load.scenarios.map((scenario) => buildScenario(scenario, defaults)),
     };
   }
+  if (input.volume) config.volume = buildVolume(input.volume, input.defaults ?? {});
   return config;
+}
+
+type VolumeInput = NonNullable<ConfigInput['volume']>;
+
+function buildSeed(seed: VolumeInput['seed']): SeedConfig {
+  if (seed.command !== undefined) {
+    return {
+      kind: 'command',
+      command: seed.command,
+      timeoutMs: seed.timeout ?? BUILT_IN_DEFAULTS.seedCommandTimeoutMs,
+    };
+  }
+  const result: RequestSeed = {
+    kind: 'request',
+    // The schema's rule guarantees one of request and command.
+    request: seed.request as RequestConfig,
+    concurrency: seed.concurrency ?? BUILT_IN_DEFAULTS.seedConcurrency,
+    randomSeed: seed['random-seed'] ?? BUILT_IN_DEFAULTS.randomSeed,
+    timeoutMs: seed.timeout ?? BUILT_IN_DEFAULTS.seedRequestTimeoutMs,
+  };
+  if (seed.batch !== undefined) result.batch = seed.batch;
+  if (seed.rate !== undefined) result.rate = seed.rate;
+  return result;
+}
+
+function buildVolume(volume: VolumeInput, globalDefaults: ScenarioDefaults): VolumeConfig {
+  const defaults = { ...globalDefaults, ...volume.defaults };
+  return {
+    steps: volume.steps,
+    ...(volume.count ? { count: volume.count } : {}),
+    seed: buildSeed(volume.seed),
+    budgets: volume.budgets ?? {},
+    queries: volume.queries.map((query): VolumeQuery => {
+      const built: VolumeQuery = buildScenario(query, defaults);
+      if (query.expect !== undefined) built.expect = query.expect;
+      return built;
+    }),
+  };
 }
 
 /**

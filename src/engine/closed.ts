@@ -108,7 +108,9 @@ export async function runClosed(options: ClosedRunOptions): Promise<EngineRunRes
 
   const setupClient = (client: autocannon.Client): void => {
     if (!isClientInternals(client)) {
-      throw new EngineError('closed model: unsupported autocannon version (client internals changed)');
+      throw new EngineError(
+        'closed model: unsupported autocannon version (client internals changed)',
+      );
     }
     // autocannon's own option is whole seconds >= 1; the client reads this field (ms) instead.
     client.timeout = timeoutMs;
@@ -147,8 +149,7 @@ export async function runClosed(options: ClosedRunOptions): Promise<EngineRunRes
     autocannonOptions.amount = options.requests;
   } else {
     // Only a backstop: our deadline below ends the run and drains it within timeoutMs.
-    autocannonOptions.duration =
-      ((options.durationMs ?? 0) + timeoutMs) / 1000 + SAFETY_MARGIN_S;
+    autocannonOptions.duration = ((options.durationMs ?? 0) + timeoutMs) / 1000 + SAFETY_MARGIN_S;
   }
 
   let deadline: NodeJS.Timeout | undefined;

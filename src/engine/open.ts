@@ -51,7 +51,7 @@ class RunAbortedError extends Error {}
 class Exchange implements Dispatcher.DispatchHandler {
   readonly #intendedAt: number;
   readonly #settle: (intendedAt: number, outcome: number | 'timeout' | 'error') => void;
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout;
   #controller: Dispatcher.DispatchController | undefined;
   #statusCode = 0;
   #pendingAbort: Error | undefined;
@@ -66,7 +66,19 @@ class Exchange implements Dispatcher.DispatchHandler {
   ) {
     this.#intendedAt = intendedAt;
     this.#settle = settle;
-    this.#timer = setTimeout(() => this.#abortWith(new TimeoutError('timeout')), timeoutMs);
+    this.#timer = this.#armTimeout(performance.now() + timeoutMs);
+  }
+
+  /** Times out at `deadline` (performance.now() ms), never before: timers may fire ~1 ms early. */
+  #armTimeout(deadline: number): NodeJS.Timeout {
+    return setTimeout(
+      () => {
+        const remainingMs = deadline - performance.now();
+        if (remainingMs > 0) this.#timer = this.#armTimeout(deadline);
+        else this.#abortWith(new TimeoutError('timeout'));
+      },
+      Math.max(1, deadline - performance.now()),
+    );
   }
 
   /** Ends the exchange now without counting it (the run was aborted). */

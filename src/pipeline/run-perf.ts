@@ -14,12 +14,20 @@ import { describeError, UsageError } from '../errors.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { describeEnvironment } from '../results/environment.ts';
-import { type Metric, type RunResult, SCHEMA_VERSION, type ScenarioRun } from '../results/types.ts';
+import {
+  type Check,
+  type Metric,
+  type RunResult,
+  SCHEMA_VERSION,
+  type ScenarioRun,
+} from '../results/types.ts';
 import type { LoadEngine } from '../suites/engine-port.ts';
 import { runLoadSuite } from '../suites/load.ts';
+import { runVolumeSuite } from '../suites/volume.ts';
 import { prepareTarget } from '../target/prepare-target.ts';
 import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
+import { applyConfirmation, scenariosToConfirm } from '../verdict/confirm.ts';
 import { verdictOf } from '../verdict/verdict.ts';
 import { TOOL_VERSION } from '../version.ts';
 
@@ -57,6 +65,8 @@ export interface RunSettings {
   runId?: string;
   /** Degraded paths (baseline unavailable, save failed): the run goes on. Already redacted. */
   warn?: (line: string) => void;
+  /** Run a load scenario again to confirm a failing regression before it fails the run (default true). */
+  confirmRegressions?: boolean;
 }
 
 export interface RunOutput {
@@ -92,9 +102,16 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     log,
   });
   secrets.push(...target.secrets);
+  const warn = (line: string) => (settings.warn ?? log)(redact(line, secrets));
+  const history = settings.baselineStore
+    ? await tryLoadHistory(settings.baselineStore, config.baseline.name, warn)
+    : {};
 
   const scenarios: ScenarioRun[] = [];
   const metrics: Metric[] = [];
+  // Checks a suite decides itself (a volume seeding failure): the suite ends, the run goes on.
+  const suiteChecks: Check[] = [];
+  let comparison: ReturnType<typeof compareWithHistory> | undefined;
   try {
     if (suites.includes('load') && config.load) {
       log(`load suite: ${config.load.scenarios.length} scenario(s) against ${config.target.url}`);
@@ -108,17 +125,54 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
       scenarios.push(...out.scenarios);
       metrics.push(...out.metrics);
     }
+    if (suites.includes('volume') && config.volume) {
+      const { steps, queries } = config.volume;
+      log(
+        `volume suite: ${queries.length} quer${queries.length === 1 ? 'y' : 'ies'} at ` +
+          `${steps.join(', ')} records against ${config.target.url}`,
+      );
+      const out = await runVolumeSuite({
+        baseUrl: config.target.url,
+        volume: config.volume,
+        authHeaders: target.authHeaders,
+        engine: settings.engine ?? realEngine,
+        env: settings.env,
+        log,
+      });
+      scenarios.push(...out.scenarios);
+      metrics.push(...out.metrics);
+      suiteChecks.push(...out.checks);
+    }
+    comparison = compareWithHistory(metrics, environment, history.history, config);
+    // While the target is still up: run each load scenario with a failing regression once more.
+    const again = (config.load?.scenarios ?? []).filter((s) =>
+      scenariosToConfirm(comparison?.checks ?? []).includes(`load/${s.name}`),
+    );
+    if (again.length > 0 && settings.confirmRegressions !== false) {
+      log(
+        `confirming failing regressions with a second run of: ${again.map((s) => s.name).join(', ')}`,
+      );
+      const second = await runLoadSuite({
+        baseUrl: config.target.url,
+        scenarios: again,
+        authHeaders: target.authHeaders,
+        engine: settings.engine ?? realEngine,
+        log,
+      });
+      const recheck = compareWithHistory(second.metrics, environment, history.history, config);
+      comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
+    }
   } finally {
     await target.stop();
   }
 
-  const warn = (line: string) => (settings.warn ?? log)(redact(line, secrets));
-  const history = settings.baselineStore
-    ? await tryLoadHistory(settings.baselineStore, config.baseline.name, warn)
-    : {};
-  const comparison = compareWithHistory(metrics, environment, history.history, config);
+  comparison ??= compareWithHistory(metrics, environment, history.history, config);
   if (history.unavailable) comparison.summary.unavailable = history.unavailable;
-  const checks = [...comparison.checks, ...checkBudgets(metrics, budgetScopes(config))];
+  const checks = [
+    ...suiteChecks,
+    ...comparison.checks,
+    ...checkBudgets(metrics, budgetScopes(config)),
+  ];
   const result: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'perf-action', version: TOOL_VERSION },
@@ -213,7 +267,7 @@ export function selectSuites(config: PerfConfig, requested: string[] | undefined
   const configured = SUITES.filter((s) => hasSuite(config, s));
   if (requested === undefined || requested.length === 0) {
     if (configured.length === 0)
-      throw new UsageError('perf.yml configures no suite (expected load:)');
+      throw new UsageError('perf.yml configures no suite (expected load: or volume:)');
     return configured;
   }
   for (const name of requested) {
@@ -228,7 +282,9 @@ export function selectSuites(config: PerfConfig, requested: string[] | undefined
 }
 
 function hasSuite(config: PerfConfig, suite: SuiteName): boolean {
-  return suite === 'load' ? (config.load?.scenarios.length ?? 0) > 0 : false;
+  if (suite === 'load') return (config.load?.scenarios.length ?? 0) > 0;
+  if (suite === 'volume') return config.volume !== undefined;
+  return false;
 }
 
 /** The URL without credentials or query, which may carry secrets. */

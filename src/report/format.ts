@@ -19,6 +19,11 @@ export function formatValue(value: number, unit: Unit): string {
       return `${trim(value, 1)} MB`;
     case 'count':
       return String(Math.round(value));
+    case 'exponent':
+      // -0.001 is flat, not "-0.00".
+      return trim(Math.abs(value) < 0.005 ? 0 : value, 2);
+    case 'records/s':
+      return `${trim(value, 0)} records/s`;
   }
 }
 

@@ -10,7 +10,7 @@ export function renderHtml(result: RunResult): string {
   const sections = model.sections
     .map((s) => {
       const note = s.note ? `<p>${escapeHtml(s.note)}</p>` : '';
-      const body = `${note}${renderTable(s.table)}`;
+      const body = `${note}${s.table ? renderTable(s.table) : ''}`;
       return s.folded
         ? `<details><summary>${escapeHtml(s.heading)}</summary>${body}</details>`
         : `<h2>${escapeHtml(s.heading)}</h2>${body}`;

@@ -43,8 +43,9 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       }
     }
     const body = [
-      ...(section.note ? [escapeText(section.note), ''] : []),
-      renderTable(section.table),
+      ...(section.note ? [escapeText(section.note)] : []),
+      ...(section.note && section.table ? [''] : []),
+      ...(section.table ? [renderTable(section.table)] : []),
     ];
     if (fold) {
       lines.push(

@@ -1,5 +1,7 @@
 // What a report says, independent of how it is drawn: markdown (PR comment, summary, CLI) and HTML
 // (artifact) both render this model, so the two never disagree. Pure.
+import { SEED_SCENARIO } from '../config/schema.ts';
+import { classifyGrowth, describeGrowthClasses, GROWTH_METRIC } from '../results/growth.ts';
 import { errorRate } from '../results/scenario-metrics.ts';
 import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
 import { describeModel } from '../suites/describe-model.ts';
@@ -21,7 +23,8 @@ export interface Section {
   heading: string;
   /** A sentence above the table, if any. */
   note?: string;
-  table: Table;
+  /** Absent when the note says it all (e.g. every budget passed). */
+  table?: Table;
   /** Folded by default (details) in renderers that can fold. */
   folded?: boolean;
 }
@@ -75,14 +78,32 @@ export function buildReportModel(result: RunResult): ReportModel {
     sections.push({ heading: 'Regressions', table: comparisonTable(orderChecks(flagged)) });
   }
   if (budgets.length > 0) {
-    sections.push({ heading: 'Budgets', table: budgetTable(orderChecks(budgets), result.metrics) });
+    // Open: the budgets that warned or failed; every budget, passing ones too, folded below.
+    const broken = orderChecks(budgets.filter((c) => c.status !== 'pass'));
+    sections.push(
+      broken.length > 0
+        ? {
+            heading: 'Budgets',
+            note: `${broken.length} of ${budgets.length} budgets warned or failed.`,
+            table: budgetTable(broken, result.metrics),
+          }
+        : { heading: 'Budgets', note: `All ${budgets.length} budgets passed.` },
+    );
+    sections.push({
+      heading: `All budgets (${budgets.length})`,
+      table: budgetTable(orderChecks(budgets), result.metrics),
+      folded: true,
+    });
   }
   if (improvements.length > 0) {
     sections.push({ heading: 'Improvements', table: comparisonTable(improvements) });
   }
   for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
+    if (suite === VOLUME) continue;
     sections.push({ heading: capitalize(suite), table: scenarioTable(result, suite) });
   }
+  const volume = volumeSection(result);
+  if (volume) sections.push(volume);
   if (regressions.length + improvements.length > 0) {
     sections.push({
       heading: `All comparisons with the baseline (${regressions.length + improvements.length})`,
@@ -298,6 +319,92 @@ function detailsTable(scenarios: ScenarioRun[]): Table {
     ],
     align: ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
     rows,
+  };
+}
+
+const VOLUME = 'volume';
+const SEED = SEED_SCENARIO;
+
+/** `<query>@<step>` split, or undefined for a scenario name without a step. */
+function splitStep(scenario: string): { query: string; step: number } | undefined {
+  const at = scenario.lastIndexOf('@');
+  if (at <= 0) return undefined;
+  const step = Number(scenario.slice(at + 1));
+  return Number.isInteger(step) && step > 0 ? { query: scenario.slice(0, at), step } : undefined;
+}
+
+/**
+ * The volume suite's table: per query, p50 / p95 at each step, the fitted growth exponent, its
+ * class and the worst of the query's checks; a last row with the seeding throughput per step.
+ */
+function volumeSection(result: RunResult): Section | undefined {
+  const inVolume = (key: string) => key.startsWith(`${VOLUME}/`);
+  const metrics = result.metrics.filter((m) => m.suite === VOLUME);
+  const failed = result.checks.filter((c) => inVolume(c.metric) && c.metric.includes(`/${SEED}@`));
+  if (metrics.length === 0 && failed.length === 0) return undefined;
+  const steps = new Set<number>();
+  const queries: string[] = [];
+  for (const m of metrics) {
+    const split = splitStep(m.scenario);
+    if (split) steps.add(split.step);
+    const query = split?.query ?? m.scenario;
+    if (query !== SEED && !queries.includes(query)) queries.push(query);
+  }
+  for (const c of failed) {
+    const split = splitStep(c.metric.split('/')[1] ?? '');
+    if (split) steps.add(split.step);
+  }
+  const ordered = [...steps].sort((a, b) => a - b);
+  const value = (scenario: string, name: string) =>
+    metrics.find((m) => m.scenario === scenario && m.name === name);
+  const latencyCell = (query: string, step: number): string => {
+    const p50 = value(`${query}@${step}`, 'latency.p50');
+    const p95 = value(`${query}@${step}`, 'latency.p95');
+    if (!p50 || !p95) return '–';
+    const [low, high] = [formatValue(p50.value, 'ms'), formatValue(p95.value, 'ms')];
+    return low.endsWith(' ms') && high.endsWith(' ms')
+      ? `${low.slice(0, -3)} / ${high}`
+      : `${low} / ${high}`;
+  };
+  const rows = queries.map((query): Cell[] => {
+    const growth = value(query, GROWTH_METRIC);
+    const checks = result.checks.filter(
+      (c) =>
+        c.metric.startsWith(`${VOLUME}/${query}@`) || c.metric.startsWith(`${VOLUME}/${query}/`),
+    );
+    return [
+      query,
+      ...ordered.map((step) => latencyCell(query, step)),
+      growth ? formatValue(growth.value, 'exponent') : '–',
+      growth ? classifyGrowth(growth.value) : '–',
+      checks.length === 0 ? '–' : { status: worstStatus(checks) },
+    ];
+  });
+  const seedRates = ordered.map((step) => {
+    const rate = value(`${SEED}@${step}`, 'seed.rate');
+    return rate ? formatValue(rate.value, 'records/s') : '–';
+  });
+  rows.push([
+    'seeding',
+    ...seedRates,
+    '–',
+    '–',
+    failed.length === 0 ? '–' : { status: worstStatus(failed) },
+  ]);
+  const notes = [
+    'Latency p50 / p95 of each query with the data seeded to each step (records); b is the ' +
+      'exponent of latency ~ size^b fitted on the p50s (doubling the data multiplies the latency ' +
+      `by 2^b): ${describeGrowthClasses()}.`,
+    ...failed.map((c) => `Seeding failed, later steps were not measured: ${c.message}.`),
+  ];
+  return {
+    heading: 'Volume',
+    note: notes.join(' '),
+    table: {
+      header: ['Query', ...ordered.map((s) => s.toLocaleString('en-US')), 'b', 'Growth', 'Status'],
+      align: ['l', ...ordered.map((): Align => 'r'), 'r', 'l', 'l'],
+      rows,
+    },
   };
 }
 

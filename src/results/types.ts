@@ -6,8 +6,20 @@ export const SCHEMA_VERSION = 1;
 export type Better = 'lower' | 'higher';
 export type Status = 'pass' | 'warn' | 'fail';
 
-/** Units a metric can carry. `ratio` is 0..1. */
-export type Unit = 'ms' | 'rps' | 'ratio' | 'percent' | 'MB' | 's' | 'count';
+/**
+ * Units a metric can carry. `ratio` is 0..1; `exponent` is a dimensionless power (b in
+ * latency ~ size^b); `records/s` counts records written per second (seeding).
+ */
+export type Unit =
+  | 'ms'
+  | 'rps'
+  | 'ratio'
+  | 'percent'
+  | 'MB'
+  | 's'
+  | 'count'
+  | 'exponent'
+  | 'records/s';
 
 /** One measured number with its meaning. */
 export interface Metric {

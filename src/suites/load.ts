@@ -27,6 +27,9 @@ export interface LoadSuiteOptions {
   signal?: AbortSignal;
 }
 
+/** What one scenario run needs besides the scenario: the suite's options without its list. */
+export type ScenarioRunOptions = Omit<LoadSuiteOptions, 'scenarios'>;
+
 export interface SuiteOutput {
   scenarios: ScenarioRun[];
   metrics: Metric[];
@@ -62,7 +65,7 @@ export function toHttpRequest(
 /** What the scenario asks of the engine for one run of `durationMs` (or its request count). */
 function engineRun(
   scenario: LoadScenario,
-  options: LoadSuiteOptions,
+  options: ScenarioRunOptions,
   run: { durationMs?: number; requests?: number },
 ): Promise<EngineRunResult> {
   const common = {
@@ -86,15 +89,24 @@ function engineRun(
   });
 }
 
-async function runScenario(
-  scenario: LoadScenario,
-  options: LoadSuiteOptions,
-): Promise<{ run: ScenarioRun; metrics: Metric[] }> {
+/** Runs the scenario's warm-up alone, unmeasured; nothing when its warm-up is 0. */
+export async function warmUp(scenario: LoadScenario, options: ScenarioRunOptions): Promise<void> {
+  if (scenario.warmupMs <= 0) return;
   const shape = describeModel(scenario);
-  if (scenario.warmupMs > 0) {
-    options.log(`${scenario.name}: warm-up ${formatSeconds(scenario.warmupMs)} (${shape})`);
-    const warm = await engineRun(scenario, options, { durationMs: scenario.warmupMs });
-  }
+  options.log(`${scenario.name}: warm-up ${formatSeconds(scenario.warmupMs)} (${shape})`);
+  await engineRun(scenario, options, { durationMs: scenario.warmupMs });
+}
+
+/**
+ * Runs one scenario: an unmeasured warm-up, then its measured rounds. Metrics are keyed
+ * `<suite>/<scenario.name>/<metric>`; the volume suite passes its queries renamed `<query>@<step>`.
+ */
+export async function runScenario(
+  scenario: LoadScenario,
+  options: ScenarioRunOptions,
+  suite: string = LOAD_SUITE,
+): Promise<{ run: ScenarioRun; metrics: Metric[] }> {
+  await warmUp(scenario, options);
   const rounds: RoundRun[] = [];
   const roundFigures: Record<string, number>[] = [];
   for (let i = 1; i <= scenario.rounds; i++) {
@@ -123,7 +135,7 @@ async function runScenario(
   const achievedRate = overallRate(rounds);
   const overall = measurementFigures(merged, totals, achievedRate);
   const run: ScenarioRun = {
-    suite: LOAD_SUITE,
+    suite,
     name: scenario.name,
     model: scenario.model,
     request: { method: scenario.request.method, path: scenario.request.path },
@@ -134,7 +146,7 @@ async function runScenario(
     totals,
     histogram: merged.encode(),
   };
-  return { run, metrics: scenarioMetrics(LOAD_SUITE, scenario.name, overall, roundFigures) };
+  return { run, metrics: scenarioMetrics(suite, scenario.name, overall, roundFigures) };
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -2,6 +2,7 @@
 // (scenario > suite > global, where global already holds the defaults from the seed's KPIs).
 import type { BudgetLimit, BudgetMap, PerfConfig } from '../config/schema.ts';
 import { formatValue } from '../report/format.ts';
+import { EXPECTED_GROWTH_WARN, GROWTH_METRIC } from '../results/growth.ts';
 import type { Check, Metric, Status } from '../results/types.ts';
 
 /** Budgets by where they were written. Keys of `scenarios` are `<suite>/<scenario>`. */
@@ -11,12 +12,27 @@ export interface BudgetScopes {
   scenarios: Record<string, BudgetMap>;
 }
 
-/** The budget scopes a config declares. */
+/**
+ * The budget scopes a config declares. A volume query's budgets apply to it at every step
+ * (`volume/<query>@<step>`) and to its growth (`volume/<query>`); `expect:` adds a warn-only
+ * `growth.exponent` budget (EXPECTED_GROWTH_WARN) unless the query sets one itself.
+ */
 export function budgetScopes(config: PerfConfig): BudgetScopes {
   const scopes: BudgetScopes = { global: config.budgets, suites: {}, scenarios: {} };
   if (config.load) {
     scopes.suites.load = config.load.budgets;
     for (const s of config.load.scenarios) scopes.scenarios[`load/${s.name}`] = s.budgets;
+  }
+  if (config.volume) {
+    scopes.suites.volume = config.volume.budgets;
+    for (const q of config.volume.queries) {
+      const expected: BudgetMap =
+        q.expect === undefined ? {} : { [GROWTH_METRIC]: { warn: EXPECTED_GROWTH_WARN[q.expect] } };
+      scopes.scenarios[`volume/${q.name}`] = { ...expected, ...q.budgets };
+      for (const step of config.volume.steps) {
+        scopes.scenarios[`volume/${q.name}@${step}`] = q.budgets;
+      }
+    }
   }
   return scopes;
 }

@@ -35,7 +35,8 @@ export interface RegressionPolicy {
   /**
    * Metric names checked. `latency.max` is left out (one slow request decides it: too noisy to
    * gate on), so is `latency.mean` (redundant with p50 and the tail percentiles): both are reported,
-   * not gated.
+   * not gated. `growth.exponent` (volume suite) is gated: a query whose latency grows faster with
+   * the data than before regresses even while its latency at today's sizes is still fine.
    */
   metrics: string[];
 }
@@ -46,7 +47,14 @@ export const DEFAULT_REGRESSION_POLICY: Readonly<RegressionPolicy> = Object.free
   fail: 0.25,
   confidence: 0.95,
   minHistory: 5,
-  metrics: ['latency.p50', 'latency.p95', 'latency.p99', 'throughput.rps', 'errors.rate'],
+  metrics: [
+    'latency.p50',
+    'latency.p95',
+    'latency.p99',
+    'throughput.rps',
+    'errors.rate',
+    'growth.exponent',
+  ],
 });
 
 /** An `accept:` entry of perf.yml: a known regression that must not fail the run. */
@@ -69,6 +77,11 @@ export interface AcceptRule {
  * 0.003 % is +200 % but only two more errors in 100 000 requests: the ratio floors say a worsening
  * must be at least 0.1 percentage point to warn and 1 point to fail. The others are only for the
  * degenerate zero or negative reference.
+ *
+ * Exponents (`exponent`, the volume suite's growth) are always compared by difference, never
+ * relatively: 0.02 to 0.05 is +150 % but both are flat, while 0.9 to 1.1 is +22 % and a real
+ * change of class. A rise of 0.2 warns (10x the data then costs 10^0.2 = 1.6x more latency than
+ * it did), 0.5 fails (3.2x more: flat turned sublinear, or sublinear turned linear).
  */
 export const ABSOLUTE_FLOORS: Readonly<Record<Unit, { warn: number; fail: number }>> = {
   ratio: { warn: 0.001, fail: 0.01 },
@@ -78,9 +91,23 @@ export const ABSOLUTE_FLOORS: Readonly<Record<Unit, { warn: number; fail: number
   rps: { warn: 1, fail: 5 },
   MB: { warn: 1, fail: 10 },
   count: { warn: 1, fail: 5 },
+  exponent: { warn: 0.2, fail: 0.5 },
+  'records/s': { warn: 10, fail: 50 },
 };
 
 const RATE_UNITS: ReadonlySet<Unit> = new Set<Unit>(['ratio', 'percent']);
+
+/**
+ * Least worsening that counts even when the relative change is large: a latency that moves by a
+ * fraction of a millisecond (+50 % on a 0.8 ms query) is scheduler noise on a shared runner and
+ * matters to no user. Practical size, like the rate units' absolute floors.
+ */
+const LATENCY_FLOORS: Readonly<Partial<Record<Unit, { warn: number; fail: number }>>> = {
+  ms: { warn: 0.5, fail: 1 },
+};
+
+/** Units compared by absolute difference whatever the reference (see ABSOLUTE_FLOORS). */
+const ABSOLUTE_UNITS: ReadonlySet<Unit> = new Set<Unit>(['exponent']);
 
 /**
  * Least between-run spread assumed, relative to the reference (1 %). A history of near-identical
@@ -170,7 +197,10 @@ export function matchesKeyPattern(key: string, pattern: string): boolean {
 interface Assessment {
   /** Median of the history values, in the metric's unit. */
   reference: number;
-  /** Relative change (value - reference) / reference; undefined when the reference is <= 0. */
+  /**
+   * Relative change (value - reference) / reference; undefined when the reference is <= 0 or the
+   * unit compares by difference (ABSOLUTE_UNITS).
+   */
   change?: number;
   /** How much worse, in the metric's unit (negative: better). */
   worsening: number;
@@ -195,14 +225,24 @@ function assess(metric: Metric, past: readonly Metric[], policy: RegressionPolic
   const floors = ABSOLUTE_FLOORS[metric.unit];
   const isRate = RATE_UNITS.has(metric.unit);
   const rawChange = (x - reference) / reference;
-  const relative = reference > 0 && Number.isFinite(rawChange);
+  const relative = reference > 0 && Number.isFinite(rawChange) && !ABSOLUTE_UNITS.has(metric.unit);
   const direction = metric.better === 'lower' ? 1 : -1;
   const base = {
     reference,
     ...(relative ? { change: rawChange } : {}),
     worsening: direction * (x - reference),
-    warnAt: relative ? Math.max(policy.warn * reference, isRate ? floors.warn : 0) : floors.warn,
-    failAt: relative ? Math.max(policy.fail * reference, isRate ? floors.fail : 0) : floors.fail,
+    warnAt: relative
+      ? Math.max(
+          policy.warn * reference,
+          isRate ? floors.warn : (LATENCY_FLOORS[metric.unit]?.warn ?? 0),
+        )
+      : floors.warn,
+    failAt: relative
+      ? Math.max(
+          policy.fail * reference,
+          isRate ? floors.fail : (LATENCY_FLOORS[metric.unit]?.fail ?? 0),
+        )
+      : floors.fail,
   };
   const spreadFloor = relative
     ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0)
@@ -309,7 +349,9 @@ function assessStatistically(
   const lo = (x - t * spread - reference) / reference;
   const hi = (x + t * spread - reference) / reference;
   const interval: [number, number] | undefined =
-    reference > 0 && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : undefined;
+    reference > 0 && !ABSOLUTE_UNITS.has(metric.unit) && Number.isFinite(lo) && Number.isFinite(hi)
+      ? [lo, hi]
+      : undefined;
   return {
     ...(interval ? { interval } : {}),
     intervalFromRounds: false,
@@ -420,8 +462,9 @@ function describe(
     const signed = `${diff >= 0 ? '+' : ''}${formatValue(diff, metric.unit)}`;
     const from = formatValue(a.reference, metric.unit);
     const to = formatValue(metric.value, metric.unit);
-    const why =
-      a.reference === 0
+    const why = ABSOLUTE_UNITS.has(metric.unit)
+      ? `${metric.unit}s compare by difference`
+      : a.reference === 0
         ? 'zero baseline'
         : a.reference < 0
           ? 'baseline below 0'

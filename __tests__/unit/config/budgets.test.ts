@@ -158,7 +158,7 @@ describe('budgets: rejected limits', () => {
     [
       'an unknown metric with nothing close',
       'cpu: 80%',
-      "perf.yml:4:3 'budgets.cpu': unknown metric 'cpu' (expected one of: 'latency.p50', 'latency.p90', 'latency.p95', 'latency.p99', 'latency.max', 'latency.mean', 'errors.rate', 'throughput.rps')",
+      "perf.yml:4:3 'budgets.cpu': unknown metric 'cpu' (expected one of: 'latency.p50', 'latency.p90', 'latency.p95', 'latency.p99', 'latency.max', 'latency.mean', 'errors.rate', 'throughput.rps', 'growth.exponent', 'seed.rate')",
     ],
   ])('rejects %s', (_, line, expected) => {
     expect(errorOf(globalBudgets(line))).toBe(expected);

@@ -29,6 +29,7 @@ describe('configJsonSchema', () => {
       'defaults',
       'budgets',
       'load',
+      'volume',
       'baseline',
       'regression',
       'accept',
@@ -84,7 +85,7 @@ describe('perfConfigSchema', () => {
     const result = perfConfigSchema.safeParse({ target: { url: 'http://127.0.0.1:1' }, extra: 1 });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toBe(
-      "unknown key 'extra' (expected one of: 'target', 'auth', 'defaults', 'budgets', 'load', 'baseline', 'regression', 'accept')",
+      "unknown key 'extra' (expected one of: 'target', 'auth', 'defaults', 'budgets', 'load', 'volume', 'baseline', 'regression', 'accept')",
     );
   });
 });

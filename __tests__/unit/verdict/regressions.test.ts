@@ -205,6 +205,14 @@ describe('checkRegressions: little or no history', () => {
     expect(check('latency.p95', 130, [100], { samples: [128, 130, 132] }).status).toBe('fail');
   });
 
+  it('a sub-millisecond latency change is never a regression, however large in percent', () => {
+    // 0.8 ms -> 1.2 ms is +50 % but 0.4 ms: below the 0.5 ms warn floor.
+    expect(check('latency.p95', 1.2, [0.8], { samples: [1.19, 1.2, 1.21] }).status).toBe('pass');
+    // 0.8 ms -> 1.5 ms: +0.7 ms warns, but stays under the 1 ms fail floor.
+    expect(check('latency.p95', 1.5, [0.8], { samples: [1.49, 1.5, 1.51] }).status).toBe('warn');
+    expect(check('latency.p95', 2, [0.8], { samples: [1.99, 2, 2.01] }).status).toBe('fail');
+  });
+
   it('percent-only: fails only when the rounds all clear the fail level, else warns', () => {
     const wide = check('latency.p95', 130, [100], { samples: [118, 130, 142] });
     expect(wide).toMatchObject({ status: 'warn', lowConfidence: true });
@@ -256,7 +264,14 @@ describe('checkRegressions: which metrics', () => {
       fail: 0.25,
       confidence: 0.95,
       minHistory: 5,
-      metrics: ['latency.p50', 'latency.p95', 'latency.p99', 'throughput.rps', 'errors.rate'],
+      metrics: [
+        'latency.p50',
+        'latency.p95',
+        'latency.p99',
+        'throughput.rps',
+        'errors.rate',
+        'growth.exponent',
+      ],
     });
   });
 });

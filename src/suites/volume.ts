@@ -1,0 +1,259 @@
+// The volume suite: how the service's latency grows with its data. For each step it seeds the
+// difference to the step's record count (through the API or a command), runs every query there as
+// a short load scenario (`<query>@<step>`), and at the end fits each query's growth exponent.
+//
+// A seeding failure ends the suite, not the run: what was measured at the earlier steps is kept,
+// and a failed check names the request and the answer, so results.json and the report still say
+// what happened.
+import type { RecordCount, RequestSeed, VolumeConfig, VolumeQuery } from '../config/schema.ts';
+import { SEED_SCENARIO } from '../config/schema.ts';
+import { isOkStatus, joinUrl } from '../engine/common.ts';
+import { formatValue } from '../report/format.ts';
+import {
+  classifyGrowth,
+  GROWTH_LATENCY,
+  type GrowthStep,
+  growthMetric,
+} from '../results/growth.ts';
+import type { Check, Metric } from '../results/types.ts';
+import { describeFetchError, oneLine } from '../target/http.ts';
+import { readJsonPath } from '../target/json-path.ts';
+import {
+  runScenario,
+  type ScenarioRunOptions,
+  type SuiteOutput,
+  toHttpRequest,
+  warmUp,
+} from './load.ts';
+import { SeedError, type SeedOutcome, seedThroughApi } from './seed-api.ts';
+import { runSeedCommand } from './seed-command.ts';
+import { compileSeedRequest, type SeedRequestTemplate } from './seed-template.ts';
+
+export const VOLUME_SUITE = 'volume';
+
+/** The metric name of a step's seeding throughput (records per second). */
+export const SEED_RATE_METRIC = 'seed.rate';
+
+/** The check name of a failed seeding (key `volume/seed@<step>/seed.failed`). */
+export const SEED_FAILED_CHECK = 'seed.failed';
+
+/** How long the record count may take to answer, in milliseconds. */
+const COUNT_TIMEOUT_MS = 30_000;
+
+/** Longest part of an answer quoted in an error, in characters. */
+const MAX_QUOTED = 300;
+
+export interface VolumeSuiteOptions extends ScenarioRunOptions {
+  volume: VolumeConfig;
+  /** Environment of a seed command (the run's). */
+  env: Record<string, string | undefined>;
+  /** How often seeding progress is logged, in milliseconds (default 2000). */
+  progressEveryMs?: number;
+}
+
+/** The suite's metrics and scenario runs, and a failed check when seeding failed. */
+export interface VolumeSuiteOutput extends SuiteOutput {
+  checks: Check[];
+}
+
+/** The scenario name of a query measured at a step: `<query>@<step>`. */
+export function stepScenario(query: string, step: number): string {
+  return `${query}@${step}`;
+}
+
+/**
+ * Seeds to every step, measures every query there, then fits each query's growth. With
+ * `volume.count` the steps are the service's own totals: the count is read before the first step
+ * (only the difference is seeded) and checked after each.
+ */
+export async function runVolumeSuite(options: VolumeSuiteOptions): Promise<VolumeSuiteOutput> {
+  const { volume, log } = options;
+  const output: VolumeSuiteOutput = { scenarios: [], metrics: [], checks: [] };
+  const template =
+    volume.seed.kind === 'request'
+      ? compileSeedRequest(volume.seed.request, {
+          randomSeed: volume.seed.randomSeed,
+          isBatch: volume.seed.batch !== undefined,
+        })
+      : undefined;
+  const growth = new Map<string, GrowthStep[]>(volume.queries.map((q) => [q.name, []]));
+  /** Records the service holds, as the steps count them. */
+  let held = 0;
+  /** Records this suite has seeded: the next record's `{{i}}`. */
+  let seeded = 0;
+  for (const [index, step] of volume.steps.entries()) {
+    let outcome: SeedOutcome;
+    try {
+      if (index === 0 && volume.count) {
+        held = await readRecordCount(options, volume.count);
+        log(`volume: the service holds ${held} records (${describeCount(volume.count)})`);
+        if (held > step) {
+          throw new SeedError(
+            `the service already holds ${held} records, more than the first step (${step})`,
+          );
+        }
+      }
+      log(`volume: step ${index + 1}/${volume.steps.length}: seeding ${held} -> ${step} records`);
+      outcome = await seedStep(options, template, {
+        first: seeded,
+        from: held,
+        to: step,
+        step: index + 1,
+      });
+      if (volume.count) {
+        const now = await readRecordCount(options, volume.count);
+        if (now < step) {
+          throw new SeedError(
+            `seeding reported success, but ${describeCount(volume.count)} says ${now} records`,
+          );
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof SeedError)) throw error;
+      log(
+        `volume: seeding failed, the suite stops here (what was measured is kept): ${error.message}`,
+      );
+      output.checks.push(seedFailureCheck(step, held, error.message));
+      break;
+    }
+    seeded += step - held;
+    held = step;
+    const rate = outcome.elapsedMs > 0 ? (outcome.records * 1000) / outcome.elapsedMs : 0;
+    log(
+      `volume: seeded ${outcome.records} records in ${(outcome.elapsedMs / 1000).toFixed(1)} s ` +
+        `(${Math.round(rate)} records/s)`,
+    );
+    output.metrics.push(seedRateMetric(step, rate));
+    // The service and the load generator are coldest at the first step (JIT, caches): measured
+    // cold, the first step would be slow and pull every exponent below 0. So each query is warmed
+    // up once more there, all of them before the first is measured.
+    if (index === 0) {
+      for (const query of volume.queries) await warmUp(atStep(query, step), options);
+    }
+    for (const query of volume.queries) {
+      const measured = await runScenario(atStep(query, step), options, VOLUME_SUITE);
+      output.scenarios.push(measured.run);
+      output.metrics.push(...measured.metrics);
+      const latency = measured.metrics.find((m) => m.name === GROWTH_LATENCY);
+      if (latency) {
+        growth.get(query.name)?.push({
+          size: step,
+          latencyMs: latency.value,
+          roundsMs: latency.samples ?? [],
+        });
+      }
+    }
+  }
+  for (const query of volume.queries) {
+    const metric = growthMetric(VOLUME_SUITE, query.name, growth.get(query.name) ?? []);
+    if (!metric) continue;
+    output.metrics.push(metric);
+    log(
+      `volume: ${query.name}: latency ~ size^${formatValue(metric.value, 'exponent')} ` +
+        `(${classifyGrowth(metric.value)})`,
+    );
+  }
+  return output;
+}
+
+function describeCount(count: RecordCount): string {
+  return `${count.request.method} ${count.request.path} -> ${count.value}`;
+}
+
+/** The service's own record count. @throws SeedError when it cannot be read. */
+async function readRecordCount(options: VolumeSuiteOptions, count: RecordCount): Promise<number> {
+  const request = toHttpRequest(count.request, options.authHeaders);
+  const what = `record count ${describeCount(count)}`;
+  let status: number;
+  let text: string;
+  try {
+    const response = await fetch(joinUrl(options.baseUrl, request.path), {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      signal: AbortSignal.timeout(COUNT_TIMEOUT_MS),
+    });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    throw new SeedError(`${what} failed: ${describeFetchError(error, COUNT_TIMEOUT_MS)}`);
+  }
+  const quoted = oneLine(text).slice(0, MAX_QUOTED);
+  if (!isOkStatus(status)) throw new SeedError(`${what} answered ${status}: ${quoted}`);
+  let value: unknown;
+  try {
+    value = readJsonPath(JSON.parse(text), count.value);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new SeedError(`${what}: no count of records at ${count.value} in ${quoted}`);
+  }
+  return value;
+}
+
+function seedStep(
+  options: VolumeSuiteOptions,
+  template: SeedRequestTemplate | undefined,
+  at: { first: number; from: number; to: number; step: number },
+): Promise<SeedOutcome> {
+  const { seed } = options.volume;
+  if (seed.kind === 'command') {
+    return runSeedCommand({
+      command: seed.command,
+      timeoutMs: seed.timeoutMs,
+      from: at.from,
+      to: at.to,
+      step: at.step,
+      targetUrl: options.baseUrl,
+      env: options.env,
+      log: options.log,
+    });
+  }
+  return seedThroughApi({
+    baseUrl: options.baseUrl,
+    seed: seed as RequestSeed,
+    template: template as SeedRequestTemplate,
+    authHeaders: options.authHeaders,
+    first: at.first,
+    count: at.to - at.from,
+    log: options.log,
+    ...(options.progressEveryMs !== undefined ? { progressEveryMs: options.progressEveryMs } : {}),
+  });
+}
+
+/** The query as the load scenario it runs at a step. */
+function atStep(query: VolumeQuery, step: number): VolumeQuery {
+  return { ...query, name: stepScenario(query.name, step) };
+}
+
+/** The seeding throughput of a step: records per second, higher is better. */
+export function seedRateMetric(step: number, recordsPerSecond: number): Metric {
+  const scenario = stepScenario(SEED_SCENARIO, step);
+  return {
+    key: `${VOLUME_SUITE}/${scenario}/${SEED_RATE_METRIC}`,
+    suite: VOLUME_SUITE,
+    scenario,
+    name: SEED_RATE_METRIC,
+    unit: 'records/s',
+    better: 'higher',
+    value: Math.round(recordsPerSecond * 10) / 10,
+  };
+}
+
+/**
+ * The failed check a seeding failure becomes: it fails the run (no seeded data, no trustworthy
+ * measurement) and its message, shown in the verdict line, names the request and the answer.
+ */
+export function seedFailureCheck(step: number, held: number, message: string): Check {
+  return {
+    kind: 'budget',
+    metric: `${VOLUME_SUITE}/${stepScenario(SEED_SCENARIO, step)}/${SEED_FAILED_CHECK}`,
+    status: 'fail',
+    value: 1,
+    unit: 'count',
+    fail: 0,
+    source: 'volume seed',
+    message: `seeding ${held} -> ${step} records failed: ${message}`,
+  };
+}
