@@ -633,7 +633,7 @@ function printSummary(
   if (calibrations.length > 0) {
     out(
       `calibration (SHA-256 64 KiB blocks per ms, higher is faster): min ${Math.min(...calibrations)}, ` +
-        `median ${medianOf(calibrations)}, max ${Math.max(...calibrations)}`,
+        `median ${medianOf(calibrations)?.toFixed(2)}, max ${Math.max(...calibrations)}`,
     );
   }
   out(
