@@ -86975,6 +86975,9 @@ function toAlignment(value) {
 // src/report/markdown.ts
 var ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 var OPEN_IN_COMPACT = /* @__PURE__ */ new Set(["Regressions", "Budgets"]);
+function isFolded(section, compact) {
+  return section.folded === true || compact === true && !OPEN_IN_COMPACT.has(section.heading);
+}
 function renderMarkdown(result, options = {}) {
   const model = buildReportModel(result);
   const lines = [
@@ -86989,7 +86992,7 @@ function renderMarkdown(result, options = {}) {
   let folded = 0;
   let dropped = 0;
   for (const section of model.sections) {
-    const fold = section.folded || options.compact && !OPEN_IN_COMPACT.has(section.heading);
+    const fold = isFolded(section, options.compact);
     if (fold) {
       folded++;
       if (options.dropFoldedFrom !== void 0 && folded > options.dropFoldedFrom) {
@@ -88195,17 +88198,13 @@ async function runPerf(settings) {
   const scenarios = [];
   const metrics = [];
   const suiteChecks = [];
+  const engine = settings.engine ?? realEngine;
+  const loadOptions = { baseUrl: config2.target.url, authHeaders: target.authHeaders, engine, log };
   let comparison;
   try {
     if (suites.includes("load") && config2.load) {
       log(`load suite: ${config2.load.scenarios.length} scenario(s) against ${config2.target.url}`);
-      const out = await runLoadSuite({
-        baseUrl: config2.target.url,
-        scenarios: config2.load.scenarios,
-        authHeaders: target.authHeaders,
-        engine: settings.engine ?? realEngine,
-        log
-      });
+      const out = await runLoadSuite({ ...loadOptions, scenarios: config2.load.scenarios });
       scenarios.push(...out.scenarios);
       metrics.push(...out.metrics);
     }
@@ -88218,7 +88217,7 @@ async function runPerf(settings) {
         baseUrl: config2.target.url,
         volume: config2.volume,
         authHeaders: target.authHeaders,
-        engine: settings.engine ?? realEngine,
+        engine,
         env: settings.env,
         log
       });
@@ -88227,27 +88226,19 @@ async function runPerf(settings) {
       suiteChecks.push(...out.checks);
     }
     comparison = compareWithHistory(metrics, environment, history.history, config2);
-    const again = (config2.load?.scenarios ?? []).filter(
-      (s) => scenariosToConfirm(comparison?.checks ?? []).includes(`load/${s.name}`)
-    );
+    const failing = new Set(scenariosToConfirm(comparison.checks));
+    const again = (config2.load?.scenarios ?? []).filter((s) => failing.has(`load/${s.name}`));
     if (again.length > 0 && settings.confirmRegressions !== false) {
       log(
         `confirming failing regressions with a second run of: ${again.map((s) => s.name).join(", ")}`
       );
-      const second = await runLoadSuite({
-        baseUrl: config2.target.url,
-        scenarios: again,
-        authHeaders: target.authHeaders,
-        engine: settings.engine ?? realEngine,
-        log
-      });
+      const second = await runLoadSuite({ ...loadOptions, scenarios: again });
       const recheck = compareWithHistory(second.metrics, environment, history.history, config2);
       comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
     }
   } finally {
     await target.stop();
   }
-  comparison ??= compareWithHistory(metrics, environment, history.history, config2);
   if (history.unavailable) comparison.summary.unavailable = history.unavailable;
   const checks = [
     ...suiteChecks,

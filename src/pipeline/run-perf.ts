@@ -111,17 +111,13 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   const metrics: Metric[] = [];
   // Checks a suite decides itself (a volume seeding failure): the suite ends, the run goes on.
   const suiteChecks: Check[] = [];
-  let comparison: ReturnType<typeof compareWithHistory> | undefined;
+  const engine = settings.engine ?? realEngine;
+  const loadOptions = { baseUrl: config.target.url, authHeaders: target.authHeaders, engine, log };
+  let comparison: ReturnType<typeof compareWithHistory>;
   try {
     if (suites.includes('load') && config.load) {
       log(`load suite: ${config.load.scenarios.length} scenario(s) against ${config.target.url}`);
-      const out = await runLoadSuite({
-        baseUrl: config.target.url,
-        scenarios: config.load.scenarios,
-        authHeaders: target.authHeaders,
-        engine: settings.engine ?? realEngine,
-        log,
-      });
+      const out = await runLoadSuite({ ...loadOptions, scenarios: config.load.scenarios });
       scenarios.push(...out.scenarios);
       metrics.push(...out.metrics);
     }
@@ -135,7 +131,7 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
         baseUrl: config.target.url,
         volume: config.volume,
         authHeaders: target.authHeaders,
-        engine: settings.engine ?? realEngine,
+        engine,
         env: settings.env,
         log,
       });
@@ -145,20 +141,13 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     }
     comparison = compareWithHistory(metrics, environment, history.history, config);
     // While the target is still up: run each load scenario with a failing regression once more.
-    const again = (config.load?.scenarios ?? []).filter((s) =>
-      scenariosToConfirm(comparison?.checks ?? []).includes(`load/${s.name}`),
-    );
+    const failing = new Set(scenariosToConfirm(comparison.checks));
+    const again = (config.load?.scenarios ?? []).filter((s) => failing.has(`load/${s.name}`));
     if (again.length > 0 && settings.confirmRegressions !== false) {
       log(
         `confirming failing regressions with a second run of: ${again.map((s) => s.name).join(', ')}`,
       );
-      const second = await runLoadSuite({
-        baseUrl: config.target.url,
-        scenarios: again,
-        authHeaders: target.authHeaders,
-        engine: settings.engine ?? realEngine,
-        log,
-      });
+      const second = await runLoadSuite({ ...loadOptions, scenarios: again });
       const recheck = compareWithHistory(second.metrics, environment, history.history, config);
       comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
     }
@@ -166,7 +155,6 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     await target.stop();
   }
 
-  comparison ??= compareWithHistory(metrics, environment, history.history, config);
   if (history.unavailable) comparison.summary.unavailable = history.unavailable;
   const checks = [
     ...suiteChecks,

@@ -1,7 +1,7 @@
 // The report as markdown (CLI, job summary, PR comment).
 import { markdownTable } from 'markdown-table';
 import type { RunResult, Status } from '../results/types.ts';
-import { buildReportModel, type Cell, type Table } from './report-model.ts';
+import { buildReportModel, type Cell, type Section, type Table } from './report-model.ts';
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 
@@ -19,6 +19,11 @@ export interface MarkdownOptions {
 
 const OPEN_IN_COMPACT = new Set(['Regressions', 'Budgets']);
 
+/** Whether a section renders folded: always when the model says so, and in compact mode all but a few. */
+function isFolded(section: Section, compact: boolean | undefined): boolean {
+  return section.folded === true || (compact === true && !OPEN_IN_COMPACT.has(section.heading));
+}
+
 /** The whole report as markdown. */
 export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
   const model = buildReportModel(result);
@@ -34,7 +39,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   let folded = 0;
   let dropped = 0;
   for (const section of model.sections) {
-    const fold = section.folded || (options.compact && !OPEN_IN_COMPACT.has(section.heading));
+    const fold = isFolded(section, options.compact);
     if (fold) {
       folded++;
       if (options.dropFoldedFrom !== undefined && folded > options.dropFoldedFrom) {
@@ -71,9 +76,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
 
 /** Folded sections a compact report has (for callers that shrink it to a size limit). */
 export function countFoldedSections(result: RunResult, compact: boolean): number {
-  return buildReportModel(result).sections.filter(
-    (s) => s.folded || (compact && !OPEN_IN_COMPACT.has(s.heading)),
-  ).length;
+  return buildReportModel(result).sections.filter((s) => isFolded(s, compact)).length;
 }
 
 function renderTable(table: Table): string {
