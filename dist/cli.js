@@ -6045,9 +6045,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -6354,15 +6354,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -11042,18 +11042,18 @@ var require_source = __commonJS({
         }
       }
     });
-    var createStyler = (open3, close, parent) => {
+    var createStyler = (open6, close, parent) => {
       let openAll;
       let closeAll;
       if (parent === void 0) {
-        openAll = open3;
+        openAll = open6;
         closeAll = close;
       } else {
-        openAll = parent.openAll + open3;
+        openAll = parent.openAll + open6;
         closeAll = close + parent.closeAll;
       }
       return {
-        open: open3,
+        open: open6,
         close,
         openAll,
         closeAll,
@@ -11688,16 +11688,16 @@ var require_Histogram = __commonJS({
     exports2.NO_TAG = "NO TAG";
     var toSummary = (histogram) => {
       const { totalCount, maxValue, numberOfSignificantValueDigits } = histogram;
-      const round = (0, formatters_1.keepSignificantDigits)(numberOfSignificantValueDigits);
+      const round2 = (0, formatters_1.keepSignificantDigits)(numberOfSignificantValueDigits);
       return {
-        p50: round(histogram.getValueAtPercentile(50)),
-        p75: round(histogram.getValueAtPercentile(75)),
-        p90: round(histogram.getValueAtPercentile(90)),
-        p97_5: round(histogram.getValueAtPercentile(97.5)),
-        p99: round(histogram.getValueAtPercentile(99)),
-        p99_9: round(histogram.getValueAtPercentile(99.9)),
-        p99_99: round(histogram.getValueAtPercentile(99.99)),
-        p99_999: round(histogram.getValueAtPercentile(99.999)),
+        p50: round2(histogram.getValueAtPercentile(50)),
+        p75: round2(histogram.getValueAtPercentile(75)),
+        p90: round2(histogram.getValueAtPercentile(90)),
+        p97_5: round2(histogram.getValueAtPercentile(97.5)),
+        p99: round2(histogram.getValueAtPercentile(99)),
+        p99_9: round2(histogram.getValueAtPercentile(99.9)),
+        p99_99: round2(histogram.getValueAtPercentile(99.99)),
+        p99_999: round2(histogram.getValueAtPercentile(99.999)),
         max: maxValue,
         totalCount
       };
@@ -12023,7 +12023,7 @@ var require_JsHistogram = __commonJS({
         }
         return totalValue / this.totalCount;
       }
-      getStdDeviation(mean = this.mean) {
+      getStdDeviation(mean2 = this.mean) {
         if (this.totalCount === 0) {
           return 0;
         }
@@ -12031,7 +12031,7 @@ var require_JsHistogram = __commonJS({
         this.recordedValuesIterator.reset();
         while (this.recordedValuesIterator.hasNext()) {
           const iterationValue = this.recordedValuesIterator.next();
-          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean;
+          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean2;
           geometric_deviation_total += deviation * deviation * iterationValue.countAddedInThisIterationStep;
         }
         const std_deviation = Math.sqrt(geometric_deviation_total / this.totalCount);
@@ -12046,12 +12046,12 @@ var require_JsHistogram = __commonJS({
         if (this.totalCount === 0) {
           return 0;
         }
-        const mean = this.mean;
+        const mean2 = this.mean;
         let geometric_deviation_total = 0;
         this.recordedValuesIterator.reset();
         while (this.recordedValuesIterator.hasNext()) {
           const iterationValue = this.recordedValuesIterator.next();
-          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean;
+          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean2;
           geometric_deviation_total += deviation * deviation * iterationValue.countAddedInThisIterationStep;
         }
         const std_deviation = Math.sqrt(geometric_deviation_total / this.totalCount);
@@ -12106,14 +12106,14 @@ var require_JsHistogram = __commonJS({
         if (!useCsvFormat) {
           const formatter = (0, formatters_1.floatFormatter)(12, this.numberOfSignificantValueDigits);
           const _mean = this.mean;
-          const mean = formatter(_mean / outputValueUnitScalingRatio);
+          const mean2 = formatter(_mean / outputValueUnitScalingRatio);
           const std_deviation = formatter(this.getStdDeviation(_mean) / outputValueUnitScalingRatio);
           const max3 = formatter(this.maxValue / outputValueUnitScalingRatio);
           const intFormatter = (0, formatters_1.integerFormatter)(12);
           const totalCount = intFormatter(this.totalCount);
           const bucketCount = intFormatter(this.bucketCount);
           const subBucketCount = intFormatter(this.subBucketCount);
-          result += `#[Mean    = ${mean}, StdDeviation   = ${std_deviation}]
+          result += `#[Mean    = ${mean2}, StdDeviation   = ${std_deviation}]
 #[Max     = ${max3}, Total count    = ${totalCount}]
 #[Buckets = ${bucketCount}, SubBuckets     = ${subBucketCount}]
 `;
@@ -17125,11 +17125,11 @@ var require_wasm = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve) {
-          resolve(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -17145,7 +17145,7 @@ var require_wasm = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -17209,11 +17209,11 @@ var require_wasm = __commonJS({
         this.tag = Histogram_1.NO_TAG;
         wasm.__pin(this._wasmHistogram);
       }
-      static build(request = defaultRequest) {
+      static build(request2 = defaultRequest) {
         if (!(0, exports2.webAssemblyReady)()) {
           throw new Error("WebAssembly is not ready yet!");
         }
-        const parameters = Object.assign({}, defaultRequest, request);
+        const parameters = Object.assign({}, defaultRequest, request2);
         const remoteHistogramClass = remoteHistogramClassFor(parameters.bitBucketSize);
         return new _WasmHistogram(new wasm[remoteHistogramClass](parameters.lowestDiscernibleValue, parameters.highestTrackableValue, parameters.numberOfSignificantValueDigits, parameters.autoResize), remoteHistogramClass);
       }
@@ -18655,9 +18655,9 @@ var require_HistogramBuilder = __commonJS({
       numberOfSignificantValueDigits: 3,
       useWebAssembly: false
     };
-    var build2 = (request = exports2.defaultRequest) => {
-      const parameters = Object.assign({}, exports2.defaultRequest, request);
-      if (request.useWebAssembly && wasm_1.webAssemblyAvailable) {
+    var build2 = (request2 = exports2.defaultRequest) => {
+      const parameters = Object.assign({}, exports2.defaultRequest, request2);
+      if (request2.useWebAssembly && wasm_1.webAssemblyAvailable) {
         return wasm_1.WasmHistogram.build(parameters);
       }
       const histogramConstr = (0, JsHistogramFactory_12.constructorFromBucketSize)(parameters.bitBucketSize);
@@ -18897,11 +18897,11 @@ var require_hdr_histogram_percentiles_obj = __commonJS({
       99.999
     ];
     module2.exports.histAsObj = function(hist, total) {
-      const mean = Math.ceil(getMean(hist) * 100) / 100;
+      const mean2 = Math.ceil(getMean(hist) * 100) / 100;
       const result = {
-        average: mean,
+        average: mean2,
         // added for backward compat with wrk
-        mean,
+        mean: mean2,
         stddev: Math.ceil(getStdDeviation(hist) * 100) / 100,
         min: getMin(hist),
         max: getMax(hist)
@@ -19116,61 +19116,61 @@ var require_printResult = __commonJS({
       }
       return strResult;
     };
-    function asLowRow(name, stat2) {
+    function asLowRow(name, stat4) {
       return [
         name,
-        stat2.p2_5,
-        stat2.p50,
-        stat2.p97_5,
-        stat2.p99,
-        stat2.average,
-        stat2.stddev,
-        typeof stat2.max === "string" ? stat2.max : Math.floor(stat2.max * 100) / 100
+        stat4.p2_5,
+        stat4.p50,
+        stat4.p97_5,
+        stat4.p99,
+        stat4.average,
+        stat4.stddev,
+        typeof stat4.max === "string" ? stat4.max : Math.floor(stat4.max * 100) / 100
       ];
     }
-    function asHighRow(name, stat2) {
+    function asHighRow(name, stat4) {
       return [
         name,
-        stat2.p1,
-        stat2.p2_5,
-        stat2.p50,
-        stat2.p97_5,
-        stat2.average,
-        stat2.stddev,
-        typeof stat2.min === "string" ? stat2.min : Math.floor(stat2.min * 100) / 100
+        stat4.p1,
+        stat4.p2_5,
+        stat4.p50,
+        stat4.p97_5,
+        stat4.average,
+        stat4.stddev,
+        typeof stat4.min === "string" ? stat4.min : Math.floor(stat4.min * 100) / 100
       ];
     }
     function asColor(colorise, row) {
       return row.map((entry) => colorise(entry));
     }
-    function asMs(stat2) {
+    function asMs(stat4) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat2)) {
-        result[k] = `${stat2[k]} ms`;
+      for (const k of Object.keys(stat4)) {
+        result[k] = `${stat4[k]} ms`;
       }
-      result.max = typeof stat2.max === "string" ? stat2.max : `${Math.floor(stat2.max * 100) / 100} ms`;
+      result.max = typeof stat4.max === "string" ? stat4.max : `${Math.floor(stat4.max * 100) / 100} ms`;
       return result;
     }
-    function asNumber(stat2) {
+    function asNumber(stat4) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat2)) {
-        result[k] = stat2[k].toLocaleString(void 0, {
+      for (const k of Object.keys(stat4)) {
+        result[k] = stat4[k].toLocaleString(void 0, {
           // to show all digits
           maximumFractionDigits: 20
         });
       }
       return result;
     }
-    function asBytes(stat2) {
-      const result = Object.create(stat2);
+    function asBytes(stat4) {
+      const result = Object.create(stat4);
       for (const p of percentiles) {
         const key = `p${p}`.replace(".", "_");
-        result[key] = prettyBytes(stat2[key]);
+        result[key] = prettyBytes(stat4[key]);
       }
-      result.average = prettyBytes(stat2.average);
-      result.stddev = prettyBytes(stat2.stddev);
-      result.max = prettyBytes(stat2.max);
-      result.min = prettyBytes(stat2.min);
+      result.average = prettyBytes(stat4.average);
+      result.stddev = prettyBytes(stat4.stddev);
+      result.max = prettyBytes(stat4.max);
+      result.min = prettyBytes(stat4.min);
       return result;
     }
     function colorizeByStatusCode(chalk, statusCode) {
@@ -28298,7 +28298,7 @@ var require_mime_types = __commonJS({
   "node_modules/mime-types/index.js"(exports2) {
     "use strict";
     var db = require_mime_db();
-    var extname = __require("path").extname;
+    var extname2 = __require("path").extname;
     var EXTRACT_TYPE_REGEXP = /^\s*([^;\s]*)(?:;|\s|$)/;
     var TEXT_TYPE_REGEXP = /^text\//i;
     exports2.charset = charset;
@@ -28352,7 +28352,7 @@ var require_mime_types = __commonJS({
       if (!path || typeof path !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path).toLowerCase().substr(1);
+      var extension2 = extname2("x." + path).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -28443,9 +28443,9 @@ var require_iterate = __commonJS({
     var async = require_async();
     var abort = require_abort();
     module2.exports = iterate;
-    function iterate(list, iterator, state, callback) {
+    function iterate(list2, iterator, state, callback) {
       var key = state["keyedList"] ? state["keyedList"][state.index] : state.index;
-      state.jobs[key] = runJob(iterator, key, list[key], function(error62, output2) {
+      state.jobs[key] = runJob(iterator, key, list2[key], function(error62, output2) {
         if (!(key in state.jobs)) {
           return;
         }
@@ -28474,17 +28474,17 @@ var require_iterate = __commonJS({
 var require_state = __commonJS({
   "node_modules/asynckit/lib/state.js"(exports2, module2) {
     module2.exports = state;
-    function state(list, sortMethod) {
-      var isNamedList = !Array.isArray(list), initState = {
+    function state(list2, sortMethod) {
+      var isNamedList = !Array.isArray(list2), initState = {
         index: 0,
-        keyedList: isNamedList || sortMethod ? Object.keys(list) : null,
+        keyedList: isNamedList || sortMethod ? Object.keys(list2) : null,
         jobs: {},
         results: isNamedList ? {} : [],
-        size: isNamedList ? Object.keys(list).length : list.length
+        size: isNamedList ? Object.keys(list2).length : list2.length
       };
       if (sortMethod) {
         initState.keyedList.sort(isNamedList ? sortMethod : function(a, b) {
-          return sortMethod(list[a], list[b]);
+          return sortMethod(list2[a], list2[b]);
         });
       }
       return initState;
@@ -28516,10 +28516,10 @@ var require_parallel = __commonJS({
     var initState = require_state();
     var terminator = require_terminator();
     module2.exports = parallel;
-    function parallel(list, iterator, callback) {
-      var state = initState(list);
-      while (state.index < (state["keyedList"] || list).length) {
-        iterate(list, iterator, state, function(error62, result) {
+    function parallel(list2, iterator, callback) {
+      var state = initState(list2);
+      while (state.index < (state["keyedList"] || list2).length) {
+        iterate(list2, iterator, state, function(error62, result) {
           if (error62) {
             callback(error62, result);
             return;
@@ -28545,16 +28545,16 @@ var require_serialOrdered = __commonJS({
     module2.exports = serialOrdered;
     module2.exports.ascending = ascending;
     module2.exports.descending = descending;
-    function serialOrdered(list, iterator, sortMethod, callback) {
-      var state = initState(list, sortMethod);
-      iterate(list, iterator, state, function iteratorHandler(error62, result) {
+    function serialOrdered(list2, iterator, sortMethod, callback) {
+      var state = initState(list2, sortMethod);
+      iterate(list2, iterator, state, function iteratorHandler(error62, result) {
         if (error62) {
           callback(error62, result);
           return;
         }
         state.index++;
-        if (state.index < (state["keyedList"] || list).length) {
-          iterate(list, iterator, state, iteratorHandler);
+        if (state.index < (state["keyedList"] || list2).length) {
+          iterate(list2, iterator, state, iteratorHandler);
           return;
         }
         callback(null, state.results);
@@ -28575,8 +28575,8 @@ var require_serial = __commonJS({
   "node_modules/asynckit/serial.js"(exports2, module2) {
     var serialOrdered = require_serialOrdered();
     module2.exports = serial;
-    function serial(list, iterator, callback) {
-      return serialOrdered(list, iterator, null, callback);
+    function serial(list2, iterator, callback) {
+      return serialOrdered(list2, iterator, null, callback);
     }
   }
 });
@@ -29121,7 +29121,7 @@ var require_get_intrinsic = __commonJS({
     var max2 = require_max();
     var min = require_min();
     var pow = require_pow();
-    var round = require_round();
+    var round2 = require_round();
     var sign = require_sign();
     var $gOPD = require_gopd();
     var $defineProperty = require_es_define_property();
@@ -29228,7 +29228,7 @@ var require_get_intrinsic = __commonJS({
       "%Math.max%": max2,
       "%Math.min%": min,
       "%Math.pow%": pow,
-      "%Math.round%": round,
+      "%Math.round%": round2,
       "%Math.sign%": sign,
       "%Reflect.getPrototypeOf%": $ReflectGPO
     };
@@ -29338,8 +29338,8 @@ var require_get_intrinsic = __commonJS({
         throw new $SyntaxError("invalid intrinsic syntax, expected opening `%`");
       }
       var result = [];
-      $replace(string4, rePropName, function(match, number4, quote, subString) {
-        result[result.length] = quote ? $replace(subString, reEscapeChar, "$1") : number4 || match;
+      $replace(string4, rePropName, function(match, number4, quote2, subString) {
+        result[result.length] = quote2 ? $replace(subString, reEscapeChar, "$1") : number4 || match;
       });
       return result;
     };
@@ -29507,9 +29507,9 @@ var require_form_data = __commonJS({
     function escapeHeaderParam(str) {
       return String(str).replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22");
     }
-    function FormData(options) {
-      if (!(this instanceof FormData)) {
-        return new FormData(options);
+    function FormData2(options) {
+      if (!(this instanceof FormData2)) {
+        return new FormData2(options);
       }
       this._overheadLength = 0;
       this._valueLength = 0;
@@ -29520,10 +29520,10 @@ var require_form_data = __commonJS({
         this[option] = options[option];
       }
     }
-    util.inherits(FormData, CombinedStream);
-    FormData.LINE_BREAK = "\r\n";
-    FormData.DEFAULT_CONTENT_TYPE = "application/octet-stream";
-    FormData.prototype.append = function(field, value, options) {
+    util.inherits(FormData2, CombinedStream);
+    FormData2.LINE_BREAK = "\r\n";
+    FormData2.DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    FormData2.prototype.append = function(field, value, options) {
       options = options || {};
       if (typeof options === "string") {
         options = { filename: options };
@@ -29543,7 +29543,7 @@ var require_form_data = __commonJS({
       append(footer);
       this._trackLength(header, value, options);
     };
-    FormData.prototype._trackLength = function(header, value, options) {
+    FormData2.prototype._trackLength = function(header, value, options) {
       var valueLength = 0;
       if (options.knownLength != null) {
         valueLength += Number(options.knownLength);
@@ -29553,7 +29553,7 @@ var require_form_data = __commonJS({
         valueLength = Buffer.byteLength(value);
       }
       this._valueLength += valueLength;
-      this._overheadLength += Buffer.byteLength(header) + FormData.LINE_BREAK.length;
+      this._overheadLength += Buffer.byteLength(header) + FormData2.LINE_BREAK.length;
       if (!value || !value.path && !(value.readable && hasOwn(value, "httpVersion")) && !(value instanceof Stream)) {
         return;
       }
@@ -29561,17 +29561,17 @@ var require_form_data = __commonJS({
         this._valuesToMeasure.push(value);
       }
     };
-    FormData.prototype._lengthRetriever = function(value, callback) {
+    FormData2.prototype._lengthRetriever = function(value, callback) {
       if (hasOwn(value, "fd")) {
         if (value.end != void 0 && value.end != Infinity && value.start != void 0) {
           callback(null, value.end + 1 - (value.start ? value.start : 0));
         } else {
-          fs.stat(value.path, function(err, stat2) {
+          fs.stat(value.path, function(err, stat4) {
             if (err) {
               callback(err);
               return;
             }
-            var fileSize = stat2.size - (value.start ? value.start : 0);
+            var fileSize = stat4.size - (value.start ? value.start : 0);
             callback(null, fileSize);
           });
         }
@@ -29587,7 +29587,7 @@ var require_form_data = __commonJS({
         callback("Unknown stream");
       }
     };
-    FormData.prototype._multiPartHeader = function(field, value, options) {
+    FormData2.prototype._multiPartHeader = function(field, value, options) {
       if (typeof options.header === "string") {
         return options.header;
       }
@@ -29614,13 +29614,13 @@ var require_form_data = __commonJS({
             header = [header];
           }
           if (header.length) {
-            contents += prop + ": " + header.join("; ") + FormData.LINE_BREAK;
+            contents += prop + ": " + header.join("; ") + FormData2.LINE_BREAK;
           }
         }
       }
-      return "--" + this.getBoundary() + FormData.LINE_BREAK + contents + FormData.LINE_BREAK;
+      return "--" + this.getBoundary() + FormData2.LINE_BREAK + contents + FormData2.LINE_BREAK;
     };
-    FormData.prototype._getContentDisposition = function(value, options) {
+    FormData2.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
         filename = path.normalize(options.filepath).replace(/\\/g, "/");
@@ -29633,7 +29633,7 @@ var require_form_data = __commonJS({
         return 'filename="' + escapeHeaderParam(filename) + '"';
       }
     };
-    FormData.prototype._getContentType = function(value, options) {
+    FormData2.prototype._getContentType = function(value, options) {
       var contentType = options.contentType;
       if (!contentType && value && value.name) {
         contentType = mime.lookup(value.name);
@@ -29648,13 +29648,13 @@ var require_form_data = __commonJS({
         contentType = mime.lookup(options.filepath || options.filename);
       }
       if (!contentType && value && typeof value === "object") {
-        contentType = FormData.DEFAULT_CONTENT_TYPE;
+        contentType = FormData2.DEFAULT_CONTENT_TYPE;
       }
       return contentType;
     };
-    FormData.prototype._multiPartFooter = function() {
+    FormData2.prototype._multiPartFooter = function() {
       return function(next) {
-        var footer = FormData.LINE_BREAK;
+        var footer = FormData2.LINE_BREAK;
         var lastPart = this._streams.length === 0;
         if (lastPart) {
           footer += this._lastBoundary();
@@ -29662,10 +29662,10 @@ var require_form_data = __commonJS({
         next(footer);
       }.bind(this);
     };
-    FormData.prototype._lastBoundary = function() {
-      return "--" + this.getBoundary() + "--" + FormData.LINE_BREAK;
+    FormData2.prototype._lastBoundary = function() {
+      return "--" + this.getBoundary() + "--" + FormData2.LINE_BREAK;
     };
-    FormData.prototype.getHeaders = function(userHeaders) {
+    FormData2.prototype.getHeaders = function(userHeaders) {
       var header;
       var formHeaders = {
         "content-type": "multipart/form-data; boundary=" + this.getBoundary()
@@ -29677,19 +29677,19 @@ var require_form_data = __commonJS({
       }
       return formHeaders;
     };
-    FormData.prototype.setBoundary = function(boundary) {
+    FormData2.prototype.setBoundary = function(boundary) {
       if (typeof boundary !== "string") {
         throw new TypeError("FormData boundary must be a string");
       }
       this._boundary = boundary;
     };
-    FormData.prototype.getBoundary = function() {
+    FormData2.prototype.getBoundary = function() {
       if (!this._boundary) {
         this._generateBoundary();
       }
       return this._boundary;
     };
-    FormData.prototype.getBuffer = function() {
+    FormData2.prototype.getBuffer = function() {
       var dataBuffer = new Buffer.alloc(0);
       var boundary = this.getBoundary();
       for (var i = 0, len = this._streams.length; i < len; i++) {
@@ -29700,16 +29700,16 @@ var require_form_data = __commonJS({
             dataBuffer = Buffer.concat([dataBuffer, Buffer.from(this._streams[i])]);
           }
           if (typeof this._streams[i] !== "string" || this._streams[i].substring(2, boundary.length + 2) !== boundary) {
-            dataBuffer = Buffer.concat([dataBuffer, Buffer.from(FormData.LINE_BREAK)]);
+            dataBuffer = Buffer.concat([dataBuffer, Buffer.from(FormData2.LINE_BREAK)]);
           }
         }
       }
       return Buffer.concat([dataBuffer, Buffer.from(this._lastBoundary())]);
     };
-    FormData.prototype._generateBoundary = function() {
+    FormData2.prototype._generateBoundary = function() {
       this._boundary = "--------------------------" + crypto.randomBytes(12).toString("hex");
     };
-    FormData.prototype.getLengthSync = function() {
+    FormData2.prototype.getLengthSync = function() {
       var knownLength = this._overheadLength + this._valueLength;
       if (this._streams.length) {
         knownLength += this._lastBoundary().length;
@@ -29719,14 +29719,14 @@ var require_form_data = __commonJS({
       }
       return knownLength;
     };
-    FormData.prototype.hasKnownLength = function() {
+    FormData2.prototype.hasKnownLength = function() {
       var hasKnownLength = true;
       if (this._valuesToMeasure.length) {
         hasKnownLength = false;
       }
       return hasKnownLength;
     };
-    FormData.prototype.getLength = function(cb) {
+    FormData2.prototype.getLength = function(cb) {
       var knownLength = this._overheadLength + this._valueLength;
       if (this._streams.length) {
         knownLength += this._lastBoundary().length;
@@ -29746,8 +29746,8 @@ var require_form_data = __commonJS({
         cb(null, knownLength);
       });
     };
-    FormData.prototype.submit = function(params, cb) {
-      var request;
+    FormData2.prototype.submit = function(params, cb) {
+      var request2;
       var options;
       var defaults = { method: "post" };
       if (typeof params === "string") {
@@ -29766,9 +29766,9 @@ var require_form_data = __commonJS({
       }
       options.headers = this.getHeaders(params.headers);
       if (options.protocol === "https:") {
-        request = https.request(options);
+        request2 = https.request(options);
       } else {
-        request = http.request(options);
+        request2 = http.request(options);
       }
       this.getLength(function(err, length) {
         if (err && err !== "Unknown stream") {
@@ -29776,35 +29776,35 @@ var require_form_data = __commonJS({
           return;
         }
         if (length) {
-          request.setHeader("Content-Length", length);
+          request2.setHeader("Content-Length", length);
         }
-        this.pipe(request);
+        this.pipe(request2);
         if (cb) {
           var onResponse;
           var callback = function(error62, responce) {
-            request.removeListener("error", callback);
-            request.removeListener("response", onResponse);
+            request2.removeListener("error", callback);
+            request2.removeListener("response", onResponse);
             return cb.call(this, error62, responce);
           };
           onResponse = callback.bind(this, null);
-          request.on("error", callback);
-          request.on("response", onResponse);
+          request2.on("error", callback);
+          request2.on("response", onResponse);
         }
       }.bind(this));
-      return request;
+      return request2;
     };
-    FormData.prototype._error = function(err) {
+    FormData2.prototype._error = function(err) {
       if (!this.error) {
         this.error = err;
         this.pause();
         this.emit("error", err);
       }
     };
-    FormData.prototype.toString = function() {
+    FormData2.prototype.toString = function() {
       return "[object FormData]";
     };
-    setToStringTag(FormData.prototype, "FormData");
-    module2.exports = FormData;
+    setToStringTag(FormData2.prototype, "FormData");
+    module2.exports = FormData2;
   }
 });
 
@@ -29812,15 +29812,15 @@ var require_form_data = __commonJS({
 var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
-    var { resolve, basename } = __require("path");
+    var { resolve: resolve3, basename: basename2 } = __require("path");
     var { readFileSync: readFileSync2 } = __require("fs");
-    var FormData = require_form_data();
+    var FormData2 = require_form_data();
     function getFormData(string4) {
       try {
         return JSON.parse(string4);
       } catch (error62) {
         try {
-          const path = resolve(string4);
+          const path = resolve3(string4);
           const data = readFileSync2(path, "utf8");
           return JSON.parse(data);
         } catch (error63) {
@@ -29830,7 +29830,7 @@ var require_multipart = __commonJS({
     }
     module2.exports = (options) => {
       const obj = typeof options === "string" ? getFormData(options) : options;
-      const form = new FormData();
+      const form = new FormData2();
       for (const key in obj) {
         const type = obj[key] && obj[key].type;
         switch (type) {
@@ -29842,7 +29842,7 @@ var require_multipart = __commonJS({
             const opts = obj[key] && obj[key].options;
             const buffer = readFileSync2(path);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path)
+              filename: basename2(path)
             }, opts));
             break;
           }
@@ -29900,7 +29900,7 @@ var require_parseHAR = __commonJS({
             requests = [];
             requestsPerOrigin.set(origin, requests);
           }
-          const request = {
+          const request2 = {
             origin,
             method,
             // only keep path & hash as our HttpClient will handle origin
@@ -29908,9 +29908,9 @@ var require_parseHAR = __commonJS({
             headers
           };
           if (typeof postData === "object" && typeof postData.text === "string") {
-            request.body = postData.text;
+            request2.body = postData.text;
           }
-          requests.push(request);
+          requests.push(request2);
         }
       } catch (err) {
         throw new Error(`Could not parse HAR content: ${err.message}`);
@@ -30623,7 +30623,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
     module2.exports = sort;
   }
 });
@@ -30633,7 +30633,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
     module2.exports = rsort;
   }
 });
@@ -33183,24 +33183,24 @@ var require_buffer = __commonJS({
           return false;
       }
     };
-    Buffer2.concat = function concat(list, length) {
-      if (!Array.isArray(list)) {
+    Buffer2.concat = function concat2(list2, length) {
+      if (!Array.isArray(list2)) {
         throw new TypeError('"list" argument must be an Array of Buffers');
       }
-      if (list.length === 0) {
+      if (list2.length === 0) {
         return Buffer2.alloc(0);
       }
       let i;
       if (length === void 0) {
         length = 0;
-        for (i = 0; i < list.length; ++i) {
-          length += list[i].length;
+        for (i = 0; i < list2.length; ++i) {
+          length += list2[i].length;
         }
       }
       const buffer = Buffer2.allocUnsafe(length);
       let pos = 0;
-      for (i = 0; i < list.length; ++i) {
-        let buf = list[i];
+      for (i = 0; i < list2.length; ++i) {
+        let buf = list2[i];
         if (isInstance(buf, Uint8Array)) {
           if (pos + buf.length > buffer.length) {
             if (!Buffer2.isBuffer(buf)) buf = Buffer2.from(buf);
@@ -34642,7 +34642,7 @@ var require_httpRequestBuilder = __commonJS({
         port: 80
       };
       defaults = Object.assign(builderDefaults, defaults);
-      return function buildRequest(reqData, context) {
+      return function buildRequest2(reqData, context) {
         reqData = reqData || {};
         reqData.headers = Object.assign({}, defaults.headers, reqData.headers);
         reqData = Object.assign({}, defaults, reqData);
@@ -35591,9 +35591,9 @@ var require_requestIterator = __commonJS({
       this.resetted = false;
       this.requests = newRequests || [{}];
       this.currentRequestIndex = 0;
-      this.requests.forEach((request, i) => {
-        this.currentRequest = request;
-        if (i === 0 || typeof request.setupRequest !== "function") {
+      this.requests.forEach((request2, i) => {
+        this.currentRequest = request2;
+        if (i === 0 || typeof request2.setupRequest !== "function") {
           this.rebuildRequest();
         }
       });
@@ -35637,9 +35637,9 @@ var require_requestIterator = __commonJS({
       }
       return data;
     };
-    RequestIterator.prototype.recordBody = function(request, status, body, headers) {
-      if (request && typeof request.onResponse === "function") {
-        request.onResponse(status, body, this.context, toHeaderKeyValue(headers || []));
+    RequestIterator.prototype.recordBody = function(request2, status, body, headers) {
+      if (request2 && typeof request2.onResponse === "function") {
+        request2.onResponse(status, body, this.context, toHeaderKeyValue(headers || []));
       }
     };
     module2.exports = RequestIterator;
@@ -36514,10 +36514,10 @@ var require_init = __commonJS({
     }
     function run2(opts) {
       const tracker = new EE();
-      const promise2 = new Promise((resolve, reject) => {
+      const promise2 = new Promise((resolve3, reject) => {
         _init(opts, tracker, (err, results) => {
           if (err) return reject(err);
-          resolve(results);
+          resolve3(results);
         });
       });
       tracker.then = promise2.then.bind(promise2);
@@ -36533,13 +36533,13 @@ var require_init = __commonJS({
       };
       const mainTracker = new EE();
       const warmUpTracker = new EE();
-      const promise2 = new Promise((resolve, reject) => {
+      const promise2 = new Promise((resolve3, reject) => {
         _init(warmupOpts, warmUpTracker, (err, warmupResults) => {
           if (err) return reject(err);
           _init(opts, mainTracker, (err2, results) => {
             if (err2) return reject(err2);
             results.warmup = warmupResults;
-            resolve(results);
+            resolve3(results);
           });
         });
       });
@@ -38671,10 +38671,10 @@ var require_util3 = __commonJS({
       }
       return obj;
     }
-    function errorRequest(client, request, err) {
+    function errorRequest(client, request2, err) {
       try {
-        request.onError(err);
-        assert2(request.aborted);
+        request2.onError(err);
+        assert2(request2.aborted);
       } catch (err2) {
         client.emit("error", err2);
       }
@@ -39366,7 +39366,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request, key, val) {
+    function processHeader(request2, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
@@ -39413,24 +39413,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request.host !== null) {
+        if (request2.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request.host = val;
+        request2.host = val;
       } else if (headerName === "content-length") {
-        if (request.contentLength !== null) {
+        if (request2.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
         if (!isValidContentLengthHeaderValue(val)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-        request.contentLength = parseInt(val, 10);
-      } else if (request.contentType === null && headerName === "content-type") {
-        request.contentType = val;
-        request.headers.push(key, val);
+        request2.contentLength = parseInt(val, 10);
+      } else if (request2.contentType === null && headerName === "content-type") {
+        request2.contentType = val;
+        request2.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -39444,13 +39444,13 @@ var require_request = __commonJS({
             throw new InvalidArgumentError("invalid connection header");
           }
           if (trimmed === "close") {
-            request.reset = true;
+            request2.reset = true;
           }
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request.headers.push(key, val);
+        request2.headers.push(key, val);
       }
     }
     module2.exports = Request;
@@ -39732,9 +39732,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -39772,9 +39772,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve(data);
+              return err2 ? reject(err2) : resolve3(data);
             });
           });
         }
@@ -42023,7 +42023,7 @@ var require_util4 = __commonJS({
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants5();
     var { getGlobalOrigin } = require_global();
     var { collectAnHTTPQuotedString, parseMIMEType } = require_data_url();
-    var { performance: performance6 } = __require("node:perf_hooks");
+    var { performance: performance10 } = __require("node:perf_hooks");
     var { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util3();
     var assert2 = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -42063,11 +42063,11 @@ var require_util4 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request) {
-      return request.urlList[request.urlList.length - 1];
+    function requestCurrentURL(request2) {
+      return request2.urlList[request2.urlList.length - 1];
     }
-    function requestBadPort(request) {
-      const url2 = requestCurrentURL(request);
+    function requestBadPort(request2) {
+      const url2 = requestCurrentURL(request2);
       if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
         return "blocked";
       }
@@ -42105,10 +42105,10 @@ var require_util4 = __commonJS({
       }
       return policy;
     }
-    function setRequestReferrerPolicyOnRedirect(request, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
       const policy = parseReferrerPolicy(actualResponse);
       if (policy !== "") {
-        request.referrerPolicy = policy;
+        request2.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -42125,33 +42125,33 @@ var require_util4 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request) {
-      let serializedOrigin = request.origin;
+    function appendRequestOriginHeader(request2) {
+      let serializedOrigin = request2.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request.responseTainting === "cors" || request.mode === "websocket") {
-        request.headersList.append("origin", serializedOrigin, true);
-      } else if (request.method !== "GET" && request.method !== "HEAD") {
-        switch (request.referrerPolicy) {
+      if (request2.responseTainting === "cors" || request2.mode === "websocket") {
+        request2.headersList.append("origin", serializedOrigin, true);
+      } else if (request2.method !== "GET" && request2.method !== "HEAD") {
+        switch (request2.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request.origin && urlHasHttpsScheme(request.origin) && !urlHasHttpsScheme(requestCurrentURL(request))) {
+            if (request2.origin && urlHasHttpsScheme(request2.origin) && !urlHasHttpsScheme(requestCurrentURL(request2))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request, requestCurrentURL(request))) {
+            if (!sameOrigin(request2, requestCurrentURL(request2))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request.headersList.append("origin", serializedOrigin, true);
+        request2.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
@@ -42178,7 +42178,7 @@ var require_util4 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance6.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance10.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -42205,18 +42205,18 @@ var require_util4 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request) {
-      const policy = request.referrerPolicy;
+    function determineRequestsReferrer(request2) {
+      const policy = request2.referrerPolicy;
       assert2(policy);
       let referrerSource = null;
-      if (request.referrer === "client") {
+      if (request2.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (webidl.is.URL(request.referrer)) {
-        referrerSource = request.referrer;
+      } else if (webidl.is.URL(request2.referrer)) {
+        referrerSource = request2.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
@@ -42234,14 +42234,14 @@ var require_util4 = __commonJS({
         case "unsafe-url":
           return referrerURL;
         case "strict-origin": {
-          const currentURL = requestCurrentURL(request);
+          const currentURL = requestCurrentURL(request2);
           if (isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(currentURL)) {
             return "no-referrer";
           }
           return referrerOrigin;
         }
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request);
+          const currentURL = requestCurrentURL(request2);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -42251,17 +42251,17 @@ var require_util4 = __commonJS({
           return referrerOrigin;
         }
         case "same-origin":
-          if (sameOrigin(request, referrerURL)) {
+          if (sameOrigin(request2, referrerURL)) {
             return referrerURL;
           }
           return "no-referrer";
         case "origin-when-cross-origin":
-          if (sameOrigin(request, referrerURL)) {
+          if (sameOrigin(request2, referrerURL)) {
             return referrerURL;
           }
           return referrerOrigin;
         case "no-referrer-when-downgrade": {
-          const currentURL = requestCurrentURL(request);
+          const currentURL = requestCurrentURL(request2);
           if (isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(currentURL)) {
             return "no-referrer";
           }
@@ -42328,7 +42328,7 @@ var require_util4 = __commonJS({
       if (url2.protocol === "blob:") return true;
       return isOriginPotentiallyTrustworthy(url2.origin);
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -42700,14 +42700,14 @@ var require_util4 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
       return gettingDecodingSplitting(value);
     }
-    function hasAuthenticationEntry(request) {
+    function hasAuthenticationEntry(request2) {
       return false;
     }
     function includesCredentials(url2) {
@@ -42789,7 +42789,7 @@ var require_formdata = __commonJS({
     var { kEnumerableProperty } = require_util3();
     var { webidl } = require_webidl();
     var nodeUtil = __require("node:util");
-    var FormData = class _FormData {
+    var FormData2 = class _FormData {
       #state = [];
       constructor(form = void 0) {
         webidl.util.markAsUncloneable(this);
@@ -42906,11 +42906,11 @@ var require_formdata = __commonJS({
         formData.#state = newState;
       }
     };
-    var { getFormDataState, setFormDataState } = FormData;
-    Reflect.deleteProperty(FormData, "getFormDataState");
-    Reflect.deleteProperty(FormData, "setFormDataState");
-    iteratorMixin("FormData", FormData, getFormDataState, "name", "value");
-    Object.defineProperties(FormData.prototype, {
+    var { getFormDataState, setFormDataState } = FormData2;
+    Reflect.deleteProperty(FormData2, "getFormDataState");
+    Reflect.deleteProperty(FormData2, "setFormDataState");
+    iteratorMixin("FormData", FormData2, getFormDataState, "name", "value");
+    Object.defineProperties(FormData2.prototype, {
       append: kEnumerableProperty,
       delete: kEnumerableProperty,
       get: kEnumerableProperty,
@@ -42938,8 +42938,8 @@ var require_formdata = __commonJS({
       }
       return { name, value };
     }
-    webidl.is.FormData = webidl.util.MakeTypeAssertion(FormData);
-    module2.exports = { FormData, makeEntry, setFormDataState };
+    webidl.is.FormData = webidl.util.MakeTypeAssertion(FormData2);
+    module2.exports = { FormData: FormData2, makeEntry, setFormDataState };
   }
 });
 
@@ -43280,8 +43280,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -43303,7 +43303,7 @@ var require_body = __commonJS({
       fullyReadBody,
       extractMimeType
     } = require_util4();
-    var { FormData, setFormDataState } = require_formdata();
+    var { FormData: FormData2, setFormDataState } = require_formdata();
     var { webidl } = require_webidl();
     var assert2 = __require("node:assert");
     var { isErrored, isDisturbed } = __require("node:stream");
@@ -43496,13 +43496,13 @@ Content-Type: ${value.type || "application/octet-stream"}\r
               switch (mimeType.essence) {
                 case "multipart/form-data": {
                   const parsed = multipartFormDataParser(value, mimeType);
-                  const fd = new FormData();
+                  const fd = new FormData2();
                   setFormDataState(fd, parsed);
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value.toString());
-                  const fd = new FormData();
+                  const fd = new FormData2();
                   for (const [name, value2] of entries) {
                     fd.append(name, value2);
                   }
@@ -43942,11 +43942,11 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request = client[kQueue][client[kRunningIdx]];
-        if (!request) {
+        const request2 = client[kQueue][client[kRunningIdx]];
+        if (!request2) {
           return -1;
         }
-        request.onResponseStarted();
+        request2.onResponseStarted();
         return 0;
       }
       /**
@@ -44008,9 +44008,9 @@ var require_client_h1 = __commonJS({
         assert2(!socket.destroyed);
         assert2(!this.paused);
         assert2((headers.length & 1) === 0);
-        const request = client[kQueue][client[kRunningIdx]];
-        assert2(request);
-        assert2(request.upgrade || request.method === "CONNECT");
+        const request2 = client[kQueue][client[kRunningIdx]];
+        assert2(request2);
+        assert2(request2.upgrade || request2.method === "CONNECT");
         this.statusCode = 0;
         this.statusText = "";
         this.shouldKeepAlive = false;
@@ -44027,9 +44027,9 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request.onUpgrade(statusCode, headers, socket, statusText);
+          request2.onUpgrade(statusCode, headers, socket, statusText);
         } catch (err) {
-          util.errorRequest(client, request, err);
+          util.errorRequest(client, request2, err);
           util.destroy(socket, err);
         }
         client[kResume]();
@@ -44049,8 +44049,8 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request = client[kQueue][client[kRunningIdx]];
-        if (!request) {
+        const request2 = client[kQueue][client[kRunningIdx]];
+        if (!request2) {
           return -1;
         }
         assert2(!this.upgrade);
@@ -44059,23 +44059,23 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request.upgrade) {
+        if (upgrade && !request2.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert2(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request2.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request.bodyTimeout != null ? request.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request2.bodyTimeout != null ? request2.bodyTimeout : client[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request.method === "CONNECT") {
+        if (request2.method === "CONNECT") {
           assert2(client[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -44106,11 +44106,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause2 = request.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request.aborted) {
+        const pause2 = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request2.aborted) {
           return -1;
         }
-        if (request.method === "HEAD") {
+        if (request2.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -44131,8 +44131,8 @@ var require_client_h1 = __commonJS({
         if (socket.destroyed) {
           return -1;
         }
-        const request = client[kQueue][client[kRunningIdx]];
-        assert2(request);
+        const request2 = client[kQueue][client[kRunningIdx]];
+        assert2(request2);
         assert2(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -44145,7 +44145,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request.onData(buf) === false) {
+        if (request2.onData(buf) === false) {
           return constants.ERROR.PAUSED;
         }
         return 0;
@@ -44163,8 +44163,8 @@ var require_client_h1 = __commonJS({
         }
         assert2(statusCode >= 100);
         assert2((this.headers.length & 1) === 0);
-        const request = client[kQueue][client[kRunningIdx]];
-        assert2(request);
+        const request2 = client[kQueue][client[kRunningIdx]];
+        assert2(request2);
         this.statusCode = 0;
         this.statusText = "";
         this.bytesRead = 0;
@@ -44176,11 +44176,11 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return 0;
         }
-        if (request.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request2.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request.onComplete(headers);
+        request2.onComplete(headers);
         client[kQueue][client[kRunningIdx]++] = null;
         socket[kSocketUsed] = client[kPending] === 0;
         if (socket[kWriting]) {
@@ -44249,8 +44249,8 @@ var require_client_h1 = __commonJS({
       return {
         version: "h1",
         defaultPipelining: 1,
-        write(request) {
-          return writeH1(client, request);
+        write(request2) {
+          return writeH1(client, request2);
         },
         resume() {
           resumeH1(client);
@@ -44277,18 +44277,18 @@ var require_client_h1 = __commonJS({
          * @param {import('../core/request.js')} request
          * @returns {boolean}
          */
-        busy(request) {
+        busy(request2) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request) {
-            if (client[kRunning] > 0 && !request.idempotent) {
+          if (request2) {
+            if (client[kRunning] > 0 && !request2.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request.upgrade || request.method === "CONNECT")) {
+            if (client[kRunning] > 0 && (request2.upgrade || request2.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body) || util.isFormDataLike(request.body))) {
+            if (client[kRunning] > 0 && util.bodyLength(request2.body) !== 0 && (util.isStream(request2.body) || util.isAsyncIterable(request2.body) || util.isFormDataLike(request2.body))) {
               return true;
             }
           }
@@ -44341,13 +44341,13 @@ var require_client_h1 = __commonJS({
         assert2(client[kPending] === 0);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
-          const request = requests[i];
-          util.errorRequest(client, request, err);
+          const request2 = requests[i];
+          util.errorRequest(client, request2, err);
         }
       } else if (client[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-        const request = client[kQueue][client[kRunningIdx]];
+        const request2 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request, err);
+        util.errorRequest(client, request2, err);
       }
       client[kPendingIdx] = client[kRunningIdx];
       assert2(client[kRunning] === 0);
@@ -44415,8 +44415,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request.headersTimeout != null ? request.headersTimeout : client[kHeadersTimeout];
+            const request2 = client[kQueue][client[kRunningIdx]];
+            const headersTimeout = request2.headersTimeout != null ? request2.headersTimeout : client[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -44425,11 +44425,11 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function setTypeOfService(socket, request) {
+    function setTypeOfService(socket, request2) {
       if (typeof socket.setTypeOfService !== "function") {
         return;
       }
-      const typeOfService = request.typeOfService;
+      const typeOfService = request2.typeOfService;
       if (typeOfService === void 0) {
         return;
       }
@@ -44443,26 +44443,26 @@ var require_client_h1 = __commonJS({
       } catch {
       }
     }
-    function writeH1(client, request) {
-      const { method, path, host, upgrade, blocking, reset } = request;
-      let { body, headers, contentLength } = request;
+    function writeH1(client, request2) {
+      const { method, path, host, upgrade, blocking, reset } = request2;
+      let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request.contentType == null) {
+        if (request2.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request.contentType == null) {
+      } else if (util.isBlobLike(body) && request2.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request2, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -44474,14 +44474,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request.contentLength;
+        contentLength = request2.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request.contentLength !== null && request.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength !== null && request2.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -44489,19 +44489,19 @@ var require_client_h1 = __commonJS({
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (err) => {
-        if (request.aborted || request.completed) {
+        if (request2.aborted || request2.completed) {
           return;
         }
-        util.errorRequest(client, request, err || new RequestAbortedError());
+        util.errorRequest(client, request2, err || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request.onConnect(abort);
+        request2.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request, err);
+        util.errorRequest(client, request2, err);
       }
-      if (request.aborted) {
+      if (request2.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -44519,7 +44519,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      setTypeOfService(socket, request);
+      setTypeOfService(socket, request2);
       let header = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
@@ -44553,31 +44553,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -44643,7 +44643,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -44663,18 +44663,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request.onBodySent(body);
-          if (!expectsPayload && request.reset !== false) {
+          request2.onBodySent(body);
+          if (!expectsPayload && request2.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request.onRequestSent();
+        request2.onRequestSent();
         client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -44687,9 +44687,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request.onBodySent(buffer);
-        request.onRequestSent();
-        if (!expectsPayload && request.reset !== false) {
+        request2.onBodySent(buffer);
+        request2.onRequestSent();
+        if (!expectsPayload && request2.reset !== false) {
           socket[kReset] = true;
         }
         client[kResume]();
@@ -44697,7 +44697,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -44707,16 +44707,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -44745,9 +44745,9 @@ upgrade: ${upgrade}\r
        * @param {boolean} arg.expectsPayload
        * @param {string} arg.header
        */
-      constructor({ abort, socket, request, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request;
+        this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
@@ -44761,7 +44761,7 @@ upgrade: ${upgrade}\r
        * @returns
        */
       write(chunk) {
-        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -44780,7 +44780,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request.reset !== false) {
+          if (!expectsPayload && request2.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -44800,7 +44800,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request.onBodySent(chunk);
+        request2.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -44814,8 +44814,8 @@ ${len.toString(16)}\r
        * @returns {void}
        */
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request } = this;
-        request.onRequestSent();
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -44995,8 +44995,8 @@ var require_client_h2 = __commonJS({
          * @param {import('../core/request.js')} request
          * @returns {boolean}
         */
-        write(request) {
-          return writeH2(client, request);
+        write(request2) {
+          return writeH2(client, request2);
         },
         /**
          * @returns {void}
@@ -45025,14 +45025,14 @@ var require_client_h2 = __commonJS({
          * @param {import('../core/request.js')} request
          * @returns {boolean}
         */
-        busy(request) {
-          if (request != null) {
+        busy(request2) {
+          if (request2 != null) {
             if (client[kRunning] > 0) {
-              if (request.idempotent === false) return true;
-              if ((request.upgrade === "websocket" || request.method === "CONNECT") && session[kRemoteSettings] === false) return true;
-              if (util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body) || util.isFormDataLike(request.body))) return true;
+              if (request2.idempotent === false) return true;
+              if ((request2.upgrade === "websocket" || request2.method === "CONNECT") && session[kRemoteSettings] === false) return true;
+              if (util.bodyLength(request2.body) !== 0 && (util.isStream(request2.body) || util.isAsyncIterable(request2.body) || util.isFormDataLike(request2.body))) return true;
             } else {
-              return (request.upgrade === "websocket" || request.method === "CONNECT") && session[kRemoteSettings] === false;
+              return (request2.upgrade === "websocket" || request2.method === "CONNECT") && session[kRemoteSettings] === false;
             }
           }
           return false;
@@ -45107,15 +45107,15 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function completeRequest(client, request, resetPendingIdx = false) {
+    function completeRequest(client, request2, resetPendingIdx = false) {
       const queue = client[kQueue];
       const runningIdx = client[kRunningIdx];
-      if (runningIdx < client[kPendingIdx] && queue[runningIdx] === request) {
+      if (runningIdx < client[kPendingIdx] && queue[runningIdx] === request2) {
         queue[runningIdx] = null;
         client[kRunningIdx] = runningIdx + 1;
         return;
       }
-      const index = queue.indexOf(request, runningIdx);
+      const index = queue.indexOf(request2, runningIdx);
       if (index === -1 || index >= client[kPendingIdx]) {
         return;
       }
@@ -45134,10 +45134,10 @@ var require_client_h2 = __commonJS({
       this[kHTTP2Session] = null;
       util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
-        const request = client[kQueue][client[kRunningIdx]];
+        const request2 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        if (request != null) {
-          util.errorRequest(client, request, err);
+        if (request2 != null) {
+          util.errorRequest(client, request2, err);
         }
         client[kPendingIdx] = client[kRunningIdx];
       }
@@ -45160,9 +45160,9 @@ var require_client_h2 = __commonJS({
         assert2(client[kPending] === 0);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
-          const request = requests[i];
-          if (request != null) {
-            util.errorRequest(client, request, err);
+          const request2 = requests[i];
+          if (request2 != null) {
+            util.errorRequest(client, request2, err);
           }
         }
       }
@@ -45193,14 +45193,14 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request) {
-      const headersTimeout = request.headersTimeout ?? client[kHeadersTimeout];
-      const bodyTimeout = request.bodyTimeout ?? client[kBodyTimeout];
+    function writeH2(client, request2) {
+      const headersTimeout = request2.headersTimeout ?? client[kHeadersTimeout];
+      const bodyTimeout = request2.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request;
-      let { body } = request;
+      const { method, path, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request2;
+      let { body } = request2;
       if (upgrade != null && upgrade !== "websocket") {
-        util.errorRequest(client, request, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
+        util.errorRequest(client, request2, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
         return false;
       }
       const headers = {};
@@ -45234,33 +45234,33 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (err) => {
-        if (request.aborted || request.completed) {
+        if (request2.aborted || request2.completed) {
           return;
         }
         err = err || new RequestAbortedError();
-        util.errorRequest(client, request, err);
+        util.errorRequest(client, request2, err);
         if (stream != null) {
           stream.removeAllListeners("data");
           stream.close();
           client[kOnError](err);
-          completeRequest(client, request);
+          completeRequest(client, request2);
           client[kResume]();
         }
         util.destroy(body, err);
       };
       try {
-        request.onConnect(abort);
+        request2.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request, err);
+        util.errorRequest(client, request2, err);
       }
-      if (request.aborted) {
+      if (request2.aborted) {
         return false;
       }
       if (upgrade || method === "CONNECT") {
         session.ref();
         if (upgrade === "websocket") {
           if (session[kEnableConnectProtocol] === false) {
-            util.errorRequest(client, request, new InformationalError("HTTP/2: Extended CONNECT protocol not supported by server"));
+            util.errorRequest(client, request2, new InformationalError("HTTP/2: Extended CONNECT protocol not supported by server"));
             session.unref();
             return false;
           }
@@ -45278,12 +45278,12 @@ var require_client_h2 = __commonJS({
           stream.once("response", (headers2, _flags) => {
             const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
             try {
-              request.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
+              request2.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
             } catch (err) {
               abort(err);
               return;
             }
-            completeRequest(client, request);
+            completeRequest(client, request2);
           });
           stream.on("error", () => {
             if (stream.rstCode === NGHTTP2_REFUSED_STREAM || stream.rstCode === NGHTTP2_CANCEL) {
@@ -45303,12 +45303,12 @@ var require_client_h2 = __commonJS({
         stream.on("response", (headers2) => {
           const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
           try {
-            request.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
+            request2.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
           } catch (err) {
             abort(err);
             return;
           }
-          completeRequest(client, request);
+          completeRequest(client, request2);
         });
         stream.on("error", abort);
         stream.once("close", () => {
@@ -45333,14 +45333,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request.contentLength;
+        contentLength = request2.contentLength;
       }
       if (!expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request.contentLength != null && request.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength != null && request2.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -45356,7 +45356,7 @@ var require_client_h2 = __commonJS({
           header += `${key}: ${headers[key]}\r
 `;
         }
-        channels.sendHeaders.publish({ request, headers: header, socket: session[kSocket] });
+        channels.sendHeaders.publish({ request: request2, headers: header, socket: session[kSocket] });
       }
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
@@ -45377,21 +45377,21 @@ var require_client_h2 = __commonJS({
       let responseReceived = false;
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request.onResponseStarted();
+        request2.onResponseStarted();
         responseReceived = true;
         stream.setTimeout(bodyTimeout);
-        if (request.aborted) {
+        if (request2.aborted) {
           stream.removeAllListeners("data");
           return;
         }
-        if (request.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request.aborted || request.completed) {
+          if (request2.aborted || request2.completed) {
             return;
           }
-          if (request.onData(chunk) === false) {
+          if (request2.onData(chunk) === false) {
             stream.pause();
           }
         });
@@ -45399,14 +45399,14 @@ var require_client_h2 = __commonJS({
       stream.once("end", () => {
         stream.removeAllListeners("data");
         if (responseReceived) {
-          if (!request.aborted && !request.completed) {
-            request.onComplete({});
+          if (!request2.aborted && !request2.completed) {
+            request2.onComplete({});
           }
-          completeRequest(client, request);
+          completeRequest(client, request2);
           client[kResume]();
         } else {
           abort(new InformationalError("HTTP/2: stream half-closed (remote)"));
-          completeRequest(client, request, true);
+          completeRequest(client, request2, true);
           client[kResume]();
         }
       });
@@ -45416,7 +45416,7 @@ var require_client_h2 = __commonJS({
         if (session[kOpenStreams] === 0) {
           session.unref();
         }
-        if (!request.aborted && !request.completed) {
+        if (!request2.aborted && !request2.completed) {
           abort(new InformationalError("HTTP/2: stream closed before the response was complete"));
         }
       });
@@ -45441,11 +45441,11 @@ var require_client_h2 = __commonJS({
         abort(err);
       });
       stream.once("trailers", (trailers) => {
-        if (request.aborted || request.completed) {
+        if (request2.aborted || request2.completed) {
           return;
         }
         stream.removeAllListeners("data");
-        request.onComplete(trailers);
+        request2.onComplete(trailers);
       });
       return true;
       function writeBodyH2() {
@@ -45455,7 +45455,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client,
-            request,
+            request2,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -45466,7 +45466,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request,
+            request2,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -45478,7 +45478,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client,
-              request,
+              request2,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -45489,7 +45489,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client,
-              request,
+              request2,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -45503,7 +45503,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request,
+            request2,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -45512,7 +45512,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request,
+            request2,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -45522,7 +45522,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
@@ -45530,18 +45530,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request.onBodySent(body);
+          request2.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request.onRequestSent();
+        request2.onRequestSent();
         client[kResume]();
       } catch (error62) {
         abort(error62);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe2 = pipeline(
         body,
@@ -45552,7 +45552,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe2);
-            request.onRequestSent();
+            request2.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -45562,10 +45562,10 @@ var require_client_h2 = __commonJS({
       );
       util.addListener(pipe2, "data", onPipeData);
       function onPipeData(chunk) {
-        request.onBodySent(chunk);
+        request2.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -45576,8 +45576,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request.onBodySent(buffer);
-        request.onRequestSent();
+        request2.onBodySent(buffer);
+        request2.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -45586,7 +45586,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -45596,12 +45596,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -45611,13 +45611,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request.onBodySent(chunk);
+          request2.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request.onRequestSent();
+        request2.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -45903,10 +45903,10 @@ var require_client = __commonJS({
         this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
-        const request = new Request(this[kUrl].origin, opts, handler);
-        this[kQueue].push(request);
+        const request2 = new Request(this[kUrl].origin, opts, handler);
+        this[kQueue].push(request2);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request.body) == null && util.isIterable(request.body)) {
+        } else if (util.bodyLength(request2.body) == null && util.isIterable(request2.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -45918,21 +45918,21 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve(null);
+            resolve3(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request = requests[i];
-            if (request != null) {
-              util.errorRequest(this, request, err);
+            const request2 = requests[i];
+            if (request2 != null) {
+              util.errorRequest(this, request2, err);
             }
           }
           const callback = () => {
@@ -45940,7 +45940,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -45957,9 +45957,9 @@ var require_client = __commonJS({
         assert2(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
-          const request = requests[i];
-          if (request != null) {
-            util.errorRequest(client, request, err);
+          const request2 = requests[i];
+          if (request2 != null) {
+            util.errorRequest(client, request2, err);
           }
         }
         assert2(client[kSize] === 0);
@@ -46070,8 +46070,8 @@ var require_client = __commonJS({
       if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
         assert2(client[kRunning] === 0);
         while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-          const request = client[kQueue][client[kPendingIdx]++];
-          util.errorRequest(client, request, err);
+          const request2 = client[kQueue][client[kPendingIdx]++];
+          util.errorRequest(client, request2, err);
         }
       } else {
         onError(client, err);
@@ -46126,15 +46126,15 @@ var require_client = __commonJS({
         if (client[kRunning] >= (getPipelining(client) || 1)) {
           return;
         }
-        const request = client[kQueue][client[kPendingIdx]];
-        if (request === null) {
+        const request2 = client[kQueue][client[kPendingIdx]];
+        if (request2 === null) {
           return;
         }
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request.servername) {
+        if (client[kUrl].protocol === "https:" && client[kServerName] !== request2.servername) {
           if (client[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request.servername;
+          client[kServerName] = request2.servername;
           client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client[kHTTPContext] = null;
             resume(client);
@@ -46150,10 +46150,10 @@ var require_client = __commonJS({
         if (client[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request)) {
+        if (client[kHTTPContext].busy(request2)) {
           return;
         }
-        if (!request.aborted && client[kHTTPContext].write(request)) {
+        if (!request2.aborted && client[kHTTPContext].write(request2)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -46347,8 +46347,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          return new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -46436,7 +46436,7 @@ var require_pool = __commonJS({
     function defaultFactory(origin, opts) {
       return new Client(origin, opts);
     }
-    var Pool2 = class extends PoolBase {
+    var Pool3 = class extends PoolBase {
       constructor(origin, {
         connections,
         factory = defaultFactory,
@@ -46509,7 +46509,7 @@ var require_pool = __commonJS({
         }
       }
     };
-    module2.exports = Pool2;
+    module2.exports = Pool3;
   }
 });
 
@@ -46529,7 +46529,7 @@ var require_balanced_pool = __commonJS({
       kRemoveClient,
       kGetDispatcher
     } = require_pool_base();
-    var Pool2 = require_pool();
+    var Pool3 = require_pool();
     var { kUrl } = require_symbols();
     var util = require_util3();
     var kFactory = /* @__PURE__ */ Symbol("factory");
@@ -46550,7 +46550,7 @@ var require_balanced_pool = __commonJS({
       return a;
     }
     function defaultFactory(origin, opts) {
-      return new Pool2(origin, opts);
+      return new Pool3(origin, opts);
     }
     var BalancedPool = class extends PoolBase {
       constructor(upstreams = [], { factory = defaultFactory, connect, tls, ...opts } = {}) {
@@ -46787,7 +46787,7 @@ var require_agent = __commonJS({
     var { InvalidArgumentError, MaxOriginsReachedError } = require_errors2();
     var { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = require_symbols();
     var DispatcherBase = require_dispatcher_base();
-    var Pool2 = require_pool();
+    var Pool3 = require_pool();
     var Client = require_client();
     var util = require_util3();
     var kOnConnect = /* @__PURE__ */ Symbol("onConnect");
@@ -46798,9 +46798,9 @@ var require_agent = __commonJS({
     var kOptions = /* @__PURE__ */ Symbol("options");
     var kOrigins = /* @__PURE__ */ Symbol("origins");
     function defaultFactory(origin, opts) {
-      return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool2(origin, opts);
+      return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool3(origin, opts);
     }
-    var Agent = class extends DispatcherBase {
+    var Agent2 = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxOrigins = Infinity, connect, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
@@ -46912,7 +46912,7 @@ var require_agent = __commonJS({
         return allClientStats;
       }
     };
-    module2.exports = Agent;
+    module2.exports = Agent2;
   }
 });
 
@@ -47208,13 +47208,13 @@ var require_socks5_client = __commonJS({
         }
         debug("starting handshake with", this.authMethods.length, "auth methods");
         this.state = STATES.HANDSHAKING;
-        const request = Buffer2.alloc(2 + this.authMethods.length);
-        request[0] = SOCKS_VERSION;
-        request[1] = this.authMethods.length;
+        const request2 = Buffer2.alloc(2 + this.authMethods.length);
+        request2[0] = SOCKS_VERSION;
+        request2[1] = this.authMethods.length;
         this.authMethods.forEach((method, i) => {
-          request[2 + i] = method;
+          request2[2 + i] = method;
         });
-        this.socket.write(request);
+        this.socket.write(request2);
       }
       /**
        * Handle handshake response from server
@@ -47256,13 +47256,13 @@ var require_socks5_client = __commonJS({
         if (usernameBuffer.length > 255 || passwordBuffer.length > 255) {
           throw new InvalidArgumentError("Username or password too long");
         }
-        const request = Buffer2.alloc(3 + usernameBuffer.length + passwordBuffer.length);
-        request[0] = 1;
-        request[1] = usernameBuffer.length;
-        usernameBuffer.copy(request, 2);
-        request[2 + usernameBuffer.length] = passwordBuffer.length;
-        passwordBuffer.copy(request, 3 + usernameBuffer.length);
-        this.socket.write(request);
+        const request2 = Buffer2.alloc(3 + usernameBuffer.length + passwordBuffer.length);
+        request2[0] = 1;
+        request2[1] = usernameBuffer.length;
+        usernameBuffer.copy(request2, 2);
+        request2[2 + usernameBuffer.length] = passwordBuffer.length;
+        passwordBuffer.copy(request2, 3 + usernameBuffer.length);
+        this.socket.write(request2);
       }
       /**
        * Handle authentication response
@@ -47297,22 +47297,22 @@ var require_socks5_client = __commonJS({
         }
         debug("connecting to", address, port);
         this.state = STATES.CONNECTING;
-        const request = this.buildConnectRequest(COMMANDS.CONNECT, address, port);
-        this.socket.write(request);
+        const request2 = this.buildConnectRequest(COMMANDS.CONNECT, address, port);
+        this.socket.write(request2);
       }
       /**
        * Build a SOCKS5 request
        */
       buildConnectRequest(command, address, port) {
         const { type: addressType, buffer: addressBuffer } = parseAddress(address);
-        const request = Buffer2.alloc(4 + addressBuffer.length + 2);
-        request[0] = SOCKS_VERSION;
-        request[1] = command;
-        request[2] = 0;
-        request[3] = addressType;
-        addressBuffer.copy(request, 4);
-        request.writeUInt16BE(port, 4 + addressBuffer.length);
-        return request;
+        const request2 = Buffer2.alloc(4 + addressBuffer.length + 2);
+        request2[0] = SOCKS_VERSION;
+        request2[1] = command;
+        request2[2] = 0;
+        request2[3] = addressType;
+        addressBuffer.copy(request2, 4);
+        request2.writeUInt16BE(port, 4 + addressBuffer.length);
+        return request2;
       }
       /**
        * Handle CONNECT response
@@ -47420,7 +47420,7 @@ var require_socks5_proxy_agent = __commonJS({
     var { InvalidArgumentError } = require_errors2();
     var { Socks5Client, STATES } = require_socks5_client();
     var { kDispatch, kClose, kDestroy } = require_symbols();
-    var Pool2 = require_pool();
+    var Pool3 = require_pool();
     var buildConnector = require_connect();
     var { debuglog } = __require("node:util");
     var debug = debuglog("undici:socks5-proxy");
@@ -47470,7 +47470,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -47480,7 +47480,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -47490,14 +47490,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve, reject) => {
+        await new Promise((resolve3, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve();
+            resolve3();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -47506,14 +47506,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve();
+            resolve3();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve, reject) => {
+        await new Promise((resolve3, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -47521,7 +47521,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve();
+            resolve3();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -47543,7 +47543,7 @@ var require_socks5_proxy_agent = __commonJS({
           const originKey = String(origin);
           let pool = this[kPools].get(originKey);
           if (!pool || pool.destroyed || pool.closed) {
-            pool = new Pool2(origin, {
+            pool = new Pool3(origin, {
               pipelining: opts.pipelining,
               connections: opts.connections,
               connect: async (connectOpts, callback) => {
@@ -47564,8 +47564,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve, reject) => {
-                      finalSocket.once("secureConnect", resolve);
+                    await new Promise((resolve3, reject) => {
+                      finalSocket.once("secureConnect", resolve3);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -47618,8 +47618,8 @@ var require_proxy_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports2, module2) {
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch } = require_symbols();
-    var Agent = require_agent();
-    var Pool2 = require_pool();
+    var Agent2 = require_agent();
+    var Pool3 = require_pool();
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors2();
     var buildConnector = require_connect();
@@ -47637,7 +47637,7 @@ var require_proxy_agent = __commonJS({
       return protocol === "https:" ? 443 : 80;
     }
     function defaultFactory(origin, opts) {
-      return new Pool2(origin, opts);
+      return new Pool3(origin, opts);
     }
     var noop = () => {
     };
@@ -47645,7 +47645,7 @@ var require_proxy_agent = __commonJS({
       if (opts.connections === 1) {
         return new Client(origin, opts);
       }
-      return new Pool2(origin, opts);
+      return new Pool3(origin, opts);
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
@@ -47749,7 +47749,7 @@ var require_proxy_agent = __commonJS({
         } else {
           this[kClient] = clientFactory(url2, { connect });
         }
-        this[kAgent] = new Agent({
+        this[kAgent] = new Agent2({
           ...opts,
           factory,
           connect: async (opts2, callback) => {
@@ -47808,7 +47808,7 @@ var require_proxy_agent = __commonJS({
         });
       }
       dispatch(opts, handler) {
-        const headers = buildHeaders(opts.headers);
+        const headers = buildHeaders2(opts.headers);
         throwIfProxyAuthIsSent(headers);
         if (headers && !("host" in headers) && !("Host" in headers)) {
           const { host } = new URL(opts.origin);
@@ -47850,7 +47850,7 @@ var require_proxy_agent = __commonJS({
         return Promise.all(promises);
       }
     };
-    function buildHeaders(headers) {
+    function buildHeaders2(headers) {
       if (Array.isArray(headers)) {
         const headersPair = {};
         for (let i = 0; i < headers.length; i += 2) {
@@ -47877,7 +47877,7 @@ var require_env_http_proxy_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
     var ProxyAgent = require_proxy_agent();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var DEFAULT_PORTS = {
       "http:": 80,
       "https:": 443
@@ -47890,7 +47890,7 @@ var require_env_http_proxy_agent = __commonJS({
         super();
         this.#opts = opts;
         const { httpProxy, httpsProxy, noProxy, ...agentOpts } = opts;
-        this[kNoProxyAgent] = new Agent(agentOpts);
+        this[kNoProxyAgent] = new Agent2(agentOpts);
         const HTTP_PROXY = httpProxy ?? process.env.http_proxy ?? process.env.HTTP_PROXY;
         if (HTTP_PROXY) {
           this[kHttpProxyAgent] = new ProxyAgent({ ...agentOpts, uri: HTTP_PROXY });
@@ -48698,7 +48698,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve3, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -48712,11 +48712,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve(null);
+                resolve3(null);
               }
             });
           } else {
-            this.on("close", resolve);
+            this.on("close", resolve3);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -48744,7 +48744,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -48759,7 +48759,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -48833,18 +48833,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length, encoding));
+          resolve3(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve3(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -49032,11 +49032,11 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request(opts, callback) {
+    function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
-          request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+        return new Promise((resolve3, reject) => {
+          request2.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -49051,7 +49051,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module2.exports = request;
+    module2.exports = request2;
     module2.exports.RequestHandler = RequestHandler;
   }
 });
@@ -49248,9 +49248,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -49538,9 +49538,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -49633,9 +49633,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -50537,7 +50537,7 @@ var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports2, module2) {
     "use strict";
     var { promisify } = __require("node:util");
-    var Pool2 = require_pool();
+    var Pool3 = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
       kDispatches,
@@ -50552,7 +50552,7 @@ var require_mock_pool = __commonJS({
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors2();
-    var MockPool = class extends Pool2 {
+    var MockPool = class extends Pool3 {
       constructor(origin, opts) {
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
@@ -50639,7 +50639,7 @@ var require_mock_agent = __commonJS({
   "node_modules/undici/lib/mock/mock-agent.js"(exports2, module2) {
     "use strict";
     var { kClients } = require_symbols();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var {
       kAgent,
       kMockAgentSet,
@@ -50677,7 +50677,7 @@ var require_mock_agent = __commonJS({
         if (opts?.agent && typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
         }
-        const agent = opts?.agent ? opts.agent : new Agent(opts);
+        const agent = opts?.agent ? opts.agent : new Agent2(opts);
         this[kAgent] = agent;
         this[kClients] = agent[kClients];
         this[kOptions] = mockOptions;
@@ -50908,8 +50908,8 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports2, module2) {
     "use strict";
-    var { writeFile: writeFile3, readFile: readFile4, mkdir: mkdir4 } = __require("node:fs/promises");
-    var { dirname: dirname3, resolve } = __require("node:path");
+    var { writeFile: writeFile3, readFile: readFile5, mkdir: mkdir5 } = __require("node:fs/promises");
+    var { dirname: dirname4, resolve: resolve3 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -51034,8 +51034,8 @@ var require_snapshot_recorder = __commonJS({
         if (this.isUrlExcluded(requestOpts)) {
           return;
         }
-        const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash2 = createRequestHash(request);
+        const request2 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
+        const hash2 = createRequestHash(request2);
         const normalizedHeaders = normalizeHeaders(response.headers);
         const responseData = {
           statusCode: response.statusCode,
@@ -51053,7 +51053,7 @@ var require_snapshot_recorder = __commonJS({
           existingSnapshot.timestamp = (/* @__PURE__ */ new Date()).toISOString();
         } else {
           this.#snapshots.set(hash2, {
-            request,
+            request: request2,
             responses: [responseData],
             // Always store as array for consistency
             callCount: 0,
@@ -51087,8 +51087,8 @@ var require_snapshot_recorder = __commonJS({
         if (this.isUrlExcluded(requestOpts)) {
           return void 0;
         }
-        const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash2 = createRequestHash(request);
+        const request2 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
+        const hash2 = createRequestHash(request2);
         const snapshot = this.#snapshots.get(hash2);
         if (!snapshot) return void 0;
         const currentCallCount = snapshot.callCount || 0;
@@ -51110,7 +51110,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile4(resolve(path), "utf8");
+          const data = await readFile5(resolve3(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -51139,8 +51139,8 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve(path);
-        await mkdir4(dirname3(resolvedPath), { recursive: true });
+        const resolvedPath = resolve3(path);
+        await mkdir5(dirname4(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash2, snapshot]) => ({
           hash: hash2,
           snapshot
@@ -51183,8 +51183,8 @@ var require_snapshot_recorder = __commonJS({
        * @returns {boolean} - True if snapshot was deleted, false if not found
        */
       deleteSnapshot(requestOpts) {
-        const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash2 = createRequestHash(request);
+        const request2 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
+        const hash2 = createRequestHash(request2);
         return this.#snapshots.delete(hash2);
       }
       /**
@@ -51193,8 +51193,8 @@ var require_snapshot_recorder = __commonJS({
        * @returns {SnapshotInfo|null} - Snapshot information or null if not found
        */
       getSnapshotInfo(requestOpts) {
-        const request = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
-        const hash2 = createRequestHash(request);
+        const request2 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
+        const hash2 = createRequestHash(request2);
         const snapshot = this.#snapshots.get(hash2);
         if (!snapshot) return null;
         return {
@@ -51284,7 +51284,7 @@ var require_snapshot_recorder = __commonJS({
 var require_snapshot_agent = __commonJS({
   "node_modules/undici/lib/mock/snapshot-agent.js"(exports2, module2) {
     "use strict";
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var MockAgent = require_mock_agent();
     var { SnapshotRecorder } = require_snapshot_recorder();
     var WrapHandler = require_wrap_handler();
@@ -51335,7 +51335,7 @@ var require_snapshot_agent = __commonJS({
         });
         this[kSnapshotLoaded] = false;
         if (this[kSnapshotMode] === "record" || this[kSnapshotMode] === "update" || this[kSnapshotMode] === "playback" && opts.excludeUrls && opts.excludeUrls.length > 0) {
-          this[kRealAgent] = new Agent(opts);
+          this[kRealAgent] = new Agent2(opts);
         }
         if ((this[kSnapshotMode] === "playback" || this[kSnapshotMode] === "update") && this[kSnapshotPath]) {
           this.loadSnapshots().catch(() => {
@@ -51485,16 +51485,16 @@ var require_snapshot_agent = __commonJS({
        */
       #setupMockInterceptors() {
         for (const snapshot of this[kSnapshotRecorder].getSnapshots()) {
-          const { request, responses, response } = snapshot;
-          const url2 = new URL(request.url);
+          const { request: request2, responses, response } = snapshot;
+          const url2 = new URL(request2.url);
           const mockPool = this.get(url2.origin);
           const responseData = responses ? responses[0] : response;
           if (!responseData) continue;
           mockPool.intercept({
             path: url2.pathname + url2.search,
-            method: request.method,
-            headers: request.headers,
-            body: request.body
+            method: request2.method,
+            headers: request2.headers,
+            body: request2.body
           }).reply(responseData.statusCode, responseData.body, {
             headers: responseData.headers,
             trailers: responseData.trailers
@@ -51574,9 +51574,9 @@ var require_global2 = __commonJS({
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.2");
     var legacyGlobalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
     var { InvalidArgumentError } = require_errors2();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     if (getGlobalDispatcher() === void 0) {
-      setGlobalDispatcher(new Agent());
+      setGlobalDispatcher(new Agent2());
     }
     function setGlobalDispatcher(agent) {
       if (!agent || typeof agent.dispatch !== "function") {
@@ -56760,9 +56760,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -56786,8 +56786,8 @@ var require_headers = __commonJS({
        * @param {Headers} target
        * @param {HeadersList} list
        */
-      static setHeadersList(target, list) {
-        target.#headersList = list;
+      static setHeadersList(target, list2) {
+        target.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -57350,7 +57350,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input2 = webidl.converters.RequestInfo(input2);
         init = webidl.converters.RequestInit(init);
-        let request = null;
+        let request2 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
@@ -57367,18 +57367,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
-          request = makeRequest({ urlList: [parsedURL] });
+          request2 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           assert2(webidl.is.Request(input2));
-          request = input2.#state;
+          request2 = input2.#state;
           signal = input2.#signal;
           this.#dispatcher = init.dispatcher || input2.#dispatcher;
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
-        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request.window, origin)) {
-          window2 = request.window;
+        if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
+          window2 = request2.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window2}' must be null`);
@@ -57386,66 +57386,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window2 = "no-window";
         }
-        request = makeRequest({
+        request2 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request.method,
+          method: request2.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request.headersList,
+          headersList: request2.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request.unsafeRequest,
+          unsafeRequest: request2.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window: window2,
           // priority request’s priority.
-          priority: request.priority,
+          priority: request2.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request.origin,
+          origin: request2.origin,
           // referrer request’s referrer.
-          referrer: request.referrer,
+          referrer: request2.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request.referrerPolicy,
+          referrerPolicy: request2.referrerPolicy,
           // mode request’s mode.
-          mode: request.mode,
+          mode: request2.mode,
           // credentials mode request’s credentials mode.
-          credentials: request.credentials,
+          credentials: request2.credentials,
           // cache mode request’s cache mode.
-          cache: request.cache,
+          cache: request2.cache,
           // redirect mode request’s redirect mode.
-          redirect: request.redirect,
+          redirect: request2.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request.integrity,
+          integrity: request2.integrity,
           // keepalive request’s keepalive.
-          keepalive: request.keepalive,
+          keepalive: request2.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request.reloadNavigation,
+          reloadNavigation: request2.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request.historyNavigation,
+          historyNavigation: request2.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request.urlList]
+          urlList: [...request2.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request.mode === "navigate") {
-            request.mode = "same-origin";
+          if (request2.mode === "navigate") {
+            request2.mode = "same-origin";
           }
-          request.reloadNavigation = false;
-          request.historyNavigation = false;
-          request.origin = "client";
-          request.referrer = "client";
-          request.referrerPolicy = "";
-          request.url = request.urlList[request.urlList.length - 1];
-          request.urlList = [request.url];
+          request2.reloadNavigation = false;
+          request2.historyNavigation = false;
+          request2.origin = "client";
+          request2.referrer = "client";
+          request2.referrerPolicy = "";
+          request2.url = request2.urlList[request2.urlList.length - 1];
+          request2.urlList = [request2.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request.referrer = "no-referrer";
+            request2.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -57454,14 +57454,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request.referrer = "client";
+              request2.referrer = "client";
             } else {
-              request.referrer = parsedReferrer;
+              request2.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request.referrerPolicy = init.referrerPolicy;
+          request2.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -57476,33 +57476,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request.mode = mode;
+          request2.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request.credentials = init.credentials;
+          request2.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request.cache = init.cache;
+          request2.cache = init.cache;
         }
-        if (request.cache === "only-if-cached" && request.mode !== "same-origin") {
+        if (request2.cache === "only-if-cached" && request2.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request.redirect = init.redirect;
+          request2.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request.integrity = String(init.integrity);
+          request2.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request.keepalive = Boolean(init.keepalive);
+          request2.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request.method = mayBeNormalized;
+            request2.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -57512,9 +57512,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request.method = method;
+            request2.method = method;
           }
-          if (!patchMethodWarning && request.method === "patch") {
+          if (!patchMethodWarning && request2.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -57524,7 +57524,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal = init.signal;
         }
-        this.#state = request;
+        this.#state = request2;
         const ac = new AbortController();
         this.#signal = ac.signal;
         if (signal != null) {
@@ -57542,12 +57542,12 @@ var require_request2 = __commonJS({
           }
         }
         this.#headers = new Headers2(kConstruct);
-        setHeadersList(this.#headers, request.headersList);
+        setHeadersList(this.#headers, request2.headersList);
         setHeadersGuard(this.#headers, "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request.method)) {
+          if (!corsSafeListedMethodsSet.has(request2.method)) {
             throw new TypeError(
-              `'${request.method} is unsupported in no-cors mode.`
+              `'${request2.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this.#headers, "request-no-cors");
@@ -57566,14 +57566,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = webidl.is.Request(input2) ? input2.#state.body : null;
-        if ((init.body != null || inputBody != null) && (request.method === "GET" || request.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request.keepalive
+            request2.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this.#headers).contains("content-type", true)) {
@@ -57585,12 +57585,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request.mode !== "same-origin" && request.mode !== "cors") {
+          if (request2.mode !== "same-origin" && request2.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request.useCORSPreflightFlag = true;
+          request2.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -57738,13 +57738,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -57780,42 +57780,42 @@ var require_request2 = __commonJS({
        * @param {Request} request
        * @param {AbortSignal} newSignal
        */
-      static setRequestSignal(request, newSignal) {
-        request.#signal = newSignal;
-        return request;
+      static setRequestSignal(request2, newSignal) {
+        request2.#signal = newSignal;
+        return request2;
       }
       /**
        * @param {Request} request
        */
-      static getRequestDispatcher(request) {
-        return request.#dispatcher;
+      static getRequestDispatcher(request2) {
+        return request2.#dispatcher;
       }
       /**
        * @param {Request} request
        * @param {import('../../dispatcher/dispatcher')} newDispatcher
        */
-      static setRequestDispatcher(request, newDispatcher) {
-        request.#dispatcher = newDispatcher;
+      static setRequestDispatcher(request2, newDispatcher) {
+        request2.#dispatcher = newDispatcher;
       }
       /**
        * @param {Request} request
        * @param {Headers} newHeaders
        */
-      static setRequestHeaders(request, newHeaders) {
-        request.#headers = newHeaders;
+      static setRequestHeaders(request2, newHeaders) {
+        request2.#headers = newHeaders;
       }
       /**
        * @param {Request} request
        */
-      static getRequestState(request) {
-        return request.#state;
+      static getRequestState(request2) {
+        return request2.#state;
       }
       /**
        * @param {Request} request
        * @param {any} newState
        */
-      static setRequestState(request, newState) {
-        request.#state = newState;
+      static setRequestState(request2, newState) {
+        request2.#state = newState;
       }
     };
     var { setRequestSignal, getRequestDispatcher, setRequestDispatcher, setRequestHeaders, getRequestState, setRequestState } = Request;
@@ -57870,23 +57870,23 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request) {
-      const newRequest = makeRequest({ ...request, body: null });
-      if (request.body != null) {
-        newRequest.body = cloneBody(request.body);
+    function cloneRequest(request2) {
+      const newRequest = makeRequest({ ...request2, body: null });
+      if (request2.body != null) {
+        newRequest.body = cloneBody(request2.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, dispatcher, signal, guard) {
-      const request = new Request(kConstruct);
-      setRequestState(request, innerRequest);
-      setRequestDispatcher(request, dispatcher);
-      setRequestSignal(request, signal);
+      const request2 = new Request(kConstruct);
+      setRequestState(request2, innerRequest);
+      setRequestDispatcher(request2, dispatcher);
+      setRequestSignal(request2, signal);
       const headers = new Headers2(kConstruct);
-      setRequestHeaders(request, headers);
+      setRequestHeaders(request2, headers);
       setHeadersList(headers, innerRequest.headersList);
       setHeadersGuard(headers, guard);
-      return request;
+      return request2;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -58277,14 +58277,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request = getRequestState(requestObject);
+      const request2 = getRequestState(requestObject);
       if (requestObject.signal.aborted) {
-        abortFetch(p, request, null, requestObject.signal.reason, null);
+        abortFetch(p, request2, null, requestObject.signal.reason, null);
         return p.promise;
       }
-      const globalObject = request.client.globalObject;
+      const globalObject = request2.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request.serviceWorkers = "none";
+        request2.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -58296,7 +58296,7 @@ var require_fetch = __commonJS({
           assert2(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request, realResponse, requestObject.signal.reason, controller.controller);
+          abortFetch(p, request2, realResponse, requestObject.signal.reason, controller.controller);
         }
       );
       const processResponse = (response) => {
@@ -58304,7 +58304,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request, responseObject, controller.serializedAbortReason, controller.controller);
+          abortFetch(p, request2, responseObject, controller.serializedAbortReason, controller.controller);
           return;
         }
         if (response.type === "error") {
@@ -58316,7 +58316,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller = fetching({
-        request,
+        request: request2,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: getRequestDispatcher(requestObject),
@@ -58363,12 +58363,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request, responseObject, error62, controller) {
+    function abortFetch(p, request2, responseObject, error62, controller) {
       if (p) {
         p.reject(error62);
       }
-      if (request.body?.stream != null && isReadable(request.body.stream)) {
-        request.body.stream.cancel(error62).catch((err) => {
+      if (request2.body?.stream != null && isReadable(request2.body.stream)) {
+        request2.body.stream.cancel(error62).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -58384,7 +58384,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request,
+      request: request2,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -58399,9 +58399,9 @@ var require_fetch = __commonJS({
       assert2(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request.client != null) {
-        taskDestination = request.client.globalObject;
-        crossOriginIsolatedCapability = request.client.crossOriginIsolatedCapability;
+      if (request2.client != null) {
+        taskDestination = request2.client.globalObject;
+        crossOriginIsolatedCapability = request2.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -58409,7 +58409,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request,
+        request: request2,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -58421,79 +58421,79 @@ var require_fetch = __commonJS({
         // Keep requestObject alive to prevent its AbortController from being GC'd
         requestObject
       };
-      assert2(!request.body || request.body.stream);
-      if (request.window === "client") {
-        request.window = request.client?.globalObject?.constructor?.name === "Window" ? request.client : "no-window";
+      assert2(!request2.body || request2.body.stream);
+      if (request2.window === "client") {
+        request2.window = request2.client?.globalObject?.constructor?.name === "Window" ? request2.client : "no-window";
       }
-      if (request.origin === "client") {
-        request.origin = request.client.origin;
+      if (request2.origin === "client") {
+        request2.origin = request2.client.origin;
       }
-      if (request.policyContainer === "client") {
-        if (request.client != null) {
-          request.policyContainer = clonePolicyContainer(
-            request.client.policyContainer
+      if (request2.policyContainer === "client") {
+        if (request2.client != null) {
+          request2.policyContainer = clonePolicyContainer(
+            request2.client.policyContainer
           );
         } else {
-          request.policyContainer = makePolicyContainer();
+          request2.policyContainer = makePolicyContainer();
         }
       }
-      if (!request.headersList.contains("accept", true)) {
+      if (!request2.headersList.contains("accept", true)) {
         const value = "*/*";
-        request.headersList.append("accept", value, true);
+        request2.headersList.append("accept", value, true);
       }
-      if (!request.headersList.contains("accept-language", true)) {
-        request.headersList.append("accept-language", "*", true);
+      if (!request2.headersList.contains("accept-language", true)) {
+        request2.headersList.append("accept-language", "*", true);
       }
-      if (request.priority === null) {
+      if (request2.priority === null) {
       }
-      if (subresourceSet.has(request.destination)) {
+      if (subresourceSet.has(request2.destination)) {
       }
       mainFetch(fetchParams, false);
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive2) {
       try {
-        const request = fetchParams.request;
+        const request2 = fetchParams.request;
         let response = null;
-        if (request.localURLsOnly && !urlIsLocal(requestCurrentURL(request))) {
+        if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
           response = makeNetworkError("local URLs only");
         }
-        tryUpgradeRequestToAPotentiallyTrustworthyURL(request);
-        if (requestBadPort(request) === "blocked") {
+        tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
+        if (requestBadPort(request2) === "blocked") {
           response = makeNetworkError("bad port");
         }
-        if (request.referrerPolicy === "") {
-          request.referrerPolicy = request.policyContainer.referrerPolicy;
+        if (request2.referrerPolicy === "") {
+          request2.referrerPolicy = request2.policyContainer.referrerPolicy;
         }
-        if (request.referrer !== "no-referrer") {
-          request.referrer = determineRequestsReferrer(request);
+        if (request2.referrer !== "no-referrer") {
+          request2.referrer = determineRequestsReferrer(request2);
         }
         if (response === null) {
-          const currentURL = requestCurrentURL(request);
+          const currentURL = requestCurrentURL(request2);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request2.url) && request2.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request.mode === "navigate" || request.mode === "websocket")
+            (request2.mode === "navigate" || request2.mode === "websocket")
           ) {
-            request.responseTainting = "basic";
+            request2.responseTainting = "basic";
             response = await schemeFetch(fetchParams);
-          } else if (request.mode === "same-origin") {
+          } else if (request2.mode === "same-origin") {
             response = makeNetworkError('request mode cannot be "same-origin"');
-          } else if (request.mode === "no-cors") {
-            if (request.redirect !== "follow") {
+          } else if (request2.mode === "no-cors") {
+            if (request2.redirect !== "follow") {
               response = makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             } else {
-              request.responseTainting = "opaque";
+              request2.responseTainting = "opaque";
               response = await schemeFetch(fetchParams);
             }
-          } else if (!urlIsHttpHttpsScheme(requestCurrentURL(request))) {
+          } else if (!urlIsHttpHttpsScheme(requestCurrentURL(request2))) {
             response = makeNetworkError("URL scheme must be a HTTP(S) scheme");
           } else {
-            request.responseTainting = "cors";
+            request2.responseTainting = "cors";
             response = await httpFetch(fetchParams);
           }
         }
@@ -58501,13 +58501,13 @@ var require_fetch = __commonJS({
           return response;
         }
         if (response.status !== 0 && !response.internalResponse) {
-          if (request.responseTainting === "cors") {
+          if (request2.responseTainting === "cors") {
           }
-          if (request.responseTainting === "basic") {
+          if (request2.responseTainting === "basic") {
             response = filterResponse(response, "basic");
-          } else if (request.responseTainting === "cors") {
+          } else if (request2.responseTainting === "cors") {
             response = filterResponse(response, "cors");
-          } else if (request.responseTainting === "opaque") {
+          } else if (request2.responseTainting === "opaque") {
             response = filterResponse(response, "opaque");
           } else {
             assert2(false);
@@ -58515,26 +58515,26 @@ var require_fetch = __commonJS({
         }
         let internalResponse = response.status === 0 ? response : response.internalResponse;
         if (internalResponse.urlList.length === 0) {
-          internalResponse.urlList.push(...request.urlList);
+          internalResponse.urlList.push(...request2.urlList);
         }
-        if (!request.timingAllowFailed) {
+        if (!request2.timingAllowFailed) {
           response.timingAllowPassed = true;
         }
-        if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request.headers.contains("range", true)) {
+        if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
           response = internalResponse = makeNetworkError();
         }
-        if (response.status !== 0 && (request.method === "HEAD" || request.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+        if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
           internalResponse.body = null;
           fetchParams.controller.dump = true;
         }
-        if (request.integrity) {
+        if (request2.integrity) {
           const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-          if (request.responseTainting === "opaque" || response.body == null) {
+          if (request2.responseTainting === "opaque" || response.body == null) {
             processBodyError(response.error);
             return;
           }
           const processBody = (bytes) => {
-            if (!bytesMatch(bytes, request.integrity)) {
+            if (!bytesMatch(bytes, request2.integrity)) {
               processBodyError("integrity mismatch");
               return;
             }
@@ -58553,8 +58553,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request);
+      const { request: request2 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request2);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -58563,19 +58563,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request);
+          const blobURLEntry = requestCurrentURL(request2);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request.method !== "GET" || !webidl.is.Blob(blob)) {
+          if (request2.method !== "GET" || !webidl.is.Blob(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request.headersList.contains("range", true)) {
+          if (!request2.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -58583,7 +58583,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request.headersList.get("range", true);
+            const rangeHeader = request2.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -58614,7 +58614,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request);
+          const currentURL = requestCurrentURL(request2);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -58703,41 +58703,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request = fetchParams.request;
+      const request2 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request.serviceWorkers === "all") {
+      if (request2.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request.redirect === "follow") {
-          request.serviceWorkers = "none";
+        if (request2.redirect === "follow") {
+          request2.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request.responseTainting === "cors" && corsCheck(request, response) === "failure") {
+        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request, response) === "failure") {
-          request.timingAllowFailed = true;
+        if (TAOCheck(request2, response) === "failure") {
+          request2.timingAllowFailed = true;
         }
       }
-      if ((request.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request.origin,
-        request.client,
-        request.destination,
+      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request2.origin,
+        request2.client,
+        request2.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request.redirect !== "manual") {
+        if (request2.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request.redirect === "error") {
+        if (request2.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request.redirect === "manual") {
+        } else if (request2.redirect === "manual") {
           response = actualResponse;
-        } else if (request.redirect === "follow") {
+        } else if (request2.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert2(false);
@@ -58747,13 +58747,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request = fetchParams.request;
+      const request2 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request).hash
+          requestCurrentURL(request2).hash
         );
         if (locationURL == null) {
           return response;
@@ -58764,63 +58764,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request.redirectCount === 20) {
+      if (request2.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request.redirectCount += 1;
-      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request, locationURL)) {
+      request2.redirectCount += 1;
+      if (request2.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request2, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request2.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request.body != null && request.body.source == null) {
+      if (actualResponse.status !== 303 && request2.body != null && request2.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request.method)) {
-        request.method = "GET";
-        request.body = null;
+      if ([301, 302].includes(actualResponse.status) && request2.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request2.method)) {
+        request2.method = "GET";
+        request2.body = null;
         for (const headerName of requestBodyHeader) {
-          request.headersList.delete(headerName);
+          request2.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request), locationURL)) {
-        request.headersList.delete("authorization", true);
-        request.headersList.delete("proxy-authorization", true);
-        request.headersList.delete("cookie", true);
-        request.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request2), locationURL)) {
+        request2.headersList.delete("authorization", true);
+        request2.headersList.delete("proxy-authorization", true);
+        request2.headersList.delete("cookie", true);
+        request2.headersList.delete("host", true);
       }
-      if (request.body != null) {
-        assert2(request.body.source != null);
-        request.body = safelyExtractBody(request.body.source)[0];
+      if (request2.body != null) {
+        assert2(request2.body.source != null);
+        request2.body = safelyExtractBody(request2.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request, actualResponse);
+      request2.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request2, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request = fetchParams.request;
+      const request2 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request.window === "no-window" && request.redirect === "error") {
+      if (request2.window === "no-window" && request2.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request;
+        httpRequest = request2;
       } else {
-        httpRequest = cloneRequest(request);
+        httpRequest = cloneRequest(request2);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic";
+      const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -58907,14 +58907,14 @@ var require_fetch = __commonJS({
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
-      if (response.status === 401 && httpRequest.responseTainting !== "cors" && includeCredentials && (request.useURLCredentials !== void 0 || isTraversableNavigable(request.traversableForUserPrompts))) {
-        if (request.body != null) {
-          if (request.body.source == null) {
+      if (response.status === 401 && httpRequest.responseTainting !== "cors" && includeCredentials && (request2.useURLCredentials !== void 0 || isTraversableNavigable(request2.traversableForUserPrompts))) {
+        if (request2.body != null) {
+          if (request2.body.source == null) {
             return response;
           }
-          request.body = safelyExtractBody(request.body.source)[0];
+          request2.body = safelyExtractBody(request2.body.source)[0];
         }
-        if (request.useURLCredentials === void 0 || isAuthenticationFetch) {
+        if (request2.useURLCredentials === void 0 || isAuthenticationFetch) {
           if (isCancelled(fetchParams)) {
             return makeAppropriateNetworkError(fetchParams);
           }
@@ -58924,7 +58924,7 @@ var require_fetch = __commonJS({
         response = await httpNetworkOrCacheFetch(fetchParams, true);
       }
       if (response.status === 407) {
-        if (request.window === "no-window") {
+        if (request2.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -58936,7 +58936,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request.body == null || request.body.source != null)
+        (request2.body == null || request2.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -58966,21 +58966,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request = fetchParams.request;
+      const request2 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request.cache = "no-store";
+        request2.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request.mode === "websocket") {
+      if (request2.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request.body == null && fetchParams.processRequestEndOfBody) {
+      if (request2.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request.body != null) {
+      } else if (request2.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -59008,7 +59008,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request.body.stream) {
+            for await (const bytes of request2.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -59115,19 +59115,19 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url2 = requestCurrentURL(request);
+        const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
         const path = url2.pathname + url2.search;
         const hasTrailingQuestionMark = url2.search.length === 0 && url2.href[url2.href.length - url2.hash.length - 1] === "?";
-        return new Promise((resolve, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url2.origin,
-            method: request.method,
-            body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body,
-            headers: request.headersList.entries,
+            method: request2.method,
+            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
+            headers: request2.headersList.entries,
             maxRedirections: 0,
-            upgrade: request.mode === "websocket" ? "websocket" : void 0
+            upgrade: request2.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -59163,9 +59163,9 @@ var require_fetch = __commonJS({
                 }
               }
               const location = headersList.get("location", true);
-              const willFollow = location && request.redirect === "follow" && redirectStatusSet.has(status);
+              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
               const decoders = [];
-              if (request.method !== "HEAD" && request.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -59207,7 +59207,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -59260,7 +59260,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -59284,7 +59284,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -59362,31 +59362,31 @@ var require_cache3 = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request, options = {}) {
+      async match(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request = webidl.converters.RequestInfo(request);
+        request2 = webidl.converters.RequestInfo(request2);
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request, options, 1);
+        const p = this.#internalMatchAll(request2, options, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request = void 0, options = {}) {
+      async matchAll(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request !== void 0) request = webidl.converters.RequestInfo(request);
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2);
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request, options);
+        return this.#internalMatchAll(request2, options);
       }
-      async add(request) {
+      async add(request2) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request = webidl.converters.RequestInfo(request);
-        const requests = [request];
+        request2 = webidl.converters.RequestInfo(request2);
+        const requests = [request2];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -59396,19 +59396,19 @@ var require_cache3 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request of requests) {
-          if (request === void 0) {
+        for (let request2 of requests) {
+          if (request2 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request = webidl.converters.RequestInfo(request);
-          if (typeof request === "string") {
+          request2 = webidl.converters.RequestInfo(request2);
+          if (typeof request2 === "string") {
             continue;
           }
-          const r = getRequestState(request);
+          const r = getRequestState(request2);
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -59417,8 +59417,8 @@ var require_cache3 = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request of requests) {
-          const r = getRequestState(new Request(request));
+        for (const request2 of requests) {
+          const r = getRequestState(new Request(request2));
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -59495,17 +59495,17 @@ var require_cache3 = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request, response) {
+      async put(request2, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request = webidl.converters.RequestInfo(request);
+        request2 = webidl.converters.RequestInfo(request2);
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (webidl.is.Request(request)) {
-          innerRequest = getRequestState(request);
+        if (webidl.is.Request(request2)) {
+          innerRequest = getRequestState(request2);
         } else {
-          innerRequest = getRequestState(new Request(request));
+          innerRequest = getRequestState(new Request(request2));
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -59576,21 +59576,21 @@ var require_cache3 = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request, options = {}) {
+      async delete(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request = webidl.converters.RequestInfo(request);
+        request2 = webidl.converters.RequestInfo(request2);
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (webidl.is.Request(request)) {
-          r = getRequestState(request);
+        if (webidl.is.Request(request2)) {
+          r = getRequestState(request2);
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert2(typeof request === "string");
-          r = getRequestState(new Request(request));
+          assert2(typeof request2 === "string");
+          r = getRequestState(new Request(request2));
         }
         const operations = [];
         const operation = {
@@ -59622,25 +59622,25 @@ var require_cache3 = __commonJS({
        * @param {import('../../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request = void 0, options = {}) {
+      async keys(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request !== void 0) request = webidl.converters.RequestInfo(request);
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2);
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request !== void 0) {
-          if (webidl.is.Request(request)) {
-            r = getRequestState(request);
+        if (request2 !== void 0) {
+          if (webidl.is.Request(request2)) {
+            r = getRequestState(request2);
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request === "string") {
-            r = getRequestState(new Request(request));
+          } else if (typeof request2 === "string") {
+            r = getRequestState(new Request(request2));
           }
         }
         const promise2 = createDeferredPromise();
         const requests = [];
-        if (request === void 0) {
+        if (request2 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -59652,9 +59652,9 @@ var require_cache3 = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request2 of requests) {
+          for (const request3 of requests) {
             const requestObject = fromInnerRequest(
-              request2,
+              request3,
               void 0,
               new AbortController().signal,
               "immutable"
@@ -59773,9 +59773,9 @@ var require_cache3 = __commonJS({
        * @param {import('../../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request.url);
+        const cachedURL = new URL(request2.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -59791,7 +59791,7 @@ var require_cache3 = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request.headersList.get(fieldValue);
+          const requestValue = request2.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -59799,20 +59799,20 @@ var require_cache3 = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request, options, maxResponses = Infinity) {
+      #internalMatchAll(request2, options, maxResponses = Infinity) {
         let r = null;
-        if (request !== void 0) {
-          if (webidl.is.Request(request)) {
-            r = getRequestState(request);
+        if (request2 !== void 0) {
+          if (webidl.is.Request(request2)) {
+            r = getRequestState(request2);
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request === "string") {
-            r = getRequestState(new Request(request));
+          } else if (typeof request2 === "string") {
+            r = getRequestState(new Request(request2));
           }
         }
         const responses = [];
-        if (request === void 0) {
+        if (request2 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -59904,21 +59904,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request, options = {}) {
+      async match(request2, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request = webidl.converters.RequestInfo(request);
+        request2 = webidl.converters.RequestInfo(request2);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request, options);
+            return await cache.match(request2, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request, options);
+            const response = await cache.match(request2, options);
             if (response !== void 0) {
               return response;
             }
@@ -61115,7 +61115,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url2, protocols, client, handler, options) {
       const requestURL = url2;
       requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
-      const request = makeRequest({
+      const request2 = makeRequest({
         urlList: [requestURL],
         client,
         serviceWorkers: "none",
@@ -61128,18 +61128,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request.headersList = headersList;
+        request2.headersList = headersList;
       }
       const keyValue = crypto.randomBytes(16).toString("base64");
-      request.headersList.append("sec-websocket-key", keyValue, true);
-      request.headersList.append("sec-websocket-version", "13", true);
+      request2.headersList.append("sec-websocket-key", keyValue, true);
+      request2.headersList.append("sec-websocket-version", "13", true);
       for (const protocol of protocols) {
-        request.headersList.append("sec-websocket-protocol", protocol, true);
+        request2.headersList.append("sec-websocket-protocol", protocol, true);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request.headersList.append("sec-websocket-extensions", permessageDeflate, true);
+      request2.headersList.append("sec-websocket-extensions", permessageDeflate, true);
       const controller = fetching({
-        request,
+        request: request2,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -61186,7 +61186,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failHandshake(handler, response, 1002, "Protocol was not set in the opening handshake.");
               return;
@@ -61201,10 +61201,10 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(object2, code, reason, validate2 = false) {
+    function closeWebSocketConnection(object2, code, reason, validate3 = false) {
       code ??= null;
       reason ??= "";
-      if (validate2) validateCloseCodeAndReason(code, reason);
+      if (validate3) validateCloseCodeAndReason(code, reason);
       if (isClosed(object2.readyState) || isClosing(object2.readyState)) {
       } else if (!isEstablished(object2.readyState)) {
         failWebsocketConnection(object2);
@@ -63430,10 +63430,10 @@ var require_undici = __commonJS({
     "use strict";
     var Client = require_client();
     var Dispatcher = require_dispatcher();
-    var Pool2 = require_pool();
+    var Pool3 = require_pool();
     var BalancedPool = require_balanced_pool();
     var RoundRobinPool = require_round_robin_pool();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var ProxyAgent = require_proxy_agent();
     var Socks5ProxyAgent = require_socks5_proxy_agent();
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
@@ -63457,10 +63457,10 @@ var require_undici = __commonJS({
     Object.assign(Dispatcher.prototype, api);
     module2.exports.Dispatcher = Dispatcher;
     module2.exports.Client = Client;
-    module2.exports.Pool = Pool2;
+    module2.exports.Pool = Pool3;
     module2.exports.BalancedPool = BalancedPool;
     module2.exports.RoundRobinPool = RoundRobinPool;
-    module2.exports.Agent = Agent;
+    module2.exports.Agent = Agent2;
     module2.exports.ProxyAgent = ProxyAgent;
     module2.exports.Socks5ProxyAgent = Socks5ProxyAgent;
     module2.exports.EnvHttpProxyAgent = EnvHttpProxyAgent;
@@ -63619,8 +63619,2159 @@ ${captureLines}` : capture.stack;
   }
 });
 
+// node_modules/jpeg-js/lib/encoder.js
+var require_encoder = __commonJS({
+  "node_modules/jpeg-js/lib/encoder.js"(exports2, module2) {
+    var btoa2 = btoa2 || function(buf) {
+      return Buffer.from(buf).toString("base64");
+    };
+    function JPEGEncoder(quality) {
+      var self2 = this;
+      var fround = Math.round;
+      var ffloor = Math.floor;
+      var YTable = new Array(64);
+      var UVTable = new Array(64);
+      var fdtbl_Y = new Array(64);
+      var fdtbl_UV = new Array(64);
+      var YDC_HT;
+      var UVDC_HT;
+      var YAC_HT;
+      var UVAC_HT;
+      var bitcode = new Array(65535);
+      var category = new Array(65535);
+      var outputfDCTQuant = new Array(64);
+      var DU = new Array(64);
+      var byteout = [];
+      var bytenew = 0;
+      var bytepos = 7;
+      var YDU = new Array(64);
+      var UDU = new Array(64);
+      var VDU = new Array(64);
+      var clt = new Array(256);
+      var RGB_YUV_TABLE = new Array(2048);
+      var currentQuality;
+      var ZigZag = [
+        0,
+        1,
+        5,
+        6,
+        14,
+        15,
+        27,
+        28,
+        2,
+        4,
+        7,
+        13,
+        16,
+        26,
+        29,
+        42,
+        3,
+        8,
+        12,
+        17,
+        25,
+        30,
+        41,
+        43,
+        9,
+        11,
+        18,
+        24,
+        31,
+        40,
+        44,
+        53,
+        10,
+        19,
+        23,
+        32,
+        39,
+        45,
+        52,
+        54,
+        20,
+        22,
+        33,
+        38,
+        46,
+        51,
+        55,
+        60,
+        21,
+        34,
+        37,
+        47,
+        50,
+        56,
+        59,
+        61,
+        35,
+        36,
+        48,
+        49,
+        57,
+        58,
+        62,
+        63
+      ];
+      var std_dc_luminance_nrcodes = [0, 0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
+      var std_dc_luminance_values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+      var std_ac_luminance_nrcodes = [0, 0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 125];
+      var std_ac_luminance_values = [
+        1,
+        2,
+        3,
+        0,
+        4,
+        17,
+        5,
+        18,
+        33,
+        49,
+        65,
+        6,
+        19,
+        81,
+        97,
+        7,
+        34,
+        113,
+        20,
+        50,
+        129,
+        145,
+        161,
+        8,
+        35,
+        66,
+        177,
+        193,
+        21,
+        82,
+        209,
+        240,
+        36,
+        51,
+        98,
+        114,
+        130,
+        9,
+        10,
+        22,
+        23,
+        24,
+        25,
+        26,
+        37,
+        38,
+        39,
+        40,
+        41,
+        42,
+        52,
+        53,
+        54,
+        55,
+        56,
+        57,
+        58,
+        67,
+        68,
+        69,
+        70,
+        71,
+        72,
+        73,
+        74,
+        83,
+        84,
+        85,
+        86,
+        87,
+        88,
+        89,
+        90,
+        99,
+        100,
+        101,
+        102,
+        103,
+        104,
+        105,
+        106,
+        115,
+        116,
+        117,
+        118,
+        119,
+        120,
+        121,
+        122,
+        131,
+        132,
+        133,
+        134,
+        135,
+        136,
+        137,
+        138,
+        146,
+        147,
+        148,
+        149,
+        150,
+        151,
+        152,
+        153,
+        154,
+        162,
+        163,
+        164,
+        165,
+        166,
+        167,
+        168,
+        169,
+        170,
+        178,
+        179,
+        180,
+        181,
+        182,
+        183,
+        184,
+        185,
+        186,
+        194,
+        195,
+        196,
+        197,
+        198,
+        199,
+        200,
+        201,
+        202,
+        210,
+        211,
+        212,
+        213,
+        214,
+        215,
+        216,
+        217,
+        218,
+        225,
+        226,
+        227,
+        228,
+        229,
+        230,
+        231,
+        232,
+        233,
+        234,
+        241,
+        242,
+        243,
+        244,
+        245,
+        246,
+        247,
+        248,
+        249,
+        250
+      ];
+      var std_dc_chrominance_nrcodes = [0, 0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0];
+      var std_dc_chrominance_values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+      var std_ac_chrominance_nrcodes = [0, 0, 2, 1, 2, 4, 4, 3, 4, 7, 5, 4, 4, 0, 1, 2, 119];
+      var std_ac_chrominance_values = [
+        0,
+        1,
+        2,
+        3,
+        17,
+        4,
+        5,
+        33,
+        49,
+        6,
+        18,
+        65,
+        81,
+        7,
+        97,
+        113,
+        19,
+        34,
+        50,
+        129,
+        8,
+        20,
+        66,
+        145,
+        161,
+        177,
+        193,
+        9,
+        35,
+        51,
+        82,
+        240,
+        21,
+        98,
+        114,
+        209,
+        10,
+        22,
+        36,
+        52,
+        225,
+        37,
+        241,
+        23,
+        24,
+        25,
+        26,
+        38,
+        39,
+        40,
+        41,
+        42,
+        53,
+        54,
+        55,
+        56,
+        57,
+        58,
+        67,
+        68,
+        69,
+        70,
+        71,
+        72,
+        73,
+        74,
+        83,
+        84,
+        85,
+        86,
+        87,
+        88,
+        89,
+        90,
+        99,
+        100,
+        101,
+        102,
+        103,
+        104,
+        105,
+        106,
+        115,
+        116,
+        117,
+        118,
+        119,
+        120,
+        121,
+        122,
+        130,
+        131,
+        132,
+        133,
+        134,
+        135,
+        136,
+        137,
+        138,
+        146,
+        147,
+        148,
+        149,
+        150,
+        151,
+        152,
+        153,
+        154,
+        162,
+        163,
+        164,
+        165,
+        166,
+        167,
+        168,
+        169,
+        170,
+        178,
+        179,
+        180,
+        181,
+        182,
+        183,
+        184,
+        185,
+        186,
+        194,
+        195,
+        196,
+        197,
+        198,
+        199,
+        200,
+        201,
+        202,
+        210,
+        211,
+        212,
+        213,
+        214,
+        215,
+        216,
+        217,
+        218,
+        226,
+        227,
+        228,
+        229,
+        230,
+        231,
+        232,
+        233,
+        234,
+        242,
+        243,
+        244,
+        245,
+        246,
+        247,
+        248,
+        249,
+        250
+      ];
+      function initQuantTables(sf) {
+        var YQT = [
+          16,
+          11,
+          10,
+          16,
+          24,
+          40,
+          51,
+          61,
+          12,
+          12,
+          14,
+          19,
+          26,
+          58,
+          60,
+          55,
+          14,
+          13,
+          16,
+          24,
+          40,
+          57,
+          69,
+          56,
+          14,
+          17,
+          22,
+          29,
+          51,
+          87,
+          80,
+          62,
+          18,
+          22,
+          37,
+          56,
+          68,
+          109,
+          103,
+          77,
+          24,
+          35,
+          55,
+          64,
+          81,
+          104,
+          113,
+          92,
+          49,
+          64,
+          78,
+          87,
+          103,
+          121,
+          120,
+          101,
+          72,
+          92,
+          95,
+          98,
+          112,
+          100,
+          103,
+          99
+        ];
+        for (var i = 0; i < 64; i++) {
+          var t = ffloor((YQT[i] * sf + 50) / 100);
+          if (t < 1) {
+            t = 1;
+          } else if (t > 255) {
+            t = 255;
+          }
+          YTable[ZigZag[i]] = t;
+        }
+        var UVQT = [
+          17,
+          18,
+          24,
+          47,
+          99,
+          99,
+          99,
+          99,
+          18,
+          21,
+          26,
+          66,
+          99,
+          99,
+          99,
+          99,
+          24,
+          26,
+          56,
+          99,
+          99,
+          99,
+          99,
+          99,
+          47,
+          66,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99,
+          99
+        ];
+        for (var j = 0; j < 64; j++) {
+          var u = ffloor((UVQT[j] * sf + 50) / 100);
+          if (u < 1) {
+            u = 1;
+          } else if (u > 255) {
+            u = 255;
+          }
+          UVTable[ZigZag[j]] = u;
+        }
+        var aasf = [
+          1,
+          1.387039845,
+          1.306562965,
+          1.175875602,
+          1,
+          0.785694958,
+          0.5411961,
+          0.275899379
+        ];
+        var k = 0;
+        for (var row = 0; row < 8; row++) {
+          for (var col = 0; col < 8; col++) {
+            fdtbl_Y[k] = 1 / (YTable[ZigZag[k]] * aasf[row] * aasf[col] * 8);
+            fdtbl_UV[k] = 1 / (UVTable[ZigZag[k]] * aasf[row] * aasf[col] * 8);
+            k++;
+          }
+        }
+      }
+      function computeHuffmanTbl(nrcodes, std_table) {
+        var codevalue = 0;
+        var pos_in_table = 0;
+        var HT = new Array();
+        for (var k = 1; k <= 16; k++) {
+          for (var j = 1; j <= nrcodes[k]; j++) {
+            HT[std_table[pos_in_table]] = [];
+            HT[std_table[pos_in_table]][0] = codevalue;
+            HT[std_table[pos_in_table]][1] = k;
+            pos_in_table++;
+            codevalue++;
+          }
+          codevalue *= 2;
+        }
+        return HT;
+      }
+      function initHuffmanTbl() {
+        YDC_HT = computeHuffmanTbl(std_dc_luminance_nrcodes, std_dc_luminance_values);
+        UVDC_HT = computeHuffmanTbl(std_dc_chrominance_nrcodes, std_dc_chrominance_values);
+        YAC_HT = computeHuffmanTbl(std_ac_luminance_nrcodes, std_ac_luminance_values);
+        UVAC_HT = computeHuffmanTbl(std_ac_chrominance_nrcodes, std_ac_chrominance_values);
+      }
+      function initCategoryNumber() {
+        var nrlower = 1;
+        var nrupper = 2;
+        for (var cat = 1; cat <= 15; cat++) {
+          for (var nr = nrlower; nr < nrupper; nr++) {
+            category[32767 + nr] = cat;
+            bitcode[32767 + nr] = [];
+            bitcode[32767 + nr][1] = cat;
+            bitcode[32767 + nr][0] = nr;
+          }
+          for (var nrneg = -(nrupper - 1); nrneg <= -nrlower; nrneg++) {
+            category[32767 + nrneg] = cat;
+            bitcode[32767 + nrneg] = [];
+            bitcode[32767 + nrneg][1] = cat;
+            bitcode[32767 + nrneg][0] = nrupper - 1 + nrneg;
+          }
+          nrlower <<= 1;
+          nrupper <<= 1;
+        }
+      }
+      function initRGBYUVTable() {
+        for (var i = 0; i < 256; i++) {
+          RGB_YUV_TABLE[i] = 19595 * i;
+          RGB_YUV_TABLE[i + 256 >> 0] = 38470 * i;
+          RGB_YUV_TABLE[i + 512 >> 0] = 7471 * i + 32768;
+          RGB_YUV_TABLE[i + 768 >> 0] = -11059 * i;
+          RGB_YUV_TABLE[i + 1024 >> 0] = -21709 * i;
+          RGB_YUV_TABLE[i + 1280 >> 0] = 32768 * i + 8421375;
+          RGB_YUV_TABLE[i + 1536 >> 0] = -27439 * i;
+          RGB_YUV_TABLE[i + 1792 >> 0] = -5329 * i;
+        }
+      }
+      function writeBits(bs) {
+        var value = bs[0];
+        var posval = bs[1] - 1;
+        while (posval >= 0) {
+          if (value & 1 << posval) {
+            bytenew |= 1 << bytepos;
+          }
+          posval--;
+          bytepos--;
+          if (bytepos < 0) {
+            if (bytenew == 255) {
+              writeByte(255);
+              writeByte(0);
+            } else {
+              writeByte(bytenew);
+            }
+            bytepos = 7;
+            bytenew = 0;
+          }
+        }
+      }
+      function writeByte(value) {
+        byteout.push(value);
+      }
+      function writeWord(value) {
+        writeByte(value >> 8 & 255);
+        writeByte(value & 255);
+      }
+      function fDCTQuant(data, fdtbl) {
+        var d0, d1, d2, d3, d4, d5, d6, d7;
+        var dataOff = 0;
+        var i;
+        var I8 = 8;
+        var I64 = 64;
+        for (i = 0; i < I8; ++i) {
+          d0 = data[dataOff];
+          d1 = data[dataOff + 1];
+          d2 = data[dataOff + 2];
+          d3 = data[dataOff + 3];
+          d4 = data[dataOff + 4];
+          d5 = data[dataOff + 5];
+          d6 = data[dataOff + 6];
+          d7 = data[dataOff + 7];
+          var tmp0 = d0 + d7;
+          var tmp7 = d0 - d7;
+          var tmp1 = d1 + d6;
+          var tmp6 = d1 - d6;
+          var tmp2 = d2 + d5;
+          var tmp5 = d2 - d5;
+          var tmp3 = d3 + d4;
+          var tmp4 = d3 - d4;
+          var tmp10 = tmp0 + tmp3;
+          var tmp13 = tmp0 - tmp3;
+          var tmp11 = tmp1 + tmp2;
+          var tmp12 = tmp1 - tmp2;
+          data[dataOff] = tmp10 + tmp11;
+          data[dataOff + 4] = tmp10 - tmp11;
+          var z1 = (tmp12 + tmp13) * 0.707106781;
+          data[dataOff + 2] = tmp13 + z1;
+          data[dataOff + 6] = tmp13 - z1;
+          tmp10 = tmp4 + tmp5;
+          tmp11 = tmp5 + tmp6;
+          tmp12 = tmp6 + tmp7;
+          var z5 = (tmp10 - tmp12) * 0.382683433;
+          var z22 = 0.5411961 * tmp10 + z5;
+          var z4 = 1.306562965 * tmp12 + z5;
+          var z3 = tmp11 * 0.707106781;
+          var z11 = tmp7 + z3;
+          var z13 = tmp7 - z3;
+          data[dataOff + 5] = z13 + z22;
+          data[dataOff + 3] = z13 - z22;
+          data[dataOff + 1] = z11 + z4;
+          data[dataOff + 7] = z11 - z4;
+          dataOff += 8;
+        }
+        dataOff = 0;
+        for (i = 0; i < I8; ++i) {
+          d0 = data[dataOff];
+          d1 = data[dataOff + 8];
+          d2 = data[dataOff + 16];
+          d3 = data[dataOff + 24];
+          d4 = data[dataOff + 32];
+          d5 = data[dataOff + 40];
+          d6 = data[dataOff + 48];
+          d7 = data[dataOff + 56];
+          var tmp0p2 = d0 + d7;
+          var tmp7p2 = d0 - d7;
+          var tmp1p2 = d1 + d6;
+          var tmp6p2 = d1 - d6;
+          var tmp2p2 = d2 + d5;
+          var tmp5p2 = d2 - d5;
+          var tmp3p2 = d3 + d4;
+          var tmp4p2 = d3 - d4;
+          var tmp10p2 = tmp0p2 + tmp3p2;
+          var tmp13p2 = tmp0p2 - tmp3p2;
+          var tmp11p2 = tmp1p2 + tmp2p2;
+          var tmp12p2 = tmp1p2 - tmp2p2;
+          data[dataOff] = tmp10p2 + tmp11p2;
+          data[dataOff + 32] = tmp10p2 - tmp11p2;
+          var z1p2 = (tmp12p2 + tmp13p2) * 0.707106781;
+          data[dataOff + 16] = tmp13p2 + z1p2;
+          data[dataOff + 48] = tmp13p2 - z1p2;
+          tmp10p2 = tmp4p2 + tmp5p2;
+          tmp11p2 = tmp5p2 + tmp6p2;
+          tmp12p2 = tmp6p2 + tmp7p2;
+          var z5p2 = (tmp10p2 - tmp12p2) * 0.382683433;
+          var z2p2 = 0.5411961 * tmp10p2 + z5p2;
+          var z4p2 = 1.306562965 * tmp12p2 + z5p2;
+          var z3p2 = tmp11p2 * 0.707106781;
+          var z11p2 = tmp7p2 + z3p2;
+          var z13p2 = tmp7p2 - z3p2;
+          data[dataOff + 40] = z13p2 + z2p2;
+          data[dataOff + 24] = z13p2 - z2p2;
+          data[dataOff + 8] = z11p2 + z4p2;
+          data[dataOff + 56] = z11p2 - z4p2;
+          dataOff++;
+        }
+        var fDCTQuant2;
+        for (i = 0; i < I64; ++i) {
+          fDCTQuant2 = data[i] * fdtbl[i];
+          outputfDCTQuant[i] = fDCTQuant2 > 0 ? fDCTQuant2 + 0.5 | 0 : fDCTQuant2 - 0.5 | 0;
+        }
+        return outputfDCTQuant;
+      }
+      function writeAPP0() {
+        writeWord(65504);
+        writeWord(16);
+        writeByte(74);
+        writeByte(70);
+        writeByte(73);
+        writeByte(70);
+        writeByte(0);
+        writeByte(1);
+        writeByte(1);
+        writeByte(0);
+        writeWord(1);
+        writeWord(1);
+        writeByte(0);
+        writeByte(0);
+      }
+      function writeAPP1(exifBuffer) {
+        if (!exifBuffer) return;
+        writeWord(65505);
+        if (exifBuffer[0] === 69 && exifBuffer[1] === 120 && exifBuffer[2] === 105 && exifBuffer[3] === 102) {
+          writeWord(exifBuffer.length + 2);
+        } else {
+          writeWord(exifBuffer.length + 5 + 2);
+          writeByte(69);
+          writeByte(120);
+          writeByte(105);
+          writeByte(102);
+          writeByte(0);
+        }
+        for (var i = 0; i < exifBuffer.length; i++) {
+          writeByte(exifBuffer[i]);
+        }
+      }
+      function writeSOF0(width, height) {
+        writeWord(65472);
+        writeWord(17);
+        writeByte(8);
+        writeWord(height);
+        writeWord(width);
+        writeByte(3);
+        writeByte(1);
+        writeByte(17);
+        writeByte(0);
+        writeByte(2);
+        writeByte(17);
+        writeByte(1);
+        writeByte(3);
+        writeByte(17);
+        writeByte(1);
+      }
+      function writeDQT() {
+        writeWord(65499);
+        writeWord(132);
+        writeByte(0);
+        for (var i = 0; i < 64; i++) {
+          writeByte(YTable[i]);
+        }
+        writeByte(1);
+        for (var j = 0; j < 64; j++) {
+          writeByte(UVTable[j]);
+        }
+      }
+      function writeDHT() {
+        writeWord(65476);
+        writeWord(418);
+        writeByte(0);
+        for (var i = 0; i < 16; i++) {
+          writeByte(std_dc_luminance_nrcodes[i + 1]);
+        }
+        for (var j = 0; j <= 11; j++) {
+          writeByte(std_dc_luminance_values[j]);
+        }
+        writeByte(16);
+        for (var k = 0; k < 16; k++) {
+          writeByte(std_ac_luminance_nrcodes[k + 1]);
+        }
+        for (var l = 0; l <= 161; l++) {
+          writeByte(std_ac_luminance_values[l]);
+        }
+        writeByte(1);
+        for (var m = 0; m < 16; m++) {
+          writeByte(std_dc_chrominance_nrcodes[m + 1]);
+        }
+        for (var n = 0; n <= 11; n++) {
+          writeByte(std_dc_chrominance_values[n]);
+        }
+        writeByte(17);
+        for (var o = 0; o < 16; o++) {
+          writeByte(std_ac_chrominance_nrcodes[o + 1]);
+        }
+        for (var p = 0; p <= 161; p++) {
+          writeByte(std_ac_chrominance_values[p]);
+        }
+      }
+      function writeCOM(comments) {
+        if (typeof comments === "undefined" || comments.constructor !== Array) return;
+        comments.forEach((e) => {
+          if (typeof e !== "string") return;
+          writeWord(65534);
+          var l = e.length;
+          writeWord(l + 2);
+          var i;
+          for (i = 0; i < l; i++)
+            writeByte(e.charCodeAt(i));
+        });
+      }
+      function writeSOS() {
+        writeWord(65498);
+        writeWord(12);
+        writeByte(3);
+        writeByte(1);
+        writeByte(0);
+        writeByte(2);
+        writeByte(17);
+        writeByte(3);
+        writeByte(17);
+        writeByte(0);
+        writeByte(63);
+        writeByte(0);
+      }
+      function processDU(CDU, fdtbl, DC, HTDC, HTAC) {
+        var EOB = HTAC[0];
+        var M16zeroes = HTAC[240];
+        var pos;
+        var I16 = 16;
+        var I63 = 63;
+        var I64 = 64;
+        var DU_DCT = fDCTQuant(CDU, fdtbl);
+        for (var j = 0; j < I64; ++j) {
+          DU[ZigZag[j]] = DU_DCT[j];
+        }
+        var Diff = DU[0] - DC;
+        DC = DU[0];
+        if (Diff == 0) {
+          writeBits(HTDC[0]);
+        } else {
+          pos = 32767 + Diff;
+          writeBits(HTDC[category[pos]]);
+          writeBits(bitcode[pos]);
+        }
+        var end0pos = 63;
+        for (; end0pos > 0 && DU[end0pos] == 0; end0pos--) {
+        }
+        ;
+        if (end0pos == 0) {
+          writeBits(EOB);
+          return DC;
+        }
+        var i = 1;
+        var lng;
+        while (i <= end0pos) {
+          var startpos = i;
+          for (; DU[i] == 0 && i <= end0pos; ++i) {
+          }
+          var nrzeroes = i - startpos;
+          if (nrzeroes >= I16) {
+            lng = nrzeroes >> 4;
+            for (var nrmarker = 1; nrmarker <= lng; ++nrmarker)
+              writeBits(M16zeroes);
+            nrzeroes = nrzeroes & 15;
+          }
+          pos = 32767 + DU[i];
+          writeBits(HTAC[(nrzeroes << 4) + category[pos]]);
+          writeBits(bitcode[pos]);
+          i++;
+        }
+        if (end0pos != I63) {
+          writeBits(EOB);
+        }
+        return DC;
+      }
+      function initCharLookupTable() {
+        var sfcc = String.fromCharCode;
+        for (var i = 0; i < 256; i++) {
+          clt[i] = sfcc(i);
+        }
+      }
+      this.encode = function(image, quality2) {
+        var time_start = (/* @__PURE__ */ new Date()).getTime();
+        if (quality2) setQuality(quality2);
+        byteout = new Array();
+        bytenew = 0;
+        bytepos = 7;
+        writeWord(65496);
+        writeAPP0();
+        writeCOM(image.comments);
+        writeAPP1(image.exifBuffer);
+        writeDQT();
+        writeSOF0(image.width, image.height);
+        writeDHT();
+        writeSOS();
+        var DCY = 0;
+        var DCU = 0;
+        var DCV = 0;
+        bytenew = 0;
+        bytepos = 7;
+        this.encode.displayName = "_encode_";
+        var imageData = image.data;
+        var width = image.width;
+        var height = image.height;
+        var quadWidth = width * 4;
+        var tripleWidth = width * 3;
+        var x, y = 0;
+        var r, g2, b;
+        var start, p, col, row, pos;
+        while (y < height) {
+          x = 0;
+          while (x < quadWidth) {
+            start = quadWidth * y + x;
+            p = start;
+            col = -1;
+            row = 0;
+            for (pos = 0; pos < 64; pos++) {
+              row = pos >> 3;
+              col = (pos & 7) * 4;
+              p = start + row * quadWidth + col;
+              if (y + row >= height) {
+                p -= quadWidth * (y + 1 + row - height);
+              }
+              if (x + col >= quadWidth) {
+                p -= x + col - quadWidth + 4;
+              }
+              r = imageData[p++];
+              g2 = imageData[p++];
+              b = imageData[p++];
+              YDU[pos] = (RGB_YUV_TABLE[r] + RGB_YUV_TABLE[g2 + 256 >> 0] + RGB_YUV_TABLE[b + 512 >> 0] >> 16) - 128;
+              UDU[pos] = (RGB_YUV_TABLE[r + 768 >> 0] + RGB_YUV_TABLE[g2 + 1024 >> 0] + RGB_YUV_TABLE[b + 1280 >> 0] >> 16) - 128;
+              VDU[pos] = (RGB_YUV_TABLE[r + 1280 >> 0] + RGB_YUV_TABLE[g2 + 1536 >> 0] + RGB_YUV_TABLE[b + 1792 >> 0] >> 16) - 128;
+            }
+            DCY = processDU(YDU, fdtbl_Y, DCY, YDC_HT, YAC_HT);
+            DCU = processDU(UDU, fdtbl_UV, DCU, UVDC_HT, UVAC_HT);
+            DCV = processDU(VDU, fdtbl_UV, DCV, UVDC_HT, UVAC_HT);
+            x += 32;
+          }
+          y += 8;
+        }
+        if (bytepos >= 0) {
+          var fillbits = [];
+          fillbits[1] = bytepos + 1;
+          fillbits[0] = (1 << bytepos + 1) - 1;
+          writeBits(fillbits);
+        }
+        writeWord(65497);
+        if (typeof module2 === "undefined") return new Uint8Array(byteout);
+        return Buffer.from(byteout);
+        var jpegDataUri = "data:image/jpeg;base64," + btoa2(byteout.join(""));
+        byteout = [];
+        var duration3 = (/* @__PURE__ */ new Date()).getTime() - time_start;
+        return jpegDataUri;
+      };
+      function setQuality(quality2) {
+        if (quality2 <= 0) {
+          quality2 = 1;
+        }
+        if (quality2 > 100) {
+          quality2 = 100;
+        }
+        if (currentQuality == quality2) return;
+        var sf = 0;
+        if (quality2 < 50) {
+          sf = Math.floor(5e3 / quality2);
+        } else {
+          sf = Math.floor(200 - quality2 * 2);
+        }
+        initQuantTables(sf);
+        currentQuality = quality2;
+      }
+      function init() {
+        var time_start = (/* @__PURE__ */ new Date()).getTime();
+        if (!quality) quality = 50;
+        initCharLookupTable();
+        initHuffmanTbl();
+        initCategoryNumber();
+        initRGBYUVTable();
+        setQuality(quality);
+        var duration3 = (/* @__PURE__ */ new Date()).getTime() - time_start;
+      }
+      init();
+    }
+    if (typeof module2 !== "undefined") {
+      module2.exports = encode3;
+    } else if (typeof window !== "undefined") {
+      window["jpeg-js"] = window["jpeg-js"] || {};
+      window["jpeg-js"].encode = encode3;
+    }
+    function encode3(imgData, qu) {
+      if (typeof qu === "undefined") qu = 50;
+      var encoder = new JPEGEncoder(qu);
+      var data = encoder.encode(imgData, qu);
+      return {
+        data,
+        width: imgData.width,
+        height: imgData.height
+      };
+    }
+  }
+});
+
+// node_modules/jpeg-js/lib/decoder.js
+var require_decoder = __commonJS({
+  "node_modules/jpeg-js/lib/decoder.js"(exports2, module2) {
+    var JpegImage = (function jpegImage() {
+      "use strict";
+      var dctZigZag = new Int32Array([
+        0,
+        1,
+        8,
+        16,
+        9,
+        2,
+        3,
+        10,
+        17,
+        24,
+        32,
+        25,
+        18,
+        11,
+        4,
+        5,
+        12,
+        19,
+        26,
+        33,
+        40,
+        48,
+        41,
+        34,
+        27,
+        20,
+        13,
+        6,
+        7,
+        14,
+        21,
+        28,
+        35,
+        42,
+        49,
+        56,
+        57,
+        50,
+        43,
+        36,
+        29,
+        22,
+        15,
+        23,
+        30,
+        37,
+        44,
+        51,
+        58,
+        59,
+        52,
+        45,
+        38,
+        31,
+        39,
+        46,
+        53,
+        60,
+        61,
+        54,
+        47,
+        55,
+        62,
+        63
+      ]);
+      var dctCos1 = 4017;
+      var dctSin1 = 799;
+      var dctCos3 = 3406;
+      var dctSin3 = 2276;
+      var dctCos6 = 1567;
+      var dctSin6 = 3784;
+      var dctSqrt2 = 5793;
+      var dctSqrt1d2 = 2896;
+      function constructor() {
+      }
+      function buildHuffmanTable(codeLengths, values) {
+        var k = 0, code = [], i, j, length = 16;
+        while (length > 0 && !codeLengths[length - 1])
+          length--;
+        code.push({ children: [], index: 0 });
+        var p = code[0], q;
+        for (i = 0; i < length; i++) {
+          for (j = 0; j < codeLengths[i]; j++) {
+            p = code.pop();
+            p.children[p.index] = values[k];
+            while (p.index > 0) {
+              if (code.length === 0)
+                throw new Error("Could not recreate Huffman Table");
+              p = code.pop();
+            }
+            p.index++;
+            code.push(p);
+            while (code.length <= i) {
+              code.push(q = { children: [], index: 0 });
+              p.children[p.index] = q.children;
+              p = q;
+            }
+            k++;
+          }
+          if (i + 1 < length) {
+            code.push(q = { children: [], index: 0 });
+            p.children[p.index] = q.children;
+            p = q;
+          }
+        }
+        return code[0].children;
+      }
+      function decodeScan(data, offset, frame, components, resetInterval, spectralStart, spectralEnd, successivePrev, successive, opts) {
+        var precision = frame.precision;
+        var samplesPerLine = frame.samplesPerLine;
+        var scanLines = frame.scanLines;
+        var mcusPerLine = frame.mcusPerLine;
+        var progressive = frame.progressive;
+        var maxH = frame.maxH, maxV = frame.maxV;
+        var startOffset = offset, bitsData = 0, bitsCount = 0;
+        function readBit() {
+          if (bitsCount > 0) {
+            bitsCount--;
+            return bitsData >> bitsCount & 1;
+          }
+          bitsData = data[offset++];
+          if (bitsData == 255) {
+            var nextByte = data[offset++];
+            if (nextByte) {
+              throw new Error("unexpected marker: " + (bitsData << 8 | nextByte).toString(16));
+            }
+          }
+          bitsCount = 7;
+          return bitsData >>> 7;
+        }
+        function decodeHuffman(tree) {
+          var node2 = tree, bit;
+          while ((bit = readBit()) !== null) {
+            node2 = node2[bit];
+            if (typeof node2 === "number")
+              return node2;
+            if (typeof node2 !== "object")
+              throw new Error("invalid huffman sequence");
+          }
+          return null;
+        }
+        function receive(length) {
+          var n2 = 0;
+          while (length > 0) {
+            var bit = readBit();
+            if (bit === null) return;
+            n2 = n2 << 1 | bit;
+            length--;
+          }
+          return n2;
+        }
+        function receiveAndExtend(length) {
+          var n2 = receive(length);
+          if (n2 >= 1 << length - 1)
+            return n2;
+          return n2 + (-1 << length) + 1;
+        }
+        function decodeBaseline(component2, zz) {
+          var t = decodeHuffman(component2.huffmanTableDC);
+          var diff = t === 0 ? 0 : receiveAndExtend(t);
+          zz[0] = component2.pred += diff;
+          var k2 = 1;
+          while (k2 < 64) {
+            var rs = decodeHuffman(component2.huffmanTableAC);
+            var s = rs & 15, r = rs >> 4;
+            if (s === 0) {
+              if (r < 15)
+                break;
+              k2 += 16;
+              continue;
+            }
+            k2 += r;
+            var z3 = dctZigZag[k2];
+            zz[z3] = receiveAndExtend(s);
+            k2++;
+          }
+        }
+        function decodeDCFirst(component2, zz) {
+          var t = decodeHuffman(component2.huffmanTableDC);
+          var diff = t === 0 ? 0 : receiveAndExtend(t) << successive;
+          zz[0] = component2.pred += diff;
+        }
+        function decodeDCSuccessive(component2, zz) {
+          zz[0] |= readBit() << successive;
+        }
+        var eobrun = 0;
+        function decodeACFirst(component2, zz) {
+          if (eobrun > 0) {
+            eobrun--;
+            return;
+          }
+          var k2 = spectralStart, e = spectralEnd;
+          while (k2 <= e) {
+            var rs = decodeHuffman(component2.huffmanTableAC);
+            var s = rs & 15, r = rs >> 4;
+            if (s === 0) {
+              if (r < 15) {
+                eobrun = receive(r) + (1 << r) - 1;
+                break;
+              }
+              k2 += 16;
+              continue;
+            }
+            k2 += r;
+            var z3 = dctZigZag[k2];
+            zz[z3] = receiveAndExtend(s) * (1 << successive);
+            k2++;
+          }
+        }
+        var successiveACState = 0, successiveACNextValue;
+        function decodeACSuccessive(component2, zz) {
+          var k2 = spectralStart, e = spectralEnd, r = 0;
+          while (k2 <= e) {
+            var z3 = dctZigZag[k2];
+            var direction = zz[z3] < 0 ? -1 : 1;
+            switch (successiveACState) {
+              case 0:
+                var rs = decodeHuffman(component2.huffmanTableAC);
+                var s = rs & 15, r = rs >> 4;
+                if (s === 0) {
+                  if (r < 15) {
+                    eobrun = receive(r) + (1 << r);
+                    successiveACState = 4;
+                  } else {
+                    r = 16;
+                    successiveACState = 1;
+                  }
+                } else {
+                  if (s !== 1)
+                    throw new Error("invalid ACn encoding");
+                  successiveACNextValue = receiveAndExtend(s);
+                  successiveACState = r ? 2 : 3;
+                }
+                continue;
+              case 1:
+              // skipping r zero items
+              case 2:
+                if (zz[z3])
+                  zz[z3] += (readBit() << successive) * direction;
+                else {
+                  r--;
+                  if (r === 0)
+                    successiveACState = successiveACState == 2 ? 3 : 0;
+                }
+                break;
+              case 3:
+                if (zz[z3])
+                  zz[z3] += (readBit() << successive) * direction;
+                else {
+                  zz[z3] = successiveACNextValue << successive;
+                  successiveACState = 0;
+                }
+                break;
+              case 4:
+                if (zz[z3])
+                  zz[z3] += (readBit() << successive) * direction;
+                break;
+            }
+            k2++;
+          }
+          if (successiveACState === 4) {
+            eobrun--;
+            if (eobrun === 0)
+              successiveACState = 0;
+          }
+        }
+        function decodeMcu(component2, decode4, mcu2, row, col) {
+          var mcuRow = mcu2 / mcusPerLine | 0;
+          var mcuCol = mcu2 % mcusPerLine;
+          var blockRow = mcuRow * component2.v + row;
+          var blockCol = mcuCol * component2.h + col;
+          if (component2.blocks[blockRow] === void 0 && opts.tolerantDecoding)
+            return;
+          decode4(component2, component2.blocks[blockRow][blockCol]);
+        }
+        function decodeBlock(component2, decode4, mcu2) {
+          var blockRow = mcu2 / component2.blocksPerLine | 0;
+          var blockCol = mcu2 % component2.blocksPerLine;
+          if (component2.blocks[blockRow] === void 0 && opts.tolerantDecoding)
+            return;
+          decode4(component2, component2.blocks[blockRow][blockCol]);
+        }
+        var componentsLength = components.length;
+        var component, i, j, k, n;
+        var decodeFn;
+        if (progressive) {
+          if (spectralStart === 0)
+            decodeFn = successivePrev === 0 ? decodeDCFirst : decodeDCSuccessive;
+          else
+            decodeFn = successivePrev === 0 ? decodeACFirst : decodeACSuccessive;
+        } else {
+          decodeFn = decodeBaseline;
+        }
+        var mcu = 0, marker;
+        var mcuExpected;
+        if (componentsLength == 1) {
+          mcuExpected = components[0].blocksPerLine * components[0].blocksPerColumn;
+        } else {
+          mcuExpected = mcusPerLine * frame.mcusPerColumn;
+        }
+        if (!resetInterval) resetInterval = mcuExpected;
+        var h, v;
+        while (mcu < mcuExpected) {
+          for (i = 0; i < componentsLength; i++)
+            components[i].pred = 0;
+          eobrun = 0;
+          if (componentsLength == 1) {
+            component = components[0];
+            for (n = 0; n < resetInterval; n++) {
+              decodeBlock(component, decodeFn, mcu);
+              mcu++;
+            }
+          } else {
+            for (n = 0; n < resetInterval; n++) {
+              for (i = 0; i < componentsLength; i++) {
+                component = components[i];
+                h = component.h;
+                v = component.v;
+                for (j = 0; j < v; j++) {
+                  for (k = 0; k < h; k++) {
+                    decodeMcu(component, decodeFn, mcu, j, k);
+                  }
+                }
+              }
+              mcu++;
+              if (mcu === mcuExpected) break;
+            }
+          }
+          if (mcu === mcuExpected) {
+            do {
+              if (data[offset] === 255) {
+                if (data[offset + 1] !== 0) {
+                  break;
+                }
+              }
+              offset += 1;
+            } while (offset < data.length - 2);
+          }
+          bitsCount = 0;
+          marker = data[offset] << 8 | data[offset + 1];
+          if (marker < 65280) {
+            throw new Error("marker was not found");
+          }
+          if (marker >= 65488 && marker <= 65495) {
+            offset += 2;
+          } else
+            break;
+        }
+        return offset - startOffset;
+      }
+      function buildComponentData(frame, component) {
+        var lines = [];
+        var blocksPerLine = component.blocksPerLine;
+        var blocksPerColumn = component.blocksPerColumn;
+        var samplesPerLine = blocksPerLine << 3;
+        var R = new Int32Array(64), r = new Uint8Array(64);
+        function quantizeAndInverse(zz, dataOut, dataIn) {
+          var qt = component.quantizationTable;
+          var v0, v1, v2, v3, v4, v5, v6, v7, t;
+          var p = dataIn;
+          var i2;
+          for (i2 = 0; i2 < 64; i2++)
+            p[i2] = zz[i2] * qt[i2];
+          for (i2 = 0; i2 < 8; ++i2) {
+            var row = 8 * i2;
+            if (p[1 + row] == 0 && p[2 + row] == 0 && p[3 + row] == 0 && p[4 + row] == 0 && p[5 + row] == 0 && p[6 + row] == 0 && p[7 + row] == 0) {
+              t = dctSqrt2 * p[0 + row] + 512 >> 10;
+              p[0 + row] = t;
+              p[1 + row] = t;
+              p[2 + row] = t;
+              p[3 + row] = t;
+              p[4 + row] = t;
+              p[5 + row] = t;
+              p[6 + row] = t;
+              p[7 + row] = t;
+              continue;
+            }
+            v0 = dctSqrt2 * p[0 + row] + 128 >> 8;
+            v1 = dctSqrt2 * p[4 + row] + 128 >> 8;
+            v2 = p[2 + row];
+            v3 = p[6 + row];
+            v4 = dctSqrt1d2 * (p[1 + row] - p[7 + row]) + 128 >> 8;
+            v7 = dctSqrt1d2 * (p[1 + row] + p[7 + row]) + 128 >> 8;
+            v5 = p[3 + row] << 4;
+            v6 = p[5 + row] << 4;
+            t = v0 - v1 + 1 >> 1;
+            v0 = v0 + v1 + 1 >> 1;
+            v1 = t;
+            t = v2 * dctSin6 + v3 * dctCos6 + 128 >> 8;
+            v2 = v2 * dctCos6 - v3 * dctSin6 + 128 >> 8;
+            v3 = t;
+            t = v4 - v6 + 1 >> 1;
+            v4 = v4 + v6 + 1 >> 1;
+            v6 = t;
+            t = v7 + v5 + 1 >> 1;
+            v5 = v7 - v5 + 1 >> 1;
+            v7 = t;
+            t = v0 - v3 + 1 >> 1;
+            v0 = v0 + v3 + 1 >> 1;
+            v3 = t;
+            t = v1 - v2 + 1 >> 1;
+            v1 = v1 + v2 + 1 >> 1;
+            v2 = t;
+            t = v4 * dctSin3 + v7 * dctCos3 + 2048 >> 12;
+            v4 = v4 * dctCos3 - v7 * dctSin3 + 2048 >> 12;
+            v7 = t;
+            t = v5 * dctSin1 + v6 * dctCos1 + 2048 >> 12;
+            v5 = v5 * dctCos1 - v6 * dctSin1 + 2048 >> 12;
+            v6 = t;
+            p[0 + row] = v0 + v7;
+            p[7 + row] = v0 - v7;
+            p[1 + row] = v1 + v6;
+            p[6 + row] = v1 - v6;
+            p[2 + row] = v2 + v5;
+            p[5 + row] = v2 - v5;
+            p[3 + row] = v3 + v4;
+            p[4 + row] = v3 - v4;
+          }
+          for (i2 = 0; i2 < 8; ++i2) {
+            var col = i2;
+            if (p[1 * 8 + col] == 0 && p[2 * 8 + col] == 0 && p[3 * 8 + col] == 0 && p[4 * 8 + col] == 0 && p[5 * 8 + col] == 0 && p[6 * 8 + col] == 0 && p[7 * 8 + col] == 0) {
+              t = dctSqrt2 * dataIn[i2 + 0] + 8192 >> 14;
+              p[0 * 8 + col] = t;
+              p[1 * 8 + col] = t;
+              p[2 * 8 + col] = t;
+              p[3 * 8 + col] = t;
+              p[4 * 8 + col] = t;
+              p[5 * 8 + col] = t;
+              p[6 * 8 + col] = t;
+              p[7 * 8 + col] = t;
+              continue;
+            }
+            v0 = dctSqrt2 * p[0 * 8 + col] + 2048 >> 12;
+            v1 = dctSqrt2 * p[4 * 8 + col] + 2048 >> 12;
+            v2 = p[2 * 8 + col];
+            v3 = p[6 * 8 + col];
+            v4 = dctSqrt1d2 * (p[1 * 8 + col] - p[7 * 8 + col]) + 2048 >> 12;
+            v7 = dctSqrt1d2 * (p[1 * 8 + col] + p[7 * 8 + col]) + 2048 >> 12;
+            v5 = p[3 * 8 + col];
+            v6 = p[5 * 8 + col];
+            t = v0 - v1 + 1 >> 1;
+            v0 = v0 + v1 + 1 >> 1;
+            v1 = t;
+            t = v2 * dctSin6 + v3 * dctCos6 + 2048 >> 12;
+            v2 = v2 * dctCos6 - v3 * dctSin6 + 2048 >> 12;
+            v3 = t;
+            t = v4 - v6 + 1 >> 1;
+            v4 = v4 + v6 + 1 >> 1;
+            v6 = t;
+            t = v7 + v5 + 1 >> 1;
+            v5 = v7 - v5 + 1 >> 1;
+            v7 = t;
+            t = v0 - v3 + 1 >> 1;
+            v0 = v0 + v3 + 1 >> 1;
+            v3 = t;
+            t = v1 - v2 + 1 >> 1;
+            v1 = v1 + v2 + 1 >> 1;
+            v2 = t;
+            t = v4 * dctSin3 + v7 * dctCos3 + 2048 >> 12;
+            v4 = v4 * dctCos3 - v7 * dctSin3 + 2048 >> 12;
+            v7 = t;
+            t = v5 * dctSin1 + v6 * dctCos1 + 2048 >> 12;
+            v5 = v5 * dctCos1 - v6 * dctSin1 + 2048 >> 12;
+            v6 = t;
+            p[0 * 8 + col] = v0 + v7;
+            p[7 * 8 + col] = v0 - v7;
+            p[1 * 8 + col] = v1 + v6;
+            p[6 * 8 + col] = v1 - v6;
+            p[2 * 8 + col] = v2 + v5;
+            p[5 * 8 + col] = v2 - v5;
+            p[3 * 8 + col] = v3 + v4;
+            p[4 * 8 + col] = v3 - v4;
+          }
+          for (i2 = 0; i2 < 64; ++i2) {
+            var sample2 = 128 + (p[i2] + 8 >> 4);
+            dataOut[i2] = sample2 < 0 ? 0 : sample2 > 255 ? 255 : sample2;
+          }
+        }
+        requestMemoryAllocation(samplesPerLine * blocksPerColumn * 8);
+        var i, j;
+        for (var blockRow = 0; blockRow < blocksPerColumn; blockRow++) {
+          var scanLine = blockRow << 3;
+          for (i = 0; i < 8; i++)
+            lines.push(new Uint8Array(samplesPerLine));
+          for (var blockCol = 0; blockCol < blocksPerLine; blockCol++) {
+            quantizeAndInverse(component.blocks[blockRow][blockCol], r, R);
+            var offset = 0, sample = blockCol << 3;
+            for (j = 0; j < 8; j++) {
+              var line = lines[scanLine + j];
+              for (i = 0; i < 8; i++)
+                line[sample + i] = r[offset++];
+            }
+          }
+        }
+        return lines;
+      }
+      function clampTo8bit(a) {
+        return a < 0 ? 0 : a > 255 ? 255 : a;
+      }
+      constructor.prototype = {
+        load: function load(path) {
+          var xhr = new XMLHttpRequest();
+          xhr.open("GET", path, true);
+          xhr.responseType = "arraybuffer";
+          xhr.onload = (function() {
+            var data = new Uint8Array(xhr.response || xhr.mozResponseArrayBuffer);
+            this.parse(data);
+            if (this.onload)
+              this.onload();
+          }).bind(this);
+          xhr.send(null);
+        },
+        parse: function parse4(data) {
+          var maxResolutionInPixels = this.opts.maxResolutionInMP * 1e3 * 1e3;
+          var offset = 0, length = data.length;
+          function readUint16() {
+            var value = data[offset] << 8 | data[offset + 1];
+            offset += 2;
+            return value;
+          }
+          function readDataBlock() {
+            var length2 = readUint16();
+            var array2 = data.subarray(offset, offset + length2 - 2);
+            offset += array2.length;
+            return array2;
+          }
+          function prepareComponents(frame2) {
+            var maxH2 = 1, maxV2 = 1;
+            var component2, componentId2;
+            for (componentId2 in frame2.components) {
+              if (frame2.components.hasOwnProperty(componentId2)) {
+                component2 = frame2.components[componentId2];
+                if (maxH2 < component2.h) maxH2 = component2.h;
+                if (maxV2 < component2.v) maxV2 = component2.v;
+              }
+            }
+            var mcusPerLine = Math.ceil(frame2.samplesPerLine / 8 / maxH2);
+            var mcusPerColumn = Math.ceil(frame2.scanLines / 8 / maxV2);
+            for (componentId2 in frame2.components) {
+              if (frame2.components.hasOwnProperty(componentId2)) {
+                component2 = frame2.components[componentId2];
+                var blocksPerLine = Math.ceil(Math.ceil(frame2.samplesPerLine / 8) * component2.h / maxH2);
+                var blocksPerColumn = Math.ceil(Math.ceil(frame2.scanLines / 8) * component2.v / maxV2);
+                var blocksPerLineForMcu = mcusPerLine * component2.h;
+                var blocksPerColumnForMcu = mcusPerColumn * component2.v;
+                var blocksToAllocate = blocksPerColumnForMcu * blocksPerLineForMcu;
+                var blocks = [];
+                requestMemoryAllocation(blocksToAllocate * 256);
+                for (var i2 = 0; i2 < blocksPerColumnForMcu; i2++) {
+                  var row = [];
+                  for (var j2 = 0; j2 < blocksPerLineForMcu; j2++)
+                    row.push(new Int32Array(64));
+                  blocks.push(row);
+                }
+                component2.blocksPerLine = blocksPerLine;
+                component2.blocksPerColumn = blocksPerColumn;
+                component2.blocks = blocks;
+              }
+            }
+            frame2.maxH = maxH2;
+            frame2.maxV = maxV2;
+            frame2.mcusPerLine = mcusPerLine;
+            frame2.mcusPerColumn = mcusPerColumn;
+          }
+          var jfif = null;
+          var adobe = null;
+          var pixels = null;
+          var frame, resetInterval;
+          var quantizationTables = [], frames = [];
+          var huffmanTablesAC = [], huffmanTablesDC = [];
+          var fileMarker = readUint16();
+          var malformedDataOffset = -1;
+          this.comments = [];
+          if (fileMarker != 65496) {
+            throw new Error("SOI not found");
+          }
+          fileMarker = readUint16();
+          while (fileMarker != 65497) {
+            var i, j, l;
+            switch (fileMarker) {
+              case 65280:
+                break;
+              case 65504:
+              // APP0 (Application Specific)
+              case 65505:
+              // APP1
+              case 65506:
+              // APP2
+              case 65507:
+              // APP3
+              case 65508:
+              // APP4
+              case 65509:
+              // APP5
+              case 65510:
+              // APP6
+              case 65511:
+              // APP7
+              case 65512:
+              // APP8
+              case 65513:
+              // APP9
+              case 65514:
+              // APP10
+              case 65515:
+              // APP11
+              case 65516:
+              // APP12
+              case 65517:
+              // APP13
+              case 65518:
+              // APP14
+              case 65519:
+              // APP15
+              case 65534:
+                var appData = readDataBlock();
+                if (fileMarker === 65534) {
+                  var comment = String.fromCharCode.apply(null, appData);
+                  this.comments.push(comment);
+                }
+                if (fileMarker === 65504) {
+                  if (appData[0] === 74 && appData[1] === 70 && appData[2] === 73 && appData[3] === 70 && appData[4] === 0) {
+                    jfif = {
+                      version: { major: appData[5], minor: appData[6] },
+                      densityUnits: appData[7],
+                      xDensity: appData[8] << 8 | appData[9],
+                      yDensity: appData[10] << 8 | appData[11],
+                      thumbWidth: appData[12],
+                      thumbHeight: appData[13],
+                      thumbData: appData.subarray(14, 14 + 3 * appData[12] * appData[13])
+                    };
+                  }
+                }
+                if (fileMarker === 65505) {
+                  if (appData[0] === 69 && appData[1] === 120 && appData[2] === 105 && appData[3] === 102 && appData[4] === 0) {
+                    this.exifBuffer = appData.subarray(5, appData.length);
+                  }
+                }
+                if (fileMarker === 65518) {
+                  if (appData[0] === 65 && appData[1] === 100 && appData[2] === 111 && appData[3] === 98 && appData[4] === 101 && appData[5] === 0) {
+                    adobe = {
+                      version: appData[6],
+                      flags0: appData[7] << 8 | appData[8],
+                      flags1: appData[9] << 8 | appData[10],
+                      transformCode: appData[11]
+                    };
+                  }
+                }
+                break;
+              case 65499:
+                var quantizationTablesLength = readUint16();
+                var quantizationTablesEnd = quantizationTablesLength + offset - 2;
+                while (offset < quantizationTablesEnd) {
+                  var quantizationTableSpec = data[offset++];
+                  requestMemoryAllocation(64 * 4);
+                  var tableData = new Int32Array(64);
+                  if (quantizationTableSpec >> 4 === 0) {
+                    for (j = 0; j < 64; j++) {
+                      var z3 = dctZigZag[j];
+                      tableData[z3] = data[offset++];
+                    }
+                  } else if (quantizationTableSpec >> 4 === 1) {
+                    for (j = 0; j < 64; j++) {
+                      var z3 = dctZigZag[j];
+                      tableData[z3] = readUint16();
+                    }
+                  } else
+                    throw new Error("DQT: invalid table spec");
+                  quantizationTables[quantizationTableSpec & 15] = tableData;
+                }
+                break;
+              case 65472:
+              // SOF0 (Start of Frame, Baseline DCT)
+              case 65473:
+              // SOF1 (Start of Frame, Extended DCT)
+              case 65474:
+                readUint16();
+                frame = {};
+                frame.extended = fileMarker === 65473;
+                frame.progressive = fileMarker === 65474;
+                frame.precision = data[offset++];
+                frame.scanLines = readUint16();
+                frame.samplesPerLine = readUint16();
+                frame.components = {};
+                frame.componentsOrder = [];
+                var pixelsInFrame = frame.scanLines * frame.samplesPerLine;
+                if (pixelsInFrame > maxResolutionInPixels) {
+                  var exceededAmount = Math.ceil((pixelsInFrame - maxResolutionInPixels) / 1e6);
+                  throw new Error(`maxResolutionInMP limit exceeded by ${exceededAmount}MP`);
+                }
+                var componentsCount = data[offset++], componentId;
+                var maxH = 0, maxV = 0;
+                for (i = 0; i < componentsCount; i++) {
+                  componentId = data[offset];
+                  var h = data[offset + 1] >> 4;
+                  var v = data[offset + 1] & 15;
+                  var qId = data[offset + 2];
+                  if (h <= 0 || v <= 0) {
+                    throw new Error("Invalid sampling factor, expected values above 0");
+                  }
+                  frame.componentsOrder.push(componentId);
+                  frame.components[componentId] = {
+                    h,
+                    v,
+                    quantizationIdx: qId
+                  };
+                  offset += 3;
+                }
+                prepareComponents(frame);
+                frames.push(frame);
+                break;
+              case 65476:
+                var huffmanLength = readUint16();
+                for (i = 2; i < huffmanLength; ) {
+                  var huffmanTableSpec = data[offset++];
+                  var codeLengths = new Uint8Array(16);
+                  var codeLengthSum = 0;
+                  for (j = 0; j < 16; j++, offset++) {
+                    codeLengthSum += codeLengths[j] = data[offset];
+                  }
+                  requestMemoryAllocation(16 + codeLengthSum);
+                  var huffmanValues = new Uint8Array(codeLengthSum);
+                  for (j = 0; j < codeLengthSum; j++, offset++)
+                    huffmanValues[j] = data[offset];
+                  i += 17 + codeLengthSum;
+                  (huffmanTableSpec >> 4 === 0 ? huffmanTablesDC : huffmanTablesAC)[huffmanTableSpec & 15] = buildHuffmanTable(codeLengths, huffmanValues);
+                }
+                break;
+              case 65501:
+                readUint16();
+                resetInterval = readUint16();
+                break;
+              case 65500:
+                readUint16();
+                readUint16();
+                break;
+              case 65498:
+                var scanLength = readUint16();
+                var selectorsCount = data[offset++];
+                var components = [], component;
+                for (i = 0; i < selectorsCount; i++) {
+                  component = frame.components[data[offset++]];
+                  var tableSpec = data[offset++];
+                  component.huffmanTableDC = huffmanTablesDC[tableSpec >> 4];
+                  component.huffmanTableAC = huffmanTablesAC[tableSpec & 15];
+                  components.push(component);
+                }
+                var spectralStart = data[offset++];
+                var spectralEnd = data[offset++];
+                var successiveApproximation = data[offset++];
+                var processed = decodeScan(
+                  data,
+                  offset,
+                  frame,
+                  components,
+                  resetInterval,
+                  spectralStart,
+                  spectralEnd,
+                  successiveApproximation >> 4,
+                  successiveApproximation & 15,
+                  this.opts
+                );
+                offset += processed;
+                break;
+              case 65535:
+                if (data[offset] !== 255) {
+                  offset--;
+                }
+                break;
+              default:
+                if (data[offset - 3] == 255 && data[offset - 2] >= 192 && data[offset - 2] <= 254) {
+                  offset -= 3;
+                  break;
+                } else if (fileMarker === 224 || fileMarker == 225) {
+                  if (malformedDataOffset !== -1) {
+                    throw new Error(`first unknown JPEG marker at offset ${malformedDataOffset.toString(16)}, second unknown JPEG marker ${fileMarker.toString(16)} at offset ${(offset - 1).toString(16)}`);
+                  }
+                  malformedDataOffset = offset - 1;
+                  const nextOffset = readUint16();
+                  if (data[offset + nextOffset - 2] === 255) {
+                    offset += nextOffset - 2;
+                    break;
+                  }
+                }
+                throw new Error("unknown JPEG marker " + fileMarker.toString(16));
+            }
+            fileMarker = readUint16();
+          }
+          if (frames.length != 1)
+            throw new Error("only single frame JPEGs supported");
+          for (var i = 0; i < frames.length; i++) {
+            var cp = frames[i].components;
+            for (var j in cp) {
+              cp[j].quantizationTable = quantizationTables[cp[j].quantizationIdx];
+              delete cp[j].quantizationIdx;
+            }
+          }
+          this.width = frame.samplesPerLine;
+          this.height = frame.scanLines;
+          this.jfif = jfif;
+          this.adobe = adobe;
+          this.components = [];
+          for (var i = 0; i < frame.componentsOrder.length; i++) {
+            var component = frame.components[frame.componentsOrder[i]];
+            this.components.push({
+              lines: buildComponentData(frame, component),
+              scaleX: component.h / frame.maxH,
+              scaleY: component.v / frame.maxV
+            });
+          }
+        },
+        getData: function getData(width, height) {
+          var scaleX = this.width / width, scaleY = this.height / height;
+          var component1, component2, component3, component4;
+          var component1Line, component2Line, component3Line, component4Line;
+          var x, y;
+          var offset = 0;
+          var Y, Cb, Cr, K, C, M, Ye, R, G, B;
+          var colorTransform;
+          var dataLength = width * height * this.components.length;
+          requestMemoryAllocation(dataLength);
+          var data = new Uint8Array(dataLength);
+          switch (this.components.length) {
+            case 1:
+              component1 = this.components[0];
+              for (y = 0; y < height; y++) {
+                component1Line = component1.lines[0 | y * component1.scaleY * scaleY];
+                for (x = 0; x < width; x++) {
+                  Y = component1Line[0 | x * component1.scaleX * scaleX];
+                  data[offset++] = Y;
+                }
+              }
+              break;
+            case 2:
+              component1 = this.components[0];
+              component2 = this.components[1];
+              for (y = 0; y < height; y++) {
+                component1Line = component1.lines[0 | y * component1.scaleY * scaleY];
+                component2Line = component2.lines[0 | y * component2.scaleY * scaleY];
+                for (x = 0; x < width; x++) {
+                  Y = component1Line[0 | x * component1.scaleX * scaleX];
+                  data[offset++] = Y;
+                  Y = component2Line[0 | x * component2.scaleX * scaleX];
+                  data[offset++] = Y;
+                }
+              }
+              break;
+            case 3:
+              colorTransform = true;
+              if (this.adobe && this.adobe.transformCode)
+                colorTransform = true;
+              else if (typeof this.opts.colorTransform !== "undefined")
+                colorTransform = !!this.opts.colorTransform;
+              component1 = this.components[0];
+              component2 = this.components[1];
+              component3 = this.components[2];
+              for (y = 0; y < height; y++) {
+                component1Line = component1.lines[0 | y * component1.scaleY * scaleY];
+                component2Line = component2.lines[0 | y * component2.scaleY * scaleY];
+                component3Line = component3.lines[0 | y * component3.scaleY * scaleY];
+                for (x = 0; x < width; x++) {
+                  if (!colorTransform) {
+                    R = component1Line[0 | x * component1.scaleX * scaleX];
+                    G = component2Line[0 | x * component2.scaleX * scaleX];
+                    B = component3Line[0 | x * component3.scaleX * scaleX];
+                  } else {
+                    Y = component1Line[0 | x * component1.scaleX * scaleX];
+                    Cb = component2Line[0 | x * component2.scaleX * scaleX];
+                    Cr = component3Line[0 | x * component3.scaleX * scaleX];
+                    R = clampTo8bit(Y + 1.402 * (Cr - 128));
+                    G = clampTo8bit(Y - 0.3441363 * (Cb - 128) - 0.71413636 * (Cr - 128));
+                    B = clampTo8bit(Y + 1.772 * (Cb - 128));
+                  }
+                  data[offset++] = R;
+                  data[offset++] = G;
+                  data[offset++] = B;
+                }
+              }
+              break;
+            case 4:
+              if (!this.adobe)
+                throw new Error("Unsupported color mode (4 components)");
+              colorTransform = false;
+              if (this.adobe && this.adobe.transformCode)
+                colorTransform = true;
+              else if (typeof this.opts.colorTransform !== "undefined")
+                colorTransform = !!this.opts.colorTransform;
+              component1 = this.components[0];
+              component2 = this.components[1];
+              component3 = this.components[2];
+              component4 = this.components[3];
+              for (y = 0; y < height; y++) {
+                component1Line = component1.lines[0 | y * component1.scaleY * scaleY];
+                component2Line = component2.lines[0 | y * component2.scaleY * scaleY];
+                component3Line = component3.lines[0 | y * component3.scaleY * scaleY];
+                component4Line = component4.lines[0 | y * component4.scaleY * scaleY];
+                for (x = 0; x < width; x++) {
+                  if (!colorTransform) {
+                    C = component1Line[0 | x * component1.scaleX * scaleX];
+                    M = component2Line[0 | x * component2.scaleX * scaleX];
+                    Ye = component3Line[0 | x * component3.scaleX * scaleX];
+                    K = component4Line[0 | x * component4.scaleX * scaleX];
+                  } else {
+                    Y = component1Line[0 | x * component1.scaleX * scaleX];
+                    Cb = component2Line[0 | x * component2.scaleX * scaleX];
+                    Cr = component3Line[0 | x * component3.scaleX * scaleX];
+                    K = component4Line[0 | x * component4.scaleX * scaleX];
+                    C = 255 - clampTo8bit(Y + 1.402 * (Cr - 128));
+                    M = 255 - clampTo8bit(Y - 0.3441363 * (Cb - 128) - 0.71413636 * (Cr - 128));
+                    Ye = 255 - clampTo8bit(Y + 1.772 * (Cb - 128));
+                  }
+                  data[offset++] = 255 - C;
+                  data[offset++] = 255 - M;
+                  data[offset++] = 255 - Ye;
+                  data[offset++] = 255 - K;
+                }
+              }
+              break;
+            default:
+              throw new Error("Unsupported color mode");
+          }
+          return data;
+        },
+        copyToImageData: function copyToImageData(imageData, formatAsRGBA) {
+          var width = imageData.width, height = imageData.height;
+          var imageDataArray = imageData.data;
+          var data = this.getData(width, height);
+          var i = 0, j = 0, x, y;
+          var Y, K, C, M, R, G, B;
+          switch (this.components.length) {
+            case 1:
+              for (y = 0; y < height; y++) {
+                for (x = 0; x < width; x++) {
+                  Y = data[i++];
+                  imageDataArray[j++] = Y;
+                  imageDataArray[j++] = Y;
+                  imageDataArray[j++] = Y;
+                  if (formatAsRGBA) {
+                    imageDataArray[j++] = 255;
+                  }
+                }
+              }
+              break;
+            case 3:
+              for (y = 0; y < height; y++) {
+                for (x = 0; x < width; x++) {
+                  R = data[i++];
+                  G = data[i++];
+                  B = data[i++];
+                  imageDataArray[j++] = R;
+                  imageDataArray[j++] = G;
+                  imageDataArray[j++] = B;
+                  if (formatAsRGBA) {
+                    imageDataArray[j++] = 255;
+                  }
+                }
+              }
+              break;
+            case 4:
+              for (y = 0; y < height; y++) {
+                for (x = 0; x < width; x++) {
+                  C = data[i++];
+                  M = data[i++];
+                  Y = data[i++];
+                  K = data[i++];
+                  R = 255 - clampTo8bit(C * (1 - K / 255) + K);
+                  G = 255 - clampTo8bit(M * (1 - K / 255) + K);
+                  B = 255 - clampTo8bit(Y * (1 - K / 255) + K);
+                  imageDataArray[j++] = R;
+                  imageDataArray[j++] = G;
+                  imageDataArray[j++] = B;
+                  if (formatAsRGBA) {
+                    imageDataArray[j++] = 255;
+                  }
+                }
+              }
+              break;
+            default:
+              throw new Error("Unsupported color mode");
+          }
+        }
+      };
+      var totalBytesAllocated = 0;
+      var maxMemoryUsageBytes = 0;
+      function requestMemoryAllocation(increaseAmount = 0) {
+        var totalMemoryImpactBytes = totalBytesAllocated + increaseAmount;
+        if (totalMemoryImpactBytes > maxMemoryUsageBytes) {
+          var exceededAmount = Math.ceil((totalMemoryImpactBytes - maxMemoryUsageBytes) / 1024 / 1024);
+          throw new Error(`maxMemoryUsageInMB limit exceeded by at least ${exceededAmount}MB`);
+        }
+        totalBytesAllocated = totalMemoryImpactBytes;
+      }
+      constructor.resetMaxMemoryUsage = function(maxMemoryUsageBytes_) {
+        totalBytesAllocated = 0;
+        maxMemoryUsageBytes = maxMemoryUsageBytes_;
+      };
+      constructor.getBytesAllocated = function() {
+        return totalBytesAllocated;
+      };
+      constructor.requestMemoryAllocation = requestMemoryAllocation;
+      return constructor;
+    })();
+    if (typeof module2 !== "undefined") {
+      module2.exports = decode3;
+    } else if (typeof window !== "undefined") {
+      window["jpeg-js"] = window["jpeg-js"] || {};
+      window["jpeg-js"].decode = decode3;
+    }
+    function decode3(jpegData, userOpts = {}) {
+      var defaultOpts = {
+        // "undefined" means "Choose whether to transform colors based on the image’s color model."
+        colorTransform: void 0,
+        useTArray: false,
+        formatAsRGBA: true,
+        tolerantDecoding: true,
+        maxResolutionInMP: 100,
+        // Don't decode more than 100 megapixels
+        maxMemoryUsageInMB: 512
+        // Don't decode if memory footprint is more than 512MB
+      };
+      var opts = { ...defaultOpts, ...userOpts };
+      var arr = new Uint8Array(jpegData);
+      var decoder = new JpegImage();
+      decoder.opts = opts;
+      JpegImage.resetMaxMemoryUsage(opts.maxMemoryUsageInMB * 1024 * 1024);
+      decoder.parse(arr);
+      var channels = opts.formatAsRGBA ? 4 : 3;
+      var bytesNeeded = decoder.width * decoder.height * channels;
+      try {
+        JpegImage.requestMemoryAllocation(bytesNeeded);
+        var image = {
+          width: decoder.width,
+          height: decoder.height,
+          exifBuffer: decoder.exifBuffer,
+          data: opts.useTArray ? new Uint8Array(bytesNeeded) : Buffer.alloc(bytesNeeded)
+        };
+        if (decoder.comments.length > 0) {
+          image["comments"] = decoder.comments;
+        }
+      } catch (err) {
+        if (err instanceof RangeError) {
+          throw new Error("Could not allocate enough memory for the image. Required: " + bytesNeeded);
+        }
+        if (err instanceof ReferenceError) {
+          if (err.message === "Buffer is not defined") {
+            throw new Error("Buffer is not globally defined in this environment. Consider setting useTArray to true");
+          }
+        }
+        throw err;
+      }
+      decoder.copyToImageData(image, opts.formatAsRGBA);
+      return image;
+    }
+  }
+});
+
+// node_modules/jpeg-js/index.js
+var require_jpeg_js = __commonJS({
+  "node_modules/jpeg-js/index.js"(exports2, module2) {
+    var encode3 = require_encoder();
+    var decode3 = require_decoder();
+    module2.exports = {
+      encode: encode3,
+      decode: decode3
+    };
+  }
+});
+
 // src/cli/main.ts
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/baseline/local-store.ts
 import { randomBytes } from "node:crypto";
@@ -68694,7 +70845,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -68704,7 +70855,7 @@ function isRecursive(inst, stack, resolve) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -68715,7 +70866,7 @@ function isRecursive(inst, stack, resolve) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -68779,7 +70930,7 @@ function isRecursive(inst, stack, resolve) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -79832,8 +81983,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -80189,8 +82340,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional2)
+    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional3)
       break;
     minItems--;
   }
@@ -83363,7 +85514,9 @@ var unitSchema = external_exports.enum([
   "s",
   "count",
   "exponent",
-  "records/s"
+  "records/s",
+  "x",
+  "MB/s"
 ]);
 var statusSchema = external_exports.enum(["pass", "warn", "fail"]);
 var metricSchema = external_exports.looseObject({
@@ -83562,8 +85715,10 @@ function makeRecord(result, meta3) {
     ...result,
     scenarios: result.scenarios.map((scenario) => ({
       ...scenario,
-      rounds: scenario.rounds.map((round) => ({ ...round, histogram: "" }))
-    }))
+      rounds: scenario.rounds.map((round2) => ({ ...round2, histogram: "" }))
+    })),
+    // The verdict compares metrics; a stress run's second-by-second series is for its own report.
+    ...result.stress ? { stress: result.stress.map((run2) => ({ ...run2, seconds: [] })) } : {}
   };
   const record2 = {
     schemaVersion: HISTORY_SCHEMA_VERSION,
@@ -84064,10 +86219,10 @@ function mannWhitneyU(x, y, alternative = "greater") {
   }
   const tieTerm = groups.reduce((s, g2) => s + g2.size ** 3 - g2.size, 0) / (total * (total - 1));
   const sd = Math.sqrt(m * n / 12 * (total + 1 - tieTerm));
-  const mean = m * n / 2;
+  const mean2 = m * n / 2;
   if (sd === 0) return { u, p: 1, exact: false };
-  const greater = 1 - normalCdf((u - mean - 0.5) / sd);
-  const less = normalCdf((u - mean + 0.5) / sd);
+  const greater = 1 - normalCdf((u - mean2 - 0.5) / sd);
+  const less = normalCdf((u - mean2 + 0.5) / sd);
   return { u, p: pickTail(greater, less, alternative), exact: false };
 }
 function pickTail(greater, less, alternative) {
@@ -84245,13 +86400,13 @@ function compileText(text) {
   const parts = [];
   let rest = text;
   for (; ; ) {
-    const open3 = rest.indexOf("{{");
-    if (open3 === -1) break;
-    const close = rest.indexOf("}}", open3 + 2);
+    const open6 = rest.indexOf("{{");
+    if (open6 === -1) break;
+    const close = rest.indexOf("}}", open6 + 2);
     if (close === -1)
       throw new TemplateError(`unclosed placeholder in '${text}' ('{{' without '}}')`);
-    if (open3 > 0) parts.push(rest.slice(0, open3));
-    parts.push(parseToken(rest.slice(open3 + 2, close)));
+    if (open6 > 0) parts.push(rest.slice(0, open6));
+    parts.push(parseToken(rest.slice(open6 + 2, close)));
     rest = rest.slice(close + 2);
   }
   if (rest !== "") parts.push(rest);
@@ -84313,7 +86468,7 @@ function compileJson(value) {
   }
   return () => value;
 }
-function findTemplateProblems(request) {
+function findTemplateProblems(request2) {
   const problems = [];
   const visit2 = (value, path) => {
     if (typeof value === "string") {
@@ -84329,26 +86484,26 @@ function findTemplateProblems(request) {
       for (const [key, item] of Object.entries(value)) visit2(item, [...path, key]);
     }
   };
-  visit2(request.path, ["path"]);
-  visit2(request.headers, ["headers"]);
-  visit2(request.json, ["json"]);
-  visit2(request.body, ["body"]);
+  visit2(request2.path, ["path"]);
+  visit2(request2.headers, ["headers"]);
+  visit2(request2.json, ["json"]);
+  visit2(request2.body, ["body"]);
   return problems;
 }
-function compileSeedRequest(request, options) {
-  const path = compileText(request.path);
-  const headers = Object.entries(request.headers).map(
+function compileSeedRequest(request2, options) {
+  const path = compileText(request2.path);
+  const headers = Object.entries(request2.headers).map(
     ([name, v]) => [name, compileText(v)]
   );
-  const json2 = request.json === void 0 ? void 0 : compileJson(request.json);
-  const body = request.body === void 0 ? void 0 : compileText(request.body);
+  const json2 = request2.json === void 0 ? void 0 : compileJson(request2.json);
+  const body = request2.body === void 0 ? void 0 : compileText(request2.body);
   const { randomSeed, isBatch } = options;
   const itemOf = (i) => json2?.({ i, random: recordRandom(randomSeed, i) }) ?? null;
   return {
     render(from, count) {
       const own2 = { i: from, random: recordRandom(randomSeed, -1 - from) };
       const rendered = {
-        method: request.method,
+        method: request2.method,
         path: renderText(path, own2),
         headers: Object.fromEntries(headers.map(([name, v]) => [name, renderText(v, own2)]))
       };
@@ -84392,6 +86547,10 @@ function formatValue(value, unit) {
       return trim(Math.abs(value) < 5e-3 ? 0 : value, 2);
     case "records/s":
       return `${trim(value, 0)} records/s`;
+    case "x":
+      return `${trim(value, 2)}x`;
+    case "MB/s":
+      return `${trim(value, 1)} MB/s`;
   }
 }
 function formatChange(ratio) {
@@ -84414,23 +86573,31 @@ var DEFAULT_REGRESSION_POLICY = Object.freeze({
     "latency.p99",
     "throughput.rps",
     "errors.rate",
-    "growth.exponent"
+    "growth.exponent",
+    "capacity.rps",
+    "recovery.s",
+    "seconds_per_minute",
+    "success.rate"
   ]
 });
 var ABSOLUTE_FLOORS = {
   ratio: { warn: 1e-3, fail: 0.01 },
   percent: { warn: 0.1, fail: 1 },
   ms: { warn: 1, fail: 5 },
-  s: { warn: 0.1, fail: 0.5 },
+  s: { warn: 1, fail: 2 },
   rps: { warn: 1, fail: 5 },
   MB: { warn: 1, fail: 10 },
   count: { warn: 1, fail: 5 },
   exponent: { warn: 0.2, fail: 0.5 },
-  "records/s": { warn: 10, fail: 50 }
+  "records/s": { warn: 10, fail: 50 },
+  x: { warn: 0.1, fail: 0.5 },
+  "MB/s": { warn: 1, fail: 5 }
 };
 var RATE_UNITS = /* @__PURE__ */ new Set(["ratio", "percent"]);
 var LATENCY_FLOORS = {
-  ms: { warn: 0.5, fail: 1 }
+  ms: { warn: 0.5, fail: 1 },
+  // Recovery is measured in whole seconds: one second more is the resolution, not a regression.
+  s: { warn: 1, fail: 2 }
 };
 var ABSOLUTE_UNITS = /* @__PURE__ */ new Set(["exponent"]);
 var SPREAD_FLOOR = 0.01;
@@ -84442,12 +86609,12 @@ function checkRegressions(current, history, policy = {}, accept = []) {
   const gated = new Set(full.metrics);
   const runs = history.map((run2) => new Map(run2.map((m) => [m.key, m])));
   const checks = [];
-  for (const metric of current) {
-    if (!gated.has(metric.name) || !Number.isFinite(metric.value)) continue;
-    const past = runs.map((run2) => run2.get(metric.key)).filter((m) => m !== void 0 && m.unit === metric.unit).filter((m) => Number.isFinite(m.value));
+  for (const metric2 of current) {
+    if (!gated.has(metric2.name) || !Number.isFinite(metric2.value)) continue;
+    const past = runs.map((run2) => run2.get(metric2.key)).filter((m) => m !== void 0 && m.unit === metric2.unit).filter((m) => Number.isFinite(m.value));
     if (past.length === 0) continue;
-    const assessment = assess(metric, past, full);
-    checks.push(toCheck(metric, past.length, assessment, full, accept));
+    const assessment = assess(metric2, past, full);
+    checks.push(toCheck(metric2, past.length, assessment, full, accept));
   }
   return checks;
 }
@@ -84473,31 +86640,31 @@ function matchesKeyPattern(key, pattern) {
   }
   return new RegExp(`^${source}$`).test(key);
 }
-function assess(metric, past, policy) {
+function assess(metric2, past, policy) {
   const values = past.map((m) => m.value);
   const reference = medianOf(values) ?? 0;
-  const x = metric.value;
-  const floors = ABSOLUTE_FLOORS[metric.unit];
-  const isRate = RATE_UNITS.has(metric.unit);
+  const x = metric2.value;
+  const floors = ABSOLUTE_FLOORS[metric2.unit];
+  const isRate = RATE_UNITS.has(metric2.unit);
   const rawChange = (x - reference) / reference;
-  const relative2 = reference > 0 && Number.isFinite(rawChange) && !ABSOLUTE_UNITS.has(metric.unit);
-  const direction = metric.better === "lower" ? 1 : -1;
+  const relative2 = reference > 0 && Number.isFinite(rawChange) && !ABSOLUTE_UNITS.has(metric2.unit);
+  const direction = metric2.better === "lower" ? 1 : -1;
   const base = {
     reference,
     ...relative2 ? { change: rawChange } : {},
     worsening: direction * (x - reference),
     warnAt: relative2 ? Math.max(
       policy.warn * reference,
-      isRate ? floors.warn : LATENCY_FLOORS[metric.unit]?.warn ?? 0
+      isRate ? floors.warn : LATENCY_FLOORS[metric2.unit]?.warn ?? 0
     ) : floors.warn,
     failAt: relative2 ? Math.max(
       policy.fail * reference,
-      isRate ? floors.fail : LATENCY_FLOORS[metric.unit]?.fail ?? 0
+      isRate ? floors.fail : LATENCY_FLOORS[metric2.unit]?.fail ?? 0
     ) : floors.fail
   };
   const spreadFloor = relative2 ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0) : floors.warn / 10;
   if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
-    const interval = relative2 ? roundsInterval(metric, past, policy.confidence) : void 0;
+    const interval = relative2 ? roundsInterval(metric2, past, policy.confidence) : void 0;
     const [low, high] = interval ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
     const roundsSayWorse = !interval || (direction > 0 ? low > 0 : high < 0);
     const roundsSayBetter = !interval || (direction > 0 ? high < 0 : low > 0);
@@ -84512,18 +86679,18 @@ function assess(metric, past, policy) {
       rankVetoedWorse: false
     };
   }
-  return { ...base, ...assessStatistically(metric, values, reference, spreadFloor, policy) };
+  return { ...base, ...assessStatistically(metric2, values, reference, spreadFloor, policy) };
 }
-function assessStatistically(metric, values, reference, spreadFloor, policy) {
+function assessStatistically(metric2, values, reference, spreadFloor, policy) {
   const n = values.length;
   const spread = Math.max(qnScale(values), spreadFloor) * Math.sqrt(1 + Math.PI / (2 * n));
   const alpha = (1 - policy.confidence) / 2;
   const t = studentTQuantile(1 - alpha, QN_DF_PER_RUN * (n - 1));
-  const x = metric.value;
+  const x = metric2.value;
   const z3 = (x - reference) / spread;
-  const higherIsWorse = metric.better === "lower";
+  const higherIsWorse = metric2.better === "lower";
   const zWorse = higherIsWorse ? z3 : -z3;
-  const rounds = (metric.samples ?? []).filter(Number.isFinite);
+  const rounds = (metric2.samples ?? []).filter(Number.isFinite);
   const sample = rounds.length > 0 ? rounds : [x];
   const canRank = mannWhitneyMinP(sample.length, n) <= alpha;
   const rankSays = (side) => !canRank || mannWhitneyU(sample, values, side).p <= alpha;
@@ -84531,7 +86698,7 @@ function assessStatistically(metric, values, reference, spreadFloor, policy) {
   const betterSide = higherIsWorse ? "less" : "greater";
   const lo = (x - t * spread - reference) / reference;
   const hi = (x + t * spread - reference) / reference;
-  const interval = reference > 0 && !ABSOLUTE_UNITS.has(metric.unit) && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : void 0;
+  const interval = reference > 0 && !ABSOLUTE_UNITS.has(metric2.unit) && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : void 0;
   return {
     ...interval ? { interval } : {},
     intervalFromRounds: false,
@@ -84542,8 +86709,8 @@ function assessStatistically(metric, values, reference, spreadFloor, policy) {
     rankVetoedWorse: zWorse >= t && !rankSays(worseSide)
   };
 }
-function roundsInterval(metric, past, confidence) {
-  const now = (metric.samples ?? []).filter(Number.isFinite);
+function roundsInterval(metric2, past, confidence) {
+  const now = (metric2.samples ?? []).filter(Number.isFinite);
   const before = past.flatMap((m) => m.samples ?? []).filter(Number.isFinite);
   if (now.length < 2 || before.length < 2) return void 0;
   return bootstrapInterval(
@@ -84554,12 +86721,12 @@ function roundsInterval(metric, past, confidence) {
     },
     {
       level: confidence,
-      random: createRandom(seedFromString(metric.key)),
+      random: createRandom(seedFromString(metric2.key)),
       resamples: BOOTSTRAP_RESAMPLES
     }
   );
 }
-function toCheck(metric, historySize, a, policy, accept) {
+function toCheck(metric2, historySize, a, policy, accept) {
   const worseBy = Math.max(a.worsening, 0);
   const betterBy = Math.max(-a.worsening, 0);
   let level = "pass";
@@ -84567,14 +86734,14 @@ function toCheck(metric, historySize, a, policy, accept) {
   else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = "warn";
   let capped = false;
   if (a.lowConfidence && level === "fail" && a.interval && a.change !== void 0) {
-    const nearEdge = metric.better === "lower" ? a.interval[0] : -a.interval[1];
+    const nearEdge = metric2.better === "lower" ? a.interval[0] : -a.interval[1];
     if (nearEdge < policy.fail) {
       level = "warn";
       capped = true;
     }
   }
   const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
-  const rule = level === "pass" ? void 0 : accept.find((r) => matchesKeyPattern(metric.key, r.metric));
+  const rule = level === "pass" ? void 0 : accept.find((r) => matchesKeyPattern(metric2.key, r.metric));
   const notes = [];
   if (a.lowConfidence) {
     const needed = Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD);
@@ -84588,10 +86755,10 @@ function toCheck(metric, historySize, a, policy, accept) {
   if (rule) notes.push(`accepted (would ${level}): ${rule.reason}`);
   return {
     kind: isImprovement ? "improvement" : "regression",
-    metric: metric.key,
+    metric: metric2.key,
     status: rule ? "pass" : level,
-    value: metric.value,
-    unit: metric.unit,
+    value: metric2.value,
+    unit: metric2.unit,
     warn: policy.warn,
     fail: policy.fail,
     baseline: a.reference,
@@ -84602,20 +86769,20 @@ function toCheck(metric, historySize, a, policy, accept) {
     lowConfidence: a.lowConfidence,
     historySize,
     ...rule ? { accepted: rule.reason } : {},
-    message: describe3(metric, historySize, a, policy.confidence, notes)
+    message: describe3(metric2, historySize, a, policy.confidence, notes)
   };
 }
-function describe3(metric, historySize, a, confidence, notes) {
+function describe3(metric2, historySize, a, confidence, notes) {
   let head;
   if (a.change === void 0) {
-    const diff = metric.value - a.reference;
-    const signed = `${diff >= 0 ? "+" : ""}${formatValue(diff, metric.unit)}`;
-    const from = formatValue(a.reference, metric.unit);
-    const to = formatValue(metric.value, metric.unit);
-    const why = ABSOLUTE_UNITS.has(metric.unit) ? `${metric.unit}s compare by difference` : a.reference === 0 ? "zero baseline" : a.reference < 0 ? "baseline below 0" : "baseline too close to 0";
-    head = `${metric.name} ${from} \u2192 ${to} (${signed}, absolute: ${why})`;
+    const diff = metric2.value - a.reference;
+    const signed = `${diff >= 0 ? "+" : ""}${formatValue(diff, metric2.unit)}`;
+    const from = formatValue(a.reference, metric2.unit);
+    const to = formatValue(metric2.value, metric2.unit);
+    const why = ABSOLUTE_UNITS.has(metric2.unit) ? `${metric2.unit}s compare by difference` : a.reference === 0 ? "zero baseline" : a.reference < 0 ? "baseline below 0" : "baseline too close to 0";
+    head = `${metric2.name} ${from} \u2192 ${to} (${signed}, absolute: ${why})`;
   } else {
-    head = `${metric.name} ${formatChange(a.change)}`;
+    head = `${metric2.name} ${formatChange(a.change)}`;
     if (a.interval) {
       const level = `${Number((confidence * 100).toFixed(1))} %`;
       const source = a.intervalFromRounds ? ", rounds only" : "";
@@ -84687,6 +86854,66 @@ var BUDGET_METRICS = {
     better: "higher",
     kind: "number",
     description: "volume suite: records seeded per second in a step"
+  },
+  "capacity.rps": {
+    unit: "rps",
+    better: "higher",
+    kind: "number",
+    description: "stress suite: answered requests/s at the highest stage within the stability limits"
+  },
+  "capacity.level": {
+    unit: "count",
+    better: "higher",
+    kind: "number",
+    description: "stress suite: highest stable level (arrivals/s, open model; connections, closed)"
+  },
+  "recovery.s": {
+    unit: "s",
+    better: "lower",
+    kind: "number",
+    description: "stress suite: seconds after the peak until p95 is back within 20 % of before"
+  },
+  "cpu.max": {
+    unit: "percent",
+    better: "lower",
+    kind: "number",
+    description: "highest CPU of the service, in percent of one core (N cores = N\xD7100 %)"
+  },
+  "cpu.mean": {
+    unit: "percent",
+    better: "lower",
+    kind: "number",
+    description: "mean CPU of the service, in percent of one core (N cores = N\xD7100 %)"
+  },
+  "memory.max": {
+    unit: "MB",
+    better: "lower",
+    kind: "size",
+    description: "highest memory (RSS) of the service, in MB"
+  },
+  seconds_per_minute: {
+    unit: "s",
+    better: "lower",
+    kind: "number",
+    description: "video suite: seconds from upload start to done per minute of video"
+  },
+  realtime_factor: {
+    unit: "x",
+    better: "higher",
+    kind: "number",
+    description: "video suite: seconds of video processed per second (60 / seconds_per_minute)"
+  },
+  "success.rate": {
+    unit: "ratio",
+    better: "higher",
+    kind: "ratio",
+    description: "video suite: share of the videos sent that were processed"
+  },
+  "upload.throughput": {
+    unit: "MB/s",
+    better: "higher",
+    kind: "number",
+    description: "video suite: megabytes (MiB) per second of one upload"
   }
 };
 
@@ -84820,30 +87047,8 @@ function checkPercent(value) {
   return { ok: true, value: roundTo(Number(match[1]) / 100, 12) };
 }
 
-// src/config/schema.ts
+// src/config/schema-parts.ts
 var HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-var BUILT_IN_DEFAULTS = {
-  durationMs: 1e4,
-  warmupMs: 2e3,
-  rounds: 3,
-  timeoutMs: 1e4,
-  /** target.wait */
-  waitMs: 6e4,
-  /** Open model: enough for 1000 requests outstanding, far more than a healthy service needs. */
-  maxInFlight: 1e3,
-  /** volume.seed: requests in flight. */
-  seedConcurrency: 4,
-  /** volume.seed.request: per-request timeout (a bulk insert can take a while). */
-  seedRequestTimeoutMs: 3e4,
-  /** volume.seed.command: one step's run. */
-  seedCommandTimeoutMs: 6e5,
-  /** volume.seed: the templates' random seed. */
-  randomSeed: 1
-};
-var DEFAULT_BUDGETS = {
-  "latency.p95": { fail: 200 },
-  "errors.rate": { fail: 1e-3 }
-};
 function describeUnknownKeys(keys, known, noun = "key") {
   const [first = "", ...rest] = keys;
   const suggestion = suggestClosest(first, known);
@@ -84936,8 +87141,8 @@ function requestSchema(defaultMethod, options = {}) {
     headers: headersSchema.optional(),
     json: external_exports.unknown().describe("a JSON body (any YAML value)").optional(),
     body: external_exports.string({ error: "expected a string (use json for structured bodies)" }).optional()
-  }).superRefine((request, ctx) => {
-    if (request.json !== void 0 && request.body !== void 0) {
+  }).superRefine((request2, ctx) => {
+    if (request2.json !== void 0 && request2.body !== void 0) {
       ctx.addIssue({
         ...RULE,
         code: "custom",
@@ -84945,14 +87150,14 @@ function requestSchema(defaultMethod, options = {}) {
         message: "set json or body, not both"
       });
     }
-  }).transform((request) => {
+  }).transform((request2) => {
     const result = {
-      method: request.method ?? defaultMethod,
-      path: request.path,
-      headers: request.headers ?? {}
+      method: request2.method ?? defaultMethod,
+      path: request2.path,
+      headers: request2.headers ?? {}
     };
-    if (request.json !== void 0) result.json = request.json;
-    if (request.body !== void 0) result.body = request.body;
+    if (request2.json !== void 0) result.json = request2.json;
+    if (request2.body !== void 0) result.body = request2.body;
     return result;
   });
 }
@@ -84970,8 +87175,8 @@ function checkRatio(value) {
   const check2 = checkPercent(value);
   return check2.ok && check2.value > 1 ? { ok: false, expected: "a percent <= 100%" } : check2;
 }
-function budgetValueSchema(metric) {
-  switch (metric.kind) {
+function budgetValueSchema(metric2) {
+  switch (metric2.kind) {
     case "duration":
       return unitSchema2(checkDuration, "a duration like 200ms, or a number of milliseconds");
     case "ratio":
@@ -84979,27 +87184,27 @@ function budgetValueSchema(metric) {
     case "size":
       return unitSchema2(checkSize, "a size like 512MB or 2GB, or a number of megabytes (MiB)");
     case "number":
-      return positiveNumberSchema().describe(`a number > 0, in ${metric.unit}`);
+      return positiveNumberSchema().describe(`a number > 0, in ${metric2.unit}`);
   }
 }
-function formatLimit(value, metric) {
-  if (metric.unit === "ratio") return `${Number((value * 100).toPrecision(12))}%`;
-  return `${value} ${metric.unit}`;
+function formatLimit(value, metric2) {
+  if (metric2.unit === "ratio") return `${Number((value * 100).toPrecision(12))}%`;
+  return `${value} ${metric2.unit}`;
 }
-function budgetLimitSchema(name, metric) {
-  const value = budgetValueSchema(metric);
+function budgetLimitSchema(name, metric2) {
+  const value = budgetValueSchema(metric2);
   const limits = strictObject2({ warn: value.optional(), fail: value.optional() }).superRefine((limit, ctx) => {
     if (limit.warn === void 0 && limit.fail === void 0) {
       ctx.addIssue({ ...RULE, code: "custom", message: "set warn, fail or both" });
       return;
     }
     if (limit.warn === void 0 || limit.fail === void 0) return;
-    const isLower = metric.better === "lower";
+    const isLower = metric2.better === "lower";
     if (isLower ? limit.warn < limit.fail : limit.warn > limit.fail) return;
     ctx.addIssue({
       ...RULE,
       code: "custom",
-      message: `warn must be ${isLower ? "below" : "above"} fail (${metric.better} is better for ${name}), got warn ${formatLimit(limit.warn, metric)} and fail ${formatLimit(limit.fail, metric)}`
+      message: `warn must be ${isLower ? "below" : "above"} fail (${metric2.better} is better for ${name}), got warn ${formatLimit(limit.warn, metric2)} and fail ${formatLimit(limit.fail, metric2)}`
     });
   }).transform((limit) => {
     const result = {};
@@ -85007,21 +87212,21 @@ function budgetLimitSchema(name, metric) {
     if (limit.fail !== void 0) result.fail = limit.fail;
     return result;
   });
-  const form = metric.kind === "number" ? `a number > 0` : formOf(checkForKind(metric));
+  const form = metric2.kind === "number" ? `a number > 0` : formOf(checkForKind(metric2));
   return external_exports.union([value.transform((fail) => ({ fail })), limits], {
     error: `expected ${form}, or a mapping with warn and/or fail`
-  }).describe(`${metric.description} (${metric.unit}, ${metric.better} is better)`);
+  }).describe(`${metric2.description} (${metric2.unit}, ${metric2.better} is better)`);
 }
-function checkForKind(metric) {
-  if (metric.kind === "duration") return checkDuration;
-  if (metric.kind === "size") return checkSize;
+function checkForKind(metric2) {
+  if (metric2.kind === "duration") return checkDuration;
+  if (metric2.kind === "size") return checkSize;
   return checkRatio;
 }
 function buildBudgetsSchema() {
   const shape = Object.fromEntries(
-    Object.entries(BUDGET_METRICS).map(([name, metric]) => [
+    Object.entries(BUDGET_METRICS).map(([name, metric2]) => [
       name,
-      budgetLimitSchema(name, metric).optional()
+      budgetLimitSchema(name, metric2).optional()
     ])
   );
   return strictObject2(shape, {
@@ -85034,11 +87239,523 @@ function buildBudgetsSchema() {
   });
 }
 var budgetsSchema = buildBudgetsSchema();
+var SLUG = /^[a-z0-9][a-z0-9._-]*$/;
+var slugSchema = external_exports.string({ error: "expected a name like projects-list" }).regex(SLUG, {
+  error: 'expected a name of lower-case letters, digits, ".", "_" and "-" (like projects-list)'
+});
+function checkUniqueNames(items, key, noun, ctx) {
+  const seen = /* @__PURE__ */ new Map();
+  items.forEach((item, index) => {
+    const first = seen.get(item.name);
+    if (first === void 0) {
+      seen.set(item.name, index);
+      return;
+    }
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: [key, index, "name"],
+      message: `duplicate ${noun} name '${item.name}' (also used by ${key}[${first}])`
+    });
+  });
+}
+function ratioSchema(description) {
+  return unitSchema2(checkRatio, "a percent like 10%, or a ratio between 0 and 1").describe(
+    description
+  );
+}
+
+// src/config/stress-schema.ts
+var DEFAULT_STABILITY_LIMITS = { errorRate: 0.05, p95Ms: 2e3 };
+var STRESS_DEFAULTS = {
+  warmupMs: 2e3,
+  cooldownMs: 1e4,
+  timeoutMs: 1e4,
+  maxInFlight: 1e3,
+  seed: 1,
+  /** until-break: the highest level tried, as a multiple of the last stage's level. */
+  maxLevelFactor: 10
+};
+var mixItemSchema = strictObject2({
+  name: slugSchema,
+  weight: positiveNumberSchema().describe("relative share of requests, like 40"),
+  request: requestSchema("GET")
+});
+var stageSchema = strictObject2({
+  rate: positiveNumberSchema().describe("open model: arrivals per second").optional(),
+  connections: countSchema().describe("closed model: concurrent connections").optional(),
+  duration: durationSchema().describe("how long the level is held")
+}).superRefine((stage, ctx) => {
+  if (stage.rate === void 0 === (stage.connections === void 0)) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      message: "set either rate (open model: arrivals per second) or connections (closed model), not both"
+    });
+  }
+});
+var limitsSchema = strictObject2({
+  "errors.rate": ratioSchema("a stage is stable while its error rate stays below this").optional(),
+  "latency.p95": durationSchema().describe("a stage is stable while its p95 stays below this").optional()
+});
+var stressScenarioSchema = strictObject2({
+  name: slugSchema,
+  mix: external_exports.array(mixItemSchema, { error: "expected a list of {name, weight, request}" }).min(1, { error: "expected at least one request in the mix" }),
+  stages: external_exports.array(stageSchema, { error: "expected a list of stages like {rate: 50, duration: 10s}" }).min(1, { error: "expected at least one stage" }),
+  warmup: durationSchema({ allowZero: true }).describe("unmeasured run at the first stage level before the stages (default 2s)").optional(),
+  cooldown: durationSchema().describe("held at the first stage level after the peak, to measure recovery (default 10s)").optional(),
+  limits: limitsSchema.describe("stability limits (default errors.rate 5%, latency.p95 2s)").optional(),
+  "until-break": external_exports.boolean({ error: "expected true or false" }).describe("after the stages, keep stepping the load up until the limits fail").optional(),
+  step: positiveNumberSchema().describe("until-break: level added per step (default: the last step of the stages)").optional(),
+  "max-level": positiveNumberSchema().describe("until-break: the highest level tried (default 10x the last stage)").optional(),
+  timeout: durationSchema().describe("per-request timeout (default 10s)").optional(),
+  "max-in-flight": countSchema().describe("open model: most requests outstanding (default 1000)").optional(),
+  seed: external_exports.int({ error: "expected an integer" }).describe("seed of the kind choice").optional(),
+  budgets: budgetsSchema.optional()
+}).superRefine((scenario, ctx) => {
+  checkUniqueNames(scenario.mix, "mix", "mix request", ctx);
+  const isOpen = scenario.stages[0]?.rate !== void 0;
+  scenario.stages.forEach((stage, index) => {
+    if (stage.rate !== void 0 !== isOpen) {
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: ["stages", index],
+        message: `every stage must set ${isOpen ? "rate" : "connections"}, like the first one`
+      });
+    }
+  });
+  const levels = scenario.stages.map((s) => s.rate ?? s.connections ?? 0);
+  for (let i = 1; i < levels.length; i++) {
+    if ((levels[i] ?? 0) > (levels[i - 1] ?? 0)) continue;
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["stages", i],
+      message: `stages must ramp up: level ${levels[i]} after ${levels[i - 1]}`
+    });
+    return;
+  }
+  const untilBreak = scenario["until-break"] === true;
+  for (const key of ["step", "max-level"]) {
+    if (scenario[key] !== void 0 && !untilBreak) {
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: [key],
+        message: `${key} applies with until-break: true only`
+      });
+    }
+  }
+  const last = levels.at(-1) ?? 0;
+  if (untilBreak && scenario["max-level"] !== void 0 && scenario["max-level"] <= last) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["max-level"],
+      message: `max-level must be above the last stage's level (${last})`
+    });
+  }
+  if (!isOpen) {
+    for (const key of ["step", "max-level"]) {
+      const value = scenario[key];
+      if (value !== void 0 && !Number.isInteger(value)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          input: value,
+          message: "expected a whole number of connections"
+        });
+      }
+    }
+  }
+  if (scenario["max-in-flight"] !== void 0 && !isOpen) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["max-in-flight"],
+      message: "max-in-flight applies to the open model (rate) only"
+    });
+  }
+});
+var stressSectionSchema = strictObject2({
+  budgets: budgetsSchema.optional(),
+  scenarios: external_exports.array(stressScenarioSchema, { error: "expected a list of stress scenarios" }).min(1, { error: "expected at least one scenario" })
+}).superRefine((stress, ctx) => checkUniqueNames(stress.scenarios, "scenarios", "scenario", ctx));
+function defaultStep(levels) {
+  const last = levels.at(-1) ?? 1;
+  const before = levels.at(-2);
+  return before === void 0 ? last : last - before;
+}
+function buildScenario(input2, defaults) {
+  const { timeoutMs: timeoutDefaultMs, warmupMs: warmupDefaultMs } = defaults;
+  const stages = input2.stages.map((s) => ({
+    level: s.rate ?? s.connections ?? 1,
+    durationMs: s.duration
+  }));
+  const levels = stages.map((s) => s.level);
+  const model = input2.stages[0]?.rate !== void 0 ? "open" : "closed";
+  const scenario = {
+    name: input2.name,
+    model,
+    mix: input2.mix,
+    stages,
+    warmupMs: input2.warmup ?? warmupDefaultMs ?? STRESS_DEFAULTS.warmupMs,
+    cooldownMs: input2.cooldown ?? STRESS_DEFAULTS.cooldownMs,
+    limits: {
+      errorRate: input2.limits?.["errors.rate"] ?? DEFAULT_STABILITY_LIMITS.errorRate,
+      p95Ms: input2.limits?.["latency.p95"] ?? DEFAULT_STABILITY_LIMITS.p95Ms
+    },
+    timeoutMs: input2.timeout ?? timeoutDefaultMs ?? STRESS_DEFAULTS.timeoutMs,
+    maxInFlight: input2["max-in-flight"] ?? STRESS_DEFAULTS.maxInFlight,
+    seed: input2.seed ?? STRESS_DEFAULTS.seed,
+    budgets: input2.budgets ?? {}
+  };
+  if (input2["until-break"] === true) {
+    const last = levels.at(-1) ?? 1;
+    scenario.untilBreak = {
+      stepLevel: input2.step ?? defaultStep(levels),
+      maxLevel: input2["max-level"] ?? last * STRESS_DEFAULTS.maxLevelFactor
+    };
+  }
+  return scenario;
+}
+function buildStressConfig(input2, defaults = {}) {
+  return {
+    budgets: input2.budgets ?? {},
+    scenarios: input2.scenarios.map((s) => buildScenario(s, defaults))
+  };
+}
+
+// src/suites/video-template.ts
+var VIDEO_PLACEHOLDERS = ["i", "level", "video", "id"];
+var UPLOAD_PLACEHOLDERS = ["i", "level", "video"];
+var STATUS_PLACEHOLDERS = VIDEO_PLACEHOLDERS;
+var PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
+function list(names) {
+  const shown = names.map((name) => `{{${name}}}`);
+  return shown.length <= 1 ? shown[0] ?? "" : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
+}
+function findVideoTemplateProblem(text, allowed) {
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const name = match[1] ?? "";
+    if (!allowed.includes(name)) {
+      return `unknown placeholder {{${name}}} (expected ${list(allowed)})`;
+    }
+  }
+  const rest = text.replace(PLACEHOLDER, "");
+  if (rest.includes("{{") || rest.includes("}}")) {
+    return `malformed placeholder in "${text}" (expected ${list(allowed)})`;
+  }
+  return void 0;
+}
+function hasPlaceholder(text, name) {
+  for (const match of text.matchAll(PLACEHOLDER)) if (match[1] === name) return true;
+  return false;
+}
+function renderVideoTemplate(text, values, encode3 = (value) => value) {
+  return text.replace(PLACEHOLDER, (whole, name) => {
+    const value = values[name];
+    return value === void 0 ? whole : encode3(String(value));
+  });
+}
+
+// src/config/video-schema.ts
+var VIDEO_METRIC_NAMES = {
+  /** Seconds from upload start to done per minute of video (s, lower is better). */
+  secondsPerMinute: "seconds_per_minute",
+  /** Seconds of video processed per second (x, higher is better). */
+  realtimeFactor: "realtime_factor",
+  /** Videos done / videos sent (ratio, higher is better). */
+  successRate: "success.rate",
+  /** Upload throughput of one upload (MB/s, higher is better). */
+  uploadThroughput: "upload.throughput"
+};
+var DEFAULT_VIDEO_BUDGETS = {
+  seconds_per_minute: { fail: 60 },
+  "success.rate": { fail: 1 }
+};
+var VIDEO_DEFAULTS = {
+  levels: [1, 3, 5, 8],
+  intervalMs: 500,
+  timeoutMs: 3e5,
+  field: "file",
+  idPath: "id",
+  errorPath: "error",
+  done: { path: "status", values: ["done"] },
+  failed: { path: "status", values: ["failed", "error"] },
+  synthetic: { durationS: 10, width: 640, height: 360, fps: 30, seed: 1 }
+};
+var MAX_SYNTHETIC_MS = 6e5;
+function boundedInt(min, max2, what) {
+  const message = `expected ${what}: an integer from ${min} to ${max2}`;
+  return external_exports.int({ error: message }).min(min, { error: message }).max(max2, { error: message });
+}
+var syntheticSchema = strictObject2({
+  duration: durationSchema().refine((ms) => ms <= MAX_SYNTHETIC_MS, { error: "expected at most 10m for a generated video" }).describe("length (default 10s)").optional(),
+  width: boundedInt(16, 3840, "a width in pixels").describe("default 640").optional(),
+  height: boundedInt(16, 2160, "a height in pixels").describe("default 360").optional(),
+  fps: boundedInt(1, 120, "frames per second").describe("default 30").optional(),
+  seed: external_exports.int({ error: "expected an integer" }).describe("seed of the shapes (default 1)").optional(),
+  objects: boundedInt(0, 16, "a number of moving objects").describe("default 3").optional()
+}).superRefine((synthetic, ctx) => {
+  const height = synthetic.height ?? VIDEO_DEFAULTS.synthetic.height;
+  const objects = synthetic.objects ?? 0;
+  if (objects > 0 && height / objects < 4) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["objects"],
+      message: `${objects} objects need a height of ${objects * 4} pixels or more (4 per object)`
+    });
+  }
+});
+var videoItemSchema = strictObject2({
+  synthetic: syntheticSchema.describe("a generated MJPEG AVI").optional(),
+  file: textSchema("a path to a video file").describe("a video file, relative to the config file's folder").optional(),
+  duration: durationSchema().describe("the file: its length, when it is neither AVI nor MP4").optional()
+}).superRefine((item, ctx) => {
+  if (item.synthetic === void 0 === (item.file === void 0)) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      message: "set either synthetic (a generated video) or file (a video of yours), not both"
+    });
+  } else if (item.synthetic !== void 0 && item.duration !== void 0) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["duration"],
+      message: "duration applies to file; a synthetic video takes synthetic.duration"
+    });
+  }
+});
+function videoRequestSchema(placeholders) {
+  return strictObject2({
+    method: methodSchema.optional(),
+    path: templatedPathSchema.superRefine((path, ctx) => {
+      const problem = findVideoTemplateProblem(path, placeholders);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    headers: headersSchema.optional()
+  });
+}
+var scalarSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], {
+  error: "expected a string, number or boolean"
+});
+var conditionSchema = strictObject2({
+  path: tokenPathSchema.describe("JSON path of the value in the status answer"),
+  equals: scalarSchema.describe("the value").optional(),
+  in: external_exports.array(scalarSchema, { error: "expected a list of values" }).min(1, { error: "expected at least one value" }).describe("any of these values").optional()
+}).superRefine((condition, ctx) => {
+  if (condition.equals === void 0 === (condition.in === void 0)) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      message: "set either equals (one value) or in (a list of values), not both"
+    });
+  }
+});
+var fieldValueSchema = external_exports.union([external_exports.string(), external_exports.number()], { error: "expected a string" }).transform(String).superRefine((value, ctx) => {
+  const problem = findVideoTemplateProblem(value, UPLOAD_PLACEHOLDERS);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+var uploadSchema = strictObject2({
+  request: videoRequestSchema(UPLOAD_PLACEHOLDERS).describe("the upload (method default POST)"),
+  field: textSchema("a field name").describe("multipart field of the file (default file)").optional(),
+  fields: external_exports.record(external_exports.string(), fieldValueSchema, { error: "expected a mapping of field names to values" }).describe("extra multipart fields: {{i}} upload number, {{level}}, {{video}} file name").optional(),
+  raw: external_exports.boolean({ error: "expected true or false" }).describe("send the file itself as the body, not multipart").optional(),
+  id: tokenPathSchema.describe("JSON path of the job id in the answer (default id)").optional()
+}).superRefine((upload, ctx) => {
+  if (upload.raw === true) {
+    for (const key of ["field", "fields"]) {
+      if (upload[key] === void 0) continue;
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: [key],
+        message: `${key} applies to multipart uploads; with raw: true the file is the whole body`
+      });
+    }
+    return;
+  }
+  const field = upload.field ?? VIDEO_DEFAULTS.field;
+  if (upload.fields && Object.hasOwn(upload.fields, field)) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["fields", field],
+      message: `'${field}' is the file's field; pick another name`
+    });
+  }
+});
+var statusSchema2 = strictObject2({
+  request: videoRequestSchema(STATUS_PLACEHOLDERS).describe(
+    "the status request (method default GET); its path holds {{id}}"
+  ),
+  interval: durationSchema().describe("between polls of one video (default 500ms)").optional(),
+  timeout: durationSchema().describe("per video, from upload start to done (default 5m)").optional(),
+  done: conditionSchema.describe("when processing is done (default status equals done)").optional(),
+  failed: conditionSchema.describe("when processing failed (default status in [failed, error])").optional(),
+  error: tokenPathSchema.describe("JSON path of the failure reason (default error)").optional()
+}).superRefine((status, ctx) => {
+  if (!hasPlaceholder(status.request.path, "id")) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["request", "path"],
+      message: "expected the job id in the path, like /api/videos/{{id}}"
+    });
+  }
+  const interval = status.interval ?? VIDEO_DEFAULTS.intervalMs;
+  const timeout = status.timeout ?? VIDEO_DEFAULTS.timeoutMs;
+  if (interval >= timeout) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: [status.interval !== void 0 ? "interval" : "timeout"],
+      message: `interval (${interval} ms) must be shorter than timeout (${timeout} ms)`
+    });
+  }
+});
+var levelsSchema = external_exports.array(countSchema(), { error: "expected a list of videos in flight like [1, 3, 5, 8]" }).min(1, { error: "expected at least one level" }).superRefine((levels, ctx) => {
+  for (let i = 1; i < levels.length; i++) {
+    if ((levels[i] ?? 0) <= (levels[i - 1] ?? 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i],
+        message: `levels must increase, got ${levels[i]} after ${levels[i - 1]}`
+      });
+      return;
+    }
+  }
+}).describe("videos in flight at each level, increasing (default [1, 3, 5, 8])");
+var videoSectionSchema = strictObject2({
+  videos: external_exports.array(videoItemSchema, { error: "expected a list of videos (synthetic: or file:)" }).min(1, { error: "expected at least one video" }).describe("uploaded in turn (default: one synthetic 10 s 640x360 30 fps video)").optional(),
+  upload: uploadSchema,
+  status: statusSchema2,
+  levels: levelsSchema.optional(),
+  "videos-per-level": countSchema().describe("videos each level processes, level in flight at a time (default: the level)").optional(),
+  budgets: budgetsSchema.optional()
+}).superRefine((video, ctx) => {
+  const perLevel = video["videos-per-level"];
+  const highest = (video.levels ?? VIDEO_DEFAULTS.levels).at(-1) ?? 1;
+  if (perLevel !== void 0 && perLevel < highest) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["videos-per-level"],
+      message: `videos-per-level (${perLevel}) is below the highest level (${highest}): that level could never keep ${highest} videos in flight`
+    });
+  }
+});
+function buildRequest(request2, method) {
+  return { method: request2.method ?? method, path: request2.path, headers: request2.headers ?? {} };
+}
+function buildCondition(condition, fallback) {
+  if (!condition) return { path: fallback.path, values: [...fallback.values] };
+  const values = condition.in ?? (condition.equals !== void 0 ? [condition.equals] : []);
+  return { path: condition.path, values };
+}
+function buildVideo(item) {
+  if (item.file !== void 0) {
+    const spec2 = { kind: "file", path: item.file };
+    if (item.duration !== void 0) spec2.durationS = item.duration / 1e3;
+    return spec2;
+  }
+  const synthetic = item.synthetic ?? {};
+  const defaults = VIDEO_DEFAULTS.synthetic;
+  const spec = {
+    kind: "synthetic",
+    durationS: synthetic.duration !== void 0 ? synthetic.duration / 1e3 : defaults.durationS,
+    width: synthetic.width ?? defaults.width,
+    height: synthetic.height ?? defaults.height,
+    fps: synthetic.fps ?? defaults.fps,
+    seed: synthetic.seed ?? defaults.seed
+  };
+  if (synthetic.objects !== void 0) spec.objects = synthetic.objects;
+  return spec;
+}
+function buildVideoConfig(input2) {
+  const { upload, status } = input2;
+  const config2 = {
+    videos: input2.videos ? input2.videos.map(buildVideo) : [{ kind: "synthetic", ...VIDEO_DEFAULTS.synthetic }],
+    upload: {
+      request: buildRequest(upload.request, "POST"),
+      mode: upload.raw === true ? "raw" : "multipart",
+      field: upload.field ?? VIDEO_DEFAULTS.field,
+      fields: upload.fields ?? {},
+      idPath: upload.id ?? VIDEO_DEFAULTS.idPath
+    },
+    status: {
+      request: buildRequest(status.request, "GET"),
+      intervalMs: status.interval ?? VIDEO_DEFAULTS.intervalMs,
+      timeoutMs: status.timeout ?? VIDEO_DEFAULTS.timeoutMs,
+      done: buildCondition(status.done, VIDEO_DEFAULTS.done),
+      failed: buildCondition(status.failed, VIDEO_DEFAULTS.failed),
+      errorPath: status.error ?? VIDEO_DEFAULTS.errorPath
+    },
+    levels: input2.levels ?? [...VIDEO_DEFAULTS.levels],
+    budgets: input2.budgets ?? {}
+  };
+  if (input2["videos-per-level"] !== void 0) config2.videosPerLevel = input2["videos-per-level"];
+  return config2;
+}
+function videosAtLevel(config2, level) {
+  return config2.videosPerLevel ?? level;
+}
+function levelScenario(level) {
+  return `c${level}`;
+}
+
+// src/config/schema.ts
+var BUILT_IN_DEFAULTS = {
+  durationMs: 1e4,
+  warmupMs: 2e3,
+  rounds: 3,
+  timeoutMs: 1e4,
+  /** target.wait */
+  waitMs: 6e4,
+  /** Open model: enough for 1000 requests outstanding, far more than a healthy service needs. */
+  maxInFlight: 1e3,
+  /** volume.seed: requests in flight. */
+  seedConcurrency: 4,
+  /** volume.seed.request: per-request timeout (a bulk insert can take a while). */
+  seedRequestTimeoutMs: 3e4,
+  /** volume.seed.command: one step's run. */
+  seedCommandTimeoutMs: 6e5,
+  /** volume.seed: the templates' random seed. */
+  randomSeed: 1,
+  /** monitor.interval */
+  monitorIntervalMs: 500
+};
+var DEFAULT_BUDGETS = {
+  "latency.p95": { fail: 200 },
+  "errors.rate": { fail: 1e-3 },
+  "memory.max": { fail: 2048 },
+  ...DEFAULT_VIDEO_BUDGETS
+};
 var targetSchema = strictObject2({
   url: external_exports.string({ error: `expected ${TARGET_URL_FORM}` }).refine(isHttpUrl, { error: `expected ${TARGET_URL_FORM}` }).describe("base URL of the service"),
   health: pathSchema.describe("health path, polled until it answers 2xx").optional(),
   wait: durationSchema().describe("how long to wait for health (default 60s)").optional(),
-  start: textSchema("a shell command").describe("command that starts the service").optional()
+  start: textSchema("a shell command").describe("command that starts the service").optional(),
+  pid: countSchema().describe("a running process whose tree the resource monitor watches (instead of start)").optional(),
+  container: textSchema("a container name or id").describe("a container the resource monitor watches through the Docker Engine API").optional(),
+  "docker-socket": textSchema("a socket path like /var/run/docker.sock").describe("Docker Engine socket (default DOCKER_HOST when unix://, else /var/run/docker.sock)").optional()
+}).superRefine((target, ctx) => {
+  if (target.pid !== void 0 && target.start !== void 0) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["pid"],
+      message: "set start or pid, not both: the started command is watched itself"
+    });
+  }
+});
+var monitorSchema = strictObject2({
+  interval: durationSchema().describe("time between resource samples (default 500ms)").optional(),
+  enabled: external_exports.boolean({ error: "expected true or false" }).describe("watch CPU and memory of the service (default true)").optional()
 });
 var authSchema = strictObject2({
   login: requestSchema("POST"),
@@ -85055,11 +87772,8 @@ var scenarioDefaultsShape = {
   timeout: durationSchema().describe("per-request timeout").optional()
 };
 var defaultsSchema = strictObject2(scenarioDefaultsShape);
-var SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 var scenarioShape = {
-  name: external_exports.string({ error: "expected a name like projects-list" }).regex(SLUG, {
-    error: 'expected a name of lower-case letters, digits, ".", "_" and "-" (like projects-list)'
-  }),
+  name: slugSchema,
   request: requestSchema("GET"),
   connections: countSchema().describe("closed model: concurrent connections").optional(),
   rate: positiveNumberSchema().describe("open model: requests per second").optional(),
@@ -85110,22 +87824,6 @@ function checkModel(scenario, ctx) {
   }
 }
 var scenarioSchema2 = strictObject2(scenarioShape).superRefine(checkModel);
-function checkUniqueNames(items, key, noun, ctx) {
-  const seen = /* @__PURE__ */ new Map();
-  items.forEach((item, index) => {
-    const first = seen.get(item.name);
-    if (first === void 0) {
-      seen.set(item.name, index);
-      return;
-    }
-    ctx.addIssue({
-      ...RULE,
-      code: "custom",
-      path: [key, index, "name"],
-      message: `duplicate ${noun} name '${item.name}' (also used by ${key}[${first}])`
-    });
-  });
-}
 var loadSchema = strictObject2({
   budgets: budgetsSchema.optional(),
   scenarios: external_exports.array(scenarioSchema2, { error: "expected a list of scenarios" }).min(1, { error: "expected at least one scenario" })
@@ -85199,9 +87897,9 @@ var seedSchema = strictObject2({
     }
     return;
   }
-  const request = seed.request;
-  if (request === void 0) return;
-  if (seed.batch !== void 0 && request.json === void 0) {
+  const request2 = seed.request;
+  if (request2 === void 0) return;
+  if (seed.batch !== void 0 && request2.json === void 0) {
     ctx.addIssue({
       ...RULE,
       code: "custom",
@@ -85209,7 +87907,7 @@ var seedSchema = strictObject2({
       message: "batch needs request.json (the template of one item of the array)"
     });
   }
-  for (const problem of findTemplateProblems(request)) {
+  for (const problem of findTemplateProblems(request2)) {
     ctx.addIssue({ code: "custom", path: ["request", ...problem.path], message: problem.message });
   }
 });
@@ -85229,11 +87927,6 @@ var baselineSchema = strictObject2({
   name: textSchema("a name like default").describe('identity of the baseline history (default "default")').optional(),
   history: countSchema().describe("runs kept in the rolling history (default 20)").optional()
 });
-function ratioSchema(description) {
-  return unitSchema2(checkRatio, "a percent like 10%, or a ratio between 0 and 1").describe(
-    description
-  );
-}
 var gateableMetric = external_exports.string({ error: "expected a metric name like latency.p95" }).superRefine((name, ctx) => {
   if (Object.hasOwn(BUDGET_METRICS, name)) return;
   const hint = suggestClosest(name, Object.keys(BUDGET_METRICS));
@@ -85278,15 +87971,18 @@ var acceptSchema = external_exports.array(
 var inputSchema = strictObject2({
   target: targetSchema,
   auth: authSchema.optional(),
+  monitor: monitorSchema.describe("CPU and memory of the service under test").optional(),
   defaults: defaultsSchema.describe("defaults for every scenario").optional(),
   budgets: budgetsSchema.describe("global budgets, over the built-in defaults").optional(),
   load: loadSchema.optional(),
+  stress: stressSectionSchema.describe("ramp a weighted request mix through stages to find capacity and recovery").optional(),
   volume: volumeSchema.describe("seed the service to each step, measure the queries, fit their growth").optional(),
+  video: videoSectionSchema.describe("upload videos, poll their processing, at rising numbers in flight").optional(),
   baseline: baselineSchema.describe("the baseline history this config compares with").optional(),
   regression: regressionSchema.describe("how regressions against the history are judged").optional(),
   accept: acceptSchema.describe("known regressions accepted without a code change").optional()
 });
-function buildScenario(scenario, defaults) {
+function buildScenario2(scenario, defaults) {
   const result = {
     name: scenario.name,
     request: scenario.request,
@@ -85313,9 +88009,18 @@ function buildConfig(input2) {
   };
   if (input2.target.health !== void 0) target.health = input2.target.health;
   if (input2.target.start !== void 0) target.start = input2.target.start;
+  if (input2.target.pid !== void 0) target.pid = input2.target.pid;
+  if (input2.target.container !== void 0) target.container = input2.target.container;
+  if (input2.target["docker-socket"] !== void 0) {
+    target.dockerSocket = input2.target["docker-socket"];
+  }
   const regression = input2.regression ?? {};
   const config2 = {
     target,
+    monitor: {
+      intervalMs: input2.monitor?.interval ?? BUILT_IN_DEFAULTS.monitorIntervalMs,
+      isEnabled: input2.monitor?.enabled ?? true
+    },
     budgets: { ...structuredClone(DEFAULT_BUDGETS), ...input2.budgets },
     baseline: {
       name: input2.baseline?.name ?? "default",
@@ -85342,9 +88047,16 @@ function buildConfig(input2) {
     const defaults = input2.defaults ?? {};
     config2.load = {
       budgets: input2.load.budgets ?? {},
-      scenarios: input2.load.scenarios.map((scenario) => buildScenario(scenario, defaults))
+      scenarios: input2.load.scenarios.map((scenario) => buildScenario2(scenario, defaults))
     };
   }
+  if (input2.stress) {
+    config2.stress = buildStressConfig(input2.stress, {
+      timeoutMs: input2.defaults?.timeout,
+      warmupMs: input2.defaults?.warmup
+    });
+  }
+  if (input2.video) config2.video = buildVideoConfig(input2.video);
   if (input2.volume) config2.volume = buildVolume(input2.volume, input2.defaults ?? {});
   return config2;
 }
@@ -85376,7 +88088,7 @@ function buildVolume(volume, globalDefaults) {
     seed: buildSeed(volume.seed),
     budgets: volume.budgets ?? {},
     queries: volume.queries.map((query) => {
-      const built = buildScenario(query, defaults);
+      const built = buildScenario2(query, defaults);
       if (query.expect !== void 0) built.expect = query.expect;
       return built;
     })
@@ -85446,8 +88158,9 @@ function exitCodeOf(error62) {
 }
 
 // src/pipeline/run-perf.ts
-import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { mkdir as mkdir4, mkdtemp, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname as dirname2, join as join3 } from "node:path";
 
 // src/config/load-config.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -85923,8 +88636,8 @@ function validateClosedOptions(options) {
 }
 async function runClosed(options) {
   validateClosedOptions(options);
-  const { request, timeoutMs, signal } = options;
-  const url2 = joinUrl(options.baseUrl, request.path);
+  const { request: request2, timeoutMs, signal } = options;
+  const url2 = joinUrl(options.baseUrl, request2.path);
   const connections = options.requests === void 0 ? options.connections : Math.min(options.connections, options.requests);
   const tally = {
     histogram: LatencyHistogram.create(),
@@ -85967,8 +88680,8 @@ async function runClosed(options) {
   };
   const autocannonOptions = {
     url: url2.href,
-    method: request.method.toUpperCase(),
-    headers: request.headers,
+    method: request2.method.toUpperCase(),
+    headers: request2.headers,
     connections,
     pipelining: 1,
     // Validation wants >= 1 s; the real per-request timeout is set on each client above.
@@ -85976,7 +88689,7 @@ async function runClosed(options) {
     sampleInt: SAMPLE_INTERVAL_MS,
     setupClient
   };
-  if (request.body !== void 0) autocannonOptions.body = request.body;
+  if (request2.body !== void 0) autocannonOptions.body = request2.body;
   if (options.requests !== void 0) {
     autocannonOptions.amount = options.requests;
   } else {
@@ -85985,12 +88698,12 @@ async function runClosed(options) {
   let deadline;
   let onAbort;
   try {
-    await new Promise((resolve, reject) => {
+    await new Promise((resolve3, reject) => {
       let instance;
       try {
         instance = (0, import_autocannon.default)(autocannonOptions, (error62) => {
           if (error62) reject(new EngineError(`closed model: autocannon failed: ${String(error62)}`));
-          else resolve();
+          else resolve3();
         });
       } catch (error62) {
         reject(new EngineError(`closed model: autocannon failed to start: ${String(error62)}`));
@@ -86046,27 +88759,10 @@ function drainClients(clients) {
 
 // src/engine/open.ts
 var import_undici = __toESM(require_undici(), 1);
+import { performance as performance4 } from "node:perf_hooks";
+
+// src/engine/exchange.ts
 import { performance as performance3 } from "node:perf_hooks";
-var SPIN_WINDOW_MS = 2;
-var LATE_AFTER_MS = 1;
-function validateOpenOptions(options) {
-  const { rate, durationMs, maxInFlight, timeoutMs } = options;
-  if (!(rate > 0 && Number.isFinite(rate))) {
-    throw new EngineError(`open model: rate must be > 0 requests/s, got ${rate}`);
-  }
-  if (!(durationMs > 0 && Number.isFinite(durationMs))) {
-    throw new EngineError(`open model: durationMs must be > 0, got ${durationMs}`);
-  }
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
-    throw new EngineError(`open model: maxInFlight must be an integer >= 1, got ${maxInFlight}`);
-  }
-  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-    throw new EngineError(`open model: timeoutMs must be > 0, got ${timeoutMs}`);
-  }
-}
-function countScheduledSends(rate, durationMs) {
-  return Math.ceil(rate * durationMs / 1e3 - 1e-9);
-}
 var TimeoutError = class extends Error {
 };
 var RunAbortedError = class extends Error {
@@ -86134,15 +88830,37 @@ var Exchange = class {
     this.#settle(this.#intendedAt, outcome);
   }
 };
+
+// src/engine/open.ts
+var SPIN_WINDOW_MS = 2;
+var LATE_AFTER_MS = 1;
+function validateOpenOptions(options) {
+  const { rate, durationMs, maxInFlight, timeoutMs } = options;
+  if (!(rate > 0 && Number.isFinite(rate))) {
+    throw new EngineError(`open model: rate must be > 0 requests/s, got ${rate}`);
+  }
+  if (!(durationMs > 0 && Number.isFinite(durationMs))) {
+    throw new EngineError(`open model: durationMs must be > 0, got ${durationMs}`);
+  }
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+    throw new EngineError(`open model: maxInFlight must be an integer >= 1, got ${maxInFlight}`);
+  }
+  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+    throw new EngineError(`open model: timeoutMs must be > 0, got ${timeoutMs}`);
+  }
+}
+function countScheduledSends(rate, durationMs) {
+  return Math.ceil(rate * durationMs / 1e3 - 1e-9);
+}
 async function runOpen(options) {
   validateOpenOptions(options);
-  const { request, rate, durationMs, maxInFlight, timeoutMs, signal } = options;
-  const url2 = joinUrl(options.baseUrl, request.path);
+  const { request: request2, rate, durationMs, maxInFlight, timeoutMs, signal } = options;
+  const url2 = joinUrl(options.baseUrl, request2.path);
   const dispatchOptions = {
     path: `${url2.pathname}${url2.search}`,
-    method: request.method.toUpperCase(),
-    headers: request.headers,
-    body: request.body ?? null
+    method: request2.method.toUpperCase(),
+    headers: request2.headers,
+    body: request2.body ?? null
   };
   const pool = new import_undici.Pool(url2.origin, {
     connections: maxInFlight,
@@ -86175,8 +88893,8 @@ async function runOpen(options) {
   let endTimer;
   let finish = () => {
   };
-  const finished = new Promise((resolve) => {
-    finish = resolve;
+  const finished = new Promise((resolve3) => {
+    finish = resolve3;
   });
   const maybeFinish = () => {
     if (!isSending && inFlight === 0) finish();
@@ -86184,7 +88902,7 @@ async function runOpen(options) {
   const settle2 = (intendedAt, outcome) => {
     inFlight -= 1;
     if (!isAborted) {
-      const now = performance3.now();
+      const now = performance4.now();
       lastSettledAt = now;
       if (outcome === "error") {
         socketErrors += 1;
@@ -86204,7 +88922,7 @@ async function runOpen(options) {
     maybeFinish();
   };
   const send = (intendedAt) => {
-    const sentAt = performance3.now();
+    const sentAt = performance4.now();
     if (sentAt - intendedAt > LATE_AFTER_MS) late += 1;
     sent += 1;
     inFlight += 1;
@@ -86224,7 +88942,7 @@ async function runOpen(options) {
       backlogHead = 0;
     }
   };
-  const startedAt = performance3.now();
+  const startedAt = performance4.now();
   const cpuStart = process.cpuUsage();
   const t0 = startedAt;
   const dispatchDue = (now) => {
@@ -86238,9 +88956,9 @@ async function runOpen(options) {
   const tick = () => {
     scheduleTimer = void 0;
     if (!isSending) return;
-    dispatchDue(performance3.now());
+    dispatchDue(performance4.now());
     if (nextIndex >= total) return;
-    const waitMs = t0 + nextIndex * intervalMs - performance3.now();
+    const waitMs = t0 + nextIndex * intervalMs - performance4.now();
     if (waitMs > SPIN_WINDOW_MS) scheduleTimer = setTimeout(tick, waitMs - SPIN_WINDOW_MS);
     else setImmediate(tick);
   };
@@ -86248,7 +88966,7 @@ async function runOpen(options) {
     endTimer = void 0;
     if (!isSending) return;
     if (!isAborted) {
-      const now = performance3.now();
+      const now = performance4.now();
       if (now < t0 + durationMs) {
         endTimer = setTimeout(endSending, 1);
         return;
@@ -86263,7 +88981,7 @@ async function runOpen(options) {
   };
   const onAbort = () => {
     if (!isSending && inFlight === 0) return;
-    abortedAt = performance3.now();
+    abortedAt = performance4.now();
     isAborted = true;
     endSending();
     for (const exchange of inFlightExchanges) exchange.abort();
@@ -86283,7 +89001,7 @@ async function runOpen(options) {
     await pool.destroy().catch(() => {
     });
   }
-  const finishedAt = performance3.now();
+  const finishedAt = performance4.now();
   const endAt = abortedAt || Math.max(lastSettledAt, t0 + durationMs);
   const elapsedMs = Math.max(endAt - t0, 0);
   return {
@@ -86301,6 +89019,561 @@ async function runOpen(options) {
     targetRate: rate,
     achievedRate: elapsedMs > 0 ? completed * 1e3 / elapsedMs : 0,
     generatorCpuPercent: cpuPercentSince(cpuStart, finishedAt - startedAt)
+  };
+}
+
+// src/monitor/start-monitor.ts
+import { availableParallelism } from "node:os";
+
+// src/monitor/docker-api.ts
+import { Agent, request } from "node:http";
+var DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
+function resolveDockerSocket(option, dockerHost) {
+  const fromUnix = (value) => value.replace(/^unix:\/\//, "");
+  if (option?.trim()) return { socketPath: fromUnix(option.trim()) };
+  const host = dockerHost?.trim();
+  if (!host) return { socketPath: DEFAULT_DOCKER_SOCKET };
+  if (host.startsWith("unix://")) return { socketPath: fromUnix(host) };
+  return {
+    socketPath: DEFAULT_DOCKER_SOCKET,
+    note: `DOCKER_HOST ${host} is not a unix socket and is not used`
+  };
+}
+function createDockerClient(socketPath, timeoutMs = 1e4) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  return {
+    socketPath,
+    get(path) {
+      return new Promise((resolve3, reject) => {
+        const req = request(
+          { socketPath, path, method: "GET", agent, headers: { accept: "application/json" } },
+          (res) => {
+            const chunks = [];
+            res.on("data", (chunk) => chunks.push(chunk));
+            res.on("error", reject);
+            res.on("end", () => {
+              const text = Buffer.concat(chunks).toString("utf8");
+              let body = text;
+              try {
+                body = JSON.parse(text);
+              } catch {
+              }
+              resolve3({ status: res.statusCode ?? 0, body });
+            });
+          }
+        );
+        req.setTimeout(timeoutMs, () => {
+          req.destroy(
+            Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "ETIMEDOUT" })
+          );
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    },
+    close() {
+      agent.destroy();
+    }
+  };
+}
+function describeDockerFailure(error62, socketPath) {
+  const code = error62?.code;
+  switch (code) {
+    case "ENOENT":
+      return `no Docker socket at ${socketPath}`;
+    case "ECONNREFUSED":
+      return `Docker at ${socketPath} refused the connection`;
+    case "EACCES":
+    case "EPERM":
+      return `no permission to use the Docker socket at ${socketPath}`;
+    default:
+      return `Docker at ${socketPath} failed: ${error62 instanceof Error ? error62.message : String(error62)}`;
+  }
+}
+function dockerMessage(answer) {
+  const { body } = answer;
+  if (body && typeof body === "object" && typeof body.message === "string") {
+    return body.message;
+  }
+  return typeof body === "string" && body.trim() ? body.trim().slice(0, 200) : `HTTP ${answer.status}`;
+}
+
+// src/monitor/docker-stats.ts
+function readCpuCounters(stats, fallbackCpus) {
+  const containerNs = stats?.cpu_usage?.total_usage;
+  const systemNs = stats?.system_cpu_usage;
+  if (!containerNs || !systemNs) return void 0;
+  const online = stats?.online_cpus || stats?.cpu_usage?.percpu_usage?.length || fallbackCpus;
+  return { containerNs, systemNs, onlineCpus: online };
+}
+function computeCpuPercent(before, now) {
+  const containerDelta = now.containerNs - before.containerNs;
+  const systemDelta = now.systemNs - before.systemNs;
+  if (!(systemDelta > 0) || containerDelta < 0) return void 0;
+  return containerDelta / systemDelta * now.onlineCpus * 100;
+}
+function computeContainerCpuPercent(stats, previous, fallbackCpus) {
+  const now = readCpuCounters(stats.cpu_stats, fallbackCpus);
+  if (!now) return void 0;
+  const before = readCpuCounters(stats.precpu_stats, fallbackCpus) ?? previous;
+  return before ? computeCpuPercent(before, now) : void 0;
+}
+function computeMemoryBytes(stats) {
+  const usage = stats.memory_stats?.usage;
+  if (usage === void 0 || !Number.isFinite(usage)) return void 0;
+  const detail = stats.memory_stats?.stats ?? {};
+  const cache = detail.total_inactive_file ?? detail.cache ?? detail.inactive_file;
+  return cache !== void 0 && cache < usage ? usage - cache : usage;
+}
+
+// src/monitor/source.ts
+function toMB(bytes) {
+  return bytes / (1024 * 1024);
+}
+function warnOnce(warn2) {
+  const said = /* @__PURE__ */ new Set();
+  return (line) => {
+    if (said.has(line)) return;
+    said.add(line);
+    warn2(line);
+  };
+}
+
+// src/monitor/container-source.ts
+function shortId(id) {
+  return id.slice(0, 12);
+}
+function describeTarget(target) {
+  return target.label && target.label !== target.ref ? `'${target.label}' (id ${shortId(target.ref)})` : `'${target.ref}'`;
+}
+async function createContainerSources(targets, socket, warn2, fallbackCpus) {
+  if (targets.length === 0) return { sources: [] };
+  const client = createDockerClient(socket.socketPath);
+  const sources = [];
+  for (const target of targets) {
+    let answer;
+    try {
+      answer = await client.get(`/containers/${encodeURIComponent(target.ref)}/json`);
+    } catch (error62) {
+      const note = socket.note ? ` (${socket.note})` : "";
+      warn2(
+        `resource monitor: ${describeDockerFailure(error62, socket.socketPath)}${note}; container metrics skipped`
+      );
+      client.close();
+      return { sources: [] };
+    }
+    if (answer.status === 404) {
+      warn2(
+        `resource monitor: no container ${describeTarget(target)} (Docker: ${dockerMessage(answer)}); its metrics skipped`
+      );
+      continue;
+    }
+    const body = answer.body;
+    if (answer.status !== 200 || typeof body?.Id !== "string") {
+      warn2(
+        `resource monitor: inspecting container ${describeTarget(target)} failed (Docker: ${dockerMessage(answer)}); its metrics skipped`
+      );
+      continue;
+    }
+    const name = typeof body.Name === "string" ? body.Name.replace(/^\//, "") : target.ref;
+    const label = `container ${target.label ?? name} (${shortId(body.Id)})`;
+    sources.push(createContainerSource(client, body.Id, label, warn2, fallbackCpus));
+  }
+  if (sources.length === 0) client.close();
+  return sources.length > 0 ? { sources, client } : { sources };
+}
+function createContainerSource(client, id, label, warn2, fallbackCpus) {
+  const series = { source: "container", label, samples: [] };
+  const warnSampling = warnOnce(warn2);
+  const path = `/containers/${id}/stats?stream=false&one-shot=true`;
+  let previous;
+  let isGone = false;
+  return {
+    series,
+    async sample() {
+      if (isGone) return;
+      let answer;
+      try {
+        answer = await client.get(path);
+      } catch (error62) {
+        warnSampling(
+          `resource monitor: reading ${label} failed: ${describeDockerFailure(error62, client.socketPath)}; its samples are missing meanwhile`
+        );
+        return;
+      }
+      const atMs = performance.now();
+      if (answer.status === 404) {
+        warn2(
+          `resource monitor: ${label} is gone (Docker: ${dockerMessage(answer)}); its metrics stop`
+        );
+        isGone = true;
+        return;
+      }
+      if (answer.status !== 200 || !answer.body || typeof answer.body !== "object") {
+        warnSampling(
+          `resource monitor: reading ${label} failed (Docker: ${dockerMessage(answer)}); its samples are missing meanwhile`
+        );
+        return;
+      }
+      try {
+        const stats = answer.body;
+        const cpuPercent = computeContainerCpuPercent(stats, previous, fallbackCpus);
+        const memoryBytes = computeMemoryBytes(stats);
+        previous = readCpuCounters(stats.cpu_stats, fallbackCpus) ?? previous;
+        if (cpuPercent !== void 0 && memoryBytes !== void 0) {
+          series.samples.push({ atMs, cpuPercent, memoryMB: toMB(memoryBytes) });
+        }
+      } catch (error62) {
+        warnSampling(`resource monitor: reading ${label} failed: ${describeError(error62)}`);
+      }
+    }
+  };
+}
+
+// src/monitor/generator.ts
+var GENERATOR_SATURATION_PERCENT = 90;
+function selectGeneratorWindow(samples, fromMs, toMs) {
+  return samples.filter((s) => s.atMs >= fromMs && s.atMs <= toMs);
+}
+function isGeneratorSaturated(samples, fromMs, toMs, thresholdPercent = GENERATOR_SATURATION_PERCENT) {
+  const inWindow = selectGeneratorWindow(samples, fromMs, toMs);
+  if (inWindow.length === 0) return false;
+  const mean2 = inWindow.reduce((sum, s) => sum + s.cpuPercent, 0) / inWindow.length;
+  return mean2 >= thresholdPercent;
+}
+function createGeneratorSampler() {
+  const samples = [];
+  let last;
+  return {
+    samples,
+    get lastAtMs() {
+      return last?.atMs ?? Number.NEGATIVE_INFINITY;
+    },
+    sample() {
+      const atMs = performance.now();
+      const usage = process.cpuUsage();
+      if (last && atMs > last.atMs) {
+        const usedUs = usage.user - last.usage.user + (usage.system - last.usage.system);
+        samples.push({ atMs, cpuPercent: usedUs / 1e3 / (atMs - last.atMs) * 100 });
+      }
+      last = { atMs, usage };
+    }
+  };
+}
+
+// src/monitor/proc-tree.ts
+import { execFileSync } from "node:child_process";
+import { access, readdir, readFile as readFile3 } from "node:fs/promises";
+
+// src/monitor/proc-parse.ts
+function parseProcStat(text) {
+  const open6 = text.indexOf("(");
+  const close = text.lastIndexOf(")");
+  if (open6 < 0 || close < open6) return void 0;
+  const pid = Number(text.slice(0, open6).trim());
+  const comm = text.slice(open6 + 1, close);
+  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const field = (n) => Number(rest[n - 3]);
+  const state = rest[0] ?? "";
+  const stat4 = {
+    pid,
+    comm,
+    state,
+    ppid: field(4),
+    utimeTicks: field(14),
+    stimeTicks: field(15),
+    startTicks: field(22)
+  };
+  const numbers = [stat4.pid, stat4.ppid, stat4.utimeTicks, stat4.stimeTicks, stat4.startTicks];
+  if (state === "" || !numbers.every((n) => Number.isInteger(n) && n >= 0)) return void 0;
+  return stat4;
+}
+function parseVmRssBytes(text) {
+  const match = /^VmRSS:\s*(\d+)\s*kB\s*$/m.exec(text);
+  return match ? Number(match[1]) * 1024 : void 0;
+}
+function parseChildren(text) {
+  return text.trim().split(/\s+/).filter((word) => /^\d+$/.test(word)).map(Number);
+}
+function findDescendants(root, parents) {
+  const children = /* @__PURE__ */ new Map();
+  for (const [pid, ppid] of parents) {
+    if (pid === ppid) continue;
+    const list2 = children.get(ppid);
+    if (list2) list2.push(pid);
+    else children.set(ppid, [pid]);
+  }
+  const found = [];
+  const seen = /* @__PURE__ */ new Set([root]);
+  const queue = [root];
+  for (let next = queue.shift(); next !== void 0; next = queue.shift()) {
+    for (const child of children.get(next) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+function computeTreeCpuPercent(before, now, ticksPerSecond2, elapsedMs) {
+  if (!(elapsedMs > 0) || !(ticksPerSecond2 > 0)) return 0;
+  let gained = 0;
+  for (const { key, ticks } of now) {
+    const previous = before.get(key);
+    if (previous !== void 0 && ticks >= previous) gained += ticks - previous;
+  }
+  return gained / ticksPerSecond2 / (elapsedMs / 1e3) * 100;
+}
+
+// src/monitor/proc-tree.ts
+var PROC = "/proc";
+var DEFAULT_TICKS_PER_SECOND = 100;
+var ticksPerSecond;
+function getTicksPerSecond() {
+  if (ticksPerSecond === void 0) {
+    try {
+      const text = execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8", timeout: 2e3 });
+      const value = Number(text.trim());
+      ticksPerSecond = Number.isInteger(value) && value > 0 ? value : DEFAULT_TICKS_PER_SECOND;
+    } catch {
+      ticksPerSecond = DEFAULT_TICKS_PER_SECOND;
+    }
+  }
+  return ticksPerSecond;
+}
+async function tryRead(path) {
+  try {
+    return await readFile3(path, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+async function readStat(pid) {
+  const text = await tryRead(`${PROC}/${pid}/stat`);
+  return text === void 0 ? void 0 : parseProcStat(text);
+}
+async function listChildren(pid) {
+  let tids;
+  try {
+    tids = await readdir(`${PROC}/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const lists = await Promise.all(
+    tids.map(
+      async (tid) => parseChildren(await tryRead(`${PROC}/${pid}/task/${tid}/children`) ?? "")
+    )
+  );
+  return lists.flat();
+}
+async function findByChildren(root) {
+  const found = [];
+  const seen = /* @__PURE__ */ new Set([root]);
+  let level = [root];
+  while (level.length > 0) {
+    const next = (await Promise.all(level.map(listChildren))).flat().filter((pid) => !seen.has(pid));
+    for (const pid of next) seen.add(pid);
+    found.push(...next);
+    level = next;
+  }
+  return found;
+}
+async function findByScan(root) {
+  const names = await readdir(PROC);
+  const stats = await Promise.all(
+    names.filter((name) => /^\d+$/.test(name)).map((name) => readStat(Number(name)))
+  );
+  const parents = /* @__PURE__ */ new Map();
+  for (const stat4 of stats) if (stat4) parents.set(stat4.pid, stat4.ppid);
+  return findDescendants(root, parents);
+}
+async function readProcess(pid) {
+  const [stat4, status] = await Promise.all([readStat(pid), tryRead(`${PROC}/${pid}/status`)]);
+  if (!stat4 || status === void 0) return void 0;
+  return {
+    pid,
+    key: `${pid}:${stat4.startTicks}`,
+    ticks: stat4.utimeTicks + stat4.stimeTicks,
+    rssBytes: parseVmRssBytes(status) ?? 0
+  };
+}
+async function createProcessTreeReader(rootPid, discovery) {
+  const root = await readStat(rootPid);
+  if (!root) return void 0;
+  const rootKey = `${rootPid}:${root.startTicks}`;
+  const how = discovery ?? await access(`${PROC}/${rootPid}/task/${rootPid}/children`).then(
+    () => "children",
+    () => "scan"
+  );
+  return {
+    discovery: how,
+    async read() {
+      const descendants = await (how === "children" ? findByChildren(rootPid) : findByScan(rootPid));
+      const processes = await Promise.all([rootPid, ...descendants].map(readProcess));
+      const atMs = performance.now();
+      if (processes[0]?.key !== rootKey) return void 0;
+      return { atMs, processes: processes.filter((p) => p !== void 0) };
+    }
+  };
+}
+async function createProcessSource(pid, warn2, discovery) {
+  const label = `process tree of pid ${pid}`;
+  if (process.platform !== "linux") {
+    warn2(
+      `resource monitor: process metrics need Linux /proc (this is ${process.platform}); ${label} not watched`
+    );
+    return void 0;
+  }
+  const reader = Number.isInteger(pid) && pid > 0 ? await createProcessTreeReader(pid, discovery) : void 0;
+  if (!reader) {
+    warn2(`resource monitor: no process with pid ${pid}; process metrics skipped`);
+    return void 0;
+  }
+  const ticksPerSecond2 = getTicksPerSecond();
+  const series = { source: "process", label, samples: [] };
+  let previous;
+  let isDone = false;
+  return {
+    series,
+    async sample() {
+      if (isDone) return;
+      let reading;
+      try {
+        reading = await reader.read();
+      } catch (error62) {
+        warn2(
+          `resource monitor: reading ${label} failed: ${describeError(error62)}; process metrics stop`
+        );
+        isDone = true;
+        return;
+      }
+      if (!reading) {
+        warn2(`resource monitor: process ${pid} has exited; process metrics stop`);
+        isDone = true;
+        return;
+      }
+      if (previous) {
+        const before = new Map(previous.processes.map((p) => [p.key, p.ticks]));
+        const cpuPercent = computeTreeCpuPercent(
+          before,
+          reading.processes,
+          ticksPerSecond2,
+          reading.atMs - previous.atMs
+        );
+        const rss = reading.processes.reduce((sum, p) => sum + p.rssBytes, 0);
+        series.samples.push({ atMs: reading.atMs, cpuPercent, memoryMB: toMB(rss) });
+      }
+      previous = reading;
+    }
+  };
+}
+
+// src/monitor/services.ts
+var EXPECTED = 'expected the JSON of the job\'s services, e.g. "${{ toJSON(job.services) }}"';
+function parseServices(text) {
+  if (text === void 0 || text.trim() === "") return [];
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error62) {
+    const reason = error62 instanceof Error ? error62.message : String(error62);
+    throw new ConfigError(`services: not valid JSON (${reason}); ${EXPECTED}`);
+  }
+  if (value === null) return [];
+  if (typeof value !== "object" || Array.isArray(value)) {
+    const kind = Array.isArray(value) ? "an array" : `a ${typeof value}`;
+    throw new ConfigError(`services: got ${kind}, not an object keyed by service; ${EXPECTED}`);
+  }
+  return Object.entries(value).map(([label, entry]) => {
+    const id = entry?.id;
+    if (typeof id !== "string" || id.trim() === "") {
+      throw new ConfigError(`services: service '${label}' has no container "id"; ${EXPECTED}`);
+    }
+    return { label, id: id.trim() };
+  });
+}
+
+// src/monitor/start-monitor.ts
+function joinWithAnd(items) {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+function createRunner(source, warn2) {
+  let inFlight;
+  let lastStartedAtMs = Number.NEGATIVE_INFINITY;
+  return {
+    get lastStartedAtMs() {
+      return lastStartedAtMs;
+    },
+    run() {
+      if (!inFlight) {
+        lastStartedAtMs = performance.now();
+        inFlight = source.sample().catch((error62) => {
+          warn2(
+            `resource monitor: sampling ${source.series.label} failed: ${describeError(error62)}`
+          );
+        }).finally(() => {
+          inFlight = void 0;
+        });
+      }
+      return inFlight;
+    },
+    settle() {
+      return inFlight ?? Promise.resolve();
+    }
+  };
+}
+async function startMonitor(options) {
+  const { intervalMs, warn: warn2 } = options;
+  if (!(Number.isFinite(intervalMs) && intervalMs > 0)) {
+    throw new ConfigError(
+      `resource monitor: the interval must be a positive number of ms, got ${intervalMs}`
+    );
+  }
+  const targets = [
+    ...options.container?.trim() ? [{ ref: options.container.trim() }] : [],
+    ...parseServices(options.services).map((s) => ({ ref: s.id, label: s.label }))
+  ];
+  const cores = availableParallelism();
+  const processSource = options.pid === void 0 ? void 0 : await createProcessSource(options.pid, warn2);
+  const containers = await createContainerSources(
+    targets,
+    resolveDockerSocket(options.dockerSocket, process.env.DOCKER_HOST),
+    warn2,
+    cores
+  );
+  const sources = [...processSource ? [processSource] : [], ...containers.sources];
+  const generator = createGeneratorSampler();
+  const labels = sources.map((s) => s.series.label);
+  const description = `${labels.length > 0 ? joinWithAnd(labels) : "no service resources (load generator CPU only)"}, every ${intervalMs} ms`;
+  const runners = sources.map((source) => createRunner(source, warn2));
+  const tick = () => {
+    generator.sample();
+    for (const runner of runners) runner.run();
+  };
+  generator.sample();
+  await Promise.all(runners.map((runner) => runner.run()));
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  let stopping;
+  const stop = async () => {
+    clearInterval(timer);
+    await Promise.all(runners.map((runner) => runner.settle()));
+    const isDue = (lastMs) => performance.now() - lastMs >= intervalMs / 2;
+    if (isDue(generator.lastAtMs)) generator.sample();
+    await Promise.all(runners.filter((r) => isDue(r.lastStartedAtMs)).map((r) => r.run()));
+    containers.client?.close();
+  };
+  return {
+    description,
+    cores,
+    series: () => sources.map((s) => ({ ...s.series, samples: [...s.series.samples] })),
+    generator: () => [...generator.samples],
+    stop() {
+      stopping ??= stop();
+      return stopping;
+    }
   };
 }
 
@@ -86467,6 +89740,215 @@ function describeModel(s) {
   return s.model === "open" ? `open model, ${s.rate} req/s` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}`;
 }
 
+// src/report/stress-section.ts
+var PHASE_LABEL = {
+  stage: "stage",
+  step: "step",
+  cooldown: "cool-down"
+};
+var STATUS_OF = {
+  held: { status: "pass", label: "held" },
+  broke: { status: "fail", label: "broke" },
+  stopped: "stopped",
+  cooldown: "\u2013"
+};
+function levelUnit(run2) {
+  return run2.model === "open" ? "req/s" : "connections";
+}
+function optional2(value, unit) {
+  return value === void 0 ? "\u2013" : formatValue(value, unit);
+}
+function cpuUnitNote(environment) {
+  return `CPU is percent of one core (this machine has ${environment.cores}, so ${environment.cores * 100} % is all of it).`;
+}
+function worst(checks) {
+  if (checks.some((c) => c.status === "fail")) return "fail";
+  if (checks.some((c) => c.status === "warn")) return "warn";
+  return "pass";
+}
+function summaryLines(run2, checks) {
+  const unit = levelUnit(run2);
+  const { capacity, recovery } = run2;
+  const lines = [
+    capacity.level > 0 ? `Capacity: ${capacity.level} ${unit} (${formatValue(capacity.rps, "rps")} answered)` + (capacity.brokeAt ? `; broke at ${capacity.brokeAt.level} ${unit}: ${capacity.brokeAt.reason}.` : "; every level tried held.") : `Capacity: none: broke at the first level, ${capacity.brokeAt?.level ?? 0} ${unit}: ${capacity.brokeAt?.reason ?? ""}.`
+  ];
+  if (recovery) {
+    const back = formatValue(recovery.prePeakP95Ms + recovery.toleranceMs, "ms");
+    lines.push(
+      recovery.isRecovered ? `Recovery: ${formatValue(recovery.seconds ?? 0, "s")} after the peak, p95 was back within ${back} (pre-peak ${formatValue(recovery.prePeakP95Ms, "ms")}).` : `Recovery: did not recover within the ${formatValue(recovery.cooldownMs, "ms")} cool-down (p95 stayed above ${back}).`
+    );
+  }
+  if (run2.generatorSaturated) {
+    lines.push(
+      "The load generator was saturated at the break: the capacity may be its limit, not the service\u2019s."
+    );
+  }
+  const verdict = worst(checks);
+  const limits = `errors < ${formatValue(run2.limits.errorRate, "ratio")}, p95 < ${formatValue(run2.limits.p95Ms, "ms")}`;
+  lines.push(
+    `Stability (${limits}): ${verdict === "pass" ? "stable" : verdict === "warn" ? "warning" : "unstable"}.`
+  );
+  return lines;
+}
+function stressSections(run2, checks, environment) {
+  const own2 = checks.filter((c) => c.metric.startsWith(`stress/${run2.name}/`));
+  const hasResources = run2.phases.some((p) => p.cpuMax !== void 0);
+  const mix = run2.mix.map((m) => `${m.name} ${m.weight}`).join(", ");
+  const phases = {
+    heading: `Stress: ${run2.name}`,
+    note: [
+      ...summaryLines(run2, own2),
+      `Mix (weights): ${mix}; ${run2.model === "open" ? "open model (arrival rate)" : "closed model (connections)"}.`,
+      ...hasResources ? [cpuUnitNote(environment)] : []
+    ].join(" "),
+    table: {
+      header: [
+        "Phase",
+        `Level (${levelUnit(run2)})`,
+        "Seconds",
+        "Achieved",
+        "p95",
+        "p99",
+        "Errors",
+        "CPU max",
+        "Memory max",
+        "Status"
+      ],
+      align: ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+      rows: run2.phases.map((p) => [
+        PHASE_LABEL[p.kind],
+        String(p.level),
+        (p.durationMs / 1e3).toFixed(1),
+        formatValue(p.achievedRps, "rps"),
+        formatValue(p.p95Ms, "ms"),
+        formatValue(p.p99Ms, "ms"),
+        formatValue(p.errorRate, "ratio"),
+        optional2(p.cpuMax, "percent"),
+        optional2(p.memoryMaxMB, "MB"),
+        STATUS_OF[p.status]
+      ])
+    }
+  };
+  const kinds = run2.mix.map((m) => m.name);
+  const byKind2 = {
+    heading: `Stress: ${run2.name}, per request kind`,
+    note: "Achieved rate / p95 / error rate of each kind in each phase.",
+    table: {
+      header: ["Phase", "Level", ...kinds],
+      align: ["l", "r", ...kinds.map(() => "r")],
+      rows: run2.phases.map((p) => [
+        PHASE_LABEL[p.kind],
+        String(p.level),
+        ...kinds.map((k) => {
+          const f = p.byKind[k];
+          return f ? `${formatValue(f.achievedRps, "rps")} / ${formatValue(f.p95Ms, "ms")} / ${formatValue(f.errorRate, "ratio")}` : "\u2013";
+        })
+      ])
+    },
+    folded: true
+  };
+  const series = {
+    heading: `Stress: ${run2.name}, second by second`,
+    note: "Each second\u2019s requests by their intended (open model) or actual (closed model) send time.",
+    table: {
+      header: ["t (s)", "Level", "Achieved", "p50", "p95", "p99", "Errors", "CPU", "Memory"],
+      align: ["r", "r", "r", "r", "r", "r", "r", "r", "r"],
+      rows: run2.seconds.map((s) => [
+        String(s.t),
+        String(run2.phases[s.phase]?.level ?? "\u2013"),
+        formatValue(s.all.achievedRps, "rps"),
+        formatValue(s.all.p50Ms, "ms"),
+        formatValue(s.all.p95Ms, "ms"),
+        formatValue(s.all.p99Ms, "ms"),
+        formatValue(s.all.errorRate, "ratio"),
+        optional2(s.cpuPercent, "percent"),
+        optional2(s.memoryMB, "MB")
+      ])
+    },
+    folded: true
+  };
+  return [phases, byKind2, series];
+}
+
+// src/report/video-section.ts
+var SUITE = "video";
+var MAX_REASONS = 5;
+var RANK = { pass: 0, warn: 1, fail: 2 };
+function worst2(checks) {
+  return checks.reduce((w, c) => RANK[c.status] > RANK[w] ? c.status : w, "pass");
+}
+function formatBytes(bytes) {
+  return formatValue(bytes / (1024 * 1024), "MB");
+}
+function describeVideos(run2) {
+  const list2 = run2.videos.map((v) => {
+    const facts = v.kind === "synthetic" ? v.description : `${formatValue(v.durationS, "s")}`;
+    return `${v.name} (${facts}; ${formatBytes(v.bytes)})`;
+  });
+  return `Videos, sent in turn: ${list2.join(", ")}.`;
+}
+function describeFailures(level) {
+  const failed = level.rows.filter((row) => row.outcome !== "done");
+  if (failed.length === 0) return void 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const row of failed) {
+    const reason = row.reason ?? row.outcome;
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  const listed = [...counts].slice(0, MAX_REASONS).map(([reason, n]) => {
+    const trimmed = reason.replace(/[.\s]+$/, "");
+    return n > 1 ? `${trimmed} (${n}x)` : trimmed;
+  });
+  const more = counts.size > MAX_REASONS ? `; ${counts.size - MAX_REASONS} more reasons` : "";
+  const videos = level.videos === 1 ? "video" : "videos";
+  return `${levelScenario(level.level)}: ${failed.length} of ${level.videos} ${videos} failed: ${listed.join("; ")}${more}.`;
+}
+function videoSection(run2, metrics, checks) {
+  const findMetric = (level, name) => metrics.find(
+    (m) => m.suite === SUITE && m.scenario === levelScenario(level) && m.name === name
+  );
+  const rows = run2.levels.map((level) => {
+    const perMinute = findMetric(level.level, VIDEO_METRIC_NAMES.secondsPerMinute);
+    const factor = findMetric(level.level, VIDEO_METRIC_NAMES.realtimeFactor);
+    const own2 = checks.filter(
+      (c) => c.metric.startsWith(`${SUITE}/${levelScenario(level.level)}/`)
+    );
+    return [
+      String(level.level),
+      String(level.videos),
+      `${level.succeeded}/${level.videos}`,
+      perMinute ? formatValue(perMinute.value, perMinute.unit) : "\u2013",
+      factor ? formatValue(factor.value, factor.unit) : "\u2013",
+      level.resources ? formatValue(level.resources.cpuMax, "percent") : "\u2013",
+      level.resources ? formatValue(level.resources.memoryMaxMB, "MB") : "\u2013",
+      own2.length === 0 ? "\u2013" : { status: worst2(own2) }
+    ];
+  });
+  const notes = [
+    "Each level keeps that many videos in flight until its videos are through. Processing time runs from the start of a video\u2019s upload to the first status answer saying done, per minute of video (mean over the level\u2019s processed videos); realtime is video seconds per processing second. CPU in percent of one core.",
+    describeVideos(run2),
+    ...run2.levels.map(describeFailures).filter((line) => line !== void 0)
+  ];
+  return {
+    heading: "Video",
+    note: notes.join(" "),
+    table: {
+      header: [
+        "In flight",
+        "Videos",
+        "Done",
+        "s per video-minute",
+        "Realtime",
+        "Peak CPU",
+        "Peak memory",
+        "Status"
+      ],
+      align: ["r", "r", "r", "r", "r", "r", "r", "l"],
+      rows
+    }
+  };
+}
+
 // src/report/report-model.ts
 function verdictLine(result) {
   const failed = result.checks.filter((c) => c.status === "fail");
@@ -86517,10 +89999,19 @@ function buildReportModel(result) {
   }
   for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
     if (suite === VOLUME) continue;
-    sections.push({ heading: capitalize(suite), table: scenarioTable(result, suite) });
+    const watched = result.scenarios.some((s) => s.suite === suite && s.resources);
+    sections.push({
+      heading: capitalize(suite),
+      ...watched ? { note: cpuUnitNote(result.environment) } : {},
+      table: scenarioTable(result, suite)
+    });
   }
   const volume = volumeSection(result);
   if (volume) sections.push(volume);
+  for (const run2 of result.stress ?? []) {
+    sections.push(...stressSections(run2, result.checks, result.environment));
+  }
+  if (result.video) sections.push(videoSection(result.video, result.metrics, result.checks));
   if (regressions.length + improvements.length > 0) {
     sections.push({
       heading: `All comparisons with the baseline (${regressions.length + improvements.length})`,
@@ -86610,6 +90101,7 @@ function worstStatus(checks) {
   return "pass";
 }
 function scenarioTable(result, suite) {
+  const watched = result.scenarios.some((s) => s.suite === suite && s.resources);
   const rows = result.scenarios.filter((s) => s.suite === suite).map((run2) => {
     const value = (name) => {
       const m = metricOf(result, run2, name);
@@ -86622,6 +90114,10 @@ function scenarioTable(result, suite) {
       rate: run2.targetRate
     });
     const t = run2.totals;
+    const resources = !watched ? [] : run2.resources ? [
+      formatValue(run2.resources.cpuMax, "percent"),
+      formatValue(run2.resources.memoryMaxMB, "MB")
+    ] : ["\u2013", "\u2013"];
     return [
       run2.name,
       model,
@@ -86633,6 +90129,7 @@ function scenarioTable(result, suite) {
       value("latency.p99"),
       value("latency.max"),
       formatValue(errorRate(t), "ratio"),
+      ...resources,
       checks.length === 0 ? "\u2013" : { status: worstStatus(checks) }
     ];
   });
@@ -86648,9 +90145,23 @@ function scenarioTable(result, suite) {
       "p99",
       "max",
       "Errors",
+      ...watched ? ["CPU max", "Memory max"] : [],
       "Budgets"
     ],
-    align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "l"],
+    align: [
+      "l",
+      "l",
+      "r",
+      "r",
+      "r",
+      "r",
+      "r",
+      "r",
+      "r",
+      "r",
+      ...watched ? ["r", "r"] : [],
+      "l"
+    ],
     rows
   };
 }
@@ -87073,6 +90584,69 @@ function calibrate(budgetMs) {
   return Math.round(best * 100) / 100;
 }
 
+// src/monitor/summarize.ts
+function findNearestIndex(sorted, atMs) {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (sorted[middle].atMs < atMs) low = middle + 1;
+    else high = middle;
+  }
+  const before = sorted[low - 1];
+  return before && atMs - before.atMs <= sorted[low].atMs - atMs ? low - 1 : low;
+}
+function sumSeries(windows) {
+  const sorted = windows.filter((samples) => samples.length > 0).map((samples) => [...samples].sort((a, b) => a.atMs - b.atMs));
+  const anchor2 = sorted.reduce(
+    (best, samples) => !best || samples.length > best.length ? samples : best,
+    void 0
+  );
+  if (!anchor2) return [];
+  const totals = anchor2.map((point) => ({ ...point }));
+  for (const other of sorted) {
+    if (other === anchor2) continue;
+    totals.forEach((total, index) => {
+      const nearest = other[findNearestIndex(other, total.atMs)];
+      if (findNearestIndex(anchor2, nearest.atMs) !== index) return;
+      total.cpuPercent += nearest.cpuPercent;
+      total.memoryMB += nearest.memoryMB;
+    });
+  }
+  return totals;
+}
+function summarizeResources(series, generator, fromMs, toMs) {
+  const totals = sumSeries(
+    series.map((s) => s.samples.filter((x) => x.atMs >= fromMs && x.atMs <= toMs))
+  );
+  if (totals.length === 0) return void 0;
+  const generatorWindow = selectGeneratorWindow(generator, fromMs, toMs);
+  return {
+    cpuMax: Math.max(...totals.map((t) => t.cpuPercent)),
+    cpuMean: totals.reduce((sum, t) => sum + t.cpuPercent, 0) / totals.length,
+    memoryMaxMB: Math.max(...totals.map((t) => t.memoryMB)),
+    sampleCount: totals.length,
+    generatorCpuMax: generatorWindow.reduce((max2, s) => Math.max(max2, s.cpuPercent), 0),
+    isGeneratorSaturated: isGeneratorSaturated(generatorWindow, fromMs, toMs)
+  };
+}
+function resourceMetrics(suite, scenario, summary) {
+  const metric2 = (name, unit, value) => ({
+    key: `${suite}/${scenario}/${name}`,
+    suite,
+    scenario,
+    name,
+    unit,
+    better: "lower",
+    value
+  });
+  return [
+    metric2("cpu.max", "percent", summary.cpuMax),
+    metric2("cpu.mean", "percent", summary.cpuMean),
+    metric2("memory.max", "MB", summary.memoryMaxMB)
+  ];
+}
+
 // src/suites/load.ts
 var LOAD_SUITE = "load";
 async function runLoadSuite(options) {
@@ -87084,14 +90658,14 @@ async function runLoadSuite(options) {
   }
   return output2;
 }
-function toHttpRequest(request, authHeaders) {
-  const headers = { ...authHeaders, ...request.headers };
-  let body = request.body;
-  if (request.json !== void 0) {
-    body = JSON.stringify(request.json);
+function toHttpRequest(request2, authHeaders) {
+  const headers = { ...authHeaders, ...request2.headers };
+  let body = request2.body;
+  if (request2.json !== void 0) {
+    body = JSON.stringify(request2.json);
     if (!hasHeader2(headers, "content-type")) headers["content-type"] = "application/json";
   }
-  return body === void 0 ? { method: request.method, path: request.path, headers } : { method: request.method, path: request.path, headers, body };
+  return body === void 0 ? { method: request2.method, path: request2.path, headers } : { method: request2.method, path: request2.path, headers, body };
 }
 function engineRun(scenario, options, run2) {
   const common = {
@@ -87122,6 +90696,7 @@ async function warmUp(scenario, options) {
 }
 async function runScenario(scenario, options, suite = LOAD_SUITE) {
   await warmUp(scenario, options);
+  const measuredFrom = performance.now();
   const rounds = [];
   const roundFigures = [];
   for (let i = 1; i <= scenario.rounds; i++) {
@@ -87143,6 +90718,12 @@ async function runScenario(scenario, options, suite = LOAD_SUITE) {
       `${scenario.name}: round ${i}/${scenario.rounds}: ${measured.completed} answered, ${(f["throughput.rps"] ?? 0).toFixed(1)} req/s, p95 ${(f["latency.p95"] ?? 0).toFixed(2)} ms, errors ${((f["errors.rate"] ?? 0) * 100).toFixed(2)} %`
     );
   }
+  const resources = options.monitor ? summarizeResources(
+    options.monitor.series(),
+    options.monitor.generator(),
+    measuredFrom,
+    performance.now()
+  ) : void 0;
   const merged = mergeHistograms(rounds.map((r) => r.histogram));
   const totals = sumTotals(rounds.map((r) => r.totals));
   const achievedRate = overallRate(rounds);
@@ -87159,7 +90740,16 @@ async function runScenario(scenario, options, suite = LOAD_SUITE) {
     totals,
     histogram: merged.encode()
   };
-  return { run: run2, metrics: scenarioMetrics(suite, scenario.name, overall, roundFigures) };
+  const metrics = scenarioMetrics(suite, scenario.name, overall, roundFigures);
+  if (resources) {
+    run2.resources = {
+      cpuMax: resources.cpuMax,
+      cpuMean: resources.cpuMean,
+      memoryMaxMB: resources.memoryMaxMB
+    };
+    metrics.push(...resourceMetrics(suite, scenario.name, resources));
+  }
+  return { run: run2, metrics };
 }
 function hasHeader2(headers, name) {
   return Object.keys(headers).some((h) => h.toLowerCase() === name);
@@ -87167,6 +90757,718 @@ function hasHeader2(headers, name) {
 function formatSeconds(ms) {
   return `${Number((ms / 1e3).toFixed(3))} s`;
 }
+
+// src/suites/stress.ts
+import { setTimeout as sleep } from "node:timers/promises";
+
+// src/engine/staged.ts
+var import_undici2 = __toESM(require_undici(), 1);
+import { performance as performance5 } from "node:perf_hooks";
+var SPIN_WINDOW_MS2 = 2;
+function emptyTally() {
+  return {
+    histogram: LatencyHistogram.create(),
+    sent: 0,
+    completed: 0,
+    ok: 0,
+    socketErrors: 0,
+    timeouts: 0,
+    statusCodes: {}
+  };
+}
+function addTally(a, b) {
+  a.histogram.add(b.histogram);
+  a.sent += b.sent;
+  a.completed += b.completed;
+  a.ok += b.ok;
+  a.socketErrors += b.socketErrors;
+  a.timeouts += b.timeouts;
+  for (const [code, n] of Object.entries(b.statusCodes)) {
+    a.statusCodes[code] = (a.statusCodes[code] ?? 0) + n;
+  }
+}
+function failuresOf(t) {
+  return t.completed - t.ok + t.socketErrors + t.timeouts;
+}
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = state + 1831565813 >>> 0;
+    let t = state;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+function validate2(options) {
+  if (options.mix.length === 0) throw new EngineError("staged load: the mix is empty");
+  for (const entry of options.mix) {
+    if (!(entry.weight > 0 && Number.isFinite(entry.weight))) {
+      throw new EngineError(`staged load: weight of '${entry.kind}' must be > 0`);
+    }
+  }
+  if (!(options.timeoutMs > 0)) throw new EngineError("staged load: timeoutMs must be > 0");
+  if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1) {
+    throw new EngineError("staged load: maxInFlight must be an integer >= 1");
+  }
+}
+var StagedLoad = class {
+  #options;
+  #pool;
+  #dispatch;
+  #pick;
+  #seconds = /* @__PURE__ */ new Map();
+  #inFlight = /* @__PURE__ */ new Set();
+  #t0 = 0;
+  #current;
+  #phaseCount = 0;
+  #isFinished = false;
+  #isAborted = false;
+  // Open model.
+  #backlog = [];
+  #backlogHead = 0;
+  /** The one pending wake-up of the scheduler: a timer, or an immediate while spinning. */
+  #wake;
+  // Closed model: connections running, and how many should.
+  #workers = 0;
+  #wantedWorkers = 0;
+  #idle;
+  constructor(options) {
+    validate2(options);
+    this.#options = options;
+    const origin = joinUrl(options.baseUrl, "/").origin;
+    this.#pool = new import_undici2.Pool(origin, {
+      // Closed model: the connections bound the requests in flight themselves.
+      connections: options.model === "open" ? options.maxInFlight : null,
+      pipelining: 1,
+      headersTimeout: 0,
+      bodyTimeout: 0
+    });
+    this.#dispatch = new Map(
+      options.mix.map((entry) => {
+        const url2 = joinUrl(options.baseUrl, entry.request.path);
+        return [
+          entry.kind,
+          {
+            path: `${url2.pathname}${url2.search}`,
+            method: entry.request.method.toUpperCase(),
+            headers: entry.request.headers,
+            body: entry.request.body ?? null
+          }
+        ];
+      })
+    );
+    const random = seededRandom(options.seed);
+    const total = options.mix.reduce((sum2, e) => sum2 + e.weight, 0);
+    let sum = 0;
+    const cumulative = options.mix.map((e) => {
+      sum += e.weight / total;
+      return sum;
+    });
+    this.#pick = () => {
+      const r = random();
+      const i = cumulative.findIndex((c) => r < c);
+      return options.mix[i === -1 ? options.mix.length - 1 : i].kind;
+    };
+    options.signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+  /** performance.now() at the start of the first phase (0 before it). */
+  get startedAt() {
+    return this.#t0;
+  }
+  /** Starts a phase now; the phase still sending (if any) ends first. */
+  startPhase(spec) {
+    if (this.#isFinished) throw new EngineError("staged load: already finished");
+    if (!(spec.level > 0) || !(spec.durationMs > 0)) {
+      throw new EngineError(`staged load: a phase needs level > 0 and duration > 0`);
+    }
+    if (this.#options.model === "closed" && !Number.isInteger(spec.level)) {
+      throw new EngineError(`staged load: connections must be an integer, got ${spec.level}`);
+    }
+    const previous = this.#current;
+    if (previous) this.#endPhase(previous);
+    const now = performance5.now();
+    const start = previous ? Math.max(previous.result.endedAt, now - SPIN_WINDOW_MS2) : now;
+    if (this.#phaseCount === 0) this.#t0 = now;
+    let resolveEnded = () => {
+    };
+    let resolveSettled = () => {
+    };
+    const ended = new Promise((r) => {
+      resolveEnded = r;
+    });
+    const settled = new Promise((r) => {
+      resolveSettled = r;
+    });
+    const state = {
+      result: {
+        index: this.#phaseCount,
+        level: spec.level,
+        startedAt: now,
+        endedAt: now,
+        kinds: /* @__PURE__ */ new Map(),
+        generatorCpuPercent: 0
+      },
+      pending: 0,
+      isSending: true,
+      nextArrival: start,
+      cpuStart: process.cpuUsage(),
+      resolveEnded,
+      resolveSettled
+    };
+    this.#phaseCount += 1;
+    this.#current = state;
+    if (this.#isAborted) {
+      this.#endPhase(state);
+    } else {
+      state.endTimer = setTimeout(() => this.#endPhase(state), spec.durationMs);
+      if (this.#options.model === "open") this.#tick();
+      else this.#setWorkers(spec.level);
+    }
+    return {
+      ended,
+      settled,
+      stop: () => this.#endPhase(state),
+      pending: () => state.pending,
+      result: state.result
+    };
+  }
+  /** Ends sending, waits for the requests in flight, and returns the run second by second. */
+  async finish() {
+    if (this.#current) this.#endPhase(this.#current);
+    this.#isFinished = true;
+    this.#setWorkers(0);
+    await new Promise((resolve3) => {
+      if (this.#isIdle()) resolve3();
+      else this.#idle = resolve3;
+    });
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    await this.#pool.destroy().catch(() => {
+    });
+    const seconds = [...this.#seconds.values()].sort((a, b) => a.second - b.second);
+    return { t0: this.#t0, seconds };
+  }
+  #onAbort = () => {
+    this.#isAborted = true;
+    if (this.#current) this.#endPhase(this.#current);
+    while (this.#backlogHead < this.#backlog.length) {
+      const waiting = this.#backlog[this.#backlogHead];
+      this.#backlogHead += 1;
+      this.#record(waiting.slot, "error", 0);
+    }
+    for (const exchange of this.#inFlight) exchange.abort();
+  };
+  #endPhase(state) {
+    if (!state.isSending) return;
+    state.isSending = false;
+    if (state.endTimer) clearTimeout(state.endTimer);
+    state.result.endedAt = performance5.now();
+    const wallMs = state.result.endedAt - state.result.startedAt;
+    const used = process.cpuUsage(state.cpuStart);
+    state.result.generatorCpuPercent = wallMs > 0 ? (used.user + used.system) / 1e3 / wallMs * 100 : 0;
+    if (this.#current === state) {
+      if (this.#options.model === "open") this.#sendDueArrivals(state.result.endedAt);
+      this.#setWorkers(0);
+    }
+    state.resolveEnded();
+    this.#maybeSettled(state);
+  }
+  #maybeSettled(state) {
+    if (!state.isSending && state.pending === 0) state.resolveSettled(state.result);
+  }
+  #tallyFor(slot) {
+    let byKind2 = slot.phase.result.kinds.get(slot.kind);
+    if (!byKind2) {
+      byKind2 = emptyTally();
+      slot.phase.result.kinds.set(slot.kind, byKind2);
+    }
+    let second = this.#seconds.get(slot.second);
+    if (!second) {
+      second = { second: slot.second, kinds: /* @__PURE__ */ new Map() };
+      this.#seconds.set(slot.second, second);
+    }
+    let inSecond = second.kinds.get(slot.kind);
+    if (!inSecond) {
+      inSecond = emptyTally();
+      second.kinds.set(slot.kind, inSecond);
+    }
+    return [byKind2, inSecond];
+  }
+  #slotAt(at, phase) {
+    return { phase, second: Math.floor(Math.max(0, at - this.#t0) / 1e3), kind: this.#pick() };
+  }
+  /** Records one ended request (`latencyMs` from its intended or actual send time). */
+  #record(slot, outcome, latencyMs) {
+    slot.phase.pending -= 1;
+    if (!this.#isAborted) {
+      for (const t of this.#tallyFor(slot)) {
+        t.sent += 1;
+        if (outcome === "error") {
+          t.socketErrors += 1;
+          continue;
+        }
+        t.histogram.recordMillis(latencyMs);
+        if (outcome === "timeout") {
+          t.timeouts += 1;
+        } else {
+          t.completed += 1;
+          if (isOkStatus(outcome)) t.ok += 1;
+          t.statusCodes[String(outcome)] = (t.statusCodes[String(outcome)] ?? 0) + 1;
+        }
+      }
+    }
+    this.#maybeSettled(slot.phase);
+    if (this.#isIdle()) this.#idle?.();
+  }
+  /** Nothing in flight, waiting or about to be sent. */
+  #isIdle() {
+    return this.#inFlight.size === 0 && this.#workers === 0 && this.#backlogHead === this.#backlog.length;
+  }
+  /** Sends one request; resolves when it has ended. */
+  #send(slot, intendedAt) {
+    return new Promise((resolve3) => {
+      const exchange = new Exchange(intendedAt, this.#options.timeoutMs, (_at, outcome) => {
+        this.#inFlight.delete(exchange);
+        this.#record(slot, outcome, performance5.now() - intendedAt);
+        resolve3();
+      });
+      this.#inFlight.add(exchange);
+      this.#pool.dispatch(this.#dispatch.get(slot.kind), exchange);
+    });
+  }
+  // --- open model -------------------------------------------------------------------------------
+  #cancelWake() {
+    if (this.#wake && "timer" in this.#wake) clearTimeout(this.#wake.timer);
+    else if (this.#wake) clearImmediate(this.#wake.immediate);
+    this.#wake = void 0;
+  }
+  #tick = () => {
+    this.#cancelWake();
+    const state = this.#current;
+    if (!state?.isSending) return;
+    const now = performance5.now();
+    this.#sendDueArrivals(now);
+    this.#expireBacklog(now);
+    const waitMs = state.nextArrival - performance5.now();
+    this.#wake = waitMs > SPIN_WINDOW_MS2 ? { timer: setTimeout(this.#tick, waitMs - SPIN_WINDOW_MS2) } : { immediate: setImmediate(this.#tick) };
+  };
+  /** Sends (or backlogs) every arrival of the current phase due by `now`. */
+  #sendDueArrivals(now) {
+    const state = this.#current;
+    if (!state) return;
+    const interval = 1e3 / state.result.level;
+    const until = Math.min(now, state.isSending ? now : state.result.endedAt);
+    while (state.nextArrival <= until) {
+      const intendedAt = state.nextArrival;
+      state.nextArrival += interval;
+      const slot = this.#slotAt(intendedAt, state);
+      state.pending += 1;
+      if (this.#inFlight.size < this.#options.maxInFlight && this.#backlogHead === this.#backlog.length) {
+        void this.#send(slot, intendedAt).then(this.#drainBacklog);
+      } else {
+        this.#backlog.push({ intendedAt, slot });
+      }
+    }
+  }
+  #drainBacklog = () => {
+    this.#expireBacklog(performance5.now());
+    while (this.#inFlight.size < this.#options.maxInFlight && this.#backlogHead < this.#backlog.length) {
+      const next = this.#backlog[this.#backlogHead];
+      this.#backlogHead += 1;
+      void this.#send(next.slot, next.intendedAt).then(this.#drainBacklog);
+    }
+    if (this.#backlogHead > 1024 && this.#backlogHead * 2 > this.#backlog.length) {
+      this.#backlog = this.#backlog.slice(this.#backlogHead);
+      this.#backlogHead = 0;
+    }
+  };
+  /** Arrivals that waited longer than the timeout for a free slot: timeouts, never sent. */
+  #expireBacklog(now) {
+    const limit = now - this.#options.timeoutMs;
+    while (this.#backlogHead < this.#backlog.length) {
+      const oldest = this.#backlog[this.#backlogHead];
+      if (oldest.intendedAt > limit) break;
+      this.#backlogHead += 1;
+      this.#record(oldest.slot, "timeout", now - oldest.intendedAt);
+    }
+  }
+  // --- closed model -----------------------------------------------------------------------------
+  #setWorkers(wanted) {
+    if (this.#options.model !== "closed") {
+      if (wanted === 0) this.#cancelWake();
+      return;
+    }
+    this.#wantedWorkers = wanted;
+    while (this.#workers < this.#wantedWorkers) {
+      this.#workers += 1;
+      void this.#work();
+    }
+  }
+  /** One connection: a request, then the next, until there are more connections than wanted. */
+  async #work() {
+    while (this.#workers <= this.#wantedWorkers && this.#current?.isSending) {
+      const state = this.#current;
+      const sentAt = performance5.now();
+      const slot = this.#slotAt(sentAt, state);
+      state.pending += 1;
+      await this.#send(slot, sentAt);
+    }
+    this.#workers -= 1;
+    if (this.#isIdle()) this.#idle?.();
+  }
+};
+
+// src/suites/stress-analysis.ts
+var RECOVERY_TOLERANCE = 0.2;
+var RECOVERY_TOLERANCE_FLOOR_MS = 1;
+function mergeKinds(kinds) {
+  const all = emptyTally();
+  for (const tally of kinds.values()) addTally(all, tally);
+  return all;
+}
+function figuresOf(tally, durationMs) {
+  const h = tally.histogram;
+  return {
+    requests: tally.sent,
+    achievedRps: durationMs > 0 ? tally.completed * 1e3 / durationMs : 0,
+    p50Ms: h.percentileMs(50),
+    p95Ms: h.percentileMs(95),
+    p99Ms: h.percentileMs(99),
+    errorRate: tally.sent > 0 ? failuresOf(tally) / tally.sent : 0
+  };
+}
+function breachOf(figures, limits) {
+  const reasons = [];
+  if (figures.requests === 0) return "no request sent";
+  if (figures.errorRate >= limits.errorRate) {
+    reasons.push(
+      `errors ${formatValue(figures.errorRate, "ratio")} >= ${formatValue(limits.errorRate, "ratio")}`
+    );
+  }
+  if (figures.p95Ms >= limits.p95Ms) {
+    reasons.push(`p95 ${formatValue(figures.p95Ms, "ms")} >= ${formatValue(limits.p95Ms, "ms")}`);
+  }
+  return reasons.length > 0 ? reasons.join(", ") : void 0;
+}
+function capacityOf(phases) {
+  let capacity = { level: 0, rps: 0 };
+  for (const phase of phases) {
+    if (phase.kind === "cooldown" || phase.status === "stopped") continue;
+    if (phase.status === "broke") {
+      return { ...capacity, brokeAt: { level: phase.level, reason: phase.reason ?? "broke" } };
+    }
+    capacity = { level: phase.level, rps: phase.achievedRps };
+  }
+  return capacity;
+}
+function findRecovery(prePeakP95Ms, seconds, limits) {
+  const toleranceMs = Math.max(prePeakP95Ms * RECOVERY_TOLERANCE, RECOVERY_TOLERANCE_FLOOR_MS);
+  const isBack = (s) => s !== void 0 && s.figures.requests > 0 && s.figures.p95Ms <= prePeakP95Ms + toleranceMs && s.figures.errorRate < limits.errorRate;
+  for (let i = 0; i < seconds.length; i++) {
+    const next = seconds[i + 1];
+    if (isBack(seconds[i]) && (next === void 0 || isBack(next))) {
+      return { toleranceMs, seconds: Math.max(0, seconds[i].offsetS) };
+    }
+  }
+  return { toleranceMs };
+}
+
+// src/suites/stress.ts
+var STRESS_SUITE = "stress";
+async function runStressSuite(options) {
+  const output2 = { runs: [], metrics: [], checks: [] };
+  for (const scenario of options.scenarios) {
+    const run2 = await runStressScenario(scenario, options);
+    output2.runs.push(run2);
+    output2.metrics.push(...stressMetrics(run2, scenario));
+    output2.checks.push(...stabilityChecks(run2));
+  }
+  return output2;
+}
+function* plannedPhases(scenario) {
+  for (const spec of scenario.stages) yield { kind: "stage", spec };
+  if (!scenario.untilBreak) return;
+  const last = scenario.stages.at(-1);
+  const { stepLevel, maxLevel } = scenario.untilBreak;
+  for (let level = last.level + stepLevel; level <= maxLevel; level += stepLevel) {
+    const rounded = scenario.model === "closed" ? Math.round(level) : level;
+    yield { kind: "step", spec: { level: rounded, durationMs: last.durationMs } };
+  }
+}
+async function runStressScenario(scenario, options) {
+  const unit = levelUnit2(scenario);
+  const load = new StagedLoad(stagedOptions(scenario, options));
+  options.log(
+    `${scenario.name}: stress ${scenario.model === "open" ? "open" : "closed"} model, ${scenario.stages.map((s) => s.level).join(" \u2192 ")} ${unit}${scenario.untilBreak ? ` then +${scenario.untilBreak.stepLevel} up to ${scenario.untilBreak.maxLevel} until it breaks` : ""}`
+  );
+  await warmUpStress(scenario, options, unit);
+  const phases = [];
+  const verdicts = [];
+  let brokeAt;
+  const breakAt = (index, reason) => {
+    verdicts[index] = reason;
+    if (brokeAt === void 0 || index < brokeAt) {
+      brokeAt = index;
+      phases.at(-1)?.handle.stop();
+    }
+  };
+  const judge = async (index, handle) => {
+    await handle.ended;
+    const isLate = await Promise.race([
+      handle.settled.then(() => false),
+      sleep(scenario.limits.p95Ms).then(() => true)
+    ]);
+    if (isLate) {
+      const reason2 = lateBreach(handle, scenario.limits);
+      if (reason2) breakAt(index, reason2);
+    }
+    const result = await handle.settled;
+    const figures = figuresOf(mergeKinds(result.kinds), result.endedAt - result.startedAt);
+    const reason = verdicts[index] ?? breachOf(figures, scenario.limits);
+    options.log(
+      `${scenario.name}: ${result.level} ${unit}: ${figures.achievedRps.toFixed(1)} req/s, p95 ${formatValue(figures.p95Ms, "ms")}, errors ${formatValue(figures.errorRate, "ratio")} \u2014 ${reason === void 0 ? "held" : `broke (${reason})`}`
+    );
+    if (reason !== void 0) breakAt(index, reason);
+  };
+  const judgements = [];
+  for (const planned of plannedPhases(scenario)) {
+    if (brokeAt !== void 0 || options.signal?.aborted) break;
+    const handle = load.startPhase(planned.spec);
+    phases.push({ ...planned, handle });
+    judgements.push(judge(phases.length - 1, handle));
+    await handle.ended;
+  }
+  const first = scenario.stages[0];
+  if (phases.length > 1 && brokeAt !== 0 && !options.signal?.aborted) {
+    const spec = { level: first.level, durationMs: scenario.cooldownMs };
+    options.log(
+      `${scenario.name}: cool-down at ${first.level} ${unit} for ${formatValue(spec.durationMs, "ms")}`
+    );
+    const handle = load.startPhase(spec);
+    phases.push({ kind: "cooldown", spec, handle });
+    await handle.ended;
+  }
+  const { t0, seconds } = await load.finish();
+  const results = await Promise.all(phases.map((p) => p.handle.settled));
+  await Promise.all(judgements);
+  const rows = results.map(
+    (result, index) => phaseRow(result, phases[index], verdicts[index], brokeAt, t0, options.monitor)
+  );
+  const run2 = {
+    name: scenario.name,
+    model: scenario.model,
+    mix: scenario.mix.map((m) => ({
+      name: m.name,
+      weight: m.weight,
+      method: m.request.method,
+      path: m.request.path
+    })),
+    limits: { ...scenario.limits },
+    untilBreak: scenario.untilBreak !== void 0,
+    phases: rows,
+    capacity: capacityOf(rows),
+    // A last second that mostly lies after the run (an arrival due right at the end) is left out.
+    seconds: seconds.filter((s) => t0 + s.second * 1e3 + 500 <= (results.at(-1)?.endedAt ?? t0)).map((s) => secondRow(s, results, t0, options.monitor))
+  };
+  const cooldown = rows.at(-1);
+  if (cooldown?.kind === "cooldown" && rows[0]?.status === "held") {
+    run2.recovery = recoveryOf(rows, run2.seconds, cooldown, scenario);
+  }
+  const whole = options.monitor ? summarizeResources(
+    options.monitor.series(),
+    options.monitor.generator(),
+    t0,
+    results.at(-1)?.endedAt ?? t0
+  ) : void 0;
+  if (whole) {
+    run2.resources = {
+      cpuMax: whole.cpuMax,
+      cpuMean: whole.cpuMean,
+      memoryMaxMB: whole.memoryMaxMB
+    };
+  }
+  const breaking = run2.capacity.brokeAt ? rows.find((r) => r.status === "broke") : void 0;
+  const breakResult = breaking ? results[rows.indexOf(breaking)] : void 0;
+  if (breakResult && breakResult.generatorCpuPercent >= GENERATOR_SATURATION_PERCENT) {
+    run2.generatorSaturated = true;
+  }
+  return run2;
+}
+function lateBreach(handle, limits) {
+  const pending = handle.pending();
+  const sofar = mergeKinds(handle.result.kinds);
+  const total = sofar.sent + pending;
+  if (total === 0 || pending / total <= 0.05) return void 0;
+  return `p95 >= ${formatValue(limits.p95Ms, "ms")} (${pending} of ${total} requests unanswered ${formatValue(limits.p95Ms, "ms")} after the stage ended)`;
+}
+async function warmUpStress(scenario, options, unit) {
+  if (scenario.warmupMs <= 0 || options.signal?.aborted) return;
+  const level = scenario.stages[0].level;
+  options.log(
+    `${scenario.name}: warm-up at ${level} ${unit} for ${formatValue(scenario.warmupMs, "ms")}`
+  );
+  const load = new StagedLoad(stagedOptions(scenario, options));
+  await load.startPhase({ level, durationMs: scenario.warmupMs }).ended;
+  await load.finish();
+}
+function stagedOptions(scenario, options) {
+  return {
+    baseUrl: options.baseUrl,
+    model: scenario.model,
+    mix: scenario.mix.map((item) => ({
+      kind: item.name,
+      weight: item.weight,
+      request: toHttpRequest(item.request, options.authHeaders)
+    })),
+    timeoutMs: scenario.timeoutMs,
+    maxInFlight: scenario.maxInFlight,
+    seed: scenario.seed,
+    ...options.signal ? { signal: options.signal } : {}
+  };
+}
+function levelUnit2(scenario) {
+  return scenario.model === "open" ? "req/s" : "connections";
+}
+function byKind(kinds, durationMs) {
+  return Object.fromEntries([...kinds].map(([kind, t]) => [kind, figuresOf(t, durationMs)]));
+}
+function phaseRow(result, phase, verdict, brokeAt, t0, monitor) {
+  const durationMs = result.endedAt - result.startedAt;
+  let status = verdict === void 0 ? "held" : "broke";
+  if (phase.kind === "cooldown") status = "cooldown";
+  else if (brokeAt !== void 0 && result.index > brokeAt) status = "stopped";
+  const row = {
+    kind: phase.kind,
+    level: result.level,
+    startMs: result.startedAt - t0,
+    durationMs,
+    ...figuresOf(mergeKinds(result.kinds), durationMs),
+    status,
+    generatorCpuPercent: result.generatorCpuPercent,
+    byKind: byKind(result.kinds, durationMs)
+  };
+  if (status === "broke" && verdict !== void 0) row.reason = verdict;
+  const summary = monitor ? summarizeResources(monitor.series(), monitor.generator(), result.startedAt, result.endedAt) : void 0;
+  if (summary) {
+    row.cpuMax = summary.cpuMax;
+    row.memoryMaxMB = summary.memoryMaxMB;
+  }
+  return row;
+}
+function secondRow(second, phases, t0, monitor) {
+  const from = t0 + second.second * 1e3;
+  const middle = from + 500;
+  let phase = 0;
+  phases.forEach((p, i) => {
+    if (p.startedAt <= middle) phase = i;
+  });
+  const row = {
+    t: second.second,
+    phase,
+    all: figuresOf(mergeKinds(second.kinds), 1e3),
+    byKind: byKind(second.kinds, 1e3)
+  };
+  const summary = monitor ? summarizeResources(monitor.series(), monitor.generator(), from, from + 1e3) : void 0;
+  if (summary) {
+    row.cpuPercent = summary.cpuMean;
+    row.memoryMB = summary.memoryMaxMB;
+  }
+  return row;
+}
+function recoveryOf(rows, seconds, cooldown, scenario) {
+  const prePeakP95Ms = rows[0].p95Ms;
+  const fromS = cooldown.startMs / 1e3;
+  const inCooldown = seconds.filter((s) => s.t >= fromS - 5e-3 && s.t + 1 <= fromS + cooldown.durationMs / 1e3 + 5e-3).map((s) => ({ offsetS: Math.round((s.t - fromS) * 10) / 10, figures: s.all }));
+  const found = findRecovery(prePeakP95Ms, inCooldown, scenario.limits);
+  return {
+    prePeakP95Ms,
+    toleranceMs: found.toleranceMs,
+    cooldownMs: cooldown.durationMs,
+    isRecovered: found.seconds !== void 0,
+    ...found.seconds !== void 0 ? { seconds: found.seconds } : {}
+  };
+}
+function stressMetrics(run2, scenario) {
+  const metric2 = (name, unit, better, value) => ({
+    key: `${STRESS_SUITE}/${run2.name}/${name}`,
+    suite: STRESS_SUITE,
+    scenario: run2.name,
+    name,
+    unit,
+    better,
+    value
+  });
+  const metrics = [
+    metric2("capacity.rps", "rps", "higher", run2.capacity.rps),
+    metric2(
+      "capacity.level",
+      scenario.model === "open" ? "rps" : "count",
+      "higher",
+      run2.capacity.level
+    )
+  ];
+  if (run2.recovery) {
+    const seconds = run2.recovery.seconds ?? run2.recovery.cooldownMs / 1e3;
+    metrics.push(metric2("recovery.s", "s", "lower", seconds));
+  }
+  if (run2.resources) {
+    metrics.push(...resourceMetrics(STRESS_SUITE, run2.name, run2.resources));
+  }
+  return metrics;
+}
+function stabilityChecks(run2) {
+  const unit = run2.model === "open" ? "req/s" : "connections";
+  const checks = [];
+  const { capacity } = run2;
+  const brokeIndex = run2.phases.findIndex((p) => p.status === "broke");
+  const broke2 = run2.phases[brokeIndex];
+  let status = "pass";
+  let message;
+  if (!capacity.brokeAt || !broke2) {
+    const top = run2.phases.filter((p) => p.kind !== "cooldown").at(-1)?.level ?? 0;
+    message = `stable: held every level up to ${top} ${unit}`;
+  } else {
+    const isExpected = run2.untilBreak && broke2.kind === "step";
+    const isFirst = brokeIndex === 0;
+    status = isExpected && !isFirst ? "pass" : "fail";
+    message = `${isFirst ? "broke at the first level" : `stable up to ${capacity.level} ${unit}`}; broke at ${capacity.brokeAt.level} ${unit} (${capacity.brokeAt.reason})`;
+    if (status === "fail" && run2.generatorSaturated) {
+      status = "warn";
+      message += "; the load generator was saturated, so this may be its limit, not the service";
+    }
+  }
+  checks.push({
+    kind: "budget",
+    metric: `${STRESS_SUITE}/${run2.name}/capacity.level`,
+    status,
+    value: capacity.level,
+    unit: run2.model === "open" ? "rps" : "count",
+    source: "stability",
+    message: `capacity.level ${message}`
+  });
+  if (run2.recovery) {
+    const r = run2.recovery;
+    const back = formatValue(r.prePeakP95Ms + r.toleranceMs, "ms");
+    checks.push({
+      kind: "budget",
+      metric: `${STRESS_SUITE}/${run2.name}/recovery.s`,
+      status: r.isRecovered ? "pass" : "fail",
+      value: r.seconds ?? r.cooldownMs / 1e3,
+      unit: "s",
+      source: "stability",
+      message: r.isRecovered ? `recovery.s ${formatValue(r.seconds ?? 0, "s")}: p95 back within ${back} after the peak` : `recovery.s did not recover within ${formatValue(r.cooldownMs, "ms")}: p95 stayed above ${back}`
+    });
+  }
+  return checks;
+}
+
+// src/suites/video.ts
+import { performance as performance7 } from "node:perf_hooks";
+
+// src/suites/video-job.ts
+import { openAsBlob } from "node:fs";
+import { performance as performance6 } from "node:perf_hooks";
+import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/target/http.ts
 function formatDuration(ms) {
@@ -87264,9 +91566,1644 @@ function readJsonPath(value, path) {
   return lookup.found ? lookup.value : void 0;
 }
 
+// src/suites/video-job.ts
+var MAX_QUOTED = 200;
+var POLL_REQUEST_TIMEOUT_MS = 3e4;
+function quote(text) {
+  const line = oneLine(text);
+  return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}\u2026` : line;
+}
+function renderRequest(request2, values) {
+  return renderVideoTemplate(request2.path, values, encodeURIComponent);
+}
+function hasHeader3(headers, name) {
+  return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+function meetsCondition(answer, condition) {
+  const value = readJsonPath(answer, condition.path);
+  return condition.values.some((expected) => expected === value);
+}
+function readJobId(answer, idPath) {
+  const id = readJsonPath(answer, idPath);
+  if (typeof id === "string" && id !== "") return id;
+  if (typeof id === "number" && Number.isFinite(id)) return String(id);
+  return void 0;
+}
+function parseJson(text) {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+async function uploadBody(video, config2, values, headers) {
+  const blob = await openAsBlob(video.path, { type: video.contentType });
+  if (config2.mode === "raw") {
+    const withType = hasHeader3(headers, "content-type") ? headers : { ...headers, "content-type": video.contentType };
+    return { body: blob, headers: withType };
+  }
+  const form = new FormData();
+  for (const [name, value] of Object.entries(config2.fields)) {
+    form.append(name, renderVideoTemplate(value, values));
+  }
+  form.append(config2.field, blob, video.name);
+  const without = Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name.toLowerCase() !== "content-type")
+  );
+  return { body: form, headers: without };
+}
+function deadlineSignal(deadlineMs, outer, capMs = Number.POSITIVE_INFINITY) {
+  const timeoutMs = Math.max(1, Math.ceil(Math.min(capMs, deadlineMs - performance6.now())));
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return { signal: outer ? AbortSignal.any([timeout, outer]) : timeout, timeoutMs };
+}
+async function processVideo(video, place, options) {
+  const { upload, status, signal } = options;
+  const values = { i: place.upload, level: place.level, video: video.name };
+  const row = {
+    upload: place.upload,
+    video: video.name,
+    durationS: video.durationS,
+    bytes: video.bytes,
+    outcome: "error"
+  };
+  const startedAt = performance6.now();
+  const deadline = startedAt + status.timeoutMs;
+  const timeLimit = formatDuration(status.timeoutMs);
+  const url2 = joinUrl(options.baseUrl, renderRequest(upload.request, values));
+  const prepared = await uploadBody(video, upload, values, {
+    ...options.authHeaders,
+    ...upload.request.headers
+  });
+  let answer;
+  const limit = deadlineSignal(deadline, signal);
+  try {
+    const response = await fetch(url2, {
+      method: upload.request.method,
+      headers: prepared.headers,
+      body: prepared.body,
+      signal: limit.signal
+    });
+    answer = { status: response.status, text: await response.text() };
+  } catch (error62) {
+    signal?.throwIfAborted();
+    if (performance6.now() >= deadline - 1) {
+      return { ...row, outcome: "timeout", reason: `upload not answered within ${timeLimit}` };
+    }
+    const why = describeFetchError(error62, limit.timeoutMs);
+    return { ...row, outcome: "error", reason: `upload failed: ${why}` };
+  }
+  row.uploadMs = Math.round((performance6.now() - startedAt) * 10) / 10;
+  if (answer.status < 200 || answer.status >= 300) {
+    return {
+      ...row,
+      outcome: "rejected",
+      reason: `upload answered ${answer.status}: ${quote(answer.text) || "(empty body)"}`
+    };
+  }
+  const parsed = parseJson(answer.text);
+  const id = parsed.ok ? readJobId(parsed.value, upload.idPath) : void 0;
+  if (id === void 0) {
+    return {
+      ...row,
+      outcome: "rejected",
+      reason: `no job id at '${upload.idPath}' in the upload's answer: ${quote(answer.text) || "(empty body)"}`
+    };
+  }
+  row.id = id;
+  const statusUrl = joinUrl(options.baseUrl, renderRequest(status.request, { ...values, id }));
+  const statusHeaders = { ...options.authHeaders, ...status.request.headers };
+  let last = "no answer yet";
+  for (; ; ) {
+    const polledAt = performance6.now();
+    if (polledAt >= deadline) break;
+    const poll = await pollStatus(statusUrl, statusHeaders, status, {
+      deadline,
+      ...signal ? { signal } : {}
+    });
+    if (poll.kind === "done") {
+      return {
+        ...row,
+        outcome: "done",
+        processingS: Math.round(polledAt - startedAt) / 1e3
+      };
+    }
+    if (poll.kind === "failed") return { ...row, outcome: "failed", reason: poll.reason };
+    if (poll.kind === "refused") return { ...row, outcome: "failed", reason: poll.why };
+    last = poll.kind === "pending" ? `last status: ${poll.state}` : `last poll: ${poll.why}`;
+    const wait = Math.min(status.intervalMs, deadline - performance6.now());
+    if (wait <= 0) break;
+    await sleep2(wait, void 0, signal ? { signal } : {});
+  }
+  return { ...row, outcome: "timeout", reason: `not done within ${timeLimit} (${last})` };
+}
+async function pollStatus(url2, headers, status, limits) {
+  const method = status.request.method;
+  let answer;
+  const limit = deadlineSignal(limits.deadline, limits.signal, POLL_REQUEST_TIMEOUT_MS);
+  try {
+    const response = await fetch(url2, { method, headers, signal: limit.signal });
+    answer = { status: response.status, text: await response.text() };
+  } catch (error62) {
+    limits.signal?.throwIfAborted();
+    return { kind: "unanswered", why: describeFetchError(error62, limit.timeoutMs) };
+  }
+  const quoted = quote(answer.text) || "(empty body)";
+  if (answer.status === 429 || answer.status >= 500) {
+    return { kind: "unanswered", why: `status answered ${answer.status}: ${quoted}` };
+  }
+  if (answer.status < 200 || answer.status >= 300) {
+    return { kind: "refused", why: `status answered ${answer.status}: ${quoted}` };
+  }
+  const parsed = parseJson(answer.text);
+  if (!parsed.ok) return { kind: "unanswered", why: `status answer is not JSON: ${quoted}` };
+  if (meetsCondition(parsed.value, status.done)) return { kind: "done" };
+  if (meetsCondition(parsed.value, status.failed)) {
+    const error62 = readJsonPath(parsed.value, status.errorPath);
+    const state2 = JSON.stringify(readJsonPath(parsed.value, status.failed.path));
+    const why = typeof error62 === "string" && error62 !== "" ? quote(error62) : error62 !== void 0 && error62 !== null ? quote(JSON.stringify(error62)) : quoted;
+    return { kind: "failed", reason: `processing ${state2}: ${why}` };
+  }
+  const state = readJsonPath(parsed.value, status.done.path);
+  return { kind: "pending", state: state === void 0 ? quoted : JSON.stringify(state) };
+}
+
+// src/suites/video-metrics.ts
+var VIDEO_SUITE = "video";
+var BYTES_PER_MB = 1024 * 1024;
+function round(value, decimals) {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+function mean(values) {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+function metric(level, name, unit, better, value, samples) {
+  const scenario = levelScenario(level);
+  return {
+    key: `${VIDEO_SUITE}/${scenario}/${name}`,
+    suite: VIDEO_SUITE,
+    scenario,
+    name,
+    unit,
+    better,
+    value,
+    ...samples ? { samples } : {}
+  };
+}
+function levelMetrics(level, rows) {
+  if (rows.length === 0) return [];
+  const names = VIDEO_METRIC_NAMES;
+  const done = rows.filter(
+    (row) => row.outcome === "done" && row.processingS !== void 0 && row.processingS > 0
+  );
+  const metrics = [
+    metric(
+      level,
+      names.successRate,
+      "ratio",
+      "higher",
+      round(rows.filter((row) => row.outcome === "done").length / rows.length, 6)
+    )
+  ];
+  const perMinute = done.filter((row) => row.durationS > 0).map((row) => (row.processingS ?? 0) / (row.durationS / 60));
+  if (perMinute.length > 0) {
+    const value = mean(perMinute);
+    metrics.push(
+      metric(
+        level,
+        names.secondsPerMinute,
+        "s",
+        "lower",
+        round(value, 3),
+        perMinute.map((v) => round(v, 3))
+      ),
+      metric(
+        level,
+        names.realtimeFactor,
+        "x",
+        "higher",
+        round(60 / value, 4),
+        perMinute.map((v) => round(60 / v, 4))
+      )
+    );
+  }
+  const throughputs = rows.filter((row) => row.id !== void 0 && row.uploadMs !== void 0 && row.uploadMs > 0).map((row) => row.bytes / BYTES_PER_MB / ((row.uploadMs ?? 1) / 1e3));
+  if (throughputs.length > 0) {
+    metrics.push(
+      metric(
+        level,
+        names.uploadThroughput,
+        "MB/s",
+        "higher",
+        round(mean(throughputs), 3),
+        throughputs.map((v) => round(v, 3))
+      )
+    );
+  }
+  return metrics;
+}
+
+// src/suites/video-sources.ts
+import { stat as stat2 } from "node:fs/promises";
+import { basename, extname, isAbsolute, resolve as resolve2 } from "node:path";
+
+// src/video/video-cache.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir as mkdir2, rename as rename2, rm as rm3, stat } from "node:fs/promises";
+import { join as join2, resolve } from "node:path";
+
+// src/video/avi-reader.ts
+import { open as open2 } from "node:fs/promises";
+var AviFormatError = class extends Error {
+  name = "AviFormatError";
+};
+var MJPEG_FOURCCS = /* @__PURE__ */ new Set(["MJPG", "JPEG", "AVRN", "DMB1", "MJPA", "LJPG"]);
+var MAX_HEADER_LIST_BYTES = 16 * 1024 * 1024;
+var NO_MAIN_HEADER = { microSecPerFrame: 0, totalFrames: 0, width: 0, height: 0 };
+var fourccAt = (bytes, offset) => String.fromCharCode(...bytes.subarray(offset, offset + 4));
+var trimFourcc = (fourcc) => fourcc.replace(/[\s\0]+$/, "").toUpperCase();
+async function readAt(file2, position, length) {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await file2.read(buffer, 0, length, position);
+  return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+}
+async function readAviInfo(path) {
+  const file2 = await open2(path, "r");
+  try {
+    return (await readLayout(file2, path)).info;
+  } finally {
+    await file2.close();
+  }
+}
+function truncated(path, position, fileBytes, id, size) {
+  const what = id === void 0 ? "a chunk header" : `chunk '${id}' of ${size} bytes`;
+  return new AviFormatError(
+    `truncated AVI '${path}': ${what} at byte ${position} runs past the end of the file (${fileBytes} bytes)`
+  );
+}
+async function readLayout(file2, path) {
+  const fileBytes = (await file2.stat()).size;
+  const head = await readAt(file2, 0, 12);
+  if (head.length < 12 || fourccAt(head, 0) !== "RIFF")
+    throw new AviFormatError(`not an AVI file: '${path}' does not start with a RIFF header`);
+  const form = fourccAt(head, 8);
+  if (form !== "AVI ")
+    throw new AviFormatError(`not an AVI file: '${path}' is a RIFF '${form.trim()}' file`);
+  const riffSize = head.readUInt32LE(4);
+  const riffEnd = riffSize === 0 ? fileBytes : Math.min(fileBytes, 8 + riffSize);
+  let streams;
+  let main2 = NO_MAIN_HEADER;
+  let movi;
+  let position = 12;
+  while (position + 8 <= riffEnd && !(streams && movi)) {
+    const header = await readAt(file2, position, 12);
+    const id = fourccAt(header, 0);
+    const size = header.readUInt32LE(4);
+    const end = position + 8 + size;
+    const listType = id === "LIST" && header.length >= 12 ? fourccAt(header, 8) : void 0;
+    if (listType === "hdrl") {
+      if (end > fileBytes) throw truncated(path, position, fileBytes, "LIST hdrl", size);
+      if (size > MAX_HEADER_LIST_BYTES)
+        throw new AviFormatError(`bad AVI '${path}': its 'hdrl' list claims ${size} bytes`);
+      const list2 = await readAt(file2, position + 12, size - 4);
+      const parsed = parseHeaderList(list2);
+      streams = parsed.streams;
+      main2 = parsed.main;
+    } else if (listType === "movi") {
+      if (end > fileBytes) throw truncated(path, position, fileBytes, "LIST movi", size);
+      movi = { start: position + 12, end: size === 0 ? fileBytes : end };
+    }
+    position = end + (size & 1);
+  }
+  if (!streams)
+    throw new AviFormatError(
+      `bad AVI '${path}': no 'hdrl' header list (truncated at ${fileBytes} bytes?)`
+    );
+  const streamIndex = streams.findIndex((stream) => stream.type === "vids");
+  const video = streams[streamIndex];
+  if (!video) throw new AviFormatError(`not a video AVI: '${path}' has no video stream`);
+  const codec2 = trimFourcc(video.compression ?? video.handler);
+  if (!MJPEG_FOURCCS.has(codec2))
+    throw new AviFormatError(`not an MJPEG AVI: '${path}' has a '${codec2}' video stream`);
+  if (!movi) throw new AviFormatError(`bad AVI '${path}': no 'movi' list (truncated?)`);
+  const fps = video.rate > 0 && video.scale > 0 ? video.rate / video.scale : main2.microSecPerFrame > 0 ? 1e6 / main2.microSecPerFrame : 0;
+  if (!(fps > 0)) throw new AviFormatError(`bad AVI '${path}': no frame rate in its headers`);
+  const width = video.width ?? main2.width;
+  const height = video.height ?? main2.height;
+  const frameCount = video.length > 0 ? video.length : main2.totalFrames;
+  return {
+    info: { width, height, fps, frameCount, durationS: frameCount / fps, codec: codec2 },
+    streamNumber: String(streamIndex).padStart(2, "0"),
+    moviStart: movi.start,
+    moviEnd: movi.end,
+    fileBytes
+  };
+}
+function parseHeaderList(list2) {
+  let main2 = NO_MAIN_HEADER;
+  const streams = [];
+  forEachChunk(list2, (id, body) => {
+    if (id === "avih" && body.length >= 40) {
+      main2 = {
+        microSecPerFrame: body.readUInt32LE(0),
+        totalFrames: body.readUInt32LE(16),
+        width: body.readUInt32LE(32),
+        height: body.readUInt32LE(36)
+      };
+    } else if (id === "LIST" && body.length >= 4 && fourccAt(body, 0) === "strl") {
+      streams.push(parseStreamList(body.subarray(4)));
+    }
+  });
+  return { main: main2, streams };
+}
+function parseStreamList(list2) {
+  const stream = {
+    type: "",
+    handler: "",
+    scale: 0,
+    rate: 0,
+    length: 0,
+    compression: void 0,
+    width: void 0,
+    height: void 0
+  };
+  forEachChunk(list2, (id, body) => {
+    if (id === "strh" && body.length >= 36) {
+      stream.type = fourccAt(body, 0);
+      stream.handler = fourccAt(body, 4);
+      stream.scale = body.readUInt32LE(20);
+      stream.rate = body.readUInt32LE(24);
+      stream.length = body.readUInt32LE(32);
+    } else if (id === "strf" && body.length >= 20 && stream.type === "vids") {
+      stream.width = body.readInt32LE(4);
+      stream.height = Math.abs(body.readInt32LE(8));
+      stream.compression = fourccAt(body, 16);
+    }
+  });
+  return stream;
+}
+function forEachChunk(list2, visit2) {
+  let offset = 0;
+  while (offset + 8 <= list2.length) {
+    const id = fourccAt(list2, offset);
+    const size = list2.readUInt32LE(offset + 4);
+    visit2(id, list2.subarray(offset + 8, Math.min(list2.length, offset + 8 + size)));
+    offset += 8 + size + (size & 1);
+  }
+}
+
+// src/video/avi-writer.ts
+import { open as open3, rm as rm2 } from "node:fs/promises";
+
+// src/video/mjpeg-encoder.ts
+var import_jpeg_js = __toESM(require_jpeg_js(), 1);
+
+// src/video/jpeg-bits.ts
+var MARKER = {
+  SOI: 216,
+  EOI: 217,
+  SOF0: 192,
+  DHT: 196,
+  DQT: 219,
+  DRI: 221,
+  SOS: 218,
+  RST0: 208
+};
+function parseJpeg(jpeg2) {
+  if (jpeg2[0] !== 255 || jpeg2[1] !== MARKER.SOI) throw new Error("JPEG: no SOI marker");
+  const segments = [];
+  let offset = 2;
+  for (; ; ) {
+    if (offset + 4 > jpeg2.length || jpeg2[offset] !== 255)
+      throw new Error(`JPEG: expected a marker at byte ${offset}`);
+    const marker = jpeg2[offset + 1];
+    const length = jpeg2[offset + 2] << 8 | jpeg2[offset + 3];
+    const end = offset + 2 + length;
+    if (end > jpeg2.length) throw new Error(`JPEG: segment 0xff${marker.toString(16)} is truncated`);
+    segments.push({ marker, bytes: jpeg2.subarray(offset, end) });
+    offset = end;
+    if (marker === MARKER.SOS) break;
+  }
+  if (jpeg2[jpeg2.length - 2] !== 255 || jpeg2[jpeg2.length - 1] !== MARKER.EOI)
+    throw new Error("JPEG: does not end with EOI");
+  return { segments, scan: jpeg2.subarray(offset, jpeg2.length - 2) };
+}
+function parseHuffmanTables(dht) {
+  const tables = /* @__PURE__ */ new Map();
+  let offset = 4;
+  while (offset < dht.length) {
+    const key = dht[offset];
+    const counts = dht.subarray(offset + 1, offset + 17);
+    let total = 0;
+    for (const count of counts) total += count;
+    const values = dht.slice(offset + 17, offset + 17 + total);
+    if (values.length !== total) throw new Error("JPEG: DHT segment is truncated");
+    offset += 17 + total;
+    const maxCode = new Int32Array(17).fill(-1);
+    const valueOffset = new Int32Array(17);
+    const codeOf = new Uint16Array(256);
+    const lengthOf = new Uint8Array(256);
+    let code = 0;
+    let index = 0;
+    for (let length = 1; length <= 16; length++) {
+      const count = counts[length - 1];
+      valueOffset[length] = index - code;
+      for (let i = 0; i < count; i++) {
+        const symbol2 = values[index];
+        codeOf[symbol2] = code;
+        lengthOf[symbol2] = length;
+        index++;
+        code++;
+      }
+      maxCode[length] = count > 0 ? code - 1 : -1;
+      code <<= 1;
+    }
+    tables.set(key, { maxCode, valueOffset, values, codeOf, lengthOf });
+  }
+  return tables;
+}
+function unstuff(scan) {
+  const out = new Uint8Array(scan.length);
+  let length = 0;
+  for (let i = 0; i < scan.length; i++) {
+    const byte = scan[i];
+    out[length++] = byte;
+    if (byte === 255) {
+      if (scan[i + 1] !== 0) throw new Error(`JPEG: unexpected marker inside the scan at ${i}`);
+      i++;
+    }
+  }
+  return out.subarray(0, length);
+}
+var BitReader = class {
+  data;
+  position = 0;
+  constructor(data) {
+    this.data = data;
+  }
+  /** Reads `count` bits (0..24) as an unsigned number; past the end reads 1-bits (padding). */
+  read(count) {
+    let value = 0;
+    for (let i = 0; i < count; i++) {
+      const byte = this.data[this.position >>> 3] ?? 255;
+      value = value << 1 | byte >>> 7 - (this.position & 7) & 1;
+      this.position++;
+    }
+    return value;
+  }
+  /** Decodes one Huffman symbol. */
+  decode(table) {
+    let code = 0;
+    for (let length = 1; length <= 16; length++) {
+      code = code << 1 | this.read(1);
+      if (code <= table.maxCode[length])
+        return table.values[table.valueOffset[length] + code];
+    }
+    throw new Error(`JPEG: invalid Huffman code near bit ${this.position}`);
+  }
+};
+var BitWriter = class {
+  #bytes = new Uint8Array(256);
+  #length = 0;
+  #current = 0;
+  #bitCount = 0;
+  /** Appends the low `count` bits (0..24) of `value`. */
+  write(value, count) {
+    for (let i = count - 1; i >= 0; i--) {
+      this.#current = this.#current << 1 | value >>> i & 1;
+      if (++this.#bitCount === 8) this.#flushByte();
+    }
+  }
+  /** Copies bits [from, to) of a reader's data. */
+  copy(reader, from, to) {
+    reader.position = from;
+    let left = to - from;
+    while (left > 0) {
+      const count = Math.min(left, 24);
+      this.write(reader.read(count), count);
+      left -= count;
+    }
+  }
+  /** Pads the last byte with 1-bits (as T.81 asks before a marker) and returns the bytes. */
+  finish() {
+    if (this.#bitCount > 0) this.write(255, 8 - this.#bitCount);
+    return this.#bytes.slice(0, this.#length);
+  }
+  #flushByte() {
+    if (this.#length + 2 > this.#bytes.length) {
+      const grown = new Uint8Array(this.#bytes.length * 2);
+      grown.set(this.#bytes);
+      this.#bytes = grown;
+    }
+    this.#bytes[this.#length++] = this.#current;
+    if (this.#current === 255) this.#bytes[this.#length++] = 0;
+    this.#current = 0;
+    this.#bitCount = 0;
+  }
+};
+function categoryOf(value) {
+  let magnitude = value < 0 ? -value : value;
+  let category = 0;
+  while (magnitude > 0) {
+    category++;
+    magnitude >>>= 1;
+  }
+  return category;
+}
+function extend2(bits, category) {
+  return category > 0 && bits < 1 << category - 1 ? bits - (1 << category) + 1 : bits;
+}
+function writeDcDifference(writer, table, difference) {
+  const category = categoryOf(difference);
+  const length = table.lengthOf[category];
+  if (length === 0) throw new Error(`JPEG: no Huffman code for DC category ${category}`);
+  writer.write(table.codeOf[category], length);
+  if (category > 0)
+    writer.write(difference < 0 ? difference + (1 << category) - 1 : difference, category);
+}
+function readBlock(reader, dc, ac) {
+  const category = reader.decode(dc);
+  if (category > 16) throw new Error(`JPEG: bad DC category ${category}`);
+  const difference = extend2(reader.read(category), category);
+  const acStart = reader.position;
+  for (let k = 1; k < 64; ) {
+    const symbol2 = reader.decode(ac);
+    const run2 = symbol2 >>> 4;
+    const size = symbol2 & 15;
+    if (size === 0) {
+      if (run2 !== 15) break;
+      k += 16;
+      continue;
+    }
+    k += run2;
+    reader.read(size);
+    k++;
+  }
+  return { difference, acStart, end: reader.position };
+}
+
+// src/video/mjpeg-encoder.ts
+var DEFAULT_QUALITY = 75;
+var DEFAULT_MAX_TILE_MCUS = 8;
+var MAX_PENDING_TILE_REFS = 4e6;
+var DEFAULT_MAX_BATCH_TILES = 4096;
+var DEFAULT_MAX_CACHED_TILES = 16384;
+function checkOptions(options) {
+  const { width, height, quality } = options;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw new RangeError(`JPEG encoder: bad frame size ${width}x${height}`);
+  if (width > 65500 || height > 65500)
+    throw new RangeError(`JPEG encoder: ${width}x${height} exceeds the JPEG limit of 65500 px`);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100)
+    throw new RangeError(`JPEG encoder: quality must be an integer from 1 to 100, got ${quality}`);
+  const tileMcus = options.maxTileMcus ?? DEFAULT_MAX_TILE_MCUS;
+  if (!Number.isInteger(tileMcus) || tileMcus < 1 || tileMcus > 8)
+    throw new RangeError(
+      `JPEG encoder: maxTileMcus must be an integer from 1 to 8, got ${tileMcus}`
+    );
+  const batchTiles = options.maxBatchTiles ?? DEFAULT_MAX_BATCH_TILES;
+  if (!Number.isInteger(batchTiles) || batchTiles < 1 || batchTiles > 8191)
+    throw new RangeError(`JPEG encoder: maxBatchTiles must be an integer from 1 to 8191`);
+  const cachedTiles = options.maxCachedTiles ?? DEFAULT_MAX_CACHED_TILES;
+  if (!Number.isInteger(cachedTiles) || cachedTiles < 1)
+    throw new RangeError(`JPEG encoder: maxCachedTiles must be a positive integer`);
+}
+function checkFrame(rgba, width, height) {
+  if (rgba.length !== width * height * 4)
+    throw new RangeError(
+      `JPEG encoder: the frame has ${rgba.length} bytes, expected ${width * height * 4} (${width}x${height} RGBA)`
+    );
+}
+function createWholeFrameEncoder(options) {
+  checkOptions(options);
+  const { width, height, quality } = options;
+  let calls = 0;
+  let jpegMs = 0;
+  return {
+    push(rgba) {
+      checkFrame(rgba, width, height);
+      calls++;
+      const start = performance.now();
+      const frame = import_jpeg_js.default.encode({ data: rgba, width, height }, quality).data;
+      jpegMs += performance.now() - start;
+      return [frame];
+    },
+    finish: () => [],
+    stats: () => ({ jpegCalls: calls, tilesEncoded: 0, jpegMs, cacheRestarts: 0 })
+  };
+}
+function createTiledFrameEncoder(options) {
+  checkOptions(options);
+  return new TiledEncoder(options);
+}
+function largestDivisor(count, limit) {
+  for (let divisor = Math.min(limit, count); divisor > 1; divisor--)
+    if (count % divisor === 0) return divisor;
+  return 1;
+}
+var RGB_MASK = new Int32Array(new Uint8Array([255, 255, 255, 0]).buffer)[0];
+var TiledEncoder = class {
+  #width;
+  #height;
+  #quality;
+  #tileWidth;
+  #tileMcus;
+  #tilesPerRow;
+  #tileCount;
+  #maxBatchTiles;
+  #maxCachedTiles;
+  /** SOI .. SOS of every frame (with DRI), built from the first batch's jpeg-js header */
+  #header = new Uint8Array(0);
+  /** per scan component (Y, Cb, Cr): DC and AC Huffman tables */
+  #dcTables = [];
+  #acTables = [];
+  #tiles = [];
+  #flatTiles = /* @__PURE__ */ new Map();
+  #patternTiles = /* @__PURE__ */ new Map();
+  #newTiles = [];
+  #waitingFrames = [];
+  #aligned;
+  /** iterables returned by flush and not yet iterated to their end (they hold tile ids) */
+  #draining = 0;
+  #jpegCalls = 0;
+  #tilesEncoded = 0;
+  #jpegMs = 0;
+  #cacheRestarts = 0;
+  constructor(options) {
+    this.#width = options.width;
+    this.#height = options.height;
+    this.#quality = options.quality;
+    const mcuColumns = Math.ceil(this.#width / 8);
+    this.#tileMcus = largestDivisor(mcuColumns, options.maxTileMcus ?? DEFAULT_MAX_TILE_MCUS);
+    this.#tileWidth = this.#tileMcus * 8;
+    this.#tilesPerRow = mcuColumns / this.#tileMcus;
+    this.#tileCount = this.#tilesPerRow * Math.ceil(this.#height / 8);
+    this.#maxBatchTiles = options.maxBatchTiles ?? DEFAULT_MAX_BATCH_TILES;
+    this.#maxCachedTiles = options.maxCachedTiles ?? DEFAULT_MAX_CACHED_TILES;
+  }
+  push(rgba) {
+    checkFrame(rgba, this.#width, this.#height);
+    this.#trimCache();
+    const pixels = this.#view(rgba);
+    const bytes = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.length);
+    const rowBytes = this.#width * 4;
+    const plan = new Int32Array(this.#tileCount);
+    const tileRows = this.#tileCount / this.#tilesPerRow;
+    for (let row = 0, index = 0; row < tileRows; row++) {
+      const y = row * 8;
+      const height = Math.min(8, this.#height - y);
+      let isRepeated = true;
+      const first = y * rowBytes;
+      for (let line = 1; line < height && isRepeated; line++) {
+        const start = (y + line) * rowBytes;
+        isRepeated = bytes.compare(bytes, first, first + rowBytes, start, start + rowBytes) === 0;
+      }
+      for (let column = 0; column < this.#tilesPerRow; column++, index++)
+        plan[index] = this.#findTile(pixels, column * this.#tileWidth, y, isRepeated);
+    }
+    if (this.#newTiles.length === 0 && this.#waitingFrames.length === 0)
+      return [this.#assemble(plan)];
+    this.#waitingFrames.push(plan);
+    if (this.#waitingFrames.length * this.#tileCount >= MAX_PENDING_TILE_REFS || this.#newTiles.length >= this.#maxBatchTiles)
+      return this.#flush();
+    return [];
+  }
+  finish() {
+    return this.#waitingFrames.length > 0 ? this.#flush() : [];
+  }
+  stats() {
+    return {
+      jpegCalls: this.#jpegCalls,
+      tilesEncoded: this.#tilesEncoded,
+      jpegMs: this.#jpegMs,
+      cacheRestarts: this.#cacheRestarts
+    };
+  }
+  #encode(rgba, width, height) {
+    this.#jpegCalls++;
+    const start = performance.now();
+    const encoded = import_jpeg_js.default.encode({ data: rgba, width, height }, this.#quality).data;
+    this.#jpegMs += performance.now() - start;
+    return encoded;
+  }
+  /** Frame header: jpeg-js's segments with our size in SOF0 and a DRI of one tile before SOS. */
+  #buildHeader(segments) {
+    const parts = [new Uint8Array([255, MARKER.SOI])];
+    let tables;
+    const dcTables = [];
+    const acTables = [];
+    for (const { marker, bytes } of segments) {
+      if (marker === MARKER.SOF0) {
+        const sof = bytes.slice();
+        if (sof[9] !== 3 || sof[11] !== 17 || sof[14] !== 17 || sof[17] !== 17)
+          throw new Error("JPEG encoder: jpeg-js no longer writes 4:4:4 baseline frames");
+        sof[5] = this.#height >>> 8;
+        sof[6] = this.#height & 255;
+        sof[7] = this.#width >>> 8;
+        sof[8] = this.#width & 255;
+        parts.push(sof);
+      } else if (marker === MARKER.SOS) {
+        if (!tables) throw new Error("JPEG encoder: jpeg-js wrote no DHT before SOS");
+        for (let component = 0; component < 3; component++) {
+          const selectors = bytes[6 + component * 2];
+          const dc = tables.get(selectors >>> 4);
+          const ac = tables.get(16 + (selectors & 15));
+          if (!dc || !ac) throw new Error("JPEG encoder: SOS names a missing Huffman table");
+          dcTables.push(dc);
+          acTables.push(ac);
+        }
+        const k = this.#tileMcus;
+        parts.push(new Uint8Array([255, MARKER.DRI, 0, 4, k >>> 8, k & 255]), bytes);
+      } else {
+        if (marker === MARKER.DHT) tables = parseHuffmanTables(bytes);
+        parts.push(bytes);
+      }
+    }
+    return { header: concat(parts), dcTables, acTables };
+  }
+  /** The frame as 32-bit pixels (copied once into an aligned buffer when it is not aligned). */
+  #view(rgba) {
+    const count = this.#width * this.#height;
+    if (rgba.byteOffset % 4 === 0) return new Int32Array(rgba.buffer, rgba.byteOffset, count);
+    this.#aligned ??= new Int32Array(count);
+    new Uint8Array(this.#aligned.buffer).set(rgba);
+    return this.#aligned;
+  }
+  /**
+   * The id of the tile at (x, y): an existing one with the same pixels, or a new one.
+   * `isRepeated`: every row of the tile's band is known to equal its first row.
+   */
+  #findTile(pixels, x, y, isRepeated) {
+    const width = Math.min(this.#tileWidth, this.#width - x);
+    const height = Math.min(8, this.#height - y);
+    const size = (width - 1) * 8 + (height - 1);
+    const first = pixels[y * this.#width + x] & RGB_MASK;
+    if (this.#isFlat(pixels, x, y, width, isRepeated ? 1 : height, first)) {
+      const key = (first >>> 0) * 1024 + size;
+      const known = this.#flatTiles.get(key);
+      if (known !== void 0) return known;
+      const id2 = this.#addTile(pixels, x, y, width, height);
+      this.#flatTiles.set(key, id2);
+      return id2;
+    }
+    let hash2 = Math.imul(2166136261 ^ size, 16777619);
+    for (let row = y; row < y + height; row++) {
+      const start = row * this.#width + x;
+      for (let i = start; i < start + width; i++)
+        hash2 = Math.imul(hash2 ^ pixels[i] & RGB_MASK, 16777619);
+    }
+    const candidates = this.#patternTiles.get(hash2);
+    if (candidates) {
+      for (const id2 of candidates)
+        if (this.#isSame(pixels, x, y, width, height, this.#tiles[id2].pixels)) return id2;
+    }
+    const id = this.#addTile(pixels, x, y, width, height);
+    if (candidates) candidates.push(id);
+    else this.#patternTiles.set(hash2, [id]);
+    return id;
+  }
+  #isFlat(pixels, x, y, w, h, first) {
+    const frameWidth = this.#width;
+    for (let row = y; row < y + h; row++) {
+      const start = row * frameWidth + x;
+      for (let i = start; i < start + w; i++)
+        if ((pixels[i] & RGB_MASK) !== first) return false;
+    }
+    return true;
+  }
+  #isSame(pixels, x, y, w, h, tile) {
+    for (let row = 0; row < h; row++) {
+      const start = (y + row) * this.#width + x;
+      const tileStart = row * this.#tileWidth;
+      for (let column = 0; column < w; column++)
+        if ((pixels[start + column] & RGB_MASK) !== tile[tileStart + column])
+          return false;
+    }
+    return true;
+  }
+  #addTile(pixels, x, y, width, height) {
+    const tileWidth = this.#tileWidth;
+    const padded = new Int32Array(tileWidth * 8);
+    for (let row = 0; row < 8; row++) {
+      const source = (y + Math.min(row, height - 1)) * this.#width + x;
+      for (let column = 0; column < tileWidth; column++)
+        padded[row * tileWidth + column] = pixels[source + Math.min(column, width - 1)] & RGB_MASK;
+    }
+    const id = this.#tiles.length;
+    this.#tiles.push({ bytes: void 0, pixels: padded });
+    this.#newTiles.push(id);
+    return id;
+  }
+  /** Encodes the new tiles in one jpeg-js call; the waiting frames are then built on demand. */
+  #flush() {
+    if (this.#newTiles.length > 0) this.#encodeNewTiles();
+    const plans = this.#waitingFrames;
+    this.#waitingFrames = [];
+    this.#draining++;
+    return this.#assembleAll(plans);
+  }
+  *#assembleAll(plans) {
+    try {
+      for (const plan of plans) yield this.#assemble(plan);
+    } finally {
+      this.#draining--;
+    }
+  }
+  /** Starts the cache afresh once it is large, when no frame refers to its tiles any more. */
+  #trimCache() {
+    if (this.#tiles.length > this.#maxCachedTiles && this.#waitingFrames.length === 0 && this.#draining === 0) {
+      this.#cacheRestarts++;
+      this.#tiles = [];
+      this.#flatTiles.clear();
+      this.#patternTiles.clear();
+    }
+  }
+  #encodeNewTiles() {
+    const ids = this.#newTiles;
+    this.#newTiles = [];
+    const tilePixels = this.#tileWidth * 8;
+    const batch = new Int32Array(tilePixels * ids.length);
+    ids.forEach((id, i) => {
+      batch.set(this.#tiles[id].pixels, i * tilePixels);
+    });
+    const encoded = this.#encode(new Uint8Array(batch.buffer), this.#tileWidth, 8 * ids.length);
+    const { segments, scan } = parseJpeg(encoded);
+    if (this.#header.length === 0) {
+      const built = this.#buildHeader(segments);
+      this.#header = built.header;
+      this.#dcTables = built.dcTables;
+      this.#acTables = built.acTables;
+    }
+    const reader = new BitReader(unstuff(scan));
+    const predictions = [0, 0, 0];
+    for (const id of ids) {
+      const firstBlocks = [];
+      for (let mcu = 0; mcu < this.#tileMcus; mcu++)
+        for (let component = 0; component < 3; component++) {
+          const block = readBlock(
+            reader,
+            this.#dcTables[component],
+            this.#acTables[component]
+          );
+          predictions[component] = predictions[component] + block.difference;
+          if (mcu === 0) firstBlocks.push({ ...block, dc: predictions[component] });
+        }
+      const end = reader.position;
+      const writer = new BitWriter();
+      firstBlocks.forEach((block, component) => {
+        writeDcDifference(writer, this.#dcTables[component], block.dc);
+        writer.copy(reader, block.acStart, block.end);
+      });
+      writer.copy(reader, firstBlocks[2].end, end);
+      reader.position = end;
+      const tile = this.#tiles[id];
+      tile.bytes = writer.finish();
+      this.#tilesEncoded++;
+    }
+  }
+  /** One JPEG frame: header, the tiles separated by RST0..RST7 markers, EOI. */
+  #assemble(plan) {
+    let length = this.#header.length + 2 * plan.length;
+    for (const id of plan) length += this.#tiles[id].bytes.length;
+    const frame = new Uint8Array(length);
+    frame.set(this.#header);
+    let offset = this.#header.length;
+    for (let i = 0; i < plan.length; i++) {
+      const bytes = this.#tiles[plan[i]].bytes;
+      frame.set(bytes, offset);
+      offset += bytes.length;
+      frame[offset++] = 255;
+      frame[offset++] = i === plan.length - 1 ? MARKER.EOI : MARKER.RST0 + i % 8;
+    }
+    return frame;
+  }
+};
+function concat(parts) {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+// src/video/scene.ts
+var MAX_SIDE_PX = 8192;
+var MIN_SIDE_PX = 16;
+var MAX_FPS = 240;
+var MAX_OBJECTS = 16;
+var DEFAULT_OBJECTS = 3;
+function validateSceneSpec(spec) {
+  const fail = (what, value) => {
+    throw new ConfigError(`synthetic video: ${what}, got ${JSON.stringify(value)}`);
+  };
+  for (const side of ["width", "height"]) {
+    const value = spec[side];
+    if (!Number.isInteger(value) || value < MIN_SIDE_PX || value > MAX_SIDE_PX)
+      fail(`${side} must be an integer from ${MIN_SIDE_PX} to ${MAX_SIDE_PX} pixels`, value);
+  }
+  if (!(Number.isFinite(spec.fps) && spec.fps > 0 && spec.fps <= MAX_FPS))
+    fail(`fps must be a number > 0 and <= ${MAX_FPS}`, spec.fps);
+  if (!(Number.isFinite(spec.durationS) && spec.durationS > 0))
+    fail("durationS must be a number of seconds > 0", spec.durationS);
+  if (!Number.isSafeInteger(spec.seed)) fail("seed must be an integer", spec.seed);
+  const objects = spec.objects ?? DEFAULT_OBJECTS;
+  if (!Number.isInteger(objects) || objects < 0 || objects > MAX_OBJECTS)
+    fail(`objects must be an integer from 0 to ${MAX_OBJECTS}`, spec.objects);
+  if (objects > 0 && spec.height / objects < 4)
+    fail(`height must give each of the ${objects} objects a lane of 4 pixels or more`, spec.height);
+}
+function frameCountOf(spec) {
+  return Math.max(1, Math.round(spec.durationS * spec.fps));
+}
+function createRandom2(seed) {
+  const low = seed >>> 0;
+  const high = Math.floor(seed / 2 ** 32) >>> 0;
+  let state = (low ^ Math.imul(high, 2654435761)) >>> 0;
+  return () => {
+    state = state + 1831565813 >>> 0;
+    let t = state;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 2 ** 32;
+  };
+}
+function hsvToRgb(hue, saturation, value) {
+  const sector = Math.floor(hue * 6) % 6;
+  const fraction = hue * 6 - Math.floor(hue * 6);
+  const p = value * (1 - saturation);
+  const q = value * (1 - fraction * saturation);
+  const t = value * (1 - (1 - fraction) * saturation);
+  const rgb = [
+    [value, t, p],
+    [q, value, p],
+    [p, value, t],
+    [p, q, value],
+    [t, p, value],
+    [value, p, q]
+  ][sector];
+  return [Math.round(rgb[0] * 255), Math.round(rgb[1] * 255), Math.round(rgb[2] * 255)];
+}
+function planScene(spec) {
+  validateSceneSpec(spec);
+  const random = createRandom2(spec.seed);
+  const between = (low, high) => low + (high - low) * random();
+  const background = hsvToRgb(random(), between(0.2, 0.5), between(0.15, 0.3));
+  const count = spec.objects ?? DEFAULT_OBJECTS;
+  const hueStart = random();
+  const laneHeight = spec.height / Math.max(1, count);
+  const objects = [];
+  for (let id = 0; id < count; id++) {
+    const width = Math.max(4, Math.round(spec.width * between(0.08, 0.2)));
+    const height = Math.max(2, Math.round(laneHeight * between(0.4, 0.65)));
+    const laneTop = Math.ceil(id * laneHeight);
+    const laneBottom = Math.floor((id + 1) * laneHeight);
+    const minX = 0;
+    const maxX = spec.width - width;
+    const minY = laneTop;
+    const maxY = Math.max(laneTop, laneBottom - height);
+    const sign = () => random() < 0.5 ? -1 : 1;
+    objects.push({
+      id,
+      width,
+      height,
+      color: hsvToRgb((hueStart + id / Math.max(1, count)) % 1, between(0.75, 1), between(0.85, 1)),
+      path: {
+        startX: Math.round(between(minX, maxX)),
+        startY: Math.round(between(minY, maxY)),
+        // Crosses the frame in about 2.5 to 6 s; never still, so frames always differ.
+        velocityX: sign() * spec.width * between(0.15, 0.4),
+        velocityY: sign() * Math.max(4, (maxY - minY) * between(0.3, 0.8)),
+        minX,
+        maxX,
+        minY,
+        maxY
+      }
+    });
+  }
+  return { spec, frameCount: frameCountOf(spec), objects, background };
+}
+function bounce(start, velocity, timeS, min, max2) {
+  const range = max2 - min;
+  if (range <= 0) return min;
+  const period = 2 * range;
+  const travelled = ((start - min + velocity * timeS) % period + period) % period;
+  return min + Math.round(travelled <= range ? travelled : period - travelled);
+}
+function objectBoxes(scene, index) {
+  const timeS = index / scene.spec.fps;
+  return scene.objects.map((object2) => {
+    const { path } = object2;
+    const x = bounce(path.startX, path.velocityX, timeS, path.minX, path.maxX);
+    const y = bounce(path.startY, path.velocityY, timeS, path.minY, path.maxY);
+    const left = Math.max(0, x);
+    const top = Math.max(0, y);
+    const right = Math.min(scene.spec.width, x + object2.width);
+    const bottom = Math.min(scene.spec.height, y + object2.height);
+    return {
+      id: object2.id,
+      x: left,
+      y: top,
+      width: Math.max(0, right - left),
+      height: Math.max(0, bottom - top)
+    };
+  });
+}
+function renderFrame(scene, index, rgba) {
+  checkBuffer(scene, rgba);
+  fillPixels(rgba, 0, rgba.length, scene.background);
+  drawObjects(scene, rgba, objectBoxes(scene, index));
+}
+function redrawFrame(scene, index, rgba, previous) {
+  checkBuffer(scene, rgba);
+  for (const box of previous) fillBox(rgba, scene.spec.width, box, scene.background);
+  const boxes = objectBoxes(scene, index);
+  drawObjects(scene, rgba, boxes);
+  return boxes;
+}
+function checkBuffer(scene, rgba) {
+  const { width, height } = scene.spec;
+  if (rgba.length !== width * height * 4)
+    throw new RangeError(
+      `renderFrame: the buffer has ${rgba.length} bytes, expected ${width * height * 4} (${width}x${height} RGBA)`
+    );
+}
+function drawObjects(scene, rgba, boxes) {
+  for (let i = 0; i < boxes.length; i++)
+    fillBox(
+      rgba,
+      scene.spec.width,
+      boxes[i],
+      scene.objects[i].color
+    );
+}
+function fillBox(rgba, frameWidth, box, color) {
+  if (box.width === 0 || box.height === 0) return;
+  const rowBytes = frameWidth * 4;
+  const first = box.y * rowBytes + box.x * 4;
+  const rowLength = box.width * 4;
+  fillPixels(rgba, first, first + rowLength, color);
+  for (let row = 1; row < box.height; row++)
+    rgba.copyWithin(first + row * rowBytes, first, first + rowLength);
+}
+function fillPixels(rgba, start, end, color) {
+  if (end <= start) return;
+  rgba[start] = color[0];
+  rgba[start + 1] = color[1];
+  rgba[start + 2] = color[2];
+  rgba[start + 3] = 255;
+  let filled = 4;
+  while (start + filled < end) {
+    const chunk = Math.min(filled, end - start - filled);
+    rgba.copyWithin(start + filled, start, start + chunk);
+    filled += chunk;
+  }
+}
+
+// src/video/avi-writer.ts
+var MAX_AVI_BYTES = 1024 ** 3;
+var AVIF_HASINDEX = 16;
+var AVIIF_KEYFRAME = 16;
+var AT = {
+  riffSize: 4,
+  maxBytesPerSec: 36,
+  totalFrames: 48,
+  mainSuggestedBuffer: 60,
+  streamLength: 140,
+  streamSuggestedBuffer: 144,
+  moviSize: 216,
+  /** position of the 'movi' fourcc: index offsets count from here */
+  moviFourcc: 220,
+  firstChunk: 224
+};
+var WRITE_BUFFER_BYTES = 1 << 20;
+function frameRateFraction(fps) {
+  if (Number.isInteger(fps)) return { rate: fps, scale: 1 };
+  let rate = Math.round(fps * 1e3);
+  let scale = 1e3;
+  const gcd = (a, b) => b === 0 ? a : gcd(b, a % b);
+  const divisor = gcd(rate, scale);
+  rate /= divisor;
+  scale /= divisor;
+  return { rate, scale };
+}
+function writeFourcc(view, offset, fourcc) {
+  for (let i = 0; i < 4; i++) view.setUint8(offset + i, fourcc.charCodeAt(i));
+}
+function buildHeaders(format) {
+  const bytes = new Uint8Array(AT.firstChunk);
+  const view = new DataView(bytes.buffer);
+  const u32 = (offset, value) => view.setUint32(offset, value, true);
+  const { rate, scale } = frameRateFraction(format.fps);
+  writeFourcc(view, 0, "RIFF");
+  writeFourcc(view, 8, "AVI ");
+  writeFourcc(view, 12, "LIST");
+  u32(16, 212 - 20);
+  writeFourcc(view, 20, "hdrl");
+  writeFourcc(view, 24, "avih");
+  u32(28, 56);
+  u32(32, Math.round(1e6 / format.fps));
+  u32(44, AVIF_HASINDEX);
+  u32(56, 1);
+  u32(64, format.width);
+  u32(68, format.height);
+  writeFourcc(view, 88, "LIST");
+  u32(92, 212 - 96);
+  writeFourcc(view, 96, "strl");
+  writeFourcc(view, 100, "strh");
+  u32(104, 56);
+  writeFourcc(view, 108, "vids");
+  writeFourcc(view, 112, "MJPG");
+  u32(128, scale);
+  u32(132, rate);
+  u32(148, 4294967295);
+  view.setInt16(156 + 4, format.width, true);
+  view.setInt16(156 + 6, format.height, true);
+  writeFourcc(view, 164, "strf");
+  u32(168, 40);
+  u32(172, 40);
+  u32(176, format.width);
+  u32(180, format.height);
+  view.setUint16(184, 1, true);
+  view.setUint16(186, 24, true);
+  writeFourcc(view, 188, "MJPG");
+  u32(192, format.width * format.height * 3);
+  writeFourcc(view, 212, "LIST");
+  writeFourcc(view, 220, "movi");
+  return bytes;
+}
+var AviWriter = class _AviWriter {
+  path;
+  #format;
+  #file;
+  #limitBytes;
+  #buffer = Buffer.alloc(WRITE_BUFFER_BYTES);
+  #buffered = 0;
+  /** file position of the first buffered byte */
+  #bufferStart = AT.firstChunk;
+  #index = Buffer.alloc(16 * 1024);
+  #frames = 0;
+  #largestFrame = 0;
+  #closed = false;
+  constructor(path, format, file2, limit) {
+    this.path = path;
+    this.#format = format;
+    this.#file = file2;
+    this.#limitBytes = limit;
+  }
+  /**
+   * Creates (or truncates) `path` and writes the headers. `limitBytes` (default MAX_AVI_BYTES)
+   * is the largest file addFrame lets it grow to.
+   */
+  static async open(path, format, options = {}) {
+    const { width, height, fps } = format;
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+      throw new RangeError(`AVI writer: bad frame size ${width}x${height}`);
+    if (!(Number.isFinite(fps) && fps > 0)) throw new RangeError(`AVI writer: bad fps ${fps}`);
+    const file2 = await open3(path, "w");
+    try {
+      await file2.write(buildHeaders(format), 0, AT.firstChunk, 0);
+    } catch (error62) {
+      await file2.close();
+      throw error62;
+    }
+    return new _AviWriter(path, format, file2, options.limitBytes ?? MAX_AVI_BYTES);
+  }
+  /** Frames added so far. */
+  get frames() {
+    return this.#frames;
+  }
+  /** Bytes of the file as it will be once closed with the frames added so far. */
+  get bytes() {
+    return this.#bufferStart + this.#buffered + 8 + 16 * this.#frames;
+  }
+  /** Appends one JPEG frame as a '00dc' chunk; throws ConfigError before the file would pass
+   * its limit (1 GB), leaving the file as it was (abort() removes it). */
+  async addFrame(jpeg2) {
+    if (this.#closed) throw new Error(`AVI writer: '${this.path}' is already closed`);
+    const padded = jpeg2.length + (jpeg2.length & 1);
+    if (this.bytes + 8 + padded + 16 > this.#limitBytes) {
+      const limit = this.#limitBytes === MAX_AVI_BYTES ? "1 GB" : `${this.#limitBytes}-byte`;
+      throw new ConfigError(
+        `synthetic video '${this.path}' would pass the ${limit} limit of an AVI 1.0 file at frame ${this.#frames + 1}: use a shorter duration or a smaller resolution`
+      );
+    }
+    const position = this.#bufferStart + this.#buffered;
+    this.#addIndexEntry(position - AT.moviFourcc, jpeg2.length);
+    if (this.#buffered + 8 + padded > this.#buffer.length) await this.#flush();
+    if (8 + padded > this.#buffer.length) {
+      const chunk = Buffer.alloc(8 + padded);
+      this.#putChunk(chunk, 0, jpeg2);
+      await this.#file.write(chunk, 0, chunk.length, this.#bufferStart);
+      this.#bufferStart += chunk.length;
+    } else {
+      this.#putChunk(this.#buffer, this.#buffered, jpeg2);
+      this.#buffered += 8 + padded;
+    }
+    this.#frames++;
+    this.#largestFrame = Math.max(this.#largestFrame, jpeg2.length);
+  }
+  /** Writes the index, patches sizes and counts, closes the file. */
+  async close() {
+    if (this.#closed) throw new Error(`AVI writer: '${this.path}' is already closed`);
+    try {
+      await this.#flush();
+      const indexPosition = this.#bufferStart;
+      const indexBytes = 16 * this.#frames;
+      const indexHeader = Buffer.alloc(8);
+      indexHeader.write("idx1", 0, "latin1");
+      indexHeader.writeUInt32LE(indexBytes, 4);
+      await this.#file.write(indexHeader, 0, 8, indexPosition);
+      await this.#file.write(this.#index, 0, indexBytes, indexPosition + 8);
+      const end = indexPosition + 8 + indexBytes;
+      const suggested = this.#largestFrame + 8;
+      const patch = async (offset, value) => {
+        const field = Buffer.alloc(4);
+        field.writeUInt32LE(value, 0);
+        await this.#file.write(field, 0, 4, offset);
+      };
+      await patch(AT.riffSize, end - 8);
+      await patch(AT.maxBytesPerSec, Math.min(4294967295, Math.ceil(suggested * this.#format.fps)));
+      await patch(AT.totalFrames, this.#frames);
+      await patch(AT.mainSuggestedBuffer, suggested);
+      await patch(AT.streamLength, this.#frames);
+      await patch(AT.streamSuggestedBuffer, suggested);
+      await patch(AT.moviSize, indexPosition - AT.moviFourcc);
+      return { bytes: end, frames: this.#frames };
+    } finally {
+      this.#closed = true;
+      await this.#file.close();
+    }
+  }
+  /** Closes and deletes the unfinished file (after an error). */
+  async abort() {
+    if (!this.#closed) {
+      this.#closed = true;
+      await this.#file.close().catch(() => void 0);
+    }
+    await rm2(this.path, { force: true });
+  }
+  #putChunk(target, offset, jpeg2) {
+    target.write("00dc", offset, "latin1");
+    target.writeUInt32LE(jpeg2.length, offset + 4);
+    target.set(jpeg2, offset + 8);
+    if (jpeg2.length & 1) target[offset + 8 + jpeg2.length] = 0;
+  }
+  #addIndexEntry(offset, size) {
+    const at = 16 * this.#frames;
+    if (at + 16 > this.#index.length) {
+      const grown = Buffer.alloc(this.#index.length * 2);
+      this.#index.copy(grown);
+      this.#index = grown;
+    }
+    this.#index.write("00dc", at, "latin1");
+    this.#index.writeUInt32LE(AVIIF_KEYFRAME, at + 4);
+    this.#index.writeUInt32LE(offset, at + 8);
+    this.#index.writeUInt32LE(size, at + 12);
+  }
+  async #flush() {
+    if (this.#buffered === 0) return;
+    await this.#file.write(this.#buffer, 0, this.#buffered, this.#bufferStart);
+    this.#bufferStart += this.#buffered;
+    this.#buffered = 0;
+  }
+};
+async function writeSyntheticVideo(path, spec, options = {}) {
+  const scene = planScene(spec);
+  const { width, height, fps } = spec;
+  const encoderOptions = { width, height, quality: options.quality ?? DEFAULT_QUALITY };
+  const encoder = options.encoder === "whole" ? createWholeFrameEncoder(encoderOptions) : createTiledFrameEncoder(encoderOptions);
+  const writer = await AviWriter.open(path, { width, height, fps });
+  try {
+    const rgba = new Uint8Array(width * height * 4);
+    renderFrame(scene, 0, rgba);
+    let boxes = objectBoxes(scene, 0);
+    for (let index = 0; index < scene.frameCount; index++) {
+      if (index > 0) boxes = redrawFrame(scene, index, rgba, boxes);
+      for (const frame of encoder.push(rgba)) await writer.addFrame(frame);
+    }
+    for (const frame of encoder.finish()) await writer.addFrame(frame);
+    const { bytes, frames } = await writer.close();
+    return { path, bytes, frames, durationS: frames / fps };
+  } catch (error62) {
+    await writer.abort();
+    throw error62;
+  }
+}
+
+// src/video/video-cache.ts
+function syntheticVideoName(spec) {
+  const objects = spec.objects === void 0 || spec.objects === 3 ? "" : `-${spec.objects}obj`;
+  return `synthetic-${spec.width}x${spec.height}-${spec.fps}fps-${spec.durationS}s-seed${spec.seed}${objects}.avi`;
+}
+var generations = /* @__PURE__ */ new Map();
+function ensureSyntheticVideo(dir, spec) {
+  validateSceneSpec(spec);
+  const path = resolve(join2(dir, syntheticVideoName(spec)));
+  let generation = generations.get(path);
+  if (!generation) {
+    generation = reuseOrGenerate(dir, path, spec);
+    generations.set(path, generation);
+    generation.catch(() => generations.delete(path));
+  }
+  return generation;
+}
+async function reuseOrGenerate(dir, path, spec) {
+  const existing = await tryReuse(path, spec);
+  if (existing) return existing;
+  await mkdir2(dir, { recursive: true });
+  const temporary = `${path}.${process.pid}-${randomBytes2(4).toString("hex")}.tmp`;
+  try {
+    const written = await writeSyntheticVideo(temporary, spec);
+    await rename2(temporary, path);
+    return { path, durationS: written.durationS, bytes: written.bytes };
+  } catch (error62) {
+    await rm3(temporary, { force: true });
+    throw error62;
+  }
+}
+async function tryReuse(path, spec) {
+  try {
+    const info = await readAviInfo(path);
+    const matches = info.width === spec.width && info.height === spec.height && Math.abs(info.fps - spec.fps) < 1e-6 && info.frameCount === frameCountOf(spec);
+    if (!matches) return void 0;
+    return { path, durationS: info.durationS, bytes: (await stat(path)).size };
+  } catch {
+    return void 0;
+  }
+}
+
+// src/suites/video-duration.ts
+import { open as open4 } from "node:fs/promises";
+var MP4_FIRST_BOXES = /* @__PURE__ */ new Set(["ftyp", "moov", "mdat", "free", "skip", "wide", "pdin", "uuid"]);
+var MAX_BOXES = 1e4;
+async function readAt2(file2, position, length) {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await file2.read(buffer, 0, length, position);
+  return buffer.subarray(0, bytesRead);
+}
+async function* readBoxes(file2, from, to) {
+  let at = from;
+  for (let count = 0; count < MAX_BOXES && at + 8 <= to; count++) {
+    const header = await readAt2(file2, at, 16);
+    if (header.length < 8) return;
+    let size = header.readUInt32BE(0);
+    const type = header.toString("latin1", 4, 8);
+    let headerSize = 8;
+    if (size === 1) {
+      if (header.length < 16) return;
+      size = Number(header.readBigUInt64BE(8));
+      headerSize = 16;
+    } else if (size === 0) {
+      size = to - at;
+    }
+    if (size < headerSize) return;
+    const endAt = Math.min(at + size, to);
+    yield { type, contentAt: at + headerSize, endAt };
+    at += size;
+  }
+}
+async function readMp4DurationS(file2, size) {
+  for await (const box of readBoxes(file2, 0, size)) {
+    if (box.type !== "moov") continue;
+    for await (const child of readBoxes(file2, box.contentAt, box.endAt)) {
+      if (child.type !== "mvhd") continue;
+      const header = await readAt2(file2, child.contentAt, 32);
+      const version2 = header[0];
+      if (version2 === 0 && header.length >= 20) {
+        const timescale = header.readUInt32BE(12);
+        return timescale > 0 ? header.readUInt32BE(16) / timescale : void 0;
+      }
+      if (version2 === 1 && header.length >= 32) {
+        const timescale = header.readUInt32BE(20);
+        return timescale > 0 ? Number(header.readBigUInt64BE(24)) / timescale : void 0;
+      }
+      return void 0;
+    }
+    return void 0;
+  }
+  return void 0;
+}
+async function readVideoDurationS(path) {
+  const file2 = await open4(path, "r");
+  let kind;
+  let duration3;
+  try {
+    const head = await readAt2(file2, 0, 12);
+    if (head.toString("latin1", 0, 4) === "RIFF" && head.toString("latin1", 8, 12) === "AVI ") {
+      kind = "avi";
+    } else if (MP4_FIRST_BOXES.has(head.toString("latin1", 4, 8))) {
+      kind = "mp4";
+      duration3 = await readMp4DurationS(file2, (await file2.stat()).size);
+    }
+  } finally {
+    await file2.close();
+  }
+  if (kind === "avi") duration3 = (await readAviInfo(path)).durationS;
+  return duration3 !== void 0 && Number.isFinite(duration3) && duration3 > 0 ? duration3 : void 0;
+}
+
+// src/suites/video-sources.ts
+var CONTENT_TYPES = {
+  ".avi": "video/x-msvideo",
+  ".mp4": "video/mp4",
+  ".m4v": "video/mp4",
+  ".mov": "video/quicktime",
+  ".mkv": "video/x-matroska",
+  ".webm": "video/webm",
+  ".mpg": "video/mpeg",
+  ".mpeg": "video/mpeg",
+  ".ts": "video/mp2t"
+};
+function contentTypeOf(path) {
+  return CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
+}
+async function prepareVideos(videos, options) {
+  const prepared = [];
+  for (const [index, spec] of videos.entries()) {
+    prepared.push(
+      spec.kind === "synthetic" ? await prepareSynthetic(spec, options) : await prepareFile(spec, index, options)
+    );
+  }
+  return prepared;
+}
+async function prepareSynthetic(spec, options) {
+  const description = `${spec.width}x${spec.height}, ${spec.fps} fps, ${spec.durationS} s, seed ${spec.seed}` + (spec.objects !== void 0 ? `, ${spec.objects} objects` : "");
+  const started = performance.now();
+  const video = await ensureSyntheticVideo(options.workDir, {
+    width: spec.width,
+    height: spec.height,
+    fps: spec.fps,
+    durationS: spec.durationS,
+    seed: spec.seed,
+    ...spec.objects !== void 0 ? { objects: spec.objects } : {}
+  });
+  const elapsedS = (performance.now() - started) / 1e3;
+  if (elapsedS >= 1) options.log(`video: generated ${description} in ${elapsedS.toFixed(1)} s`);
+  return {
+    name: basename(video.path),
+    kind: "synthetic",
+    description,
+    durationS: video.durationS,
+    bytes: video.bytes,
+    path: video.path,
+    contentType: contentTypeOf(video.path)
+  };
+}
+async function prepareFile(spec, index, options) {
+  const key = `video.videos[${index}].file`;
+  const path = isAbsolute(spec.path) ? spec.path : resolve2(options.configDir, spec.path);
+  let bytes;
+  try {
+    const info = await stat2(path);
+    if (!info.isFile())
+      throw new ConfigError(`expected a video file, got a folder: ${path}`, { key });
+    bytes = info.size;
+  } catch (error62) {
+    if (error62 instanceof ConfigError) throw error62;
+    const code = error62.code;
+    const why = code === "ENOENT" ? "no such file" : `cannot read it (${describeError(error62)})`;
+    throw new ConfigError(`${why}: ${path}`, { key }, { cause: error62 });
+  }
+  let durationS = spec.durationS;
+  if (durationS === void 0) {
+    try {
+      durationS = await readVideoDurationS(path);
+    } catch (error62) {
+      throw new ConfigError(
+        `cannot read the length of ${path} (${describeError(error62)}); set duration: next to file:`,
+        { key },
+        { cause: error62 }
+      );
+    }
+    if (durationS === void 0) {
+      throw new ConfigError(
+        `cannot tell the length of ${path} (AVI and MP4 headers are read); set duration: next to file:, like duration: 12s`,
+        { key }
+      );
+    }
+  }
+  return {
+    name: basename(path),
+    kind: "file",
+    description: spec.path,
+    durationS,
+    bytes,
+    path,
+    contentType: contentTypeOf(path)
+  };
+}
+
+// src/suites/video.ts
+async function runVideoSuite(options) {
+  const { video, log } = options;
+  const videos = await prepareVideos(video.videos, {
+    workDir: options.workDir,
+    configDir: options.configDir,
+    log
+  });
+  const jobOptions = {
+    baseUrl: options.baseUrl,
+    upload: video.upload,
+    status: video.status,
+    authHeaders: options.authHeaders,
+    ...options.signal ? { signal: options.signal } : {}
+  };
+  const run2 = { videos: videos.map(toUsed), levels: [] };
+  const metrics = [];
+  let uploaded = 0;
+  for (const level of video.levels) {
+    options.signal?.throwIfAborted();
+    const count = videosAtLevel(video, level);
+    log(`video: level ${level}: ${count} video${count === 1 ? "" : "s"}, ${level} in flight`);
+    const measured = await runLevel(level, count, uploaded, videos, jobOptions, log);
+    uploaded += count;
+    const summary = options.monitor ? summarizeResources(
+      options.monitor.series(),
+      options.monitor.generator(),
+      measured.fromMs,
+      measured.toMs
+    ) : void 0;
+    const levelRun = {
+      level,
+      videos: count,
+      succeeded: measured.rows.filter((row) => row.outcome === "done").length,
+      failed: measured.rows.filter((row) => row.outcome !== "done").length,
+      windowMs: Math.round(measured.toMs - measured.fromMs),
+      rows: measured.rows,
+      ...summary ? { resources: summary } : {}
+    };
+    run2.levels.push(levelRun);
+    const levelOut = levelMetrics(level, measured.rows);
+    metrics.push(...levelOut);
+    if (summary) metrics.push(...resourceMetrics(VIDEO_SUITE, levelScenario(level), summary));
+    log(describeLevel(levelRun, levelOut));
+  }
+  return { metrics, run: run2 };
+}
+function toUsed(video) {
+  const { name, kind, description, durationS, bytes } = video;
+  return { name, kind, description, durationS, bytes };
+}
+async function runLevel(level, count, uploadedBefore, videos, jobOptions, log) {
+  const rows = [];
+  let next = 0;
+  const fromMs = performance7.now();
+  const work = async () => {
+    while (next < count) {
+      const index = next++;
+      const video = videos[index % videos.length];
+      const place = { upload: uploadedBefore + index + 1, level };
+      let row;
+      try {
+        row = await processVideo(video, place, jobOptions);
+      } catch (error62) {
+        jobOptions.signal?.throwIfAborted();
+        row = {
+          upload: place.upload,
+          video: video.name,
+          durationS: video.durationS,
+          bytes: video.bytes,
+          outcome: "error",
+          reason: describeError(error62)
+        };
+      }
+      rows[index] = row;
+      if (row.outcome !== "done") {
+        log(`video: upload ${row.upload} (${row.video}) ${row.outcome}: ${row.reason ?? ""}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(level, count) }, work));
+  return { rows, fromMs, toMs: performance7.now() };
+}
+function describeLevel(level, metrics) {
+  const find = (name) => metrics.find((m) => m.name === name);
+  const parts = [`${level.succeeded}/${level.videos} done`];
+  const perMinute = find(VIDEO_METRIC_NAMES.secondsPerMinute);
+  const factor = find(VIDEO_METRIC_NAMES.realtimeFactor);
+  if (perMinute) {
+    parts.push(
+      `${formatValue(perMinute.value, "s")} per video-minute` + (factor ? ` (${formatValue(factor.value, "x")} realtime)` : "")
+    );
+  }
+  const throughput = find(VIDEO_METRIC_NAMES.uploadThroughput);
+  if (throughput) parts.push(`upload ${formatValue(throughput.value, "MB/s")}`);
+  if (level.resources) {
+    parts.push(
+      `service CPU max ${formatValue(level.resources.cpuMax, "percent")}, memory max ${formatValue(level.resources.memoryMaxMB, "MB")}`
+    );
+  }
+  return `video: ${levelScenario(level.level)}: ${parts.join(", ")}`;
+}
+
 // src/suites/seed-api.ts
-import { performance as performance4 } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
+import { performance as performance8 } from "node:perf_hooks";
+import { setTimeout as sleep3 } from "node:timers/promises";
 var SeedError = class extends Error {
 };
 var MAX_QUOTED_BODY = 300;
@@ -87274,29 +93211,29 @@ async function seedThroughApi(options) {
   const { seed, template, first: from } = options;
   const to = from + options.count;
   const perRequest = seed.batch ?? 1;
-  const startedAt = performance4.now();
+  const startedAt = performance8.now();
   let next = from;
   let accepted = 0;
   let requests = 0;
   let failure2;
   const progress = setInterval(() => {
-    const seconds = (performance4.now() - startedAt) / 1e3;
+    const seconds = (performance8.now() - startedAt) / 1e3;
     options.log(
       `seeding: ${accepted} of ${options.count} records (${Math.round(accepted / seconds)} records/s)`
     );
   }, options.progressEveryMs ?? 2e3);
   progress.unref();
   const send = async (first, count) => {
-    const request = template.render(first, count);
-    const what = `${request.method} ${request.path} (records ${first}..${first + count - 1})`;
+    const request2 = template.render(first, count);
+    const what = `${request2.method} ${request2.path} (records ${first}..${first + count - 1})`;
     let status;
     let statusText;
     let text;
     try {
-      const response = await fetch(joinUrl(options.baseUrl, request.path), {
-        method: request.method,
-        headers: { ...options.authHeaders, ...request.headers },
-        ...request.body !== void 0 ? { body: request.body } : {},
+      const response = await fetch(joinUrl(options.baseUrl, request2.path), {
+        method: request2.method,
+        headers: { ...options.authHeaders, ...request2.headers },
+        ...request2.body !== void 0 ? { body: request2.body } : {},
         signal: AbortSignal.timeout(seed.timeoutMs)
       });
       status = response.status;
@@ -87320,8 +93257,8 @@ async function seedThroughApi(options) {
       next += count;
       const index = requests++;
       if (seed.rate !== void 0) {
-        const wait = startedAt + index * 1e3 / seed.rate - performance4.now();
-        if (wait > 0) await sleep(wait);
+        const wait = startedAt + index * 1e3 / seed.rate - performance8.now();
+        if (wait > 0) await sleep3(wait);
         if (failure2 !== void 0) return;
       }
       try {
@@ -87338,20 +93275,20 @@ async function seedThroughApi(options) {
     clearInterval(progress);
   }
   if (failure2) throw failure2;
-  return { records: accepted, requests, elapsedMs: performance4.now() - startedAt };
+  return { records: accepted, requests, elapsedMs: performance8.now() - startedAt };
 }
 
 // src/suites/seed-command.ts
 import { spawn } from "node:child_process";
-import { performance as performance5 } from "node:perf_hooks";
+import { performance as performance9 } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 var isWindows = process.platform === "win32";
 var KILL_GRACE_MS = 2e3;
 var TAIL_LINES = 3;
 function runSeedCommand(options) {
   const counts = `PERF_SEED_FROM=${options.from} PERF_SEED_COUNT=${options.to}`;
-  const startedAt = performance5.now();
-  return new Promise((resolve, reject) => {
+  const startedAt = performance9.now();
+  return new Promise((resolve3, reject) => {
     const child = spawn(options.command, {
       shell: true,
       detached: !isWindows,
@@ -87410,10 +93347,10 @@ function runSeedCommand(options) {
         const how = code === null ? `was ended by ${signal}` : `exited with code ${code}`;
         reject(new SeedError(`seed.command ${how} (${counts})${last}`));
       } else {
-        resolve({
+        resolve3({
           records: options.to - options.from,
           requests: 0,
-          elapsedMs: performance5.now() - startedAt
+          elapsedMs: performance9.now() - startedAt
         });
       }
     });
@@ -87425,7 +93362,7 @@ var VOLUME_SUITE = "volume";
 var SEED_RATE_METRIC = "seed.rate";
 var SEED_FAILED_CHECK = "seed.failed";
 var COUNT_TIMEOUT_MS = 3e4;
-var MAX_QUOTED = 300;
+var MAX_QUOTED2 = 300;
 function stepScenario(query, step) {
   return `${query}@${step}`;
 }
@@ -87499,11 +93436,11 @@ async function runVolumeSuite(options) {
     }
   }
   for (const query of volume.queries) {
-    const metric = growthMetric(VOLUME_SUITE, query.name, growth.get(query.name) ?? []);
-    if (!metric) continue;
-    output2.metrics.push(metric);
+    const metric2 = growthMetric(VOLUME_SUITE, query.name, growth.get(query.name) ?? []);
+    if (!metric2) continue;
+    output2.metrics.push(metric2);
     log(
-      `volume: ${query.name}: latency ~ size^${formatValue(metric.value, "exponent")} (${classifyGrowth(metric.value)})`
+      `volume: ${query.name}: latency ~ size^${formatValue(metric2.value, "exponent")} (${classifyGrowth(metric2.value)})`
     );
   }
   return output2;
@@ -87512,15 +93449,15 @@ function describeCount(count) {
   return `${count.request.method} ${count.request.path} -> ${count.value}`;
 }
 async function readRecordCount(options, count) {
-  const request = toHttpRequest(count.request, options.authHeaders);
+  const request2 = toHttpRequest(count.request, options.authHeaders);
   const what = `record count ${describeCount(count)}`;
   let status;
   let text;
   try {
-    const response = await fetch(joinUrl(options.baseUrl, request.path), {
-      method: request.method,
-      headers: request.headers,
-      ...request.body !== void 0 ? { body: request.body } : {},
+    const response = await fetch(joinUrl(options.baseUrl, request2.path), {
+      method: request2.method,
+      headers: request2.headers,
+      ...request2.body !== void 0 ? { body: request2.body } : {},
       signal: AbortSignal.timeout(COUNT_TIMEOUT_MS)
     });
     status = response.status;
@@ -87528,7 +93465,7 @@ async function readRecordCount(options, count) {
   } catch (error62) {
     throw new SeedError(`${what} failed: ${describeFetchError(error62, COUNT_TIMEOUT_MS)}`);
   }
-  const quoted = oneLine(text).slice(0, MAX_QUOTED);
+  const quoted = oneLine(text).slice(0, MAX_QUOTED2);
   if (!isOkStatus(status)) throw new SeedError(`${what} answered ${status}: ${quoted}`);
   let value;
   try {
@@ -87609,7 +93546,7 @@ var excerptLength = 200;
 var sensitiveKey = /pass|secret|token|auth|key|cookie|session|credential|jwt|otp/i;
 var shortestMaskable = 4;
 async function login(options) {
-  const { request } = options;
+  const { request: request2 } = options;
   try {
     parseJsonPath(options.token);
   } catch (error62) {
@@ -87618,20 +93555,20 @@ async function login(options) {
   if (!options.format.includes("{token}")) {
     throw new ConfigError(`login format '${options.format}' has no {token} placeholder`);
   }
-  const url2 = joinUrl2(options.baseUrl, request.path);
+  const url2 = joinUrl2(options.baseUrl, request2.path);
   if (!URL.canParse(url2)) throw new ConfigError(`login URL '${url2}' is not a valid URL`);
-  const method = request.method.toUpperCase();
+  const method = request2.method.toUpperCase();
   const what = `login ${method} ${url2}`;
   const timeoutMs = options.timeoutMs ?? 1e4;
   let headers;
   try {
-    headers = new Headers(request.headers);
+    headers = new Headers(request2.headers);
   } catch {
     throw new ConfigError("login request has an invalid header name or value");
   }
-  let body = request.body;
-  if (request.json !== void 0) {
-    body = JSON.stringify(request.json);
+  let body = request2.body;
+  if (request2.json !== void 0) {
+    body = JSON.stringify(request2.json);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
   if (!headers.has("accept")) headers.set("accept", "application/json");
@@ -87656,27 +93593,27 @@ async function login(options) {
     });
   }
   if (status < 200 || status > 299) {
-    const excerpt = excerptOf(text, contentType, requestSecrets(request));
+    const excerpt = excerptOf(text, contentType, requestSecrets(request2));
     const answer = statusText ? `${status} ${statusText}` : String(status);
     throw new TargetError(`${what} answered ${answer}${excerpt ? `: ${excerpt}` : ""}`);
   }
-  let document;
+  let document2;
   try {
-    document = JSON.parse(text);
+    document2 = JSON.parse(text);
   } catch {
     throw new TargetError(
       `${what} answered ${status} with a body that is not JSON (content-type: ${contentType || "none"}, ${text.length} characters)`
     );
   }
-  const token = tokenIn(document, options.token, what);
+  const token = tokenIn(document2, options.token, what);
   const formatted = options.format.replaceAll("{token}", () => token);
   return {
     headers: { [options.header]: formatted },
     secrets: [.../* @__PURE__ */ new Set([token, formatted])]
   };
 }
-function tokenIn(document, path, what) {
-  const lookup = lookupJsonPath(document, path);
+function tokenIn(document2, path, what) {
+  const lookup = lookupJsonPath(document2, path);
   if (!lookup.found) {
     const where = lookup.reached.length > 0 ? ` of '${lookup.reached.join(".")}'` : "";
     throw new TargetError(
@@ -87706,19 +93643,19 @@ function kindOf(value) {
   const type = typeof value;
   return type === "object" ? "an object" : `a ${type}`;
 }
-function requestSecrets(request) {
+function requestSecrets(request2) {
   const secrets = [];
   const collect = (value) => {
     if (typeof value === "string") secrets.push(value);
     else if (typeof value === "number") secrets.push(String(value));
     else if (typeof value === "object" && value !== null) Object.values(value).forEach(collect);
   };
-  collect(request.json);
-  if (request.body !== void 0) {
-    secrets.push(request.body);
-    if (request.body.includes("=")) collect([...new URLSearchParams(request.body).values()]);
+  collect(request2.json);
+  if (request2.body !== void 0) {
+    secrets.push(request2.body);
+    if (request2.body.includes("=")) collect([...new URLSearchParams(request2.body).values()]);
   }
-  for (const [name, value] of Object.entries(request.headers ?? {})) {
+  for (const [name, value] of Object.entries(request2.headers ?? {})) {
     if (!/^(content-type|accept)$/i.test(name)) secrets.push(value);
   }
   return secrets.filter((secret) => secret !== "");
@@ -87753,9 +93690,9 @@ function maskSensitive(value) {
 // src/target/start-command.ts
 import { spawn as spawn2, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir as mkdir2, open as open2, stat } from "node:fs/promises";
+import { mkdir as mkdir3, open as open5, stat as stat3 } from "node:fs/promises";
 import { dirname } from "node:path";
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep4 } from "node:timers/promises";
 var isWindows2 = process.platform === "win32";
 var pollMs = 25;
 var afterKillMs = 2e3;
@@ -87765,8 +93702,8 @@ async function startCommand(options) {
   if (cwd !== void 0) await checkDirectory(cwd);
   let log;
   try {
-    await mkdir2(dirname(logFile), { recursive: true });
-    log = await open2(logFile, "a");
+    await mkdir3(dirname(logFile), { recursive: true });
+    log = await open5(logFile, "a");
   } catch (error62) {
     throw new TargetError(
       `target.start: cannot open log file '${logFile}': ${describeError(error62)}`,
@@ -87789,8 +93726,8 @@ async function startCommand(options) {
     child.once("exit", (code, signal) => {
       status = { code, signal };
     });
-    await new Promise((resolve, reject) => {
-      child.once("spawn", resolve);
+    await new Promise((resolve3, reject) => {
+      child.once("spawn", resolve3);
       child.once("error", reject);
     });
   } catch (error62) {
@@ -87822,13 +93759,13 @@ async function startCommand(options) {
     const until = performance.now() + ms;
     while (isAlive()) {
       if (performance.now() >= until) return false;
-      await sleep2(pollMs);
+      await sleep4(pollMs);
     }
     return true;
   };
   const waitForExitEvent = async (ms) => {
     const until = performance.now() + ms;
-    while (status === void 0 && performance.now() < until) await sleep2(pollMs);
+    while (status === void 0 && performance.now() < until) await sleep4(pollMs);
   };
   let stopping;
   const stopOnce = async (graceMs) => {
@@ -87861,7 +93798,7 @@ function describeEarlyExit(started) {
 async function checkDirectory(cwd) {
   let isDirectory;
   try {
-    isDirectory = (await stat(cwd)).isDirectory();
+    isDirectory = (await stat3(cwd)).isDirectory();
   } catch {
     isDirectory = false;
   }
@@ -87910,7 +93847,7 @@ function isGroupAlive(pgid) {
 }
 
 // src/target/wait-for-health.ts
-import { setTimeout as sleep3 } from "node:timers/promises";
+import { setTimeout as sleep5 } from "node:timers/promises";
 var minAttemptMs = 1e3;
 var pauseSliceMs = 100;
 async function waitForHealth(options) {
@@ -87971,7 +93908,7 @@ async function pause(ms, isAlive, signal) {
   while (leftMs > 0) {
     const sliceMs = Math.ceil(Math.min(leftMs, pauseSliceMs));
     try {
-      await sleep3(sliceMs, void 0, signal ? { signal } : void 0);
+      await sleep5(sliceMs, void 0, signal ? { signal } : void 0);
     } catch (error62) {
       signal?.throwIfAborted();
       throw error62;
@@ -88032,11 +93969,17 @@ async function prepareTarget(options) {
 }
 
 // src/verdict/budgets.ts
-function budgetScopes(config2) {
+function budgetScopes(config2, cores) {
   const scopes = { global: config2.budgets, suites: {}, scenarios: {} };
   if (config2.load) {
-    scopes.suites.load = config2.load.budgets;
+    const cpu = CPU_METRIC in config2.budgets || cores === void 0 ? {} : defaultCpuBudget(cores);
+    scopes.suites.load = { ...cpu, ...config2.load.budgets };
     for (const s of config2.load.scenarios) scopes.scenarios[`load/${s.name}`] = s.budgets;
+  }
+  if (config2.video) scopes.suites.video = config2.video.budgets;
+  if (config2.stress) {
+    scopes.suites.stress = config2.stress.budgets;
+    for (const s of config2.stress.scenarios) scopes.scenarios[`stress/${s.name}`] = s.budgets;
   }
   if (config2.volume) {
     scopes.suites.volume = config2.volume.budgets;
@@ -88050,54 +93993,58 @@ function budgetScopes(config2) {
   }
   return scopes;
 }
-function limitFor(metric, scopes) {
+var CPU_METRIC = "cpu.mean";
+function defaultCpuBudget(cores) {
+  return { [CPU_METRIC]: { fail: 80 * Math.max(1, cores) } };
+}
+function limitFor(metric2, scopes) {
   const candidates = [
-    [scopes.scenarios[`${metric.suite}/${metric.scenario}`], "scenario"],
-    [scopes.suites[metric.suite], "suite"],
+    [scopes.scenarios[`${metric2.suite}/${metric2.scenario}`], "scenario"],
+    [scopes.suites[metric2.suite], "suite"],
     [scopes.global, "global"]
   ];
   for (const [map2, source] of candidates) {
-    const limit = map2?.[metric.name];
+    const limit = map2?.[metric2.name];
     if (limit && (limit.warn !== void 0 || limit.fail !== void 0)) return { limit, source };
   }
   return void 0;
 }
 function checkBudgets(metrics, scopes) {
   const checks = [];
-  for (const metric of metrics) {
-    const found = limitFor(metric, scopes);
+  for (const metric2 of metrics) {
+    const found = limitFor(metric2, scopes);
     if (!found) continue;
     const { limit, source } = found;
-    const status = budgetStatus(metric, limit);
+    const status = budgetStatus(metric2, limit);
     checks.push({
       kind: "budget",
-      metric: metric.key,
+      metric: metric2.key,
       status,
-      value: metric.value,
-      unit: metric.unit,
+      value: metric2.value,
+      unit: metric2.unit,
       ...limit.warn !== void 0 ? { warn: limit.warn } : {},
       ...limit.fail !== void 0 ? { fail: limit.fail } : {},
       source,
-      message: budgetMessage(metric, limit, status)
+      message: budgetMessage(metric2, limit, status)
     });
   }
   return checks;
 }
-function breaches(metric, limit) {
+function breaches(metric2, limit) {
   if (limit === void 0) return false;
-  return metric.better === "lower" ? metric.value > limit : metric.value < limit;
+  return metric2.better === "lower" ? metric2.value > limit : metric2.value < limit;
 }
-function budgetStatus(metric, limit) {
-  if (breaches(metric, limit.fail)) return "fail";
-  if (breaches(metric, limit.warn)) return "warn";
+function budgetStatus(metric2, limit) {
+  if (breaches(metric2, limit.fail)) return "fail";
+  if (breaches(metric2, limit.warn)) return "warn";
   return "pass";
 }
-function budgetMessage(metric, limit, status) {
-  const value = formatValue(metric.value, metric.unit);
+function budgetMessage(metric2, limit, status) {
+  const value = formatValue(metric2.value, metric2.unit);
   const bound = status === "warn" ? limit.warn : limit.fail ?? limit.warn;
-  const relation = metric.better === "lower" ? status === "pass" ? "<=" : ">" : status === "pass" ? ">=" : "<";
+  const relation = metric2.better === "lower" ? status === "pass" ? "<=" : ">" : status === "pass" ? ">=" : "<";
   const label = status === "warn" ? " (warn level)" : "";
-  return `${metric.name} ${value} ${relation} ${formatValue(bound ?? 0, metric.unit)}${label}`;
+  return `${metric2.name} ${value} ${relation} ${formatValue(bound ?? 0, metric2.unit)}${label}`;
 }
 
 // src/verdict/compare.ts
@@ -88162,12 +94109,46 @@ function applyConfirmation(first, second) {
   });
 }
 
+// src/verdict/validity.ts
+function generatorCpuOf(run2) {
+  if (run2.rounds.length === 0) return 0;
+  return run2.rounds.reduce((sum, r) => sum + r.generatorCpuPercent, 0) / run2.rounds.length;
+}
+function generatorChecks(runs) {
+  return runs.filter((run2) => generatorCpuOf(run2) >= GENERATOR_SATURATION_PERCENT).map((run2) => {
+    const cpu = generatorCpuOf(run2);
+    return {
+      kind: "budget",
+      metric: `${run2.suite}/${run2.name}/generator.cpu`,
+      status: "warn",
+      value: cpu,
+      unit: "percent",
+      warn: GENERATOR_SATURATION_PERCENT,
+      source: "validity",
+      message: `generator.cpu ${cpu.toFixed(0)} % of one core: the load generator was saturated, so these figures may measure perf-action rather than the service (results invalid; lower the load or use a bigger runner)`
+    };
+  });
+}
+function capInvalidRegressions(checks, invalid) {
+  const scopes = new Set(invalid.map((c) => c.metric.slice(0, c.metric.lastIndexOf("/") + 1)));
+  return checks.map((check2) => {
+    if (check2.kind !== "regression" || check2.status !== "fail") return check2;
+    const scope = check2.metric.slice(0, check2.metric.lastIndexOf("/") + 1);
+    if (!scopes.has(scope)) return check2;
+    return {
+      ...check2,
+      status: "warn",
+      message: `${check2.message}; not failed: the load generator was saturated`
+    };
+  });
+}
+
 // src/verdict/verdict.ts
-var RANK = { pass: 0, warn: 1, fail: 2 };
+var RANK2 = { pass: 0, warn: 1, fail: 2 };
 function verdictOf(checks) {
-  let worst = "pass";
-  for (const c of checks) if (RANK[c.status] > RANK[worst]) worst = c.status;
-  return worst;
+  let worst3 = "pass";
+  for (const c of checks) if (RANK2[c.status] > RANK2[worst3]) worst3 = c.status;
+  return worst3;
 }
 
 // src/version.ts
@@ -88184,22 +94165,31 @@ async function runPerf(settings) {
   const secrets = loaded.secrets.filter((s) => s !== config2.target.url);
   const suites = selectSuites(config2, settings.suites);
   const log = (line) => settings.log(redact(line, secrets));
-  await mkdir3(settings.outDir, { recursive: true });
+  await mkdir4(settings.outDir, { recursive: true });
   const environment = describeEnvironment(settings.calibrationMs ?? 200);
   const target = await prepareTarget({
     config: config2,
     env: settings.env,
-    logFile: join2(settings.outDir, "service.log"),
+    logFile: join3(settings.outDir, "service.log"),
     log
   });
   secrets.push(...target.secrets);
   const warn2 = (line) => (settings.warn ?? log)(redact(line, secrets));
   const history = settings.baselineStore ? await tryLoadHistory(settings.baselineStore, config2.baseline.name, warn2) : {};
+  const monitor = await tryStartMonitor(config2, target.pid, settings.services, log, warn2);
   const scenarios = [];
+  const stress = [];
+  let video;
   const metrics = [];
   const suiteChecks = [];
   const engine = settings.engine ?? realEngine;
-  const loadOptions = { baseUrl: config2.target.url, authHeaders: target.authHeaders, engine, log };
+  const loadOptions = {
+    baseUrl: config2.target.url,
+    authHeaders: target.authHeaders,
+    engine,
+    log,
+    ...monitor ? { monitor } : {}
+  };
   let comparison;
   try {
     if (suites.includes("load") && config2.load) {
@@ -88214,16 +94204,41 @@ async function runPerf(settings) {
         `volume suite: ${queries.length} quer${queries.length === 1 ? "y" : "ies"} at ${steps.join(", ")} records against ${config2.target.url}`
       );
       const out = await runVolumeSuite({
-        baseUrl: config2.target.url,
+        ...loadOptions,
         volume: config2.volume,
-        authHeaders: target.authHeaders,
-        engine,
-        env: settings.env,
-        log
+        env: settings.env
       });
       scenarios.push(...out.scenarios);
       metrics.push(...out.metrics);
       suiteChecks.push(...out.checks);
+    }
+    if (suites.includes("stress") && config2.stress) {
+      log(
+        `stress suite: ${config2.stress.scenarios.length} scenario(s) against ${config2.target.url}`
+      );
+      const out = await runStressSuite({ ...loadOptions, scenarios: config2.stress.scenarios });
+      stress.push(...out.runs);
+      metrics.push(...out.metrics);
+      suiteChecks.push(...out.checks);
+    }
+    if (suites.includes("video") && config2.video) {
+      const { levels } = config2.video;
+      log(
+        `video suite: levels ${levels.join(", ")} (videos in flight) against ${config2.target.url}`
+      );
+      const workDir = await mkdtemp(join3(tmpdir(), "perf-action-videos-"));
+      try {
+        const out = await runVideoSuite({
+          ...loadOptions,
+          video: config2.video,
+          workDir,
+          configDir: dirname2(settings.configPath)
+        });
+        video = out.run;
+        metrics.push(...out.metrics);
+      } finally {
+        await rm4(workDir, { recursive: true, force: true });
+      }
     }
     comparison = compareWithHistory(metrics, environment, history.history, config2);
     const failing = new Set(scenariosToConfirm(comparison.checks));
@@ -88237,13 +94252,16 @@ async function runPerf(settings) {
       comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
     }
   } finally {
+    await monitor?.stop();
     await target.stop();
   }
   if (history.unavailable) comparison.summary.unavailable = history.unavailable;
+  const invalid = generatorChecks(scenarios);
   const checks = [
     ...suiteChecks,
-    ...comparison.checks,
-    ...checkBudgets(metrics, budgetScopes(config2))
+    ...invalid,
+    ...capInvalidRegressions(comparison.checks, invalid),
+    ...checkBudgets(metrics, budgetScopes(config2, environment.cores))
   ];
   const result = {
     schemaVersion: SCHEMA_VERSION,
@@ -88256,14 +94274,16 @@ async function runPerf(settings) {
     environment,
     ...settings.baselineStore ? { baseline: comparison.summary } : {},
     scenarios,
+    ...stress.length > 0 ? { stress } : {},
+    ...video ? { video } : {},
     metrics,
     checks,
     verdict: verdictOf(checks)
   };
   const paths = {
-    results: join2(settings.outDir, "results.json"),
-    markdown: join2(settings.outDir, "report.md"),
-    html: join2(settings.outDir, "report.html"),
+    results: join3(settings.outDir, "results.json"),
+    markdown: join3(settings.outDir, "report.md"),
+    html: join3(settings.outDir, "report.html"),
     ...target.logFile ? { serviceLog: target.logFile } : {}
   };
   await writeFile2(paths.results, `${redact(JSON.stringify(result, null, 2), secrets)}
@@ -88276,6 +94296,20 @@ async function runPerf(settings) {
     warn: warn2
   });
   return { result, markdown, paths, secrets, baselineSaved };
+}
+async function tryStartMonitor(config2, startedPid, services, log, warn2) {
+  if (!config2.monitor.isEnabled) return void 0;
+  const pid = startedPid ?? config2.target.pid;
+  const monitor = await startMonitor({
+    ...pid !== void 0 ? { pid } : {},
+    ...config2.target.container ? { container: config2.target.container } : {},
+    ...services ? { services } : {},
+    ...config2.target.dockerSocket ? { dockerSocket: config2.target.dockerSocket } : {},
+    intervalMs: config2.monitor.intervalMs,
+    warn: warn2
+  });
+  log(`resource monitor: ${monitor.description}`);
+  return monitor;
 }
 async function tryLoadHistory(store, name, warn2) {
   try {
@@ -88318,7 +94352,9 @@ function selectSuites(config2, requested) {
   const configured = SUITES.filter((s) => hasSuite(config2, s));
   if (requested === void 0 || requested.length === 0) {
     if (configured.length === 0)
-      throw new UsageError("perf.yml configures no suite (expected load: or volume:)");
+      throw new UsageError(
+        "perf.yml configures no suite (expected load:, stress:, volume: or video:)"
+      );
     return configured;
   }
   for (const name of requested) {
@@ -88334,6 +94370,8 @@ function selectSuites(config2, requested) {
 function hasSuite(config2, suite) {
   if (suite === "load") return (config2.load?.scenarios.length ?? 0) > 0;
   if (suite === "volume") return config2.volume !== void 0;
+  if (suite === "stress") return (config2.stress?.scenarios.length ?? 0) > 0;
+  if (suite === "video") return config2.video !== void 0;
   return false;
 }
 function displayUrl(url2) {
@@ -88448,11 +94486,11 @@ function parse3(argv) {
 }
 
 // src/cli/compare.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 async function readResults(file2) {
   let data;
   try {
-    data = JSON.parse(await readFile3(file2, "utf8"));
+    data = JSON.parse(await readFile4(file2, "utf8"));
   } catch (error62) {
     throw new UsageError(`cannot read results file ${file2}: ${describeError(error62)}`);
   }
@@ -88494,25 +94532,25 @@ async function compareResults(basePath, headPath, configPath) {
 // src/cli/demo.ts
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname as dirname2, join as join3, relative } from "node:path";
+import { dirname as dirname3, join as join4, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot(from = fileURLToPath(import.meta.url)) {
-  let dir = dirname2(from);
+  let dir = dirname3(from);
   for (; ; ) {
-    if (existsSync(join3(dir, "examples", "perf.yml"))) return dir;
-    const parent = dirname2(dir);
+    if (existsSync(join4(dir, "examples", "perf.yml"))) return dir;
+    const parent = dirname3(dir);
     if (parent === dir) throw new UsageError("cannot find examples/perf.yml beside perf-action");
     dir = parent;
   }
 }
 function freePort() {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve3, reject) => {
     const server = createServer();
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
+        if (address && typeof address === "object") resolve3(address.port);
         else reject(new Error("no port assigned"));
       });
     });
@@ -88521,10 +94559,10 @@ function freePort() {
 async function demoSettings(cwd) {
   const root = findPackageRoot();
   const port = await freePort();
-  const server = join3(root, "examples", "validation-platform", "server.ts");
+  const server = join4(root, "examples", "validation-platform", "server.ts");
   const start = `${shellQuote(process.execPath)} ${shellQuote(server)} --port ${port}`;
   return {
-    configPath: relative(cwd, join3(root, "examples", "perf.yml")) || "perf.yml",
+    configPath: relative(cwd, join4(root, "examples", "perf.yml")) || "perf.yml",
     targetUrl: `http://127.0.0.1:${port}`,
     targetStart: start
   };
@@ -88592,7 +94630,7 @@ async function run(command) {
     if (command.config === void 0) settings.configPath = demo.configPath;
     settings.targetUrl = command.target ?? demo.targetUrl;
     if (command.target === void 0) settings.targetStart = demo.targetStart;
-    const dir = command.baselineDir ?? join4(command.outDir, "baseline");
+    const dir = command.baselineDir ?? join5(command.outDir, "baseline");
     settings.baselineStore = new LocalDirStore(dir, { onWarning: warn });
     settings.updateBaseline = true;
   }

@@ -295,8 +295,10 @@ describe('schema migration 2 on an existing database', () => {
     try {
       const db = openDatabase(file);
       seedDemoData(db);
-      // Back to version 1: what migration 2 adds, removed.
-      db.exec(`DROP TRIGGER projects_count_insert;
+      // Back to version 1: what migrations 2 and 3 add, removed.
+      db.exec(`DROP TABLE video_detections;
+        DROP TABLE videos;
+        DROP TRIGGER projects_count_insert;
         DROP TRIGGER projects_count_delete;
         DROP TRIGGER projects_count_move;
         DROP TABLE detection_events;

@@ -382,17 +382,22 @@ describe('sample service options', () => {
     expect(() => parseCli(argv, {})).toThrow(message);
   });
 
-  it('parseCli reads flags and DEMO_DELAY_MS', () => {
+  it('parseCli reads flags, DEMO_DELAY_MS and DEMO_CPU_MS', () => {
     expect(
-      parseCli(['--port', '8080', '--host', '::1', '--db', 'x.db'], { DEMO_DELAY_MS: '25' }),
-    ).toEqual({ port: 8080, host: '::1', dbPath: 'x.db', delayMs: 25 });
+      parseCli(['--port', '8080', '--host', '::1', '--db', 'x.db'], {
+        DEMO_DELAY_MS: '25',
+        DEMO_CPU_MS: '1.5',
+      }),
+    ).toEqual({ port: 8080, host: '::1', dbPath: 'x.db', delayMs: 25, cpuMs: 1.5 });
     expect(parseCli([], {})).toEqual({
       port: 0,
       host: '127.0.0.1',
       dbPath: ':memory:',
       delayMs: 0,
+      cpuMs: 0,
     });
     expect(() => parseCli([], { DEMO_DELAY_MS: '-5' })).toThrow(/DEMO_DELAY_MS/);
+    expect(() => parseCli([], { DEMO_CPU_MS: 'lots' })).toThrow(/DEMO_CPU_MS .*'lots'/);
   });
 });
 

@@ -36,14 +36,21 @@ export interface AppOptions {
   repository: Repository;
   /** Fixed delay added to every `/api/*` and `/auth/*` response, in milliseconds (default 0). */
   delayMs?: number;
+  /**
+   * CPU time burnt on every `/api/*` and `/auth/*` request, in milliseconds (default 0): a
+   * CPU-heavy service, which saturates its one core and breaks under stress at a lower load.
+   */
+  cpuMs?: number;
   /** Largest accepted request body, in bytes (default {@link DEFAULT_MAX_BODY_BYTES}). */
   maxBodyBytes?: number;
   /** Receives unexpected errors (answered with 500); defaults to one line on stderr. */
   onError?: (error: unknown) => void;
+  /** More routes, after the built-in ones (the video endpoints of videos.ts). */
+  routes?: Route[];
 }
 
 /** An HTTP error answered as `{"detail": message}`. */
-class HttpError extends Error {
+export class HttpError extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
   constructor(status: number, message: string, headers: Record<string, string> = {}) {
@@ -53,22 +60,24 @@ class HttpError extends Error {
   }
 }
 
-interface Reply {
+export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
 }
 
-interface Context {
+export interface Context {
   params: Record<string, string>;
   query: URLSearchParams;
   /** The authenticated user (routes with `auth: true` only; 0 otherwise). */
   userId: number;
   /** The parsed JSON body (routes with `body: true` only). */
   body: unknown;
+  /** The request itself, whose body routes with `body: false` may stream (uploads). */
+  request: IncomingMessage;
 }
 
-interface Route {
+export interface Route {
   method: string;
   /** Path with `:name` segments for parameters, e.g. `/api/projects/:id`. */
   path: string;
@@ -510,6 +519,14 @@ function send(response: ServerResponse, reply: Reply): void {
   response.end(json);
 }
 
+/** Keeps the event loop busy for `ms` milliseconds: real CPU work, nothing else runs meanwhile. */
+function burnCpu(ms: number): void {
+  const until = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < until) x = (x * 31 + 7) % 1_000_003;
+  if (x < 0) throw new Error('unreachable');
+}
+
 /**
  * Builds the `node:http` request listener of the service: routing (404 unknown path, 405 wrong
  * method), auth, JSON bodies, `{"detail": ...}` errors and the optional fixed delay.
@@ -519,6 +536,7 @@ export function createRequestHandler(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const { repository } = options;
   const delayMs = options.delayMs ?? 0;
+  const cpuMs = options.cpuMs ?? 0;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onError =
     options.onError ??
@@ -526,7 +544,7 @@ export function createRequestHandler(
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       process.stderr.write(`validation-platform: unexpected error: ${message}\n`);
     });
-  const routes = buildRoutes(repository);
+  const routes = [...buildRoutes(repository), ...compileRoutes(options.routes ?? [])];
 
   async function route(request: IncomingMessage, pathname: string, search: string): Promise<Reply> {
     const segments = pathname.split('/');
@@ -540,6 +558,7 @@ export function createRequestHandler(
       }
       const context: Context = {
         params,
+        request,
         query: new URLSearchParams(search),
         userId: candidate.auth ? authenticate(request, repository) : 0,
         body: candidate.body ? await readJson(request, maxBodyBytes) : undefined,
@@ -572,6 +591,7 @@ export function createRequestHandler(
         reply = { status: 500, body: { detail: 'internal server error' } };
       }
     }
+    if (cpuMs > 0 && isDelayedPath(pathname)) burnCpu(cpuMs);
     if (delayMs > 0 && isDelayedPath(pathname)) await sleep(delayMs);
     if (!response.destroyed) send(response, reply);
   }

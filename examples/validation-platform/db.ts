@@ -159,6 +159,40 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX detection_events_session_result
      ON detection_events(test_session_id, validation_result);`,
+  // Uploaded videos and the moving objects the service's own detector found in them
+  // (video-store.ts); times in seconds, boxes in pixels.
+  `CREATE TABLE videos (
+     id           INTEGER PRIMARY KEY,
+     owner_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     name         TEXT NOT NULL,
+     status       TEXT NOT NULL DEFAULT 'queued'
+                  CHECK (status IN ('queued', 'processing', 'done', 'failed')),
+     progress     REAL NOT NULL DEFAULT 0,
+     width        INTEGER NOT NULL,
+     height       INTEGER NOT NULL,
+     fps          REAL NOT NULL,
+     frames       INTEGER NOT NULL,
+     duration_s   REAL NOT NULL,
+     detections   INTEGER NOT NULL DEFAULT 0,
+     error        TEXT,
+     processing_s REAL,
+     created_at   TEXT NOT NULL,
+     started_at   TEXT,
+     finished_at  TEXT
+   );
+   CREATE INDEX videos_owner_id ON videos(owner_id);
+   CREATE TABLE video_detections (
+     id       INTEGER PRIMARY KEY,
+     video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+     frame    INTEGER NOT NULL,
+     time_s   REAL NOT NULL,
+     x        INTEGER NOT NULL,
+     y        INTEGER NOT NULL,
+     width    INTEGER NOT NULL,
+     height   INTEGER NOT NULL,
+     area     INTEGER NOT NULL
+   );
+   CREATE INDEX video_detections_video_frame ON video_detections(video_id, frame);`,
 ];
 
 /**
@@ -414,7 +448,7 @@ export interface Repository {
 const PROJECT_MATCH = "(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')";
 
 /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
-function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
   db.exec('BEGIN');
   try {
     const result = work();

@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { type RunningServer, startServer } from './service.ts';
+import { parseVideoEnv, type VideoSettings } from './videos.ts';
 
 export { type RunningServer, type ServerOptions, startServer } from './service.ts';
 
@@ -14,6 +15,8 @@ export interface CliSettings {
   dbPath: string;
   /** From `DEMO_DELAY_MS`, in milliseconds. */
   delayMs: number;
+  /** From `DEMO_CPU_MS`: CPU time burnt per request, in milliseconds. */
+  cpuMs: number;
 }
 
 /**
@@ -40,19 +43,25 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
   }
   if (values.host === '') throw new Error('--host must not be empty');
   if (values.db === '') throw new Error('--db must not be empty');
-  const rawDelay = env.DEMO_DELAY_MS?.trim() ?? '';
-  const delayMs = rawDelay === '' ? 0 : Number(rawDelay);
-  if (!Number.isFinite(delayMs) || delayMs < 0) {
-    throw new Error(
-      `DEMO_DELAY_MS must be a non-negative number of milliseconds, got '${env.DEMO_DELAY_MS}'`,
-    );
-  }
+  const delayMs = parseMillis(env.DEMO_DELAY_MS, 'DEMO_DELAY_MS');
+  const cpuMs = parseMillis(env.DEMO_CPU_MS, 'DEMO_CPU_MS');
   return {
     port,
     host: values.host ?? '127.0.0.1',
     dbPath: values.db ?? ':memory:',
     delayMs,
+    cpuMs,
   };
+}
+
+/** An optional non-negative number of milliseconds from the environment (empty: 0). */
+function parseMillis(raw: string | undefined, name: string): number {
+  const text = raw?.trim() ?? '';
+  const value = text === '' ? 0 : Number(text);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative number of milliseconds, got '${raw}'`);
+  }
+  return value;
 }
 
 function fail(message: string, exitCode: number): void {
@@ -62,15 +71,23 @@ function fail(message: string, exitCode: number): void {
 
 async function main(): Promise<void> {
   let settings: CliSettings;
+  let video: VideoSettings;
   try {
     settings = parseCli(process.argv.slice(2), process.env);
+    video = parseVideoEnv(process.env);
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error), 2);
     return;
   }
   let server: RunningServer;
   try {
-    server = await startServer(settings);
+    server = await startServer({
+      ...settings,
+      videoWorkers: video.workers,
+      videoMaxBytes: video.maxBytes,
+      videoFrameStep: video.frameStep,
+      videoHooks: video.hooks,
+    });
   } catch (error) {
     fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`, 1);
     return;

@@ -5,6 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequestHandler } from './app.ts';
 import { createRepository, createUser, openDatabase, seedDemoData } from './db.ts';
+import type { VideoHooks } from './video-jobs.ts';
+import { startVideoService, type VideoService } from './videos.ts';
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -16,10 +18,22 @@ export interface ServerOptions {
   dbPath?: string;
   /** Fixed delay added to every `/api/*` and `/auth/*` response, in milliseconds (default 0). */
   delayMs?: number;
+  /** CPU time burnt on every `/api/*` and `/auth/*` request, in milliseconds (default 0). */
+  cpuMs?: number;
   /** Largest accepted request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
   /** Extra users to create besides the demo user (skipped when the email already exists). */
   users?: { email: string; password: string }[];
+  /** Worker threads processing uploaded videos (default 2). */
+  videoWorkers?: number;
+  /** Largest video upload, in bytes (default 512 MiB). */
+  videoMaxBytes?: number;
+  /** Analyse every n-th frame of a video, or `auto` (the default: about 15 frames/s of 640x360). */
+  videoFrameStep?: number | 'auto';
+  /** Upload names that make processing fail, stall or kill its worker (test hooks). */
+  videoHooks?: Partial<VideoHooks>;
+  /** Folder holding the service's private upload folder (default the OS temp folder). */
+  videoTempDir?: string;
 }
 
 /** A running service. */
@@ -61,9 +75,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (!Number.isFinite(delayMs) || delayMs < 0) {
     throw new RangeError(`delayMs must be a non-negative number of milliseconds, got ${delayMs}`);
   }
+  const cpuMs = options.cpuMs ?? 0;
+  if (!Number.isFinite(cpuMs) || cpuMs < 0) {
+    throw new RangeError(`cpuMs must be a non-negative number of milliseconds, got ${cpuMs}`);
+  }
   const db = openDatabase(options.dbPath ?? ':memory:');
   let server: Server;
   let port: number;
+  let videos: VideoService | undefined;
   try {
     seedDemoData(db);
     for (const user of options.users ?? []) {
@@ -71,10 +90,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         createUser(db, user.email, user.password);
       }
     }
+    videos = await startVideoService(db, {
+      workers: options.videoWorkers,
+      maxBytes: options.videoMaxBytes,
+      frameStep: options.videoFrameStep,
+      hooks: {
+        failNames: options.videoHooks?.failNames ?? [],
+        stallNames: options.videoHooks?.stallNames ?? [],
+        crashNames: options.videoHooks?.crashNames ?? [],
+      },
+      tempDir: options.videoTempDir,
+    });
     server = createServer(
       createRequestHandler({
+        routes: videos.routes,
         repository: createRepository(db),
         delayMs,
+        cpuMs,
         maxBodyBytes: options.maxBodyBytes,
       }),
     );
@@ -83,9 +115,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
     port = await listen(server, options.port ?? 0, host);
   } catch (error) {
+    await videos?.close();
     db.close();
     throw error;
   }
+  const videoService = videos;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -94,14 +128,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       cutOff.unref();
       server.close((error) => {
         clearTimeout(cutOff);
-        try {
-          db.close();
-        } catch (dbError) {
-          reject(dbError);
-          return;
-        }
-        if (error) reject(error);
-        else resolve();
+        // The pool records its last failures before the database goes.
+        videoService.close().then(() => {
+          try {
+            db.close();
+          } catch (dbError) {
+            reject(dbError);
+            return;
+          }
+          if (error) reject(error);
+          else resolve();
+        }, reject);
       });
       server.closeIdleConnections();
     });

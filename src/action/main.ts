@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     warn,
     ...(settings.targetUrl ? { targetUrl: settings.targetUrl } : {}),
     ...(settings.suites ? { suites: settings.suites } : {}),
+    ...(settings.services ? { services: settings.services } : {}),
     git: { sha: context.pullRequest?.headSha ?? context.sha, ref: context.ref },
     runId: `${context.runId}-${context.runAttempt}`,
     ...withStore(createBaselineStore(settings, context, warn)),

@@ -13,6 +13,8 @@ export interface ActionSettings {
   config: string;
   /** Replaces target.url (input `target-url`), e.g. a service container's address. */
   targetUrl?: string;
+  /** The job's service containers as JSON (input `services`), for the resource monitor. */
+  services?: string;
   /** Suites to run (input `suites`, comma-separated); every configured suite when absent. */
   suites?: string[];
   /** Token for the PR comment and the artifact listing (input `github-token`). */
@@ -38,6 +40,7 @@ export function readSettings(read: (name: string) => string = core.getInput): Ac
   const text = (name: string) => read(name).trim();
   const targetUrl = text('target-url');
   const baselinePath = text('baseline-path');
+  const services = text('services');
   const suites = text('suites')
     .split(',')
     .map((s) => s.trim())
@@ -45,6 +48,7 @@ export function readSettings(read: (name: string) => string = core.getInput): Ac
   return {
     config: text('config') || 'perf.yml',
     ...(targetUrl ? { targetUrl } : {}),
+    ...(services && services !== 'null' ? { services } : {}),
     ...(suites.length > 0 ? { suites } : {}),
     githubToken: text('github-token'),
     baseline: oneOf('baseline', text('baseline') || 'cache', ['cache', 'artifact', 'none']),

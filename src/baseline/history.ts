@@ -25,6 +25,8 @@ const unitSchema = z.enum([
   'count',
   'exponent',
   'records/s',
+  'x',
+  'MB/s',
 ]);
 const statusSchema = z.enum(['pass', 'warn', 'fail']);
 
@@ -284,6 +286,8 @@ export function makeRecord(
       ...scenario,
       rounds: scenario.rounds.map((round) => ({ ...round, histogram: '' })),
     })),
+    // The verdict compares metrics; a stress run's second-by-second series is for its own report.
+    ...(result.stress ? { stress: result.stress.map((run) => ({ ...run, seconds: [] })) } : {}),
   };
   const record: BaselineRecord = {
     schemaVersion: HISTORY_SCHEMA_VERSION,

@@ -85,4 +85,65 @@ export const BUDGET_METRICS: Readonly<Record<string, BudgetMetric>> = {
     kind: 'number',
     description: 'volume suite: records seeded per second in a step',
   },
+  'capacity.rps': {
+    unit: 'rps',
+    better: 'higher',
+    kind: 'number',
+    description:
+      'stress suite: answered requests/s at the highest stage within the stability limits',
+  },
+  'capacity.level': {
+    unit: 'count',
+    better: 'higher',
+    kind: 'number',
+    description: 'stress suite: highest stable level (arrivals/s, open model; connections, closed)',
+  },
+  'recovery.s': {
+    unit: 's',
+    better: 'lower',
+    kind: 'number',
+    description: 'stress suite: seconds after the peak until p95 is back within 20 % of before',
+  },
+  'cpu.max': {
+    unit: 'percent',
+    better: 'lower',
+    kind: 'number',
+    description: 'highest CPU of the service, in percent of one core (N cores = N×100 %)',
+  },
+  'cpu.mean': {
+    unit: 'percent',
+    better: 'lower',
+    kind: 'number',
+    description: 'mean CPU of the service, in percent of one core (N cores = N×100 %)',
+  },
+  'memory.max': {
+    unit: 'MB',
+    better: 'lower',
+    kind: 'size',
+    description: 'highest memory (RSS) of the service, in MB',
+  },
+  seconds_per_minute: {
+    unit: 's',
+    better: 'lower',
+    kind: 'number',
+    description: 'video suite: seconds from upload start to done per minute of video',
+  },
+  realtime_factor: {
+    unit: 'x',
+    better: 'higher',
+    kind: 'number',
+    description: 'video suite: seconds of video processed per second (60 / seconds_per_minute)',
+  },
+  'success.rate': {
+    unit: 'ratio',
+    better: 'higher',
+    kind: 'ratio',
+    description: 'video suite: share of the videos sent that were processed',
+  },
+  'upload.throughput': {
+    unit: 'MB/s',
+    better: 'higher',
+    kind: 'number',
+    description: 'video suite: megabytes (MiB) per second of one upload',
+  },
 };

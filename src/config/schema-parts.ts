@@ -313,6 +313,11 @@ export const budgetsSchema = buildBudgetsSchema();
 
 export const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 
+/** A name used in metric keys: lower-case letters, digits, `.`, `_` and `-`. */
+export const slugSchema = z.string({ error: 'expected a name like projects-list' }).regex(SLUG, {
+  error: 'expected a name of lower-case letters, digits, ".", "_" and "-" (like projects-list)',
+});
+
 /** Duplicate `name`s in a list at `key` are errors at the later one. */
 export function checkUniqueNames(
   items: readonly { name: string }[],

@@ -29,13 +29,20 @@ import {
   RULE,
   ratioSchema,
   requestSchema,
-  SLUG,
+  slugSchema,
   strictObject,
   TARGET_URL_FORM,
   textSchema,
   tokenPathSchema,
 } from './schema-parts.ts';
+import { buildStressConfig, type StressConfig, stressSectionSchema } from './stress-schema.ts';
 import { suggestClosest } from './suggest.ts';
+import {
+  buildVideoConfig,
+  DEFAULT_VIDEO_BUDGETS,
+  type VideoConfig,
+  videoSectionSchema,
+} from './video-schema.ts';
 
 export { BUDGET_METRICS, type BudgetMetric, type BudgetValueKind } from './metrics-catalogue.ts';
 export {
@@ -158,6 +165,19 @@ export interface PerfConfig {
     waitMs: number;
     /** A shell command that starts the service; the tool starts and stops it. */
     start?: string;
+    /** A running process to watch (its whole tree), when the tool does not start the service. */
+    pid?: number;
+    /** A container (name or id) to watch through the Docker Engine API. */
+    container?: string;
+    /** The Docker Engine socket path. */
+    dockerSocket?: string;
+  };
+  /** The resource monitor: CPU and memory of the service, and of the load generator. */
+  monitor: {
+    /** Time between samples, in milliseconds (default 500). */
+    intervalMs: number;
+    /** Off: no resource metrics at all. */
+    isEnabled: boolean;
   };
   auth?: AuthConfig;
   /** Global budgets: DEFAULT_BUDGETS overlaid, metric by metric, by the user's global budgets. */
@@ -167,7 +187,11 @@ export interface PerfConfig {
     budgets: BudgetMap;
     scenarios: LoadScenario[];
   };
+  /** Weighted mixes ramped through stages: capacity, recovery, stability. */
+  stress?: StressConfig;
   volume?: VolumeConfig;
+  /** Concurrent video processing: upload, poll, seconds per minute of video at each level. */
+  video?: VideoConfig;
   /** The baseline history this config compares with and saves to. */
   baseline: {
     /** Identity of the history (default `default`); never the target's address, which may change. */
@@ -199,12 +223,19 @@ export const BUILT_IN_DEFAULTS = {
   seedCommandTimeoutMs: 600_000,
   /** volume.seed: the templates' random seed. */
   randomSeed: 1,
+  /** monitor.interval */
+  monitorIntervalMs: 500,
 } as const;
 
-/** The seed's KPIs: p95 below 200 ms, error rate below 0.1 %. */
+/**
+ * The seed's KPIs: p95 below 200 ms, error rate below 0.1 %, service memory below 2 GB, video
+ * processed in under 60 s per minute of video (and every video processed).
+ */
 export const DEFAULT_BUDGETS: Readonly<BudgetMap> = {
   'latency.p95': { fail: 200 },
   'errors.rate': { fail: 0.001 },
+  'memory.max': { fail: 2048 },
+  ...DEFAULT_VIDEO_BUDGETS,
 };
 
 // --- sections ---------------------------------------------------------------------------------
@@ -217,6 +248,32 @@ const targetSchema = strictObject({
   health: pathSchema.describe('health path, polled until it answers 2xx').optional(),
   wait: durationSchema().describe('how long to wait for health (default 60s)').optional(),
   start: textSchema('a shell command').describe('command that starts the service').optional(),
+  pid: countSchema()
+    .describe('a running process whose tree the resource monitor watches (instead of start)')
+    .optional(),
+  container: textSchema('a container name or id')
+    .describe('a container the resource monitor watches through the Docker Engine API')
+    .optional(),
+  'docker-socket': textSchema('a socket path like /var/run/docker.sock')
+    .describe('Docker Engine socket (default DOCKER_HOST when unix://, else /var/run/docker.sock)')
+    .optional(),
+}).superRefine((target, ctx) => {
+  if (target.pid !== undefined && target.start !== undefined) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: ['pid'],
+      message: 'set start or pid, not both: the started command is watched itself',
+    });
+  }
+});
+
+const monitorSchema = strictObject({
+  interval: durationSchema().describe('time between resource samples (default 500ms)').optional(),
+  enabled: z
+    .boolean({ error: 'expected true or false' })
+    .describe('watch CPU and memory of the service (default true)')
+    .optional(),
 });
 
 const authSchema = strictObject({
@@ -244,9 +301,7 @@ const scenarioDefaultsShape = {
 const defaultsSchema = strictObject(scenarioDefaultsShape);
 
 const scenarioShape = {
-  name: z.string({ error: 'expected a name like projects-list' }).regex(SLUG, {
-    error: 'expected a name of lower-case letters, digits, ".", "_" and "-" (like projects-list)',
-  }),
+  name: slugSchema,
   request: requestSchema('GET'),
   connections: countSchema().describe('closed model: concurrent connections').optional(),
   rate: positiveNumberSchema().describe('open model: requests per second').optional(),
@@ -515,11 +570,18 @@ const acceptSchema = z.array(
 const inputSchema = strictObject({
   target: targetSchema,
   auth: authSchema.optional(),
+  monitor: monitorSchema.describe('CPU and memory of the service under test').optional(),
   defaults: defaultsSchema.describe('defaults for every scenario').optional(),
   budgets: budgetsSchema.describe('global budgets, over the built-in defaults').optional(),
   load: loadSchema.optional(),
+  stress: stressSectionSchema
+    .describe('ramp a weighted request mix through stages to find capacity and recovery')
+    .optional(),
   volume: volumeSchema
     .describe('seed the service to each step, measure the queries, fit their growth')
+    .optional(),
+  video: videoSectionSchema
+    .describe('upload videos, poll their processing, at rising numbers in flight')
     .optional(),
   baseline: baselineSchema.describe('the baseline history this config compares with').optional(),
   regression: regressionSchema
@@ -561,10 +623,19 @@ function buildConfig(input: ConfigInput): PerfConfig {
   };
   if (input.target.health !== undefined) target.health = input.target.health;
   if (input.target.start !== undefined) target.start = input.target.start;
+  if (input.target.pid !== undefined) target.pid = input.target.pid;
+  if (input.target.container !== undefined) target.container = input.target.container;
+  if (input.target['docker-socket'] !== undefined) {
+    target.dockerSocket = input.target['docker-socket'];
+  }
 
   const regression = input.regression ?? {};
   const config: PerfConfig = {
     target,
+    monitor: {
+      intervalMs: input.monitor?.interval ?? BUILT_IN_DEFAULTS.monitorIntervalMs,
+      isEnabled: input.monitor?.enabled ?? true,
+    },
     budgets: { ...structuredClone(DEFAULT_BUDGETS), ...input.budgets },
     baseline: {
       name: input.baseline?.name ?? 'default',
@@ -594,6 +665,13 @@ function buildConfig(input: ConfigInput): PerfConfig {
       scenarios: input.load.scenarios.map((scenario) => buildScenario(scenario, defaults)),
     };
   }
+  if (input.stress) {
+    config.stress = buildStressConfig(input.stress, {
+      timeoutMs: input.defaults?.timeout,
+      warmupMs: input.defaults?.warmup,
+    });
+  }
+  if (input.video) config.video = buildVideoConfig(input.video);
   if (input.volume) config.volume = buildVolume(input.volume, input.defaults ?? {});
   return config;
 }

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
 import { EngineError } from '../errors.ts';
 import { cpuPercentSince, isOkStatus, joinUrl } from './common.ts';
+import { Exchange } from './exchange.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { EngineRunResult, OpenRunOptions } from './types.ts';
 
@@ -38,91 +39,6 @@ function validateOpenOptions(options: OpenRunOptions): void {
 export function countScheduledSends(rate: number, durationMs: number): number {
   // The epsilon keeps an exact product (100/s for 2000 ms = 200) from rounding up to 201.
   return Math.ceil((rate * durationMs) / 1000 - 1e-9);
-}
-
-/** Why an exchange ended without a full response. */
-class TimeoutError extends Error {}
-class RunAbortedError extends Error {}
-
-/**
- * One request/response as an undici dispatch handler: callbacks instead of a body stream (the body
- * is discarded chunk by chunk, never buffered), and a timer that aborts it after `timeoutMs`.
- */
-class Exchange implements Dispatcher.DispatchHandler {
-  readonly #intendedAt: number;
-  readonly #settle: (intendedAt: number, outcome: number | 'timeout' | 'error') => void;
-  #timer: NodeJS.Timeout;
-  #controller: Dispatcher.DispatchController | undefined;
-  #statusCode = 0;
-  #pendingAbort: Error | undefined;
-  #isSettled = false;
-  /** Called once when the exchange ends, whichever way. */
-  onSettled: () => void = () => {};
-
-  constructor(
-    intendedAt: number,
-    timeoutMs: number,
-    settle: (intendedAt: number, outcome: number | 'timeout' | 'error') => void,
-  ) {
-    this.#intendedAt = intendedAt;
-    this.#settle = settle;
-    this.#timer = this.#armTimeout(performance.now() + timeoutMs);
-  }
-
-  /** Times out at `deadline` (performance.now() ms), never before: timers may fire ~1 ms early. */
-  #armTimeout(deadline: number): NodeJS.Timeout {
-    return setTimeout(
-      () => {
-        const remainingMs = deadline - performance.now();
-        if (remainingMs > 0) this.#timer = this.#armTimeout(deadline);
-        else this.#abortWith(new TimeoutError('timeout'));
-      },
-      Math.max(1, deadline - performance.now()),
-    );
-  }
-
-  /** Ends the exchange now without counting it (the run was aborted). */
-  abort(): void {
-    this.#abortWith(new RunAbortedError('run aborted'));
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    if (this.#pendingAbort) controller.abort(this.#pendingAbort);
-  }
-
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
-    this.#statusCode = statusCode;
-  }
-
-  onResponseData(): void {}
-
-  onResponseEnd(): void {
-    this.#finish(this.#statusCode);
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.#finish(error instanceof TimeoutError ? 'timeout' : 'error');
-  }
-
-  #abortWith(reason: Error): void {
-    if (this.#isSettled) return;
-    if (this.#controller) {
-      this.#controller.abort(reason);
-      return;
-    }
-    // Not started yet (still connecting or queued in the pool): settle now, abort when it starts.
-    this.#pendingAbort = reason;
-    this.#finish(reason instanceof TimeoutError ? 'timeout' : 'error');
-  }
-
-  #finish(outcome: number | 'timeout' | 'error'): void {
-    if (this.#isSettled) return;
-    this.#isSettled = true;
-    clearTimeout(this.#timer);
-    this.onSettled();
-    this.#settle(this.#intendedAt, outcome);
-  }
 }
 
 /**

@@ -1,8 +1,9 @@
 // The whole run, as one readable pipeline shared by the CLI and the action:
 // config -> target -> suites -> results -> verdict -> report files.
 // Entry points pass settings in; nothing here reads process.argv, inputs or the GitHub context.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { appendRecord, emptyHistory, makeRecord } from '../baseline/history.ts';
 import type { BaselineHistory, BaselineStore } from '../baseline/types.ts';
 import { loadConfig, parseTargetUrl } from '../config/load-config.ts';
@@ -11,9 +12,12 @@ import type { PerfConfig } from '../config/schema.ts';
 import { runClosed } from '../engine/closed.ts';
 import { runOpen } from '../engine/open.ts';
 import { describeError, UsageError } from '../errors.ts';
+import { startMonitor } from '../monitor/start-monitor.ts';
+import type { ResourceMonitor } from '../monitor/types.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { describeEnvironment } from '../results/environment.ts';
+import type { StressRun } from '../results/stress-run.ts';
 import {
   type Check,
   type Metric,
@@ -21,13 +25,17 @@ import {
   SCHEMA_VERSION,
   type ScenarioRun,
 } from '../results/types.ts';
+import type { VideoSuiteRun } from '../results/video-run.ts';
 import type { LoadEngine } from '../suites/engine-port.ts';
 import { runLoadSuite } from '../suites/load.ts';
+import { runStressSuite } from '../suites/stress.ts';
+import { runVideoSuite } from '../suites/video.ts';
 import { runVolumeSuite } from '../suites/volume.ts';
 import { prepareTarget } from '../target/prepare-target.ts';
 import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
 import { applyConfirmation, scenariosToConfirm } from '../verdict/confirm.ts';
+import { capInvalidRegressions, generatorChecks } from '../verdict/validity.ts';
 import { verdictOf } from '../verdict/verdict.ts';
 import { TOOL_VERSION } from '../version.ts';
 
@@ -67,6 +75,8 @@ export interface RunSettings {
   warn?: (line: string) => void;
   /** Run a load scenario again to confirm a failing regression before it fails the run (default true). */
   confirmRegressions?: boolean;
+  /** The GitHub Actions `services` JSON (`${{ toJSON(job.services) }}`): containers to watch. */
+  services?: string;
 }
 
 export interface RunOutput {
@@ -107,12 +117,21 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     ? await tryLoadHistory(settings.baselineStore, config.baseline.name, warn)
     : {};
 
+  const monitor = await tryStartMonitor(config, target.pid, settings.services, log, warn);
   const scenarios: ScenarioRun[] = [];
+  const stress: StressRun[] = [];
+  let video: VideoSuiteRun | undefined;
   const metrics: Metric[] = [];
   // Checks a suite decides itself (a volume seeding failure): the suite ends, the run goes on.
   const suiteChecks: Check[] = [];
   const engine = settings.engine ?? realEngine;
-  const loadOptions = { baseUrl: config.target.url, authHeaders: target.authHeaders, engine, log };
+  const loadOptions = {
+    baseUrl: config.target.url,
+    authHeaders: target.authHeaders,
+    engine,
+    log,
+    ...(monitor ? { monitor } : {}),
+  };
   let comparison: ReturnType<typeof compareWithHistory>;
   try {
     if (suites.includes('load') && config.load) {
@@ -121,6 +140,7 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
       scenarios.push(...out.scenarios);
       metrics.push(...out.metrics);
     }
+    // Stress last: it may leave the service strained, and its writes must not shift volume steps.
     if (suites.includes('volume') && config.volume) {
       const { steps, queries } = config.volume;
       log(
@@ -128,16 +148,42 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
           `${steps.join(', ')} records against ${config.target.url}`,
       );
       const out = await runVolumeSuite({
-        baseUrl: config.target.url,
+        ...loadOptions,
         volume: config.volume,
-        authHeaders: target.authHeaders,
-        engine,
         env: settings.env,
-        log,
       });
       scenarios.push(...out.scenarios);
       metrics.push(...out.metrics);
       suiteChecks.push(...out.checks);
+    }
+    if (suites.includes('stress') && config.stress) {
+      log(
+        `stress suite: ${config.stress.scenarios.length} scenario(s) against ${config.target.url}`,
+      );
+      const out = await runStressSuite({ ...loadOptions, scenarios: config.stress.scenarios });
+      stress.push(...out.runs);
+      metrics.push(...out.metrics);
+      suiteChecks.push(...out.checks);
+    }
+    if (suites.includes('video') && config.video) {
+      const { levels } = config.video;
+      log(
+        `video suite: levels ${levels.join(', ')} (videos in flight) against ${config.target.url}`,
+      );
+      // Synthetic videos are generated once per run, shared by every level, removed at the end.
+      const workDir = await mkdtemp(join(tmpdir(), 'perf-action-videos-'));
+      try {
+        const out = await runVideoSuite({
+          ...loadOptions,
+          video: config.video,
+          workDir,
+          configDir: dirname(settings.configPath),
+        });
+        video = out.run;
+        metrics.push(...out.metrics);
+      } finally {
+        await rm(workDir, { recursive: true, force: true });
+      }
     }
     comparison = compareWithHistory(metrics, environment, history.history, config);
     // While the target is still up: run each load scenario with a failing regression once more.
@@ -152,14 +198,17 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
       comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
     }
   } finally {
+    await monitor?.stop();
     await target.stop();
   }
 
   if (history.unavailable) comparison.summary.unavailable = history.unavailable;
+  const invalid = generatorChecks(scenarios);
   const checks = [
     ...suiteChecks,
-    ...comparison.checks,
-    ...checkBudgets(metrics, budgetScopes(config)),
+    ...invalid,
+    ...capInvalidRegressions(comparison.checks, invalid),
+    ...checkBudgets(metrics, budgetScopes(config, environment.cores)),
   ];
   const result: RunResult = {
     schemaVersion: SCHEMA_VERSION,
@@ -172,6 +221,8 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     environment,
     ...(settings.baselineStore ? { baseline: comparison.summary } : {}),
     scenarios,
+    ...(stress.length > 0 ? { stress } : {}),
+    ...(video ? { video } : {}),
     metrics,
     checks,
     verdict: verdictOf(checks),
@@ -196,6 +247,31 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
       warn,
     }));
   return { result, markdown, paths, secrets, baselineSaved };
+}
+
+/**
+ * Watches the started command's process tree (or `target.pid`), `target.container` and the
+ * workflow's service containers; without any, only the load generator's own CPU.
+ */
+async function tryStartMonitor(
+  config: PerfConfig,
+  startedPid: number | undefined,
+  services: string | undefined,
+  log: (line: string) => void,
+  warn: (line: string) => void,
+): Promise<ResourceMonitor | undefined> {
+  if (!config.monitor.isEnabled) return undefined;
+  const pid = startedPid ?? config.target.pid;
+  const monitor = await startMonitor({
+    ...(pid !== undefined ? { pid } : {}),
+    ...(config.target.container ? { container: config.target.container } : {}),
+    ...(services ? { services } : {}),
+    ...(config.target.dockerSocket ? { dockerSocket: config.target.dockerSocket } : {}),
+    intervalMs: config.monitor.intervalMs,
+    warn,
+  });
+  log(`resource monitor: ${monitor.description}`);
+  return monitor;
 }
 
 /** The history, or why there is none; a store that fails is a warning, never the end of the run. */
@@ -255,7 +331,9 @@ export function selectSuites(config: PerfConfig, requested: string[] | undefined
   const configured = SUITES.filter((s) => hasSuite(config, s));
   if (requested === undefined || requested.length === 0) {
     if (configured.length === 0)
-      throw new UsageError('perf.yml configures no suite (expected load: or volume:)');
+      throw new UsageError(
+        'perf.yml configures no suite (expected load:, stress:, volume: or video:)',
+      );
     return configured;
   }
   for (const name of requested) {
@@ -272,6 +350,8 @@ export function selectSuites(config: PerfConfig, requested: string[] | undefined
 function hasSuite(config: PerfConfig, suite: SuiteName): boolean {
   if (suite === 'load') return (config.load?.scenarios.length ?? 0) > 0;
   if (suite === 'volume') return config.volume !== undefined;
+  if (suite === 'stress') return (config.stress?.scenarios.length ?? 0) > 0;
+  if (suite === 'video') return config.video !== undefined;
   return false;
 }
 

@@ -24,6 +24,10 @@ export function formatValue(value: number, unit: Unit): string {
       return trim(Math.abs(value) < 0.005 ? 0 : value, 2);
     case 'records/s':
       return `${trim(value, 0)} records/s`;
+    case 'x':
+      return `${trim(value, 2)}x`;
+    case 'MB/s':
+      return `${trim(value, 1)} MB/s`;
   }
 }
 

@@ -6,6 +6,8 @@ import { errorRate } from '../results/scenario-metrics.ts';
 import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
 import { describeModel } from '../suites/describe-model.ts';
 import { formatChange, formatValue } from './format.ts';
+import { cpuUnitNote, stressSections } from './stress-section.ts';
+import { videoSection } from './video-section.ts';
 
 export type Align = 'l' | 'r';
 
@@ -100,10 +102,19 @@ export function buildReportModel(result: RunResult): ReportModel {
   }
   for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
     if (suite === VOLUME) continue;
-    sections.push({ heading: capitalize(suite), table: scenarioTable(result, suite) });
+    const watched = result.scenarios.some((s) => s.suite === suite && s.resources);
+    sections.push({
+      heading: capitalize(suite),
+      ...(watched ? { note: cpuUnitNote(result.environment) } : {}),
+      table: scenarioTable(result, suite),
+    });
   }
   const volume = volumeSection(result);
   if (volume) sections.push(volume);
+  for (const run of result.stress ?? []) {
+    sections.push(...stressSections(run, result.checks, result.environment));
+  }
+  if (result.video) sections.push(videoSection(result.video, result.metrics, result.checks));
   if (regressions.length + improvements.length > 0) {
     sections.push({
       heading: `All comparisons with the baseline (${regressions.length + improvements.length})`,
@@ -216,6 +227,7 @@ function worstStatus(checks: Check[]): Status {
 }
 
 function scenarioTable(result: RunResult, suite: string): Table {
+  const watched = result.scenarios.some((s) => s.suite === suite && s.resources);
   const rows = result.scenarios
     .filter((s) => s.suite === suite)
     .map((run): Cell[] => {
@@ -230,6 +242,14 @@ function scenarioTable(result: RunResult, suite: string): Table {
         rate: run.targetRate,
       });
       const t = run.totals;
+      const resources = !watched
+        ? []
+        : run.resources
+          ? [
+              formatValue(run.resources.cpuMax, 'percent'),
+              formatValue(run.resources.memoryMaxMB, 'MB'),
+            ]
+          : ['–', '–'];
       return [
         run.name,
         model,
@@ -241,6 +261,7 @@ function scenarioTable(result: RunResult, suite: string): Table {
         value('latency.p99'),
         value('latency.max'),
         formatValue(errorRate(t), 'ratio'),
+        ...resources,
         checks.length === 0 ? '–' : { status: worstStatus(checks) },
       ];
     });
@@ -256,9 +277,23 @@ function scenarioTable(result: RunResult, suite: string): Table {
       'p99',
       'max',
       'Errors',
+      ...(watched ? ['CPU max', 'Memory max'] : []),
       'Budgets',
     ],
-    align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    align: [
+      'l',
+      'l',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      ...(watched ? (['r', 'r'] as const) : []),
+      'l',
+    ],
     rows,
   };
 }

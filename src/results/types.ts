@@ -1,6 +1,9 @@
 // results.json, schemaVersion 1 (DESIGN.md). Other code and checks rely on this shape:
 // change it only with a schemaVersion bump.
 
+import type { StressRun } from './stress-run.ts';
+import type { VideoSuiteRun } from './video-run.ts';
+
 export const SCHEMA_VERSION = 1;
 
 export type Better = 'lower' | 'higher';
@@ -8,7 +11,8 @@ export type Status = 'pass' | 'warn' | 'fail';
 
 /**
  * Units a metric can carry. `ratio` is 0..1; `exponent` is a dimensionless power (b in
- * latency ~ size^b); `records/s` counts records written per second (seeding).
+ * latency ~ size^b); `records/s` counts records written per second (seeding); `x` is a plain
+ * factor (video seconds processed per second); `MB/s` is megabytes (MiB) per second.
  */
 export type Unit =
   | 'ms'
@@ -19,7 +23,9 @@ export type Unit =
   | 's'
   | 'count'
   | 'exponent'
-  | 'records/s';
+  | 'records/s'
+  | 'x'
+  | 'MB/s';
 
 /** One measured number with its meaning. */
 export interface Metric {
@@ -91,6 +97,15 @@ export interface ScenarioRun {
   totals: RequestTotals;
   /** HdrHistogram compressed base64 of all rounds merged, latencies in microseconds. */
   histogram: string;
+  /** The service over the measured rounds (CPU in percent of one core, memory in MB), when watched. */
+  resources?: ResourceFigures;
+}
+
+/** CPU (percent of one core; the environment states the cores) and memory of the service. */
+export interface ResourceFigures {
+  cpuMax: number;
+  cpuMean: number;
+  memoryMaxMB: number;
 }
 
 export interface RequestTotals {
@@ -155,6 +170,10 @@ export interface RunResult {
   /** What the run was compared with; absent when no baseline history was consulted. */
   baseline?: BaselineSummary;
   scenarios: ScenarioRun[];
+  /** The stress suite's scenarios: phases, capacity, recovery and the time series. */
+  stress?: StressRun[];
+  /** The video suite: the videos used, and per level each upload's outcome and timings. */
+  video?: VideoSuiteRun;
   metrics: Metric[];
   checks: Check[];
   verdict: Status;

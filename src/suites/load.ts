@@ -3,6 +3,8 @@
 import type { LoadScenario, RequestConfig } from '../config/schema.ts';
 import { mergeHistograms } from '../engine/histogram.ts';
 import type { EngineRunResult, HttpRequestSpec } from '../engine/types.ts';
+import { resourceMetrics, summarizeResources } from '../monitor/summarize.ts';
+import type { ResourceMonitor } from '../monitor/types.ts';
 import {
   measurementFigures,
   overallRate,
@@ -24,6 +26,8 @@ export interface LoadSuiteOptions {
   engine: LoadEngine;
   /** Progress lines for people (never contain headers or bodies). */
   log: (line: string) => void;
+  /** Watches the service: each scenario gets its CPU and memory over the measured rounds. */
+  monitor?: ResourceMonitor;
   signal?: AbortSignal;
 }
 
@@ -107,6 +111,7 @@ export async function runScenario(
   suite: string = LOAD_SUITE,
 ): Promise<{ run: ScenarioRun; metrics: Metric[] }> {
   await warmUp(scenario, options);
+  const measuredFrom = performance.now();
   const rounds: RoundRun[] = [];
   const roundFigures: Record<string, number>[] = [];
   for (let i = 1; i <= scenario.rounds; i++) {
@@ -130,6 +135,14 @@ export async function runScenario(
         `errors ${((f['errors.rate'] ?? 0) * 100).toFixed(2)} %`,
     );
   }
+  const resources = options.monitor
+    ? summarizeResources(
+        options.monitor.series(),
+        options.monitor.generator(),
+        measuredFrom,
+        performance.now(),
+      )
+    : undefined;
   const merged = mergeHistograms(rounds.map((r) => r.histogram));
   const totals = sumTotals(rounds.map((r) => r.totals));
   const achievedRate = overallRate(rounds);
@@ -146,7 +159,16 @@ export async function runScenario(
     totals,
     histogram: merged.encode(),
   };
-  return { run, metrics: scenarioMetrics(suite, scenario.name, overall, roundFigures) };
+  const metrics = scenarioMetrics(suite, scenario.name, overall, roundFigures);
+  if (resources) {
+    run.resources = {
+      cpuMax: resources.cpuMax,
+      cpuMean: resources.cpuMean,
+      memoryMaxMB: resources.memoryMaxMB,
+    };
+    metrics.push(...resourceMetrics(suite, scenario.name, resources));
+  }
+  return { run, metrics };
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -17,11 +17,17 @@ export interface BudgetScopes {
  * (`volume/<query>@<step>`) and to its growth (`volume/<query>`); `expect:` adds a warn-only
  * `growth.exponent` budget (EXPECTED_GROWTH_WARN) unless the query sets one itself.
  */
-export function budgetScopes(config: PerfConfig): BudgetScopes {
+export function budgetScopes(config: PerfConfig, cores?: number): BudgetScopes {
   const scopes: BudgetScopes = { global: config.budgets, suites: {}, scenarios: {} };
   if (config.load) {
-    scopes.suites.load = config.load.budgets;
+    const cpu = CPU_METRIC in config.budgets || cores === undefined ? {} : defaultCpuBudget(cores);
+    scopes.suites.load = { ...cpu, ...config.load.budgets };
     for (const s of config.load.scenarios) scopes.scenarios[`load/${s.name}`] = s.budgets;
+  }
+  if (config.video) scopes.suites.video = config.video.budgets;
+  if (config.stress) {
+    scopes.suites.stress = config.stress.budgets;
+    for (const s of config.stress.scenarios) scopes.scenarios[`stress/${s.name}`] = s.budgets;
   }
   if (config.volume) {
     scopes.suites.volume = config.volume.budgets;
@@ -35,6 +41,17 @@ export function budgetScopes(config: PerfConfig): BudgetScopes {
     }
   }
   return scopes;
+}
+
+const CPU_METRIC = 'cpu.mean';
+
+/**
+ * The seed's "CPU < 80 % under normal load" as a default budget of the load suite (normal load;
+ * the stress suite drives the service to saturation on purpose). The seed means the machine's CPU,
+ * while the metric is percent of one core: 80 % of `cores` cores.
+ */
+export function defaultCpuBudget(cores: number): BudgetMap {
+  return { [CPU_METRIC]: { fail: 80 * Math.max(1, cores) } };
 }
 
 /** The limit that applies to a metric, with the scope it came from; undefined when none does. */

@@ -36,7 +36,9 @@ export interface RegressionPolicy {
    * Metric names checked. `latency.max` is left out (one slow request decides it: too noisy to
    * gate on), so is `latency.mean` (redundant with p50 and the tail percentiles): both are reported,
    * not gated. `growth.exponent` (volume suite) is gated: a query whose latency grows faster with
-   * the data than before regresses even while its latency at today's sizes is still fine.
+   * the data than before regresses even while its latency at today's sizes is still fine. The
+   * stress suite's `capacity.rps` (lower is worse) and `recovery.s` (longer is worse) are gated,
+   * and so are the video suite's `seconds_per_minute` and `success.rate`.
    */
   metrics: string[];
 }
@@ -54,6 +56,10 @@ export const DEFAULT_REGRESSION_POLICY: Readonly<RegressionPolicy> = Object.free
     'throughput.rps',
     'errors.rate',
     'growth.exponent',
+    'capacity.rps',
+    'recovery.s',
+    'seconds_per_minute',
+    'success.rate',
   ],
 });
 
@@ -87,12 +93,14 @@ export const ABSOLUTE_FLOORS: Readonly<Record<Unit, { warn: number; fail: number
   ratio: { warn: 0.001, fail: 0.01 },
   percent: { warn: 0.1, fail: 1 },
   ms: { warn: 1, fail: 5 },
-  s: { warn: 0.1, fail: 0.5 },
+  s: { warn: 1, fail: 2 },
   rps: { warn: 1, fail: 5 },
   MB: { warn: 1, fail: 10 },
   count: { warn: 1, fail: 5 },
   exponent: { warn: 0.2, fail: 0.5 },
   'records/s': { warn: 10, fail: 50 },
+  x: { warn: 0.1, fail: 0.5 },
+  'MB/s': { warn: 1, fail: 5 },
 };
 
 const RATE_UNITS: ReadonlySet<Unit> = new Set<Unit>(['ratio', 'percent']);
@@ -104,6 +112,8 @@ const RATE_UNITS: ReadonlySet<Unit> = new Set<Unit>(['ratio', 'percent']);
  */
 const LATENCY_FLOORS: Readonly<Partial<Record<Unit, { warn: number; fail: number }>>> = {
   ms: { warn: 0.5, fail: 1 },
+  // Recovery is measured in whole seconds: one second more is the resolution, not a regression.
+  s: { warn: 1, fail: 2 },
 };
 
 /** Units compared by absolute difference whatever the reference (see ABSOLUTE_FLOORS). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.ts';
+import { DEFAULT_BUDGETS } from '../../../src/config/schema.ts';
 import { ConfigError } from '../../../src/errors.ts';
 
 function yaml(...lines: string[]): string {
@@ -51,8 +52,8 @@ describe('budgets: accepted limits', () => {
     expect(
       parse(globalBudgets('latency.p95: { warn: 150ms }', 'latency.p99: 1s')).budgets,
     ).toStrictEqual({
+      ...DEFAULT_BUDGETS,
       'latency.p95': { warn: 150 },
-      'errors.rate': { fail: 0.001 },
       'latency.p99': { fail: 1000 },
     });
   });
@@ -158,7 +159,7 @@ describe('budgets: rejected limits', () => {
     [
       'an unknown metric with nothing close',
       'cpu: 80%',
-      "perf.yml:4:3 'budgets.cpu': unknown metric 'cpu' (expected one of: 'latency.p50', 'latency.p90', 'latency.p95', 'latency.p99', 'latency.max', 'latency.mean', 'errors.rate', 'throughput.rps', 'growth.exponent', 'seed.rate')",
+      "perf.yml:4:3 'budgets.cpu': unknown metric 'cpu' (expected one of: 'latency.p50', 'latency.p90', 'latency.p95', 'latency.p99', 'latency.max', 'latency.mean', 'errors.rate', 'throughput.rps', 'growth.exponent', 'seed.rate', 'capacity.rps', 'capacity.level', 'recovery.s', 'cpu.max', 'cpu.mean', 'memory.max', 'seconds_per_minute', 'realtime_factor', 'success.rate', 'upload.throughput')",
     ],
   ])('rejects %s', (_, line, expected) => {
     expect(errorOf(globalBudgets(line))).toBe(expected);

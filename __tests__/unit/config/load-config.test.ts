@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     await writeFile(file, 'target:\n  url: http://127.0.0.1:${env:PORT}\n');
     const loaded = await loadConfig(file, { PORT: '9' });
     expect(loaded.config.target).toStrictEqual({ url: 'http://127.0.0.1:9', waitMs: 60_000 });
-    expect(loaded.config.budgets).toStrictEqual({
+    expect(loaded.config.budgets).toMatchObject({
       'latency.p95': { fail: 200 },
       'errors.rate': { fail: 0.001 },
     });

@@ -31,7 +31,14 @@ function errorOf(text: string, env: Env = {}): string {
 }
 
 const TARGET = ['target:', '  url: http://127.0.0.1:8000'];
-const DEFAULT_BUDGETS = { 'latency.p95': { fail: 200 }, 'errors.rate': { fail: 0.001 } };
+/** The seed's KPIs, stated here independently of the schema's constant. */
+const DEFAULT_BUDGETS = {
+  'latency.p95': { fail: 200 },
+  'errors.rate': { fail: 0.001 },
+  'memory.max': { fail: 2048 },
+  seconds_per_minute: { fail: 60 },
+  'success.rate': { fail: 1 },
+};
 
 /** A config with one scenario whose body is `lines` (indented under `- `). */
 function scenario(...lines: string[]): string {
@@ -50,6 +57,7 @@ describe('parseConfig: valid configs', () => {
     expect(parse(yaml(...TARGET))).toStrictEqual({
       config: {
         target: { url: 'http://127.0.0.1:8000', waitMs: 60_000 },
+        monitor: { intervalMs: 500, isEnabled: true },
         budgets: DEFAULT_BUDGETS,
         baseline: { name: 'default', history: 20 },
         regression: {
@@ -125,6 +133,7 @@ describe('parseConfig: valid configs', () => {
         waitMs: 30_000,
         start: 'node server.js --port 8000',
       },
+      monitor: { intervalMs: 500, isEnabled: true },
       auth: {
         login: {
           method: 'POST',
@@ -137,8 +146,8 @@ describe('parseConfig: valid configs', () => {
         format: 'Token {token}',
       },
       budgets: {
+        ...DEFAULT_BUDGETS,
         'latency.p95': { fail: 150 },
-        'errors.rate': { fail: 0.001 },
         'throughput.rps': { warn: 200, fail: 100 },
       },
       load: {
@@ -350,7 +359,7 @@ describe('parseConfig: validation errors point at the key', () => {
     [
       'an unknown key with nothing close',
       yaml(...TARGET, '  colour: blue'),
-      "perf.yml:3:3 'target.colour': unknown key 'colour' (expected one of: 'url', 'health', 'wait', 'start')",
+      "perf.yml:3:3 'target.colour': unknown key 'colour' (expected one of: 'url', 'health', 'wait', 'start', 'pid', 'container', 'docker-socket')",
     ],
     [
       'a misspelt top-level key',

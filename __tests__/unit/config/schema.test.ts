@@ -26,10 +26,13 @@ describe('configJsonSchema', () => {
     expect(Object.keys(at(schema, 'properties'))).toEqual([
       'target',
       'auth',
+      'monitor',
       'defaults',
       'budgets',
       'load',
+      'stress',
       'volume',
+      'video',
       'baseline',
       'regression',
       'accept',
@@ -85,7 +88,7 @@ describe('perfConfigSchema', () => {
     const result = perfConfigSchema.safeParse({ target: { url: 'http://127.0.0.1:1' }, extra: 1 });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toBe(
-      "unknown key 'extra' (expected one of: 'target', 'auth', 'defaults', 'budgets', 'load', 'volume', 'baseline', 'regression', 'accept')",
+      "unknown key 'extra' (expected one of: 'target', 'auth', 'monitor', 'defaults', 'budgets', 'load', 'stress', 'volume', 'video', 'baseline', 'regression', 'accept')",
     );
   });
 });

@@ -271,6 +271,10 @@ describe('checkRegressions: which metrics', () => {
         'throughput.rps',
         'errors.rate',
         'growth.exponent',
+        'capacity.rps',
+        'recovery.s',
+        'seconds_per_minute',
+        'success.rate',
       ],
     });
   });

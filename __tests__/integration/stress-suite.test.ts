@@ -1,0 +1,133 @@
+// The stress suite end to end against the real sample service, started by target.start in its own
+// process and watched through /proc: a normal service holds every stage; the same service made
+// CPU-heavy (DEMO_CPU_MS: every API request burns CPU) breaks at a lower level, and the report
+// says so. Both runs are short (well under 60 s each).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSettings } from '../../src/cli/demo.ts';
+import { runPerf } from '../../src/pipeline/run-perf.ts';
+import type { Metric, RunResult } from '../../src/results/types.ts';
+
+const CONFIG = `target:
+  url: http://127.0.0.1:1
+  health: /health
+  wait: 30s
+auth:
+  login: { path: /auth/login, json: { email: test@example.com, password: password } }
+  token: access_token
+monitor: { interval: 250ms }
+stress:
+  scenarios:
+    - name: mix
+      mix:
+        - { name: projects, weight: 40, request: { path: "/api/projects?limit=20" } }
+        - { name: sessions, weight: 30, request: { path: /api/test-sessions } }
+        - { name: create, weight: 20, request: { method: POST, path: /api/projects, json: { name: S, camera_model: M, camera_view: Front-facing VRU, signal_type: GPIO } } }
+        - { name: health, weight: 10, request: { path: /health } }
+      stages:
+        - { rate: 40, duration: 2s }
+        - { rate: 80, duration: 2s }
+        - { rate: 160, duration: 2s }
+        - { rate: 320, duration: 2s }
+      warmup: 1s
+      cooldown: 4s
+      timeout: 3s
+      # Tighter than the seed's 2 s, so that a saturated service breaks within a 2 s stage.
+      limits: { latency.p95: 250ms }
+`;
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'perf-action-stress-'));
+  await writeFile(join(dir, 'perf.yml'), CONFIG);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function stressRun(env: Record<string, string>, out: string): Promise<RunResult> {
+  const demo = await demoSettings(process.cwd());
+  const output = await runPerf({
+    configPath: join(dir, 'perf.yml'),
+    targetUrl: demo.targetUrl,
+    targetStart: demo.targetStart,
+    outDir: join(dir, out),
+    env,
+    calibrationMs: 0,
+    log: () => {},
+  });
+  return output.result;
+}
+
+function metric(result: RunResult, name: string): Metric | undefined {
+  return result.metrics.find((m) => m.key === `stress/mix/${name}`);
+}
+
+describe('stress suite against the sample service', () => {
+  let normal: RunResult;
+  let heavy: RunResult;
+
+  beforeAll(async () => {
+    normal = await stressRun({}, 'normal');
+    // 12 ms of CPU per API request: about 80 API requests/s fill its one core.
+    heavy = await stressRun({ DEMO_CPU_MS: '12' }, 'heavy');
+  }, 90_000);
+
+  it('reports capacity, recovery, and CPU and memory read from /proc', () => {
+    const run = normal.stress?.[0];
+    expect(run?.phases.map((p) => [p.kind, p.level])).toEqual([
+      ['stage', 40],
+      ['stage', 80],
+      ['stage', 160],
+      ['stage', 320],
+      ['cooldown', 40],
+    ]);
+    expect(run?.capacity).toMatchObject({ level: 320 });
+    expect(run?.capacity.brokeAt).toBeUndefined();
+    expect(run?.recovery?.isRecovered).toBe(true);
+    expect(metric(normal, 'capacity.rps')?.value).toBeGreaterThan(250);
+    expect(metric(normal, 'recovery.s')).toMatchObject({ unit: 's', better: 'lower' });
+    expect(metric(normal, 'cpu.max')?.value).toBeGreaterThan(0);
+    expect(metric(normal, 'cpu.mean')?.value).toBeGreaterThan(0);
+    // A Node process with SQLite holds tens of MB at least.
+    expect(metric(normal, 'memory.max')?.value).toBeGreaterThan(20);
+    expect(run?.phases.every((p) => (p.cpuMax ?? 0) > 0 && (p.memoryMaxMB ?? 0) > 20)).toBe(true);
+    // The time series: one row per second of the run, every kind present.
+    expect(run?.seconds.length).toBeGreaterThanOrEqual(11);
+    expect(Object.keys(run?.seconds[3]?.byKind ?? {}).sort()).toEqual([
+      'create',
+      'health',
+      'projects',
+      'sessions',
+    ]);
+    expect(normal.checks.filter((c) => c.metric.startsWith('stress/'))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ metric: 'stress/mix/capacity.level', status: 'pass' }),
+        expect.objectContaining({ metric: 'stress/mix/recovery.s', status: 'pass' }),
+      ]),
+    );
+  });
+
+  it('breaks at a lower level when the service is CPU-heavy, and says so', () => {
+    const run = heavy.stress?.[0];
+    const broke = run?.capacity.brokeAt;
+    expect(broke).toBeDefined();
+    expect(broke?.level).toBeLessThan(320);
+    expect(run?.capacity.level ?? 0).toBeLessThan(normal.stress?.[0]?.capacity.level ?? 0);
+    // Ramping stops at the break: no stage above it held, and the last one was cut short.
+    const above = run?.phases.filter((p) => p.kind === 'stage' && p.level > (broke?.level ?? 0));
+    expect(above?.every((p) => p.status === 'stopped')).toBe(true);
+    expect(run?.phases.some((p) => p.level === 320 && p.status !== 'stopped')).toBe(false);
+    const check = heavy.checks.find((c) => c.metric === 'stress/mix/capacity.level');
+    expect(check?.status).toBe('fail');
+    expect(check?.message).toMatch(new RegExp(`broke at ${broke?.level} req/s \\((p95|errors)`));
+    expect(heavy.verdict).toBe('fail');
+    // The CPU-heavy service used its core at the break.
+    const breaking = run?.phases.find((p) => p.status === 'broke');
+    expect(breaking?.cpuMax ?? 0).toBeGreaterThan(50);
+  });
+});

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { BUDGET_METRICS } from '../../../src/config/metrics-catalogue.ts';
+import {
+  GENERATOR_SATURATION_PERCENT,
+  isGeneratorSaturated,
+} from '../../../src/monitor/generator.ts';
+import { resourceMetrics, summarizeResources, sumSeries } from '../../../src/monitor/summarize.ts';
+import type { GeneratorSample, ResourceSeries } from '../../../src/monitor/types.ts';
+
+/** Samples every 500 ms from `startMs`, shifted by `offsetMs` (sources are read one after another). */
+function series(
+  label: string,
+  points: [cpuPercent: number, memoryMB: number][],
+  offsetMs = 0,
+  startMs = 1000,
+): ResourceSeries {
+  return {
+    source: 'container',
+    label,
+    samples: points.map(([cpuPercent, memoryMB], i) => ({
+      atMs: startMs + i * 500 + offsetMs,
+      cpuPercent,
+      memoryMB,
+    })),
+  };
+}
+
+const generator = (values: number[], startMs = 1000): GeneratorSample[] =>
+  values.map((cpuPercent, i) => ({ atMs: startMs + i * 500, cpuPercent }));
+
+describe('summarizeResources', () => {
+  const process: ResourceSeries = {
+    ...series('p', [
+      [10, 100], // 1000
+      [50, 120], // 1500
+      [90, 150], // 2000
+      [30, 130], // 2500
+      [200, 400], // 3000
+    ]),
+    source: 'process',
+  };
+
+  it('takes max, mean and memory max of the samples inside the window (ends included)', () => {
+    const summary = summarizeResources([process], [], 1500, 2500);
+    expect(summary).toEqual({
+      cpuMax: 90,
+      cpuMean: (50 + 90 + 30) / 3,
+      memoryMaxMB: 150,
+      sampleCount: 3,
+      generatorCpuMax: 0,
+      isGeneratorSaturated: false,
+    });
+  });
+
+  it('gives undefined when no service sample falls in the window', () => {
+    expect(summarizeResources([process], generator([50]), 1600, 1900)).toBeUndefined();
+    expect(summarizeResources([], generator([50]), 0, 10_000)).toBeUndefined();
+    expect(summarizeResources([{ ...process, samples: [] }], [], 0, 10_000)).toBeUndefined();
+  });
+
+  it('adds several series per sample time, each read a few ms apart', () => {
+    const db = series('db', [
+      [40, 300],
+      [80, 310],
+      [60, 305],
+    ]);
+    const cache = series(
+      'cache',
+      [
+        [10, 50],
+        [20, 60],
+        [5, 55],
+      ],
+      7,
+    );
+    const summary = summarizeResources([db, cache], [], 0, 10_000);
+    expect(summary?.sampleCount).toBe(3);
+    expect(summary?.cpuMax).toBe(100);
+    expect(summary?.cpuMean).toBeCloseTo((50 + 100 + 65) / 3, 9);
+    expect(summary?.memoryMaxMB).toBe(370);
+  });
+
+  it('does not add a series that stopped long before a sample time', () => {
+    const long = series('long', [
+      [10, 100],
+      [10, 100],
+      [10, 100],
+      [10, 100],
+    ]);
+    const gone = series('gone', [[70, 900]]); // only at 1000 ms
+    const sums = sumSeries([long.samples, gone.samples]);
+    expect(sums.map((s) => s.cpuPercent)).toEqual([80, 10, 10, 10]);
+    expect(sums.map((s) => s.memoryMB)).toEqual([1000, 100, 100, 100]);
+  });
+
+  it('reports the generator max in the window and whether it was saturated', () => {
+    const busy = generator([95, 99, 97, 100, 98]);
+    const idle = generator([20, 150, 25, 30, 20]); // one spike does not make it saturated
+    expect(summarizeResources([process], busy, 1000, 3000)).toMatchObject({
+      generatorCpuMax: 100,
+      isGeneratorSaturated: true,
+    });
+    expect(summarizeResources([process], idle, 1000, 3000)).toMatchObject({
+      generatorCpuMax: 150,
+      isGeneratorSaturated: false,
+    });
+    // Only the generator samples inside the window count.
+    expect(summarizeResources([process], idle, 2000, 3000)?.generatorCpuMax).toBe(30);
+  });
+});
+
+describe('isGeneratorSaturated', () => {
+  it.each([
+    { values: [90, 90, 90], saturated: true },
+    { values: [89, 89, 89], saturated: false },
+    { values: [100, 100, 70], saturated: true },
+    { values: [100, 0, 100], saturated: false },
+    { values: [], saturated: false },
+  ])('mean of $values -> $saturated', ({ values, saturated }) => {
+    expect(isGeneratorSaturated(generator(values), 0, 10_000)).toBe(saturated);
+  });
+
+  it('looks only at the window and takes another threshold when given', () => {
+    const samples = generator([10, 10, 100, 100]); // at 1000, 1500, 2000, 2500
+    expect(isGeneratorSaturated(samples, 2000, 2500)).toBe(true);
+    expect(isGeneratorSaturated(samples, 1000, 2500)).toBe(false);
+    expect(isGeneratorSaturated(samples, 1000, 2500, 50)).toBe(true);
+    expect(GENERATOR_SATURATION_PERCENT).toBe(90);
+  });
+});
+
+describe('resourceMetrics', () => {
+  it('gives cpu.max, cpu.mean and memory.max with the catalogue units and directions', () => {
+    const metrics = resourceMetrics('load', 'projects-list', {
+      cpuMax: 180.5,
+      cpuMean: 120.25,
+      memoryMaxMB: 512,
+    });
+    expect(metrics).toEqual([
+      {
+        key: 'load/projects-list/cpu.max',
+        suite: 'load',
+        scenario: 'projects-list',
+        name: 'cpu.max',
+        unit: 'percent',
+        better: 'lower',
+        value: 180.5,
+      },
+      {
+        key: 'load/projects-list/cpu.mean',
+        suite: 'load',
+        scenario: 'projects-list',
+        name: 'cpu.mean',
+        unit: 'percent',
+        better: 'lower',
+        value: 120.25,
+      },
+      {
+        key: 'load/projects-list/memory.max',
+        suite: 'load',
+        scenario: 'projects-list',
+        name: 'memory.max',
+        unit: 'MB',
+        better: 'lower',
+        value: 512,
+      },
+    ]);
+    for (const metric of metrics) {
+      expect(BUDGET_METRICS[metric.name]).toMatchObject({
+        unit: metric.unit,
+        better: metric.better,
+      });
+    }
+  });
+});

@@ -1,0 +1,147 @@
+// Benchmark of the synthetic video generator (npm run bench:video): writes 10 s of video at
+// 640x360 and 1280x720, 30 fps, three times each, each run in a child process of its own (a cold
+// start, as in a real run, and a peak RSS of its own); prints per run the seconds, the realtime
+// factor (video seconds / wall seconds), MB written and peak RSS, then the medians.
+// Target: realtime factor >= 10 at 640x360 (median). Then one reference run of plain jpeg-js
+// (one encode() per frame) at 640x360, to show what the tiled encoder buys.
+// BENCH_SECONDS (default 10) changes the video length; BENCH_REFERENCE=0 skips the reference.
+// Exits 0 whatever the figures (they are printed with PASS / FAIL); 1 only when something crashed.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeSyntheticVideo } from '../src/video/avi-writer.ts';
+
+const REALTIME_TARGET = 10;
+const ROUNDS = 3;
+const FPS = 30;
+const SIZES = [
+  { width: 640, height: 360, isTarget: true },
+  { width: 1280, height: 720, isTarget: false },
+] as const;
+
+interface RunReport {
+  seconds: number;
+  bytes: number;
+  frames: number;
+  maxRssKB: number;
+}
+
+function readSeconds(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0 && Number.isFinite(value)))
+    throw new Error(`${name} must be a number of seconds > 0, got '${raw}'`);
+  return value;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Runs one generation in a child process and returns what it printed. */
+function runChild(args: string[]): Promise<RunReport> {
+  return new Promise((resolve, reject) => {
+    const self = fileURLToPath(import.meta.url);
+    const child = spawn(process.execPath, [self, '--child', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as RunReport);
+      else reject(new Error(`generation exited with code ${code}: ${stderr.trim().slice(-500)}`));
+    });
+  });
+}
+
+/** The child side: one generation, then its timing and its own peak RSS as JSON. */
+async function runGeneration(args: string[]): Promise<void> {
+  const [path, width, height, seconds, encoder] = args;
+  const start = performance.now();
+  const video = await writeSyntheticVideo(
+    path ?? '',
+    { width: Number(width), height: Number(height), fps: FPS, durationS: Number(seconds), seed: 1 },
+    { encoder: encoder === 'whole' ? 'whole' : 'tiled' },
+  );
+  const report: RunReport = {
+    seconds: (performance.now() - start) / 1000,
+    bytes: video.bytes,
+    frames: video.frames,
+    maxRssKB: process.resourceUsage().maxRSS,
+  };
+  console.log(JSON.stringify(report));
+}
+
+function describeRun(label: string, videoSeconds: number, report: RunReport): string {
+  const factor = videoSeconds / report.seconds;
+  return `  ${label.padEnd(8)} ${report.seconds.toFixed(3).padStart(7)} s   ${factor.toFixed(1).padStart(6)}x realtime   ${(report.bytes / 1e6).toFixed(2).padStart(7)} MB   peak RSS ${(report.maxRssKB / 1024).toFixed(0).padStart(4)} MB`;
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') {
+    await runGeneration(process.argv.slice(3));
+    return;
+  }
+  const videoSeconds = readSeconds('BENCH_SECONDS', 10);
+  const dir = await mkdtemp(join(tmpdir(), 'perf-action-bench-video-'));
+  console.log(
+    `Synthetic MJPEG AVI, ${videoSeconds} s at ${FPS} fps, seed 1, quality 75, ${ROUNDS} runs per size, each in its own process; node ${process.version}`,
+  );
+  try {
+    let verdictLine = '';
+    for (const { width, height, isTarget } of SIZES) {
+      console.log(`${width}x${height}`);
+      const reports: RunReport[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        const path = join(dir, `bench-${width}x${height}-${round}.avi`);
+        const report = await runChild([path, String(width), String(height), String(videoSeconds)]);
+        reports.push(report);
+        console.log(describeRun(`run ${round}`, videoSeconds, report));
+        await rm(path, { force: true });
+      }
+      const middle: RunReport = {
+        seconds: median(reports.map((report) => report.seconds)),
+        bytes: median(reports.map((report) => report.bytes)),
+        frames: median(reports.map((report) => report.frames)),
+        maxRssKB: median(reports.map((report) => report.maxRssKB)),
+      };
+      console.log(describeRun('median', videoSeconds, middle));
+      if (isTarget) {
+        const factor = videoSeconds / middle.seconds;
+        const verdict = factor >= REALTIME_TARGET ? 'PASS' : 'FAIL';
+        verdictLine = `  realtime factor at ${width}x${height} = ${factor.toFixed(1)}x (target >= ${REALTIME_TARGET}x): ${verdict}`;
+        console.log(verdictLine);
+      }
+    }
+    if (process.env.BENCH_REFERENCE !== '0') {
+      console.log('Reference: plain jpeg-js, one encode() per frame, 640x360, 1 run');
+      const path = join(dir, 'bench-reference.avi');
+      const report = await runChild([path, '640', '360', String(videoSeconds), 'whole']);
+      console.log(describeRun('whole', videoSeconds, report));
+    }
+    console.log(verdictLine.trim());
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:video crashed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exitCode = 1;
+});

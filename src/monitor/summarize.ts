@@ -1,0 +1,113 @@
+// Pure: resource samples of a time window -> numbers and metrics for the report and budgets.
+import type { Metric } from '../results/types.ts';
+import { isGeneratorSaturated, selectGeneratorWindow } from './generator.ts';
+import type { GeneratorSample, ResourceSample, ResourceSeries } from './types.ts';
+
+/** Resources of the service (all watched sources added up) and of the generator over one window. */
+export interface ResourceSummary {
+  /** Highest CPU of the service, in percent of one core. */
+  cpuMax: number;
+  /** Mean CPU of the service, in percent of one core. */
+  cpuMean: number;
+  /** Highest memory of the service, in MB (MiB). */
+  memoryMaxMB: number;
+  /** Service sample times in the window. */
+  sampleCount: number;
+  /** Highest CPU of the load generator, in percent of one core (0 without samples). */
+  generatorCpuMax: number;
+  /** The generator's mean CPU reached GENERATOR_SATURATION_PERCENT: results may be the generator's limit. */
+  isGeneratorSaturated: boolean;
+}
+
+/** Index of the sample of `sorted` (by atMs, non-empty) nearest to `atMs`. */
+function findNearestIndex(sorted: readonly ResourceSample[], atMs: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] as ResourceSample).atMs < atMs) low = middle + 1;
+    else high = middle;
+  }
+  const before = sorted[low - 1];
+  return before && atMs - before.atMs <= (sorted[low] as ResourceSample).atMs - atMs
+    ? low - 1
+    : low;
+}
+
+/**
+ * Several series added up per sample time. Sources are read in the same ticks but each at its own
+ * moment, so the sums are taken at the times of the series with the most samples; another series
+ * adds a sample there when the two are each other's nearest in time (so a sample counts once, and
+ * a series that stopped adds nothing to later times).
+ */
+export function sumSeries(windows: readonly (readonly ResourceSample[])[]): ResourceSample[] {
+  const sorted = windows
+    .filter((samples) => samples.length > 0)
+    .map((samples) => [...samples].sort((a, b) => a.atMs - b.atMs));
+  const anchor = sorted.reduce<ResourceSample[] | undefined>(
+    (best, samples) => (!best || samples.length > best.length ? samples : best),
+    undefined,
+  );
+  if (!anchor) return [];
+  const totals = anchor.map((point) => ({ ...point }));
+  for (const other of sorted) {
+    if (other === anchor) continue;
+    totals.forEach((total, index) => {
+      const nearest = other[findNearestIndex(other, total.atMs)] as ResourceSample;
+      if (findNearestIndex(anchor, nearest.atMs) !== index) return;
+      total.cpuPercent += nearest.cpuPercent;
+      total.memoryMB += nearest.memoryMB;
+    });
+  }
+  return totals;
+}
+
+/**
+ * Over samples with fromMs <= atMs <= toMs; series summed per sample time (several containers add
+ * up); undefined when there is no service sample in the window.
+ */
+export function summarizeResources(
+  series: readonly ResourceSeries[],
+  generator: readonly GeneratorSample[],
+  fromMs: number,
+  toMs: number,
+): ResourceSummary | undefined {
+  const totals = sumSeries(
+    series.map((s) => s.samples.filter((x) => x.atMs >= fromMs && x.atMs <= toMs)),
+  );
+  if (totals.length === 0) return undefined;
+  const generatorWindow = selectGeneratorWindow(generator, fromMs, toMs);
+  return {
+    cpuMax: Math.max(...totals.map((t) => t.cpuPercent)),
+    cpuMean: totals.reduce((sum, t) => sum + t.cpuPercent, 0) / totals.length,
+    memoryMaxMB: Math.max(...totals.map((t) => t.memoryMB)),
+    sampleCount: totals.length,
+    generatorCpuMax: generatorWindow.reduce((max, s) => Math.max(max, s.cpuPercent), 0),
+    isGeneratorSaturated: isGeneratorSaturated(generatorWindow, fromMs, toMs),
+  };
+}
+
+/**
+ * Metrics `cpu.max`, `cpu.mean` (unit 'percent' of one core, better 'lower') and `memory.max`
+ * (unit 'MB', better 'lower') keyed `<suite>/<scenario>/<name>`.
+ */
+export function resourceMetrics(
+  suite: string,
+  scenario: string,
+  summary: Pick<ResourceSummary, 'cpuMax' | 'cpuMean' | 'memoryMaxMB'>,
+): Metric[] {
+  const metric = (name: string, unit: Metric['unit'], value: number): Metric => ({
+    key: `${suite}/${scenario}/${name}`,
+    suite,
+    scenario,
+    name,
+    unit,
+    better: 'lower',
+    value,
+  });
+  return [
+    metric('cpu.max', 'percent', summary.cpuMax),
+    metric('cpu.mean', 'percent', summary.cpuMean),
+    metric('memory.max', 'MB', summary.memoryMaxMB),
+  ];
+}

@@ -1,0 +1,159 @@
+// The stress suite in the report: per scenario, its phases (level, achieved rate, p95, errors, CPU,
+// memory, held or broke), the capacity, the recovery and the stability verdict; the per-second time
+// series and the per-kind figures folded below. Pure.
+import type { StressPhaseRow, StressRun } from '../results/stress-run.ts';
+import type { Check, Environment, Status } from '../results/types.ts';
+import { formatValue } from './format.ts';
+import type { Cell, Section } from './report-model.ts';
+
+const PHASE_LABEL: Record<StressPhaseRow['kind'], string> = {
+  stage: 'stage',
+  step: 'step',
+  cooldown: 'cool-down',
+};
+
+const STATUS_OF: Record<StressPhaseRow['status'], Cell> = {
+  held: { status: 'pass', label: 'held' },
+  broke: { status: 'fail', label: 'broke' },
+  stopped: 'stopped',
+  cooldown: '–',
+};
+
+function levelUnit(run: StressRun): string {
+  return run.model === 'open' ? 'req/s' : 'connections';
+}
+
+function optional(value: number | undefined, unit: 'percent' | 'MB'): string {
+  return value === undefined ? '–' : formatValue(value, unit);
+}
+
+/** What the CPU column means: percent of one core, and how many cores the machine has. */
+export function cpuUnitNote(environment: Pick<Environment, 'cores'>): string {
+  return `CPU is percent of one core (this machine has ${environment.cores}, so ${environment.cores * 100} % is all of it).`;
+}
+
+function worst(checks: readonly Check[]): Status {
+  if (checks.some((c) => c.status === 'fail')) return 'fail';
+  if (checks.some((c) => c.status === 'warn')) return 'warn';
+  return 'pass';
+}
+
+/** One line each: capacity, recovery, verdict. */
+function summaryLines(run: StressRun, checks: readonly Check[]): string[] {
+  const unit = levelUnit(run);
+  const { capacity, recovery } = run;
+  const lines = [
+    capacity.level > 0
+      ? `Capacity: ${capacity.level} ${unit} (${formatValue(capacity.rps, 'rps')} answered)` +
+        (capacity.brokeAt
+          ? `; broke at ${capacity.brokeAt.level} ${unit}: ${capacity.brokeAt.reason}.`
+          : '; every level tried held.')
+      : `Capacity: none: broke at the first level, ${capacity.brokeAt?.level ?? 0} ${unit}: ${capacity.brokeAt?.reason ?? ''}.`,
+  ];
+  if (recovery) {
+    const back = formatValue(recovery.prePeakP95Ms + recovery.toleranceMs, 'ms');
+    lines.push(
+      recovery.isRecovered
+        ? `Recovery: ${formatValue(recovery.seconds ?? 0, 's')} after the peak, p95 was back within ${back} (pre-peak ${formatValue(recovery.prePeakP95Ms, 'ms')}).`
+        : `Recovery: did not recover within the ${formatValue(recovery.cooldownMs, 'ms')} cool-down (p95 stayed above ${back}).`,
+    );
+  }
+  if (run.generatorSaturated) {
+    lines.push(
+      'The load generator was saturated at the break: the capacity may be its limit, not the service’s.',
+    );
+  }
+  const verdict = worst(checks);
+  const limits = `errors < ${formatValue(run.limits.errorRate, 'ratio')}, p95 < ${formatValue(run.limits.p95Ms, 'ms')}`;
+  lines.push(
+    `Stability (${limits}): ${verdict === 'pass' ? 'stable' : verdict === 'warn' ? 'warning' : 'unstable'}.`,
+  );
+  return lines;
+}
+
+/** The sections of one stress scenario: its phases open, its time series and kinds folded. */
+export function stressSections(
+  run: StressRun,
+  checks: readonly Check[],
+  environment: Pick<Environment, 'cores'>,
+): Section[] {
+  const own = checks.filter((c) => c.metric.startsWith(`stress/${run.name}/`));
+  const hasResources = run.phases.some((p) => p.cpuMax !== undefined);
+  const mix = run.mix.map((m) => `${m.name} ${m.weight}`).join(', ');
+  const phases: Section = {
+    heading: `Stress: ${run.name}`,
+    note: [
+      ...summaryLines(run, own),
+      `Mix (weights): ${mix}; ${run.model === 'open' ? 'open model (arrival rate)' : 'closed model (connections)'}.`,
+      ...(hasResources ? [cpuUnitNote(environment)] : []),
+    ].join(' '),
+    table: {
+      header: [
+        'Phase',
+        `Level (${levelUnit(run)})`,
+        'Seconds',
+        'Achieved',
+        'p95',
+        'p99',
+        'Errors',
+        'CPU max',
+        'Memory max',
+        'Status',
+      ],
+      align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      rows: run.phases.map((p): Cell[] => [
+        PHASE_LABEL[p.kind],
+        String(p.level),
+        (p.durationMs / 1000).toFixed(1),
+        formatValue(p.achievedRps, 'rps'),
+        formatValue(p.p95Ms, 'ms'),
+        formatValue(p.p99Ms, 'ms'),
+        formatValue(p.errorRate, 'ratio'),
+        optional(p.cpuMax, 'percent'),
+        optional(p.memoryMaxMB, 'MB'),
+        STATUS_OF[p.status],
+      ]),
+    },
+  };
+  const kinds = run.mix.map((m) => m.name);
+  const byKind: Section = {
+    heading: `Stress: ${run.name}, per request kind`,
+    note: 'Achieved rate / p95 / error rate of each kind in each phase.',
+    table: {
+      header: ['Phase', 'Level', ...kinds],
+      align: ['l', 'r', ...kinds.map((): 'r' => 'r')],
+      rows: run.phases.map((p): Cell[] => [
+        PHASE_LABEL[p.kind],
+        String(p.level),
+        ...kinds.map((k) => {
+          const f = p.byKind[k];
+          return f
+            ? `${formatValue(f.achievedRps, 'rps')} / ${formatValue(f.p95Ms, 'ms')} / ${formatValue(f.errorRate, 'ratio')}`
+            : '–';
+        }),
+      ]),
+    },
+    folded: true,
+  };
+  const series: Section = {
+    heading: `Stress: ${run.name}, second by second`,
+    note: 'Each second’s requests by their intended (open model) or actual (closed model) send time.',
+    table: {
+      header: ['t (s)', 'Level', 'Achieved', 'p50', 'p95', 'p99', 'Errors', 'CPU', 'Memory'],
+      align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      rows: run.seconds.map((s): Cell[] => [
+        String(s.t),
+        String(run.phases[s.phase]?.level ?? '–'),
+        formatValue(s.all.achievedRps, 'rps'),
+        formatValue(s.all.p50Ms, 'ms'),
+        formatValue(s.all.p95Ms, 'ms'),
+        formatValue(s.all.p99Ms, 'ms'),
+        formatValue(s.all.errorRate, 'ratio'),
+        optional(s.cpuPercent, 'percent'),
+        optional(s.memoryMB, 'MB'),
+      ]),
+    },
+    folded: true,
+  };
+  return [phases, byKind, series];
+}

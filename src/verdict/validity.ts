@@ -1,0 +1,50 @@
+// A saturated load generator measures itself, not the service: its scenario's figures are marked
+// invalid (a warning that says so), and its regressions cannot fail the run, only warn.
+import { GENERATOR_SATURATION_PERCENT } from '../monitor/generator.ts';
+import type { Check, ScenarioRun } from '../results/types.ts';
+
+/** Mean CPU of the generator over a scenario's rounds, in percent of one core. */
+function generatorCpuOf(run: ScenarioRun): number {
+  if (run.rounds.length === 0) return 0;
+  return run.rounds.reduce((sum, r) => sum + r.generatorCpuPercent, 0) / run.rounds.length;
+}
+
+/** One warning per scenario whose rounds saturated the load generator (`<suite>/<name>/generator.cpu`). */
+export function generatorChecks(runs: readonly ScenarioRun[]): Check[] {
+  return runs
+    .filter((run) => generatorCpuOf(run) >= GENERATOR_SATURATION_PERCENT)
+    .map((run) => {
+      const cpu = generatorCpuOf(run);
+      return {
+        kind: 'budget',
+        metric: `${run.suite}/${run.name}/generator.cpu`,
+        status: 'warn',
+        value: cpu,
+        unit: 'percent',
+        warn: GENERATOR_SATURATION_PERCENT,
+        source: 'validity',
+        message:
+          `generator.cpu ${cpu.toFixed(0)} % of one core: the load generator was saturated, so ` +
+          'these figures may measure perf-action rather than the service (results invalid; ' +
+          'lower the load or use a bigger runner)',
+      };
+    });
+}
+
+/** Failing regressions of scenarios measured by a saturated generator become warnings. */
+export function capInvalidRegressions(
+  checks: readonly Check[],
+  invalid: readonly Check[],
+): Check[] {
+  const scopes = new Set(invalid.map((c) => c.metric.slice(0, c.metric.lastIndexOf('/') + 1)));
+  return checks.map((check) => {
+    if (check.kind !== 'regression' || check.status !== 'fail') return check;
+    const scope = check.metric.slice(0, check.metric.lastIndexOf('/') + 1);
+    if (!scopes.has(scope)) return check;
+    return {
+      ...check,
+      status: 'warn',
+      message: `${check.message}; not failed: the load generator was saturated`,
+    };
+  });
+}
