@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClosed } from '../src/engine/closed.ts';
+import { median, runToEnd } from './child.ts';
 
 const THROUGHPUT_TARGET_RATIO = 0.9;
 const MEMORY_TARGET_MB = 200;
@@ -65,36 +66,6 @@ function readFirstJsonLine<T>(child: ChildProcess, what: string): Promise<T> {
       reject(new Error(`${what} exited with code ${code} before answering`)),
     );
   });
-}
-
-/** Runs a child to its end and returns its stdout; rejects on a non-zero exit. */
-function runToEnd(command: string, args: string[], what: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`${what} exited with code ${code}: ${stderr.trim().slice(-500)}`));
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const format = (value: number): string => value.toFixed(0).padStart(7);

@@ -6,12 +6,12 @@
 // (one encode() per frame) at 640x360, to show what the tiled encoder buys.
 // BENCH_SECONDS (default 10) changes the video length; BENCH_REFERENCE=0 skips the reference.
 // Exits 0 whatever the figures (they are printed with PASS / FAIL); 1 only when something crashed.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticVideo } from '../src/video/avi-writer.ts';
+import { median, runToEnd } from './child.ts';
 
 const REALTIME_TARGET = 10;
 const ROUNDS = 3;
@@ -37,37 +37,11 @@ function readSeconds(name: string, fallback: number): number {
   return value;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
 /** Runs one generation in a child process and returns what it printed. */
-function runChild(args: string[]): Promise<RunReport> {
-  return new Promise((resolve, reject) => {
-    const self = fileURLToPath(import.meta.url);
-    const child = spawn(process.execPath, [self, '--child', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as RunReport);
-      else reject(new Error(`generation exited with code ${code}: ${stderr.trim().slice(-500)}`));
-    });
-  });
+async function runChild(args: string[]): Promise<RunReport> {
+  const self = fileURLToPath(import.meta.url);
+  const stdout = await runToEnd(process.execPath, [self, '--child', ...args], 'generation');
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as RunReport;
 }
 
 /** The child side: one generation, then its timing and its own peak RSS as JSON. */

@@ -91642,6 +91642,9 @@ async function processVideo(video, place, options) {
       method: upload.request.method,
       headers: prepared.headers,
       body: prepared.body,
+      // Following redirects makes fetch keep the whole body in memory to send it again
+      // (nodejs/undici#4058): with 'error' the file streams from disk at constant memory.
+      redirect: "error",
       signal: limit.signal
     });
     answer = { status: response.status, text: await response.text() };
@@ -91690,6 +91693,7 @@ async function processVideo(video, place, options) {
     }
     if (poll.kind === "failed") return { ...row, outcome: "failed", reason: poll.reason };
     if (poll.kind === "refused") return { ...row, outcome: "failed", reason: poll.why };
+    if (poll.kind === "unanswered" && performance6.now() >= deadline) break;
     last = poll.kind === "pending" ? `last status: ${poll.state}` : `last poll: ${poll.why}`;
     const wait = Math.min(status.intervalMs, deadline - performance6.now());
     if (wait <= 0) break;

@@ -131,3 +131,73 @@ describe('stress suite against the sample service', () => {
     expect(breaking?.cpuMax ?? 0).toBeGreaterThan(50);
   });
 });
+
+const UNTIL_BREAK = (maxLevel: number) => `target:
+  url: http://127.0.0.1:1
+  health: /health
+  wait: 30s
+auth:
+  login: { path: /auth/login, json: { email: test@example.com, password: password } }
+  token: access_token
+stress:
+  scenarios:
+    - name: climb
+      mix:
+        - { name: projects, weight: 3, request: { path: "/api/projects?limit=20" } }
+        - { name: health, weight: 1, request: { path: /health } }
+      stages:
+        - { rate: 20, duration: 2s }
+      until-break: true
+      step: 40
+      max-level: ${maxLevel}
+      warmup: 500ms
+      cooldown: 3s
+      timeout: 3s
+      limits: { latency.p95: 250ms }
+`;
+
+describe('stress until-break against the sample service', () => {
+  async function climb(maxLevel: number, env: Record<string, string>, out: string) {
+    await writeFile(join(dir, `${out}.yml`), UNTIL_BREAK(maxLevel));
+    const demo = await demoSettings(process.cwd());
+    const output = await runPerf({
+      configPath: join(dir, `${out}.yml`),
+      targetUrl: demo.targetUrl,
+      targetStart: demo.targetStart,
+      outDir: join(dir, out),
+      env,
+      calibrationMs: 0,
+      log: () => {},
+    });
+    return output.result;
+  }
+
+  it('steps up until the limits break, and finding the break passes', async () => {
+    // 12 ms of CPU per API request: about 80 API requests/s fill the service's core.
+    const result = await climb(1000, { DEMO_CPU_MS: '12' }, 'climb-heavy');
+    const run = result.stress?.[0];
+    const levels = run?.phases.filter((p) => p.kind !== 'cooldown').map((p) => p.level) ?? [];
+    expect(levels.slice(0, 3)).toEqual([20, 60, 100]);
+    expect(run?.phases[1]?.kind).toBe('step');
+    const broke = run?.capacity.brokeAt;
+    expect(broke?.level).toBeGreaterThan(20);
+    expect(broke?.level).toBeLessThanOrEqual(260);
+    expect(run?.capacity.level).toBe((broke?.level ?? 0) - 40);
+    const check = result.checks.find((c) => c.metric === 'stress/climb/capacity.level');
+    expect(check?.status).toBe('pass');
+    expect(check?.message).toContain(`broke at ${broke?.level} req/s`);
+  }, 60_000);
+
+  it('stops at max-level when nothing breaks', async () => {
+    const result = await climb(120, {}, 'climb-normal');
+    const run = result.stress?.[0];
+    expect(run?.phases.map((p) => [p.kind, p.level])).toEqual([
+      ['stage', 20],
+      ['step', 60],
+      ['step', 100],
+      ['cooldown', 20],
+    ]);
+    expect(run?.capacity).toMatchObject({ level: 100 });
+    expect(run?.capacity.brokeAt).toBeUndefined();
+  }, 60_000);
+});

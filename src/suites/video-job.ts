@@ -215,6 +215,8 @@ export async function processVideo(
     }
     if (poll.kind === 'failed') return { ...row, outcome: 'failed', reason: poll.reason };
     if (poll.kind === 'refused') return { ...row, outcome: 'failed', reason: poll.why };
+    // A poll cut short by the deadline says nothing about the service: keep what came before.
+    if (poll.kind === 'unanswered' && performance.now() >= deadline) break;
     last = poll.kind === 'pending' ? `last status: ${poll.state}` : `last poll: ${poll.why}`;
     const wait = Math.min(status.intervalMs, deadline - performance.now());
     if (wait <= 0) break;
