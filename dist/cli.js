@@ -89570,6 +89570,12 @@ async function startMonitor(options) {
     cores,
     series: () => sources.map((s) => ({ ...s.series, samples: [...s.series.samples] })),
     generator: () => [...generator.samples],
+    async sampleNow() {
+      if (stopping) return;
+      await Promise.all(runners.map((runner) => runner.settle()));
+      generator.sample();
+      await Promise.all(runners.map((runner) => runner.run()));
+    },
     stop() {
       stopping ??= stop();
       return stopping;
@@ -90718,6 +90724,7 @@ async function runScenario(scenario, options, suite = LOAD_SUITE) {
       `${scenario.name}: round ${i}/${scenario.rounds}: ${measured.completed} answered, ${(f["throughput.rps"] ?? 0).toFixed(1)} req/s, p95 ${(f["latency.p95"] ?? 0).toFixed(2)} ms, errors ${((f["errors.rate"] ?? 0) * 100).toFixed(2)} %`
     );
   }
+  await options.monitor?.sampleNow();
   const resources = options.monitor ? summarizeResources(
     options.monitor.series(),
     options.monitor.generator(),

@@ -180,6 +180,25 @@ describe.skipIf(process.platform !== 'linux')('resource monitor, process tree (/
     expect(output).toContain(`process tree of pid ${child.pid}, every 20 ms`);
   });
 
+  it('takes a reading on demand, so a window shorter than the interval has one', async () => {
+    monitor = await startMonitor({ pid: process.pid, intervalMs: 10_000, warn: () => {} });
+    const fromMs = performance.now();
+    const end = fromMs + 150;
+    while (performance.now() < end) {
+      // Busy: this process is the one watched.
+    }
+    expect(summarizeResources(monitor.series(), monitor.generator(), fromMs, end)).toBeUndefined();
+    await monitor.sampleNow();
+    const summary = summarizeResources(
+      monitor.series(),
+      monitor.generator(),
+      fromMs,
+      performance.now(),
+    );
+    expect(summary?.sampleCount).toBe(1);
+    expect(summary?.cpuMax ?? 0).toBeGreaterThan(30);
+  });
+
   it('warns once for a pid that does not exist and goes on', async () => {
     const pid = 2 ** 22 + 1; // above the largest pid_max Linux allows
     const warnings: string[] = [];

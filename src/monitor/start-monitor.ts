@@ -116,6 +116,12 @@ export async function startMonitor(options: MonitorOptions): Promise<ResourceMon
     cores,
     series: () => sources.map((s) => ({ ...s.series, samples: [...s.series.samples] })),
     generator: () => [...generator.samples],
+    async sampleNow() {
+      if (stopping) return;
+      await Promise.all(runners.map((runner) => runner.settle()));
+      generator.sample();
+      await Promise.all(runners.map((runner) => runner.run()));
+    },
     stop() {
       stopping ??= stop();
       return stopping;

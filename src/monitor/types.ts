@@ -36,6 +36,11 @@ export interface ResourceMonitor {
   series(): ResourceSeries[];
   /** Load generator CPU samples so far. */
   generator(): GeneratorSample[];
+  /**
+   * Takes a reading now (after any that is running), so that a window ending now has one even
+   * when it was shorter than the interval.
+   */
+  sampleNow(): Promise<void>;
   /** Stops sampling (takes one last sample first); idempotent. */
   stop(): Promise<void>;
 }

@@ -135,6 +135,8 @@ export async function runScenario(
         `errors ${((f['errors.rate'] ?? 0) * 100).toFixed(2)} %`,
     );
   }
+  // A reading at the end: a scenario shorter than the interval still gets one.
+  await options.monitor?.sampleNow();
   const resources = options.monitor
     ? summarizeResources(
         options.monitor.series(),
