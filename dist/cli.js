@@ -2385,9 +2385,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num))
-        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      const num2 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num2))
+        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -2427,8 +2427,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -2867,8 +2867,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str.replace(/_/g, "")),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -3070,23 +3070,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str, asBigInt) {
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
-      const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
+      return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num = (n) => n;
+      let num2 = (n) => n;
       if (typeof value === "bigint")
-        num = (n) => BigInt(n);
+        num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num(-1);
+        value *= num2(-1);
       }
-      const _60 = num(60);
+      const _60 = num2(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -12452,8 +12452,8 @@ var require_base64_js = __commonJS({
       }
       return arr;
     }
-    function tripletToBase64(num) {
-      return lookup[num >> 18 & 63] + lookup[num >> 12 & 63] + lookup[num >> 6 & 63] + lookup[num & 63];
+    function tripletToBase64(num2) {
+      return lookup[num2 >> 18 & 63] + lookup[num2 >> 12 & 63] + lookup[num2 >> 6 & 63] + lookup[num2 & 63];
     }
     function encodeChunk(uint8, start, end) {
       var tmp;
@@ -19012,11 +19012,11 @@ var require_histUtil = __commonJS({
 var require_format = __commonJS({
   "node_modules/autocannon/lib/format.js"(exports2, module2) {
     "use strict";
-    function format(num) {
-      if (num < 1e3) {
-        return "" + num;
+    function format(num2) {
+      if (num2 < 1e3) {
+        return "" + num2;
       } else {
-        return "" + Math.round(num / 1e3) + "k";
+        return "" + Math.round(num2 / 1e3) + "k";
       }
     }
     module2.exports = format;
@@ -28426,10 +28426,10 @@ var require_abort = __commonJS({
   "node_modules/asynckit/lib/abort.js"(exports2, module2) {
     module2.exports = abort;
     function abort(state) {
-      Object.keys(state.jobs).forEach(clean.bind(state));
+      Object.keys(state.jobs).forEach(clean2.bind(state));
       state.jobs = {};
     }
-    function clean(key) {
+    function clean2(key) {
       if (typeof this.jobs[key] == "function") {
         this.jobs[key]();
       }
@@ -30187,9 +30187,9 @@ var require_semver = __commonJS({
         } else {
           this.prerelease = m[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
-              const num = +id;
-              if (num >= 0 && num < MAX_SAFE_INTEGER) {
-                return num;
+              const num2 = +id;
+              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
+                return num2;
               }
             }
             return id;
@@ -30455,11 +30455,11 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
     var parse4 = require_parse();
-    var clean = (version2, options) => {
+    var clean2 = (version2, options) => {
       const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
-    module2.exports = clean;
+    module2.exports = clean2;
   }
 });
 
@@ -32047,7 +32047,7 @@ var require_semver2 = __commonJS({
     var identifiers = require_identifiers();
     var parse4 = require_parse();
     var valid = require_valid();
-    var clean = require_clean();
+    var clean2 = require_clean();
     var inc = require_inc();
     var diff = require_diff();
     var major = require_major();
@@ -32086,7 +32086,7 @@ var require_semver2 = __commonJS({
     module2.exports = {
       parse: parse4,
       valid,
-      clean,
+      clean: clean2,
       inc,
       diff,
       major,
@@ -60921,8 +60921,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num = Number.parseInt(value, 10);
-      return num >= 8 && num <= 15;
+      const num2 = Number.parseInt(value, 10);
+      return num2 >= 8 && num2 <= 15;
     }
     function getURLRecord(url2, baseURL) {
       let urlRecord;
@@ -87636,6 +87636,7 @@ var videoSectionSchema = strictObject2({
   status: statusSchema2,
   levels: levelsSchema.optional(),
   "videos-per-level": countSchema().describe("videos each level processes, level in flight at a time (default: the level)").optional(),
+  warmup: external_exports.int({ error: "expected a number of videos (0 or more)" }).min(0, { error: "expected a number of videos (0 or more)" }).describe("videos processed one by one before the levels, not measured (default 0)").optional(),
   budgets: budgetsSchema.optional()
 }).superRefine((video, ctx) => {
   const perLevel = video["videos-per-level"];
@@ -87696,6 +87697,7 @@ function buildVideoConfig(input2) {
       errorPath: status.error ?? VIDEO_DEFAULTS.errorPath
     },
     levels: input2.levels ?? [...VIDEO_DEFAULTS.levels],
+    warmupVideos: input2.warmup ?? 0,
     budgets: input2.budgets ?? {}
   };
   if (input2["videos-per-level"] !== void 0) config2.videosPerLevel = input2["videos-per-level"];
@@ -89583,6 +89585,208 @@ async function startMonitor(options) {
   };
 }
 
+// src/report/chart-svg.ts
+var CHART_WIDTH = 720;
+var LEFT = 64;
+var RIGHT = 24;
+var TOP = 40;
+var PLOT_HEIGHT = 150;
+var BOTTOM = TOP + PLOT_HEIGHT;
+var PLOT_WIDTH = CHART_WIDTH - LEFT - RIGHT;
+var LEGEND_Y = 242;
+var LEGEND_ROW = 16;
+var CHAR_WIDTH = 6.2;
+var MAX_LEGEND_NAME = 40;
+var COLORS = [
+  "#4e79a7",
+  "#f28e2b",
+  "#e15759",
+  "#59a14f",
+  "#b07aa1",
+  "#76b7b2",
+  "#9c755f",
+  "#edc948"
+];
+var BAND_FILLS = ["#eef1f4", "#e1e6eb"];
+function renderLineChart(chart) {
+  const series = chart.series.map((s) => ({
+    name: s.name,
+    points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
+  }));
+  const bands = (chart.bands ?? []).filter(
+    (b) => Number.isFinite(b.from) && Number.isFinite(b.to) && b.to > b.from
+  );
+  const [xMin, xMax] = xDomain(series, bands);
+  const yTicks = yTicksOf(series);
+  const yMin = yTicks[0] ?? 0;
+  const yMax = yTicks[yTicks.length - 1] ?? 1;
+  const px = (x) => LEFT + (x - xMin) / (xMax - xMin) * PLOT_WIDTH;
+  const py = (y) => BOTTOM - (y - yMin) / (yMax - yMin) * PLOT_HEIGHT;
+  const legend = layoutLegend(series.map((s) => s.name));
+  const height = LEGEND_Y + Math.max(0, legend.rows - 1) * LEGEND_ROW + 8;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 ${CHART_WIDTH} ${height}" width="${CHART_WIDTH}" height="${height}" font-family="system-ui, sans-serif" font-size="11" fill="#1f2328">`,
+    `<title>${escapeXml(chart.title)}</title>`,
+    `<desc>${escapeXml(describe4(chart, series, xMin, xMax, yMax))}</desc>`,
+    `<text x="8" y="16" font-size="13" font-weight="600">${escapeXml(chart.title)}</text>`
+  ];
+  parts.push('<g class="bands">');
+  bands.forEach((b, i) => {
+    const from = px(Math.max(b.from, xMin));
+    const to = px(Math.min(b.to, xMax));
+    if (to - from <= 0) return;
+    parts.push(
+      `<rect x="${num(from)}" y="${TOP}" width="${num(to - from)}" height="${PLOT_HEIGHT}" fill="${BAND_FILLS[i % 2]}"/>`
+    );
+    if (b.label.length * CHAR_WIDTH * (10 / 11) + 4 <= to - from) {
+      parts.push(
+        `<text x="${num((from + to) / 2)}" y="${TOP - 4}" text-anchor="middle" font-size="10" fill="#57606a">${escapeXml(b.label)}</text>`
+      );
+    }
+  });
+  parts.push("</g>");
+  parts.push('<g class="y-ticks">');
+  for (const v of yTicks) {
+    const y = num(py(v));
+    parts.push(
+      `<line x1="${LEFT}" y1="${y}" x2="${LEFT + PLOT_WIDTH}" y2="${y}" stroke="#d0d7de" stroke-width="${v === 0 ? 1 : 0.5}"/>`,
+      `<text x="${LEFT - 6}" y="${y}" dy="0.32em" text-anchor="end">${tickLabel(v, yTicks)}</text>`
+    );
+  }
+  parts.push("</g>");
+  const xTicks = ticksWithin(xMin, xMax, 6);
+  parts.push('<g class="x-ticks">');
+  for (const v of xTicks) {
+    const x = num(px(v));
+    parts.push(
+      `<line x1="${x}" y1="${BOTTOM}" x2="${x}" y2="${BOTTOM + 4}" stroke="#57606a"/>`,
+      `<text x="${x}" y="${BOTTOM + 15}" text-anchor="middle">${tickLabel(v, xTicks)}</text>`
+    );
+  }
+  parts.push("</g>");
+  parts.push(
+    `<line x1="${LEFT}" y1="${BOTTOM}" x2="${LEFT + PLOT_WIDTH}" y2="${BOTTOM}" stroke="#57606a"/>`,
+    `<line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${BOTTOM}" stroke="#57606a"/>`,
+    `<text x="${num(LEFT + PLOT_WIDTH / 2)}" y="${BOTTOM + 32}" text-anchor="middle">${escapeXml(chart.xLabel)}</text>`,
+    `<text x="14" y="${num(TOP + PLOT_HEIGHT / 2)}" text-anchor="middle" transform="rotate(-90 14 ${num(TOP + PLOT_HEIGHT / 2)})">${escapeXml(chart.yLabel)}</text>`
+  );
+  parts.push('<g class="series">');
+  series.forEach((s, i) => {
+    const stroke = strokeOf(i);
+    const coords = s.points.map(([x, y]) => `${num(px(x))},${num(py(y))}`);
+    parts.push(
+      `<polyline points="${coords.join(" ")}" fill="none" stroke-width="1.5" stroke-linejoin="round"${stroke}/>`
+    );
+    const [only] = s.points;
+    if (s.points.length === 1 && only) {
+      parts.push(
+        `<circle cx="${num(px(only[0]))}" cy="${num(py(only[1]))}" r="2.5" fill="${colorOf(i)}"/>`
+      );
+    }
+  });
+  parts.push("</g>");
+  parts.push('<g class="legend">');
+  legend.items.forEach((item, i) => {
+    const y = LEGEND_Y + item.row * LEGEND_ROW;
+    parts.push(
+      `<line x1="${num(item.x)}" y1="${y - 4}" x2="${num(item.x + 16)}" y2="${y - 4}" stroke-width="2"${strokeOf(i)}/>`,
+      `<text x="${num(item.x + 20)}" y="${y}">${escapeXml(item.label)}</text>`
+    );
+  });
+  parts.push("</g>", "</svg>");
+  return parts.join("\n");
+}
+function colorOf(i) {
+  return COLORS[i % COLORS.length];
+}
+function strokeOf(i) {
+  const dash = i >= COLORS.length ? ' stroke-dasharray="5 3"' : "";
+  return ` stroke="${colorOf(i)}"${dash}`;
+}
+function xDomain(series, bands) {
+  const xs = [
+    ...series.flatMap((s) => s.points.map(([x]) => x)),
+    ...bands.flatMap((b) => [b.from, b.to])
+  ];
+  if (xs.length === 0) return [0, 1];
+  const [min, max2] = rangeOf(xs);
+  return max2 > min ? [min, max2] : [min - 1, max2 + 1];
+}
+function rangeOf(values) {
+  let min = Number.POSITIVE_INFINITY;
+  let max2 = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max2) max2 = v;
+  }
+  return [min, max2];
+}
+function yTicksOf(series) {
+  const [low, top] = rangeOf([0, ...series.flatMap((s) => s.points.map(([, y]) => y))]);
+  let high = top;
+  if (high <= low) high = low + 1;
+  const step = niceStep((high - low) / 4);
+  const ticks = [];
+  const first = Math.floor(low / step + 1e-9);
+  const last = Math.ceil(high / step - 1e-9);
+  for (let k = first; k <= last; k++) ticks.push(clean(k * step));
+  return ticks;
+}
+function ticksWithin(min, max2, target) {
+  const step = niceStep((max2 - min) / target);
+  const ticks = [];
+  for (let k = Math.ceil(min / step - 1e-9); k <= Math.floor(max2 / step + 1e-9); k++) {
+    ticks.push(clean(k * step));
+  }
+  return ticks;
+}
+function niceStep(raw) {
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const fraction = raw / power;
+  const nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
+  return clean(nice * power);
+}
+function clean(n) {
+  const v = Number(n.toPrecision(12));
+  return v === 0 ? 0 : v;
+}
+function tickLabel(v, ticks) {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+  const decimals = Math.min(6, Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
+  return v.toFixed(decimals);
+}
+function num(n) {
+  const v = Math.round(n * 10) / 10;
+  return String(v === 0 ? 0 : v);
+}
+function short(n) {
+  return String(Number(n.toPrecision(4)));
+}
+function describe4(chart, series, xMin, xMax, yMax) {
+  const names = series.map((s) => s.name).join(", ");
+  return `${series.length} series${names ? ` (${names})` : ""}; x: ${chart.xLabel} from ${short(xMin)} to ${short(xMax)}; y: ${chart.yLabel} up to ${short(yMax)}.`;
+}
+function layoutLegend(names) {
+  const items = [];
+  let x = LEFT;
+  let row = 0;
+  for (const name of names) {
+    const label = name.length > MAX_LEGEND_NAME ? `${name.slice(0, MAX_LEGEND_NAME - 1)}\u2026` : name;
+    const width = 20 + label.length * CHAR_WIDTH + 16;
+    if (x > LEFT && x + width > CHART_WIDTH - RIGHT) {
+      x = LEFT;
+      row++;
+    }
+    items.push({ label, x, row });
+    x += width;
+  }
+  return { items, rows: items.length === 0 ? 1 : row + 1 };
+}
+function escapeXml(s) {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 // src/results/growth.ts
 var GROWTH_METRIC = "growth.exponent";
 var GROWTH_LATENCY = "latency.p50";
@@ -89796,6 +90000,62 @@ function summaryLines(run2, checks) {
   );
   return lines;
 }
+function stressCharts(run2) {
+  const bands = run2.phases.map(
+    (p) => ({
+      from: p.startMs / 1e3,
+      to: (p.startMs + p.durationMs) / 1e3,
+      label: p.kind === "cooldown" ? `${p.level} cool-down` : String(p.level)
+    })
+  );
+  const at = (s) => s.t + 0.5;
+  const xLabel = `t (s); shaded: phases by level (${levelUnit(run2)})`;
+  const charts = [
+    {
+      title: `${run2.name}: p95 of each request kind, per second`,
+      xLabel,
+      yLabel: "p95 (ms)",
+      series: run2.mix.map((m) => ({
+        name: m.name,
+        // A second in which a kind sent nothing has no p95: a gap, not a zero.
+        points: run2.seconds.flatMap((s) => {
+          const f = s.byKind[m.name];
+          return f && f.requests > 0 ? [[at(s), f.p95Ms]] : [];
+        })
+      })),
+      bands
+    },
+    {
+      title: `${run2.name}: achieved rate, all kinds, per second`,
+      xLabel,
+      yLabel: "answered (req/s)",
+      series: [
+        {
+          name: "all kinds",
+          points: run2.seconds.map((s) => [at(s), s.all.achievedRps])
+        }
+      ],
+      bands
+    }
+  ];
+  if (run2.seconds.some((s) => s.cpuPercent !== void 0)) {
+    charts.push({
+      title: `${run2.name}: service CPU, per second`,
+      xLabel,
+      yLabel: "CPU (% of one core)",
+      series: [
+        {
+          name: "service CPU (mean)",
+          points: run2.seconds.flatMap(
+            (s) => s.cpuPercent === void 0 ? [] : [[at(s), s.cpuPercent]]
+          )
+        }
+      ],
+      bands
+    });
+  }
+  return charts;
+}
 function stressSections(run2, checks, environment) {
   const own2 = checks.filter((c) => c.metric.startsWith(`stress/${run2.name}/`));
   const hasResources = run2.phases.some((p) => p.cpuMax !== void 0);
@@ -89807,6 +90067,7 @@ function stressSections(run2, checks, environment) {
       `Mix (weights): ${mix}; ${run2.model === "open" ? "open model (arrival rate)" : "closed model (connections)"}.`,
       ...hasResources ? [cpuUnitNote(environment)] : []
     ].join(" "),
+    charts: stressCharts(run2),
     table: {
       header: [
         "Phase",
@@ -90300,7 +90561,8 @@ function renderHtml(result) {
   const model = buildReportModel(result);
   const sections = model.sections.map((s) => {
     const note = s.note ? `<p>${escapeHtml(s.note)}</p>` : "";
-    const body = `${note}${s.table ? renderTable(s.table) : ""}`;
+    const charts = (s.charts ?? []).map((c) => `<figure>${renderLineChart(c)}</figure>`).join("");
+    const body = `${note}${charts}${s.table ? renderTable(s.table) : ""}`;
     return s.folded ? `<details><summary>${escapeHtml(s.heading)}</summary>${body}</details>` : `<h2>${escapeHtml(s.heading)}</h2>${body}`;
   }).join("\n");
   return `<!doctype html>
@@ -90316,6 +90578,8 @@ th { background: #f6f8fa; }
 td.r { text-align: right; font-variant-numeric: tabular-nums; }
 code { font: 12px ui-monospace, monospace; }
 .verdict { font-size: 1.2rem; font-weight: 600; }
+figure { margin: 0.5rem 0 1rem; }
+svg.chart { display: block; max-width: 100%; height: auto; }
 </style>
 </head>
 <body>
@@ -93126,7 +93390,7 @@ async function runVideoSuite(options) {
   };
   const run2 = { videos: videos.map(toUsed), levels: [] };
   const metrics = [];
-  let uploaded = 0;
+  let uploaded = await warmUp2(video.warmupVideos, videos, jobOptions, log);
   for (const level of video.levels) {
     options.signal?.throwIfAborted();
     const count = videosAtLevel(video, level);
@@ -93155,6 +93419,24 @@ async function runVideoSuite(options) {
     log(describeLevel(levelRun, levelOut));
   }
   return { metrics, run: run2 };
+}
+async function warmUp2(count, videos, jobOptions, log) {
+  if (count === 0) return 0;
+  log(`video: warm-up: ${count} video${count === 1 ? "" : "s"}, one at a time, not measured`);
+  for (let i = 0; i < count; i++) {
+    jobOptions.signal?.throwIfAborted();
+    const video = videos[i % videos.length];
+    try {
+      const row = await processVideo(video, { upload: i + 1, level: 0 }, jobOptions);
+      if (row.outcome !== "done") {
+        log(`video: warm-up upload ${i + 1} (${row.video}) ${row.outcome}: ${row.reason ?? ""}`);
+      }
+    } catch (error62) {
+      jobOptions.signal?.throwIfAborted();
+      log(`video: warm-up upload ${i + 1} (${video.name}) error: ${describeError(error62)}`);
+    }
+  }
+  return count;
 }
 function toUsed(video) {
   const { name, kind, description, durationS, bytes } = video;

@@ -366,6 +366,23 @@ describe('video suite against a local video service', () => {
     expect(metric(out, 'video/c1/seconds_per_minute')?.samples).toHaveLength(4);
   });
 
+  it('processes warm-up videos first, one at a time, unmeasured; {{i}} counts them', async () => {
+    // The warm-up's only video fails: it is logged, and the levels are not affected.
+    const service = await serve(100, (i) => (i === 1 ? 'fail' : 'ok'));
+    const { out, lines } = await run(service.url, section({ levels: [2], warmup: 2 }));
+    expect(service.received.map((r) => r.fields.name)).toEqual([
+      'perf 1',
+      'perf 2',
+      'perf 3',
+      'perf 4',
+    ]);
+    expect(out.run.levels.map((l) => [l.level, l.videos, l.succeeded])).toEqual([[2, 2, 2]]);
+    expect(out.run.levels[0]?.rows.map((r) => r.upload)).toEqual([3, 4]);
+    expect(metric(out, 'video/c2/success.rate')?.value).toBe(1);
+    expect(lines).toContain('video: warm-up: 2 videos, one at a time, not measured');
+    expect(lines.some((l) => l.startsWith('video: warm-up upload 1 (clip.avi) failed'))).toBe(true);
+  });
+
   it('sends the file itself as the body of a raw upload', async () => {
     const service = await serve(100);
     const { out } = await run(

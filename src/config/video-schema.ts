@@ -110,6 +110,11 @@ export interface VideoConfig {
    * processes `level` videos (one wave). Never below the highest level.
    */
   videosPerLevel?: number;
+  /**
+   * Videos processed one at a time before the first level, unmeasured: the service's workers,
+   * caches and JIT warm up, so level 1 does not pay for a cold start (default 0).
+   */
+  warmupVideos: number;
   /** Suite-level budgets, as written (normalized). */
   budgets: BudgetMap;
 }
@@ -358,6 +363,11 @@ export const videoSectionSchema = strictObject({
   'videos-per-level': countSchema()
     .describe('videos each level processes, level in flight at a time (default: the level)')
     .optional(),
+  warmup: z
+    .int({ error: 'expected a number of videos (0 or more)' })
+    .min(0, { error: 'expected a number of videos (0 or more)' })
+    .describe('videos processed one by one before the levels, not measured (default 0)')
+    .optional(),
   budgets: budgetsSchema.optional(),
 }).superRefine((video, ctx) => {
   const perLevel = video['videos-per-level'];
@@ -439,6 +449,7 @@ export function buildVideoConfig(input: VideoSectionInput): VideoConfig {
       errorPath: status.error ?? VIDEO_DEFAULTS.errorPath,
     },
     levels: input.levels ?? [...VIDEO_DEFAULTS.levels],
+    warmupVideos: input.warmup ?? 0,
     budgets: input.budgets ?? {},
   };
   if (input['videos-per-level'] !== undefined) config.videosPerLevel = input['videos-per-level'];

@@ -1,5 +1,6 @@
 // The report as a standalone HTML page (uploaded as an artifact, opened from perf-results/).
 import type { RunResult, Status } from '../results/types.ts';
+import { renderLineChart } from './chart-svg.ts';
 import { buildReportModel, type Cell, type Table } from './report-model.ts';
 
 const COLOR: Record<Status, string> = { pass: '#1a7f37', warn: '#9a6700', fail: '#cf222e' };
@@ -10,7 +11,8 @@ export function renderHtml(result: RunResult): string {
   const sections = model.sections
     .map((s) => {
       const note = s.note ? `<p>${escapeHtml(s.note)}</p>` : '';
-      const body = `${note}${s.table ? renderTable(s.table) : ''}`;
+      const charts = (s.charts ?? []).map((c) => `<figure>${renderLineChart(c)}</figure>`).join('');
+      const body = `${note}${charts}${s.table ? renderTable(s.table) : ''}`;
       return s.folded
         ? `<details><summary>${escapeHtml(s.heading)}</summary>${body}</details>`
         : `<h2>${escapeHtml(s.heading)}</h2>${body}`;
@@ -29,6 +31,8 @@ th { background: #f6f8fa; }
 td.r { text-align: right; font-variant-numeric: tabular-nums; }
 code { font: 12px ui-monospace, monospace; }
 .verdict { font-size: 1.2rem; font-weight: 600; }
+figure { margin: 0.5rem 0 1rem; }
+svg.chart { display: block; max-width: 100%; height: auto; }
 </style>
 </head>
 <body>

@@ -5,6 +5,7 @@ import { classifyGrowth, describeGrowthClasses, GROWTH_METRIC } from '../results
 import { errorRate } from '../results/scenario-metrics.ts';
 import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
 import { describeModel } from '../suites/describe-model.ts';
+import type { Chart } from './chart-svg.ts';
 import { formatChange, formatValue } from './format.ts';
 import { cpuUnitNote, stressSections } from './stress-section.ts';
 import { videoSection } from './video-section.ts';
@@ -29,6 +30,8 @@ export interface Section {
   table?: Table;
   /** Folded by default (details) in renderers that can fold. */
   folded?: boolean;
+  /** Charts between the note and the table, in renderers that can draw (HTML); markdown has none. */
+  charts?: Chart[];
 }
 
 export interface ReportModel {

@@ -1,8 +1,9 @@
 // The stress suite in the report: per scenario, its phases (level, achieved rate, p95, errors, CPU,
-// memory, held or broke), the capacity, the recovery and the stability verdict; the per-second time
-// series and the per-kind figures folded below. Pure.
-import type { StressPhaseRow, StressRun } from '../results/stress-run.ts';
+// memory, held or broke), the capacity, the recovery and the stability verdict, with charts of the
+// run second by second; the per-second time series and the per-kind figures folded below. Pure.
+import type { StressPhaseRow, StressRun, StressSecond } from '../results/stress-run.ts';
 import type { Check, Environment, Status } from '../results/types.ts';
+import type { Chart, ChartBand } from './chart-svg.ts';
 import { formatValue } from './format.ts';
 import type { Cell, Section } from './report-model.ts';
 
@@ -71,6 +72,68 @@ function summaryLines(run: StressRun, checks: readonly Check[]): string[] {
   return lines;
 }
 
+/**
+ * The run second by second as charts: p95 of each kind, the achieved rate and, when the service was
+ * watched, its CPU; the phases shaded behind, labelled by their level.
+ */
+export function stressCharts(run: StressRun): Chart[] {
+  const bands = run.phases.map(
+    (p): ChartBand => ({
+      from: p.startMs / 1000,
+      to: (p.startMs + p.durationMs) / 1000,
+      label: p.kind === 'cooldown' ? `${p.level} cool-down` : String(p.level),
+    }),
+  );
+  // Second t holds the requests sent in [t, t + 1): drawn at its middle, it sits inside its phase.
+  const at = (s: StressSecond) => s.t + 0.5;
+  const xLabel = `t (s); shaded: phases by level (${levelUnit(run)})`;
+  const charts: Chart[] = [
+    {
+      title: `${run.name}: p95 of each request kind, per second`,
+      xLabel,
+      yLabel: 'p95 (ms)',
+      series: run.mix.map((m) => ({
+        name: m.name,
+        // A second in which a kind sent nothing has no p95: a gap, not a zero.
+        points: run.seconds.flatMap((s): [number, number][] => {
+          const f = s.byKind[m.name];
+          return f && f.requests > 0 ? [[at(s), f.p95Ms]] : [];
+        }),
+      })),
+      bands,
+    },
+    {
+      title: `${run.name}: achieved rate, all kinds, per second`,
+      xLabel,
+      yLabel: 'answered (req/s)',
+      series: [
+        {
+          name: 'all kinds',
+          points: run.seconds.map((s): [number, number] => [at(s), s.all.achievedRps]),
+        },
+      ],
+      bands,
+    },
+  ];
+  if (run.seconds.some((s) => s.cpuPercent !== undefined)) {
+    charts.push({
+      title: `${run.name}: service CPU, per second`,
+      xLabel,
+      yLabel: 'CPU (% of one core)',
+      series: [
+        {
+          name: 'service CPU (mean)',
+          points: run.seconds.flatMap((s): [number, number][] =>
+            s.cpuPercent === undefined ? [] : [[at(s), s.cpuPercent]],
+          ),
+        },
+      ],
+      bands,
+    });
+  }
+  return charts;
+}
+
 /** The sections of one stress scenario: its phases open, its time series and kinds folded. */
 export function stressSections(
   run: StressRun,
@@ -87,6 +150,7 @@ export function stressSections(
       `Mix (weights): ${mix}; ${run.model === 'open' ? 'open model (arrival rate)' : 'closed model (connections)'}.`,
       ...(hasResources ? [cpuUnitNote(environment)] : []),
     ].join(' '),
+    charts: stressCharts(run),
     table: {
       header: [
         'Phase',

@@ -70,7 +70,7 @@ export async function runVideoSuite(options: VideoSuiteOptions): Promise<VideoSu
   };
   const run: VideoSuiteRun = { videos: videos.map(toUsed), levels: [] };
   const metrics: Metric[] = [];
-  let uploaded = 0;
+  let uploaded = await warmUp(video.warmupVideos, videos, jobOptions, log);
   for (const level of video.levels) {
     options.signal?.throwIfAborted();
     const count = videosAtLevel(video, level);
@@ -101,6 +101,34 @@ export async function runVideoSuite(options: VideoSuiteOptions): Promise<VideoSu
     log(describeLevel(levelRun, levelOut));
   }
   return { metrics, run };
+}
+
+/**
+ * Processes `count` videos one at a time, unmeasured (level 0 in templates); returns how many
+ * uploads that took, so that `{{i}}` keeps counting. A failure is logged, never counted.
+ */
+async function warmUp(
+  count: number,
+  videos: readonly PreparedVideo[],
+  jobOptions: VideoJobOptions,
+  log: (line: string) => void,
+): Promise<number> {
+  if (count === 0) return 0;
+  log(`video: warm-up: ${count} video${count === 1 ? '' : 's'}, one at a time, not measured`);
+  for (let i = 0; i < count; i++) {
+    jobOptions.signal?.throwIfAborted();
+    const video = videos[i % videos.length] as PreparedVideo;
+    try {
+      const row = await processVideo(video, { upload: i + 1, level: 0 }, jobOptions);
+      if (row.outcome !== 'done') {
+        log(`video: warm-up upload ${i + 1} (${row.video}) ${row.outcome}: ${row.reason ?? ''}`);
+      }
+    } catch (error) {
+      jobOptions.signal?.throwIfAborted();
+      log(`video: warm-up upload ${i + 1} (${video.name}) error: ${describeError(error)}`);
+    }
+  }
+  return count;
 }
 
 function toUsed(video: PreparedVideo): VideoUsed {

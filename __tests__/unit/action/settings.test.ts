@@ -24,6 +24,7 @@ describe('readSettings', () => {
         read({
           config: ' ci/perf.yml ',
           'target-url': 'http://localhost:8000',
+          services: '{"app": {"id": "3f2a", "ports": {"8000": "8000"}}}',
           suites: 'load, stress',
           'github-token': 't',
           baseline: 'artifact',
@@ -38,6 +39,7 @@ describe('readSettings', () => {
     ).toEqual({
       config: 'ci/perf.yml',
       targetUrl: 'http://localhost:8000',
+      services: '{"app": {"id": "3f2a", "ports": {"8000": "8000"}}}',
       suites: ['load', 'stress'],
       githubToken: 't',
       baseline: 'artifact',
@@ -48,6 +50,10 @@ describe('readSettings', () => {
       resultsDir: 'out',
       artifactName: 'perf',
     });
+  });
+
+  it('treats a job without services (toJSON gives null) as none', () => {
+    expect(readSettings(read({ services: 'null' })).services).toBeUndefined();
   });
 
   it.each([

@@ -47,6 +47,7 @@ describe('video: valid sections', () => {
         errorPath: 'error',
       },
       levels: [1, 3, 5, 8],
+      warmupVideos: 0,
       budgets: {},
     });
   });

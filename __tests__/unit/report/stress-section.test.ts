@@ -2,8 +2,9 @@
 // lines, the CPU note only when the service was watched, and the folded per-kind and per-second
 // tables; and the sections in the whole markdown report.
 import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../../src/report/html.ts';
 import { renderMarkdown } from '../../../src/report/markdown.ts';
-import { stressSections } from '../../../src/report/stress-section.ts';
+import { stressCharts, stressSections } from '../../../src/report/stress-section.ts';
 import type {
   LoadFigures,
   StressPhaseRow,
@@ -261,6 +262,67 @@ describe('stressSections', () => {
     expect(series?.table?.rows[3]?.[4]).toBe('300.00 ms');
   });
 
+  it('charts p95 per kind and the achieved rate second by second, the phases as bands', () => {
+    const run = brokenRun({
+      phases: brokenRun().phases.map((p, i) => ({ ...p, startMs: i * 2000 })),
+    });
+    const [phases, byKind, series] = sectionsOf(run);
+    expect(byKind?.charts).toBeUndefined();
+    expect(series?.charts).toBeUndefined();
+    const [p95, rate, cpu] = phases?.charts ?? [];
+    expect(cpu).toBeUndefined();
+    expect(p95?.yLabel).toBe('p95 (ms)');
+    expect(p95?.xLabel).toContain('(req/s)');
+    // Each second at its middle; `create` sent in no second here: a series without points.
+    expect(p95?.series).toStrictEqual([
+      {
+        name: 'list',
+        points: [
+          [0.5, 8],
+          [1.5, 8],
+          [2.5, 9],
+          [7.5, 300],
+          [8.5, 9],
+        ],
+      },
+      { name: 'create', points: [] },
+    ]);
+    expect(rate?.series.map((s) => s.name)).toStrictEqual(['all kinds']);
+    expect(rate?.series[0]?.points.map(([, y]) => y)).toStrictEqual([10, 10, 20, 10, 10]);
+    const bands = [
+      { from: 0, to: 2, label: '10' },
+      { from: 2, to: 4, label: '20' },
+      { from: 4, to: 6, label: '40' },
+      { from: 6, to: 8, label: '80' },
+      { from: 8, to: 10, label: '10 cool-down' },
+    ];
+    expect(p95?.bands).toStrictEqual(bands);
+    expect(rate?.bands).toStrictEqual(bands);
+  });
+
+  it('leaves a kind out of the p95 chart in a second it sent nothing', () => {
+    const run = brokenRun();
+    const [first] = run.seconds;
+    if (first) first.byKind = { list: { ...figures(0, 0), requests: 0 } };
+    expect(stressCharts(run)[0]?.series[0]?.points[0]).toStrictEqual([1.5, 8]);
+  });
+
+  it('adds a service CPU chart when the seconds carry CPU', () => {
+    const run = brokenRun();
+    run.seconds.forEach((s, i) => {
+      if (i !== 2) s.cpuPercent = 40 + i;
+    });
+    const cpu = stressCharts(run)[2];
+    expect(cpu?.yLabel).toBe('CPU (% of one core)');
+    expect(cpu?.series[0]?.points).toStrictEqual([
+      [0.5, 40],
+      [1.5, 41],
+      [7.5, 43],
+      [8.5, 44],
+    ]);
+    expect(cpu?.bands).toHaveLength(5);
+  });
+
   it('speaks of connections in the closed model', () => {
     const [phases] = sectionsOf(brokenRun({ model: 'closed' }));
     expect(phases?.table?.header[1]).toBe('Level (connections)');
@@ -288,5 +350,31 @@ describe('renderMarkdown with a stress run', () => {
 
   it('has no stress section without a stress run', () => {
     expect(renderMarkdown(sampleResult())).not.toContain('Stress:');
+  });
+});
+
+describe('renderHtml with a stress run', () => {
+  it('draws the charts in the stress section, after its note and before its table', () => {
+    const run = brokenRun();
+    const result = sampleResult();
+    result.stress = [run];
+    result.checks.push(...stabilityChecks(run));
+    const html = renderHtml(result);
+    const start = html.indexOf('<h2>Stress: mix</h2>');
+    const section = html.slice(start, html.indexOf('<details>', start));
+    expect(section.match(/<svg /g)).toHaveLength(2);
+    expect(section.indexOf('<p>Capacity:')).toBeLessThan(section.indexOf('<svg '));
+    expect(section.lastIndexOf('</svg>')).toBeLessThan(section.indexOf('<table>'));
+    expect(section).toContain('<title>mix: p95 of each request kind, per second</title>');
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).not.toMatch(/NaN|Infinity/);
+    // Markdown has tables, no charts.
+    const markdown = renderMarkdown(result);
+    expect(markdown).toContain('### Stress: mix');
+    expect(markdown).not.toContain('<svg');
+  });
+
+  it('draws no chart without a stress run', () => {
+    expect(renderHtml(sampleResult())).not.toContain('<svg');
   });
 });
