@@ -94403,12 +94403,17 @@ function applyConfirmation(first, second) {
 }
 
 // src/verdict/validity.ts
+var MIN_JUDGED_MS = 1e3;
 function generatorCpuOf(run2) {
-  if (run2.rounds.length === 0) return 0;
-  return run2.rounds.reduce((sum, r) => sum + r.generatorCpuPercent, 0) / run2.rounds.length;
+  const elapsed = run2.rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
+  if (elapsed <= 0) return 0;
+  return run2.rounds.reduce((sum, r) => sum + r.generatorCpuPercent * r.elapsedMs, 0) / elapsed;
+}
+function isJudged(run2) {
+  return run2.rounds.reduce((sum, r) => sum + r.elapsedMs, 0) >= MIN_JUDGED_MS;
 }
 function generatorChecks(runs) {
-  return runs.filter((run2) => generatorCpuOf(run2) >= GENERATOR_SATURATION_PERCENT).map((run2) => {
+  return runs.filter((run2) => isJudged(run2) && generatorCpuOf(run2) >= GENERATOR_SATURATION_PERCENT).map((run2) => {
     const cpu = generatorCpuOf(run2);
     return {
       kind: "budget",

@@ -3,16 +3,27 @@
 import { GENERATOR_SATURATION_PERCENT } from '../monitor/generator.ts';
 import type { Check, ScenarioRun } from '../results/types.ts';
 
-/** Mean CPU of the generator over a scenario's rounds, in percent of one core. */
+/**
+ * Measured time below which the generator's CPU is not judged: over a fraction of a second its
+ * fixed start-up work (connections, buffers, the JIT) dominates, and a short round reads as busy.
+ */
+export const MIN_JUDGED_MS = 1000;
+
+/** CPU of the generator over a scenario's rounds, in percent of one core, weighted by their time. */
 function generatorCpuOf(run: ScenarioRun): number {
-  if (run.rounds.length === 0) return 0;
-  return run.rounds.reduce((sum, r) => sum + r.generatorCpuPercent, 0) / run.rounds.length;
+  const elapsed = run.rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
+  if (elapsed <= 0) return 0;
+  return run.rounds.reduce((sum, r) => sum + r.generatorCpuPercent * r.elapsedMs, 0) / elapsed;
+}
+
+function isJudged(run: ScenarioRun): boolean {
+  return run.rounds.reduce((sum, r) => sum + r.elapsedMs, 0) >= MIN_JUDGED_MS;
 }
 
 /** One warning per scenario whose rounds saturated the load generator (`<suite>/<name>/generator.cpu`). */
 export function generatorChecks(runs: readonly ScenarioRun[]): Check[] {
   return runs
-    .filter((run) => generatorCpuOf(run) >= GENERATOR_SATURATION_PERCENT)
+    .filter((run) => isJudged(run) && generatorCpuOf(run) >= GENERATOR_SATURATION_PERCENT)
     .map((run) => {
       const cpu = generatorCpuOf(run);
       return {
