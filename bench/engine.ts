@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClosed } from '../src/engine/closed.ts';
-import { median, runToEnd } from './child.ts';
+import { median, readSeconds, runToEnd } from './helpers.ts';
 
 const THROUGHPUT_TARGET_RATIO = 0.9;
 const MEMORY_TARGET_MB = 200;
@@ -31,15 +31,6 @@ server.keepAliveTimeout = 30000;
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
 process.on('disconnect', () => process.exit(0));
 `;
-
-function readSeconds(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!(value > 0 && Number.isFinite(value)))
-    throw new Error(`${name} must be a number of seconds > 0, got '${raw}'`);
-  return value;
-}
 
 /** Resolves with the first line a child prints on stdout, parsed as JSON. */
 function readFirstJsonLine<T>(child: ChildProcess, what: string): Promise<T> {

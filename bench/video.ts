@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticVideo } from '../src/video/avi-writer.ts';
-import { median, runToEnd } from './child.ts';
+import { median, readSeconds, runToEnd } from './helpers.ts';
 
 const REALTIME_TARGET = 10;
 const ROUNDS = 3;
@@ -26,15 +26,6 @@ interface RunReport {
   bytes: number;
   frames: number;
   maxRssKB: number;
-}
-
-function readSeconds(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!(value > 0 && Number.isFinite(value)))
-    throw new Error(`${name} must be a number of seconds > 0, got '${raw}'`);
-  return value;
 }
 
 /** Runs one generation in a child process and returns what it printed. */

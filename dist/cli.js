@@ -91545,12 +91545,7 @@ async function runStressScenario(scenario, options) {
   if (cooldown?.kind === "cooldown" && rows[0]?.status === "held") {
     run2.recovery = recoveryOf(rows, run2.seconds, cooldown, scenario);
   }
-  const whole = options.monitor ? summarizeResources(
-    options.monitor.series(),
-    options.monitor.generator(),
-    t0,
-    results.at(-1)?.endedAt ?? t0
-  ) : void 0;
+  const whole = resourcesOver(options.monitor, t0, results.at(-1)?.endedAt ?? t0);
   if (whole) {
     run2.resources = {
       cpuMax: whole.cpuMax,
@@ -91619,12 +91614,15 @@ function phaseRow(result, phase, verdict, brokeAt, t0, monitor) {
     byKind: byKind(result.kinds, durationMs)
   };
   if (status === "broke" && verdict !== void 0) row.reason = verdict;
-  const summary = monitor ? summarizeResources(monitor.series(), monitor.generator(), result.startedAt, result.endedAt) : void 0;
+  const summary = resourcesOver(monitor, result.startedAt, result.endedAt);
   if (summary) {
     row.cpuMax = summary.cpuMax;
     row.memoryMaxMB = summary.memoryMaxMB;
   }
   return row;
+}
+function resourcesOver(monitor, fromMs, toMs) {
+  return monitor ? summarizeResources(monitor.series(), monitor.generator(), fromMs, toMs) : void 0;
 }
 function secondRow(second, phases, t0, monitor) {
   const from = t0 + second.second * 1e3;
@@ -91639,7 +91637,7 @@ function secondRow(second, phases, t0, monitor) {
     all: figuresOf(mergeKinds(second.kinds), 1e3),
     byKind: byKind(second.kinds, 1e3)
   };
-  const summary = monitor ? summarizeResources(monitor.series(), monitor.generator(), from, from + 1e3) : void 0;
+  const summary = resourcesOver(monitor, from, from + 1e3);
   if (summary) {
     row.cpuPercent = summary.cpuMean;
     row.memoryMB = summary.memoryMaxMB;

@@ -175,14 +175,7 @@ async function runStressScenario(
   if (cooldown?.kind === 'cooldown' && rows[0]?.status === 'held') {
     run.recovery = recoveryOf(rows, run.seconds, cooldown, scenario);
   }
-  const whole = options.monitor
-    ? summarizeResources(
-        options.monitor.series(),
-        options.monitor.generator(),
-        t0,
-        results.at(-1)?.endedAt ?? t0,
-      )
-    : undefined;
+  const whole = resourcesOver(options.monitor, t0, results.at(-1)?.endedAt ?? t0);
   if (whole) {
     run.resources = {
       cpuMax: whole.cpuMax,
@@ -280,14 +273,19 @@ function phaseRow(
     byKind: byKind(result.kinds, durationMs),
   };
   if (status === 'broke' && verdict !== undefined) row.reason = verdict;
-  const summary = monitor
-    ? summarizeResources(monitor.series(), monitor.generator(), result.startedAt, result.endedAt)
-    : undefined;
+  const summary = resourcesOver(monitor, result.startedAt, result.endedAt);
   if (summary) {
     row.cpuMax = summary.cpuMax;
     row.memoryMaxMB = summary.memoryMaxMB;
   }
   return row;
+}
+
+/** The service's resources between two performance.now() times, when it was watched. */
+function resourcesOver(monitor: ResourceMonitor | undefined, fromMs: number, toMs: number) {
+  return monitor
+    ? summarizeResources(monitor.series(), monitor.generator(), fromMs, toMs)
+    : undefined;
 }
 
 function secondRow(
@@ -308,9 +306,7 @@ function secondRow(
     all: figuresOf(mergeKinds(second.kinds), 1000),
     byKind: byKind(second.kinds, 1000),
   };
-  const summary = monitor
-    ? summarizeResources(monitor.series(), monitor.generator(), from, from + 1000)
-    : undefined;
+  const summary = resourcesOver(monitor, from, from + 1000);
   if (summary) {
     row.cpuPercent = summary.cpuMean;
     row.memoryMB = summary.memoryMaxMB;

@@ -1,5 +1,5 @@
-// What the benchmarks share: running a measurement in a child process of its own (so its memory
-// and CPU are its own), and the median of repeated rounds.
+// What the benchmarks share: settings from the environment, running a measurement in a child
+// process of its own (so its memory and CPU are its own), and the median of repeated rounds.
 import { spawn } from 'node:child_process';
 
 /** Runs a child to its end and returns its stdout; rejects on a non-zero exit with its stderr. */
@@ -31,4 +31,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** A number of seconds > 0 from the environment variable `name`, or `fallback` when unset. */
+export function readSeconds(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0 && Number.isFinite(value))) {
+    throw new Error(`${name} must be a number of seconds > 0, got '${raw}'`);
+  }
+  return value;
 }
