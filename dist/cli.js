@@ -88518,6 +88518,9 @@ function cpuPercentSince(start, wallMs) {
 function isOkStatus(statusCode) {
   return statusCode >= 200 && statusCode < 400;
 }
+function addStatusCodes(into, from) {
+  for (const [code, n] of Object.entries(from)) into[code] = (into[code] ?? 0) + n;
+}
 
 // src/engine/histogram.ts
 var hdr = __toESM(require_dist3(), 1);
@@ -89883,9 +89886,7 @@ function sumTotals(all) {
     sum.timeouts += t.timeouts;
     sum.late += t.late;
     sum.dropped += t.dropped;
-    for (const [code, n] of Object.entries(t.statusCodes)) {
-      sum.statusCodes[code] = (sum.statusCodes[code] ?? 0) + n;
-    }
+    addStatusCodes(sum.statusCodes, t.statusCodes);
   }
   return sum;
 }
@@ -89950,6 +89951,22 @@ function describeModel(s) {
   return s.model === "open" ? `open model, ${s.rate} req/s` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}`;
 }
 
+// src/verdict/verdict.ts
+var RANK = { pass: 0, warn: 1, fail: 2 };
+function verdictOf(checks) {
+  let worst = "pass";
+  for (const c of checks) if (RANK[c.status] > RANK[worst]) worst = c.status;
+  return worst;
+}
+
+// src/results/stress-run.ts
+function levelUnit(model) {
+  return model === "open" ? "req/s" : "connections";
+}
+function levelMetricUnit(model) {
+  return model === "open" ? "rps" : "count";
+}
+
 // src/report/stress-section.ts
 var PHASE_LABEL = {
   stage: "stage",
@@ -89962,22 +89979,14 @@ var STATUS_OF = {
   stopped: "stopped",
   cooldown: "\u2013"
 };
-function levelUnit(run2) {
-  return run2.model === "open" ? "req/s" : "connections";
-}
 function optional2(value, unit) {
   return value === void 0 ? "\u2013" : formatValue(value, unit);
 }
 function cpuUnitNote(environment) {
   return `CPU is percent of one core (this machine has ${environment.cores}, so ${environment.cores * 100} % is all of it).`;
 }
-function worst(checks) {
-  if (checks.some((c) => c.status === "fail")) return "fail";
-  if (checks.some((c) => c.status === "warn")) return "warn";
-  return "pass";
-}
 function summaryLines(run2, checks) {
-  const unit = levelUnit(run2);
+  const unit = levelUnit(run2.model);
   const { capacity, recovery } = run2;
   const lines = [
     capacity.level > 0 ? `Capacity: ${capacity.level} ${unit} (${formatValue(capacity.rps, "rps")} answered)` + (capacity.brokeAt ? `; broke at ${capacity.brokeAt.level} ${unit}: ${capacity.brokeAt.reason}.` : "; every level tried held.") : `Capacity: none: broke at the first level, ${capacity.brokeAt?.level ?? 0} ${unit}: ${capacity.brokeAt?.reason ?? ""}.`
@@ -89993,7 +90002,7 @@ function summaryLines(run2, checks) {
       "The load generator was saturated at the break: the capacity may be its limit, not the service\u2019s."
     );
   }
-  const verdict = worst(checks);
+  const verdict = verdictOf(checks);
   const limits = `errors < ${formatValue(run2.limits.errorRate, "ratio")}, p95 < ${formatValue(run2.limits.p95Ms, "ms")}`;
   lines.push(
     `Stability (${limits}): ${verdict === "pass" ? "stable" : verdict === "warn" ? "warning" : "unstable"}.`
@@ -90009,7 +90018,7 @@ function stressCharts(run2) {
     })
   );
   const at = (s) => s.t + 0.5;
-  const xLabel = `t (s); shaded: phases by level (${levelUnit(run2)})`;
+  const xLabel = `t (s); shaded: phases by level (${levelUnit(run2.model)})`;
   const charts = [
     {
       title: `${run2.name}: p95 of each request kind, per second`,
@@ -90071,7 +90080,7 @@ function stressSections(run2, checks, environment) {
     table: {
       header: [
         "Phase",
-        `Level (${levelUnit(run2)})`,
+        `Level (${levelUnit(run2.model)})`,
         "Seconds",
         "Achieved",
         "p95",
@@ -90140,10 +90149,6 @@ function stressSections(run2, checks, environment) {
 // src/report/video-section.ts
 var SUITE = "video";
 var MAX_REASONS = 5;
-var RANK = { pass: 0, warn: 1, fail: 2 };
-function worst2(checks) {
-  return checks.reduce((w, c) => RANK[c.status] > RANK[w] ? c.status : w, "pass");
-}
 function formatBytes(bytes) {
   return formatValue(bytes / (1024 * 1024), "MB");
 }
@@ -90188,7 +90193,7 @@ function videoSection(run2, metrics, checks) {
       factor ? formatValue(factor.value, factor.unit) : "\u2013",
       level.resources ? formatValue(level.resources.cpuMax, "percent") : "\u2013",
       level.resources ? formatValue(level.resources.memoryMaxMB, "MB") : "\u2013",
-      own2.length === 0 ? "\u2013" : { status: worst2(own2) }
+      own2.length === 0 ? "\u2013" : { status: verdictOf(own2) }
     ];
   });
   const notes = [
@@ -90362,11 +90367,6 @@ function contextLine(result) {
 function metricOf(result, run2, name) {
   return result.metrics.find((m) => m.key === `${run2.suite}/${run2.name}/${name}`);
 }
-function worstStatus(checks) {
-  if (checks.some((c) => c.status === "fail")) return "fail";
-  if (checks.some((c) => c.status === "warn")) return "warn";
-  return "pass";
-}
 function scenarioTable(result, suite) {
   const watched = result.scenarios.some((s) => s.suite === suite && s.resources);
   const rows = result.scenarios.filter((s) => s.suite === suite).map((run2) => {
@@ -90397,7 +90397,7 @@ function scenarioTable(result, suite) {
       value("latency.max"),
       formatValue(errorRate(t), "ratio"),
       ...resources,
-      checks.length === 0 ? "\u2013" : { status: worstStatus(checks) }
+      checks.length === 0 ? "\u2013" : { status: verdictOf(checks) }
     ];
   });
   return {
@@ -90523,7 +90523,7 @@ function volumeSection(result) {
       ...ordered.map((step) => latencyCell(query, step)),
       growth ? formatValue(growth.value, "exponent") : "\u2013",
       growth ? classifyGrowth(growth.value) : "\u2013",
-      checks.length === 0 ? "\u2013" : { status: worstStatus(checks) }
+      checks.length === 0 ? "\u2013" : { status: verdictOf(checks) }
     ];
   });
   const seedRates = ordered.map((step) => {
@@ -90535,7 +90535,7 @@ function volumeSection(result) {
     ...seedRates,
     "\u2013",
     "\u2013",
-    failed.length === 0 ? "\u2013" : { status: worstStatus(failed) }
+    failed.length === 0 ? "\u2013" : { status: verdictOf(failed) }
   ]);
   const notes = [
     `Latency p50 / p95 of each query with the data seeded to each step (records); b is the exponent of latency ~ size^b fitted on the p50s (doubling the data multiplies the latency by 2^b): ${describeGrowthClasses()}.`,
@@ -90900,6 +90900,9 @@ function summarizeResources(series, generator, fromMs, toMs) {
     isGeneratorSaturated: isGeneratorSaturated(generatorWindow, fromMs, toMs)
   };
 }
+function resourceFigures(summary) {
+  return { cpuMax: summary.cpuMax, cpuMean: summary.cpuMean, memoryMaxMB: summary.memoryMaxMB };
+}
 function resourceMetrics(suite, scenario, summary) {
   const metric2 = (name, unit, value) => ({
     key: `${suite}/${scenario}/${name}`,
@@ -91013,11 +91016,7 @@ async function runScenario(scenario, options, suite = LOAD_SUITE) {
   };
   const metrics = scenarioMetrics(suite, scenario.name, overall, roundFigures);
   if (resources) {
-    run2.resources = {
-      cpuMax: resources.cpuMax,
-      cpuMean: resources.cpuMean,
-      memoryMaxMB: resources.memoryMaxMB
-    };
+    run2.resources = resourceFigures(resources);
     metrics.push(...resourceMetrics(suite, scenario.name, resources));
   }
   return { run: run2, metrics };
@@ -91054,9 +91053,7 @@ function addTally(a, b) {
   a.ok += b.ok;
   a.socketErrors += b.socketErrors;
   a.timeouts += b.timeouts;
-  for (const [code, n] of Object.entries(b.statusCodes)) {
-    a.statusCodes[code] = (a.statusCodes[code] ?? 0) + n;
-  }
+  addStatusCodes(a.statusCodes, b.statusCodes);
 }
 function failuresOf(t) {
   return t.completed - t.ok + t.socketErrors + t.timeouts;
@@ -91142,10 +91139,6 @@ var StagedLoad = class {
       return options.mix[i === -1 ? options.mix.length - 1 : i].kind;
     };
     options.signal?.addEventListener("abort", this.#onAbort, { once: true });
-  }
-  /** performance.now() at the start of the first phase (0 before it). */
-  get startedAt() {
-    return this.#t0;
   }
   /** Starts a phase now; the phase still sending (if any) ends first. */
   startPhase(spec) {
@@ -91451,7 +91444,7 @@ async function runStressSuite(options) {
   for (const scenario of options.scenarios) {
     const run2 = await runStressScenario(scenario, options);
     output2.runs.push(run2);
-    output2.metrics.push(...stressMetrics(run2, scenario));
+    output2.metrics.push(...stressMetrics(run2));
     output2.checks.push(...stabilityChecks(run2));
   }
   return output2;
@@ -91467,7 +91460,7 @@ function* plannedPhases(scenario) {
   }
 }
 async function runStressScenario(scenario, options) {
-  const unit = levelUnit2(scenario);
+  const unit = levelUnit(scenario.model);
   const load = new StagedLoad(stagedOptions(scenario, options));
   options.log(
     `${scenario.name}: stress ${scenario.model === "open" ? "open" : "closed"} model, ${scenario.stages.map((s) => s.level).join(" \u2192 ")} ${unit}${scenario.untilBreak ? ` then +${scenario.untilBreak.stepLevel} up to ${scenario.untilBreak.maxLevel} until it breaks` : ""}`
@@ -91487,7 +91480,8 @@ async function runStressScenario(scenario, options) {
     await handle.ended;
     const isLate = await Promise.race([
       handle.settled.then(() => false),
-      sleep(scenario.limits.p95Ms).then(() => true)
+      // Unref'd: when the phase settles first, this timer must not keep the process alive.
+      sleep(scenario.limits.p95Ms, void 0, { ref: false }).then(() => true)
     ]);
     if (isLate) {
       const reason2 = lateBreach(handle, scenario.limits);
@@ -91546,16 +91540,9 @@ async function runStressScenario(scenario, options) {
     run2.recovery = recoveryOf(rows, run2.seconds, cooldown, scenario);
   }
   const whole = resourcesOver(options.monitor, t0, results.at(-1)?.endedAt ?? t0);
-  if (whole) {
-    run2.resources = {
-      cpuMax: whole.cpuMax,
-      cpuMean: whole.cpuMean,
-      memoryMaxMB: whole.memoryMaxMB
-    };
-  }
-  const breaking = run2.capacity.brokeAt ? rows.find((r) => r.status === "broke") : void 0;
-  const breakResult = breaking ? results[rows.indexOf(breaking)] : void 0;
-  if (breakResult && breakResult.generatorCpuPercent >= GENERATOR_SATURATION_PERCENT) {
+  if (whole) run2.resources = resourceFigures(whole);
+  const breaking = rows.find((r) => r.status === "broke");
+  if (breaking && breaking.generatorCpuPercent >= GENERATOR_SATURATION_PERCENT) {
     run2.generatorSaturated = true;
   }
   return run2;
@@ -91591,9 +91578,6 @@ function stagedOptions(scenario, options) {
     seed: scenario.seed,
     ...options.signal ? { signal: options.signal } : {}
   };
-}
-function levelUnit2(scenario) {
-  return scenario.model === "open" ? "req/s" : "connections";
 }
 function byKind(kinds, durationMs) {
   return Object.fromEntries([...kinds].map(([kind, t]) => [kind, figuresOf(t, durationMs)]));
@@ -91657,7 +91641,7 @@ function recoveryOf(rows, seconds, cooldown, scenario) {
     ...found.seconds !== void 0 ? { seconds: found.seconds } : {}
   };
 }
-function stressMetrics(run2, scenario) {
+function stressMetrics(run2) {
   const metric2 = (name, unit, better, value) => ({
     key: `${STRESS_SUITE}/${run2.name}/${name}`,
     suite: STRESS_SUITE,
@@ -91669,12 +91653,7 @@ function stressMetrics(run2, scenario) {
   });
   const metrics = [
     metric2("capacity.rps", "rps", "higher", run2.capacity.rps),
-    metric2(
-      "capacity.level",
-      scenario.model === "open" ? "rps" : "count",
-      "higher",
-      run2.capacity.level
-    )
+    metric2("capacity.level", levelMetricUnit(run2.model), "higher", run2.capacity.level)
   ];
   if (run2.recovery) {
     const seconds = run2.recovery.seconds ?? run2.recovery.cooldownMs / 1e3;
@@ -91686,7 +91665,7 @@ function stressMetrics(run2, scenario) {
   return metrics;
 }
 function stabilityChecks(run2) {
-  const unit = run2.model === "open" ? "req/s" : "connections";
+  const unit = levelUnit(run2.model);
   const checks = [];
   const { capacity } = run2;
   const brokeIndex = run2.phases.findIndex((p) => p.status === "broke");
@@ -91711,7 +91690,7 @@ function stabilityChecks(run2) {
     metric: `${STRESS_SUITE}/${run2.name}/capacity.level`,
     status,
     value: capacity.level,
-    unit: run2.model === "open" ? "rps" : "count",
+    unit: levelMetricUnit(run2.model),
     source: "stability",
     message: `capacity.level ${message}`
   });
@@ -94402,18 +94381,17 @@ function applyConfirmation(first, second) {
 
 // src/verdict/validity.ts
 var MIN_JUDGED_MS = 1e3;
-function generatorCpuOf(run2) {
+function judgedGeneratorCpu(run2) {
   const elapsed = run2.rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
-  if (elapsed <= 0) return 0;
+  if (elapsed < MIN_JUDGED_MS) return void 0;
   return run2.rounds.reduce((sum, r) => sum + r.generatorCpuPercent * r.elapsedMs, 0) / elapsed;
 }
-function isJudged(run2) {
-  return run2.rounds.reduce((sum, r) => sum + r.elapsedMs, 0) >= MIN_JUDGED_MS;
-}
 function generatorChecks(runs) {
-  return runs.filter((run2) => isJudged(run2) && generatorCpuOf(run2) >= GENERATOR_SATURATION_PERCENT).map((run2) => {
-    const cpu = generatorCpuOf(run2);
-    return {
+  const checks = [];
+  for (const run2 of runs) {
+    const cpu = judgedGeneratorCpu(run2);
+    if (cpu === void 0 || cpu < GENERATOR_SATURATION_PERCENT) continue;
+    checks.push({
       kind: "budget",
       metric: `${run2.suite}/${run2.name}/generator.cpu`,
       status: "warn",
@@ -94422,8 +94400,9 @@ function generatorChecks(runs) {
       warn: GENERATOR_SATURATION_PERCENT,
       source: "validity",
       message: `generator.cpu ${cpu.toFixed(0)} % of one core: the load generator was saturated, so these figures may measure perf-action rather than the service (results invalid; lower the load or use a bigger runner)`
-    };
-  });
+    });
+  }
+  return checks;
 }
 function capInvalidRegressions(checks, invalid) {
   const scopes = new Set(invalid.map((c) => c.metric.slice(0, c.metric.lastIndexOf("/") + 1)));
@@ -94437,14 +94416,6 @@ function capInvalidRegressions(checks, invalid) {
       message: `${check2.message}; not failed: the load generator was saturated`
     };
   });
-}
-
-// src/verdict/verdict.ts
-var RANK2 = { pass: 0, warn: 1, fail: 2 };
-function verdictOf(checks) {
-  let worst3 = "pass";
-  for (const c of checks) if (RANK2[c.status] > RANK2[worst3]) worst3 = c.status;
-  return worst3;
 }
 
 // src/version.ts

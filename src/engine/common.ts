@@ -29,3 +29,11 @@ export function cpuPercentSince(start: NodeJS.CpuUsage, wallMs: number): number 
 export function isOkStatus(statusCode: number): boolean {
   return statusCode >= 200 && statusCode < 400;
 }
+
+/** Adds the counts of `from` into `into` (status code -> requests). */
+export function addStatusCodes(
+  into: Record<string, number>,
+  from: Readonly<Record<string, number>>,
+): void {
+  for (const [code, n] of Object.entries(from)) into[code] = (into[code] ?? 0) + n;
+}

@@ -13,7 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
 import { EngineError } from '../errors.ts';
-import { isOkStatus, joinUrl } from './common.ts';
+import { addStatusCodes, isOkStatus, joinUrl } from './common.ts';
 import { Exchange, type ExchangeOutcome } from './exchange.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { HttpRequestSpec } from './types.ts';
@@ -133,9 +133,7 @@ export function addTally(a: Tally, b: Tally): void {
   a.ok += b.ok;
   a.socketErrors += b.socketErrors;
   a.timeouts += b.timeouts;
-  for (const [code, n] of Object.entries(b.statusCodes)) {
-    a.statusCodes[code] = (a.statusCodes[code] ?? 0) + n;
-  }
+  addStatusCodes(a.statusCodes, b.statusCodes);
 }
 
 /** Failed requests of a tally: non-2xx/3xx answers, socket errors and timeouts. */
@@ -229,11 +227,6 @@ export class StagedLoad {
       return (options.mix[i === -1 ? options.mix.length - 1 : i] as MixEntry).kind;
     };
     options.signal?.addEventListener('abort', this.#onAbort, { once: true });
-  }
-
-  /** performance.now() at the start of the first phase (0 before it). */
-  get startedAt(): number {
-    return this.#t0;
   }
 
   /** Starts a phase now; the phase still sending (if any) ends first. */

@@ -1,5 +1,5 @@
 // Pure: resource samples of a time window -> numbers and metrics for the report and budgets.
-import type { Metric } from '../results/types.ts';
+import type { Metric, ResourceFigures } from '../results/types.ts';
 import { isGeneratorSaturated, selectGeneratorWindow } from './generator.ts';
 import type { GeneratorSample, ResourceSample, ResourceSeries } from './types.ts';
 
@@ -87,6 +87,11 @@ export function summarizeResources(
   };
 }
 
+/** The service's part of a summary, as results.json keeps it. */
+export function resourceFigures(summary: ResourceSummary): ResourceFigures {
+  return { cpuMax: summary.cpuMax, cpuMean: summary.cpuMean, memoryMaxMB: summary.memoryMaxMB };
+}
+
 /**
  * Metrics `cpu.max`, `cpu.mean` (unit 'percent' of one core, better 'lower') and `memory.max`
  * (unit 'MB', better 'lower') keyed `<suite>/<scenario>/<name>`.
@@ -94,7 +99,7 @@ export function summarizeResources(
 export function resourceMetrics(
   suite: string,
   scenario: string,
-  summary: Pick<ResourceSummary, 'cpuMax' | 'cpuMean' | 'memoryMaxMB'>,
+  summary: ResourceFigures,
 ): Metric[] {
   const metric = (name: string, unit: Metric['unit'], value: number): Metric => ({
     key: `${suite}/${scenario}/${name}`,

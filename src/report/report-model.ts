@@ -5,6 +5,7 @@ import { classifyGrowth, describeGrowthClasses, GROWTH_METRIC } from '../results
 import { errorRate } from '../results/scenario-metrics.ts';
 import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
 import { describeModel } from '../suites/describe-model.ts';
+import { verdictOf } from '../verdict/verdict.ts';
 import type { Chart } from './chart-svg.ts';
 import { formatChange, formatValue } from './format.ts';
 import { cpuUnitNote, stressSections } from './stress-section.ts';
@@ -223,12 +224,6 @@ function metricOf(result: RunResult, run: ScenarioRun, name: string): Metric | u
   return result.metrics.find((m) => m.key === `${run.suite}/${run.name}/${name}`);
 }
 
-function worstStatus(checks: Check[]): Status {
-  if (checks.some((c) => c.status === 'fail')) return 'fail';
-  if (checks.some((c) => c.status === 'warn')) return 'warn';
-  return 'pass';
-}
-
 function scenarioTable(result: RunResult, suite: string): Table {
   const watched = result.scenarios.some((s) => s.suite === suite && s.resources);
   const rows = result.scenarios
@@ -265,7 +260,7 @@ function scenarioTable(result: RunResult, suite: string): Table {
         value('latency.max'),
         formatValue(errorRate(t), 'ratio'),
         ...resources,
-        checks.length === 0 ? '–' : { status: worstStatus(checks) },
+        checks.length === 0 ? '–' : { status: verdictOf(checks) },
       ];
     });
   return {
@@ -415,7 +410,7 @@ function volumeSection(result: RunResult): Section | undefined {
       ...ordered.map((step) => latencyCell(query, step)),
       growth ? formatValue(growth.value, 'exponent') : '–',
       growth ? classifyGrowth(growth.value) : '–',
-      checks.length === 0 ? '–' : { status: worstStatus(checks) },
+      checks.length === 0 ? '–' : { status: verdictOf(checks) },
     ];
   });
   const seedRates = ordered.map((step) => {
@@ -427,7 +422,7 @@ function volumeSection(result: RunResult): Section | undefined {
     ...seedRates,
     '–',
     '–',
-    failed.length === 0 ? '–' : { status: worstStatus(failed) },
+    failed.length === 0 ? '–' : { status: verdictOf(failed) },
   ]);
   const notes = [
     'Latency p50 / p95 of each query with the data seeded to each step (records); b is the ' +

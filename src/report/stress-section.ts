@@ -1,8 +1,14 @@
 // The stress suite in the report: per scenario, its phases (level, achieved rate, p95, errors, CPU,
 // memory, held or broke), the capacity, the recovery and the stability verdict, with charts of the
 // run second by second; the per-second time series and the per-kind figures folded below. Pure.
-import type { StressPhaseRow, StressRun, StressSecond } from '../results/stress-run.ts';
-import type { Check, Environment, Status } from '../results/types.ts';
+import {
+  levelUnit,
+  type StressPhaseRow,
+  type StressRun,
+  type StressSecond,
+} from '../results/stress-run.ts';
+import type { Check, Environment } from '../results/types.ts';
+import { verdictOf } from '../verdict/verdict.ts';
 import type { Chart, ChartBand } from './chart-svg.ts';
 import { formatValue } from './format.ts';
 import type { Cell, Section } from './report-model.ts';
@@ -20,10 +26,6 @@ const STATUS_OF: Record<StressPhaseRow['status'], Cell> = {
   cooldown: '–',
 };
 
-function levelUnit(run: StressRun): string {
-  return run.model === 'open' ? 'req/s' : 'connections';
-}
-
 function optional(value: number | undefined, unit: 'percent' | 'MB'): string {
   return value === undefined ? '–' : formatValue(value, unit);
 }
@@ -33,15 +35,9 @@ export function cpuUnitNote(environment: Pick<Environment, 'cores'>): string {
   return `CPU is percent of one core (this machine has ${environment.cores}, so ${environment.cores * 100} % is all of it).`;
 }
 
-function worst(checks: readonly Check[]): Status {
-  if (checks.some((c) => c.status === 'fail')) return 'fail';
-  if (checks.some((c) => c.status === 'warn')) return 'warn';
-  return 'pass';
-}
-
 /** One line each: capacity, recovery, verdict. */
 function summaryLines(run: StressRun, checks: readonly Check[]): string[] {
-  const unit = levelUnit(run);
+  const unit = levelUnit(run.model);
   const { capacity, recovery } = run;
   const lines = [
     capacity.level > 0
@@ -64,7 +60,7 @@ function summaryLines(run: StressRun, checks: readonly Check[]): string[] {
       'The load generator was saturated at the break: the capacity may be its limit, not the service’s.',
     );
   }
-  const verdict = worst(checks);
+  const verdict = verdictOf(checks);
   const limits = `errors < ${formatValue(run.limits.errorRate, 'ratio')}, p95 < ${formatValue(run.limits.p95Ms, 'ms')}`;
   lines.push(
     `Stability (${limits}): ${verdict === 'pass' ? 'stable' : verdict === 'warn' ? 'warning' : 'unstable'}.`,
@@ -86,7 +82,7 @@ export function stressCharts(run: StressRun): Chart[] {
   );
   // Second t holds the requests sent in [t, t + 1): drawn at its middle, it sits inside its phase.
   const at = (s: StressSecond) => s.t + 0.5;
-  const xLabel = `t (s); shaded: phases by level (${levelUnit(run)})`;
+  const xLabel = `t (s); shaded: phases by level (${levelUnit(run.model)})`;
   const charts: Chart[] = [
     {
       title: `${run.name}: p95 of each request kind, per second`,
@@ -154,7 +150,7 @@ export function stressSections(
     table: {
       header: [
         'Phase',
-        `Level (${levelUnit(run)})`,
+        `Level (${levelUnit(run.model)})`,
         'Seconds',
         'Achieved',
         'p95',

@@ -2,8 +2,9 @@
 // minute of video, realtime factor, the service's peak CPU and memory, the level's verdict) and,
 // in the note, the videos used and why videos failed. Pure.
 import { levelScenario, VIDEO_METRIC_NAMES } from '../config/video-schema.ts';
-import type { Check, Metric, Status } from '../results/types.ts';
+import type { Check, Metric } from '../results/types.ts';
 import type { VideoLevelRun, VideoSuiteRun } from '../results/video-run.ts';
+import { verdictOf } from '../verdict/verdict.ts';
 import { formatValue } from './format.ts';
 import type { Cell, Section } from './report-model.ts';
 
@@ -11,12 +12,6 @@ const SUITE = 'video';
 
 /** Most distinct failure reasons listed per level; the rest are counted. */
 const MAX_REASONS = 5;
-
-const RANK: Record<Status, number> = { pass: 0, warn: 1, fail: 2 };
-
-function worst(checks: readonly Check[]): Status {
-  return checks.reduce<Status>((w, c) => (RANK[c.status] > RANK[w] ? c.status : w), 'pass');
-}
 
 function formatBytes(bytes: number): string {
   return formatValue(bytes / (1024 * 1024), 'MB');
@@ -80,7 +75,7 @@ export function videoSection(
       factor ? formatValue(factor.value, factor.unit) : '–',
       level.resources ? formatValue(level.resources.cpuMax, 'percent') : '–',
       level.resources ? formatValue(level.resources.memoryMaxMB, 'MB') : '–',
-      own.length === 0 ? '–' : { status: worst(own) },
+      own.length === 0 ? '–' : { status: verdictOf(own) },
     ];
   });
   const notes = [

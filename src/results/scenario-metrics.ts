@@ -1,5 +1,6 @@
 // Turns what the engine measured into the flat metrics of results.json. Pure: plain data in, plain data out.
 import { BUDGET_METRICS } from '../config/metrics-catalogue.ts';
+import { addStatusCodes } from '../engine/common.ts';
 import type { LatencyHistogram } from '../engine/histogram.ts';
 import type { EngineRunResult } from '../engine/types.ts';
 import type { Metric, RequestTotals, RoundRun } from './types.ts';
@@ -41,9 +42,7 @@ export function sumTotals(all: RequestTotals[]): RequestTotals {
     sum.timeouts += t.timeouts;
     sum.late += t.late;
     sum.dropped += t.dropped;
-    for (const [code, n] of Object.entries(t.statusCodes)) {
-      sum.statusCodes[code] = (sum.statusCodes[code] ?? 0) + n;
-    }
+    addStatusCodes(sum.statusCodes, t.statusCodes);
   }
   return sum;
 }

@@ -1,6 +1,16 @@
 // The stress suite's account of one scenario, stored in results.json under `stress` (plain data).
 import type { ResourceFigures } from './types.ts';
 
+/** How a stress level reads: arrivals per second (open model) or connections (closed model). */
+export function levelUnit(model: StressRun['model']): string {
+  return model === 'open' ? 'req/s' : 'connections';
+}
+
+/** The metric unit of a stress level (`capacity.level`). */
+export function levelMetricUnit(model: StressRun['model']): 'rps' | 'count' {
+  return model === 'open' ? 'rps' : 'count';
+}
+
 /** Figures of a set of requests (one phase or one second), over all kinds or one kind. */
 export interface LoadFigures {
   /** Requests sent (open model: including arrivals that timed out waiting to be sent). */

@@ -3,7 +3,7 @@
 import type { LoadScenario, RequestConfig } from '../config/schema.ts';
 import { mergeHistograms } from '../engine/histogram.ts';
 import type { EngineRunResult, HttpRequestSpec } from '../engine/types.ts';
-import { resourceMetrics, summarizeResources } from '../monitor/summarize.ts';
+import { resourceFigures, resourceMetrics, summarizeResources } from '../monitor/summarize.ts';
 import type { ResourceMonitor } from '../monitor/types.ts';
 import {
   measurementFigures,
@@ -163,11 +163,7 @@ export async function runScenario(
   };
   const metrics = scenarioMetrics(suite, scenario.name, overall, roundFigures);
   if (resources) {
-    run.resources = {
-      cpuMax: resources.cpuMax,
-      cpuMean: resources.cpuMean,
-      memoryMaxMB: resources.memoryMaxMB,
-    };
+    run.resources = resourceFigures(resources);
     metrics.push(...resourceMetrics(suite, scenario.name, resources));
   }
   return { run, metrics };

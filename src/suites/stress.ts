@@ -12,14 +12,16 @@ import {
   type Tally,
 } from '../engine/staged.ts';
 import { GENERATOR_SATURATION_PERCENT } from '../monitor/generator.ts';
-import { resourceMetrics, summarizeResources } from '../monitor/summarize.ts';
+import { resourceFigures, resourceMetrics, summarizeResources } from '../monitor/summarize.ts';
 import type { ResourceMonitor } from '../monitor/types.ts';
 import { formatValue } from '../report/format.ts';
-import type {
-  LoadFigures,
-  StressPhaseRow,
-  StressRun,
-  StressSecond,
+import {
+  type LoadFigures,
+  levelMetricUnit,
+  levelUnit,
+  type StressPhaseRow,
+  type StressRun,
+  type StressSecond,
 } from '../results/stress-run.ts';
 import type { Check, Metric } from '../results/types.ts';
 import { toHttpRequest } from './load.ts';
@@ -56,7 +58,7 @@ export async function runStressSuite(options: StressSuiteOptions): Promise<Stres
   for (const scenario of options.scenarios) {
     const run = await runStressScenario(scenario, options);
     output.runs.push(run);
-    output.metrics.push(...stressMetrics(run, scenario));
+    output.metrics.push(...stressMetrics(run));
     output.checks.push(...stabilityChecks(run));
   }
   return output;
@@ -84,7 +86,7 @@ async function runStressScenario(
   scenario: StressScenario,
   options: StressSuiteOptions,
 ): Promise<StressRun> {
-  const unit = levelUnit(scenario);
+  const unit = levelUnit(scenario.model);
   const load = new StagedLoad(stagedOptions(scenario, options));
   options.log(
     `${scenario.name}: stress ${scenario.model === 'open' ? 'open' : 'closed'} model, ` +
@@ -110,7 +112,8 @@ async function runStressScenario(
     await handle.ended;
     const isLate = await Promise.race([
       handle.settled.then(() => false),
-      sleep(scenario.limits.p95Ms).then(() => true),
+      // Unref'd: when the phase settles first, this timer must not keep the process alive.
+      sleep(scenario.limits.p95Ms, undefined, { ref: false }).then(() => true),
     ]);
     if (isLate) {
       const reason = lateBreach(handle, scenario.limits);
@@ -176,17 +179,10 @@ async function runStressScenario(
     run.recovery = recoveryOf(rows, run.seconds, cooldown, scenario);
   }
   const whole = resourcesOver(options.monitor, t0, results.at(-1)?.endedAt ?? t0);
-  if (whole) {
-    run.resources = {
-      cpuMax: whole.cpuMax,
-      cpuMean: whole.cpuMean,
-      memoryMaxMB: whole.memoryMaxMB,
-    };
-  }
-  const breaking = run.capacity.brokeAt ? rows.find((r) => r.status === 'broke') : undefined;
-  const breakResult = breaking ? results[rows.indexOf(breaking)] : undefined;
+  if (whole) run.resources = resourceFigures(whole);
   // The engine measured its own CPU over exactly the phase's sending time.
-  if (breakResult && breakResult.generatorCpuPercent >= GENERATOR_SATURATION_PERCENT) {
+  const breaking = rows.find((r) => r.status === 'broke');
+  if (breaking && breaking.generatorCpuPercent >= GENERATOR_SATURATION_PERCENT) {
     run.generatorSaturated = true;
   }
   return run;
@@ -237,10 +233,6 @@ function stagedOptions(scenario: StressScenario, options: StressSuiteOptions): S
     seed: scenario.seed,
     ...(options.signal ? { signal: options.signal } : {}),
   };
-}
-
-function levelUnit(scenario: Pick<StressScenario, 'model'>): string {
-  return scenario.model === 'open' ? 'req/s' : 'connections';
 }
 
 function byKind(
@@ -341,7 +333,7 @@ function recoveryOf(
  * The scenario's metrics: `capacity.rps`, `capacity.level`, `recovery.s` (the cool-down's length
  * when it never recovered: a lower bound) and the service's resources over the whole run.
  */
-export function stressMetrics(run: StressRun, scenario: Pick<StressScenario, 'model'>): Metric[] {
+export function stressMetrics(run: StressRun): Metric[] {
   const metric = (name: string, unit: Metric['unit'], better: Metric['better'], value: number) => ({
     key: `${STRESS_SUITE}/${run.name}/${name}`,
     suite: STRESS_SUITE,
@@ -353,12 +345,7 @@ export function stressMetrics(run: StressRun, scenario: Pick<StressScenario, 'mo
   });
   const metrics: Metric[] = [
     metric('capacity.rps', 'rps', 'higher', run.capacity.rps),
-    metric(
-      'capacity.level',
-      scenario.model === 'open' ? 'rps' : 'count',
-      'higher',
-      run.capacity.level,
-    ),
+    metric('capacity.level', levelMetricUnit(run.model), 'higher', run.capacity.level),
   ];
   if (run.recovery) {
     const seconds = run.recovery.seconds ?? run.recovery.cooldownMs / 1000;
@@ -377,7 +364,7 @@ export function stressMetrics(run: StressRun, scenario: Pick<StressScenario, 'mo
  * the break turns a fail into a warning: the limit found may be perf-action's, not the service's.
  */
 export function stabilityChecks(run: StressRun): Check[] {
-  const unit = run.model === 'open' ? 'req/s' : 'connections';
+  const unit = levelUnit(run.model);
   const checks: Check[] = [];
   const { capacity } = run;
   const brokeIndex = run.phases.findIndex((p) => p.status === 'broke');
@@ -404,7 +391,7 @@ export function stabilityChecks(run: StressRun): Check[] {
     metric: `${STRESS_SUITE}/${run.name}/capacity.level`,
     status,
     value: capacity.level,
-    unit: run.model === 'open' ? 'rps' : 'count',
+    unit: levelMetricUnit(run.model),
     source: 'stability',
     message: `capacity.level ${message}`,
   });

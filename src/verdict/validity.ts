@@ -9,37 +9,37 @@ import type { Check, ScenarioRun } from '../results/types.ts';
  */
 export const MIN_JUDGED_MS = 1000;
 
-/** CPU of the generator over a scenario's rounds, in percent of one core, weighted by their time. */
-function generatorCpuOf(run: ScenarioRun): number {
+/**
+ * CPU of the generator over a scenario's rounds, in percent of one core, weighted by their time;
+ * undefined when they lasted less than MIN_JUDGED_MS together.
+ */
+function judgedGeneratorCpu(run: ScenarioRun): number | undefined {
   const elapsed = run.rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
-  if (elapsed <= 0) return 0;
+  if (elapsed < MIN_JUDGED_MS) return undefined;
   return run.rounds.reduce((sum, r) => sum + r.generatorCpuPercent * r.elapsedMs, 0) / elapsed;
-}
-
-function isJudged(run: ScenarioRun): boolean {
-  return run.rounds.reduce((sum, r) => sum + r.elapsedMs, 0) >= MIN_JUDGED_MS;
 }
 
 /** One warning per scenario whose rounds saturated the load generator (`<suite>/<name>/generator.cpu`). */
 export function generatorChecks(runs: readonly ScenarioRun[]): Check[] {
-  return runs
-    .filter((run) => isJudged(run) && generatorCpuOf(run) >= GENERATOR_SATURATION_PERCENT)
-    .map((run) => {
-      const cpu = generatorCpuOf(run);
-      return {
-        kind: 'budget',
-        metric: `${run.suite}/${run.name}/generator.cpu`,
-        status: 'warn',
-        value: cpu,
-        unit: 'percent',
-        warn: GENERATOR_SATURATION_PERCENT,
-        source: 'validity',
-        message:
-          `generator.cpu ${cpu.toFixed(0)} % of one core: the load generator was saturated, so ` +
-          'these figures may measure perf-action rather than the service (results invalid; ' +
-          'lower the load or use a bigger runner)',
-      };
+  const checks: Check[] = [];
+  for (const run of runs) {
+    const cpu = judgedGeneratorCpu(run);
+    if (cpu === undefined || cpu < GENERATOR_SATURATION_PERCENT) continue;
+    checks.push({
+      kind: 'budget',
+      metric: `${run.suite}/${run.name}/generator.cpu`,
+      status: 'warn',
+      value: cpu,
+      unit: 'percent',
+      warn: GENERATOR_SATURATION_PERCENT,
+      source: 'validity',
+      message:
+        `generator.cpu ${cpu.toFixed(0)} % of one core: the load generator was saturated, so ` +
+        'these figures may measure perf-action rather than the service (results invalid; ' +
+        'lower the load or use a bigger runner)',
     });
+  }
+  return checks;
 }
 
 /** Failing regressions of scenarios measured by a saturated generator become warnings. */

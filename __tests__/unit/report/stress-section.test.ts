@@ -336,7 +336,7 @@ describe('renderMarkdown with a stress run', () => {
     const run = brokenRun();
     const result = sampleResult();
     result.stress = [run];
-    result.metrics.push(...stressMetrics(run, run));
+    result.metrics.push(...stressMetrics(run));
     result.checks.push(...stabilityChecks(run));
     const markdown = renderMarkdown(result);
     expect(markdown).toContain('### Stress: mix');

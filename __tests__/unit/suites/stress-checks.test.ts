@@ -233,7 +233,7 @@ describe('stressMetrics', () => {
   ];
 
   it('gives capacity (higher is better) and recovery (lower is better) with their units', () => {
-    const metrics = stressMetrics(run(phases), { model: 'open' });
+    const metrics = stressMetrics(run(phases));
     expect(metrics).toStrictEqual([
       {
         key: 'stress/mix/capacity.rps',
@@ -266,7 +266,7 @@ describe('stressMetrics', () => {
   });
 
   it('counts connections in the closed model', () => {
-    const metrics = stressMetrics(run(phases, { model: 'closed' }), { model: 'closed' });
+    const metrics = stressMetrics(run(phases, { model: 'closed' }));
     expect(metrics.find((m) => m.name === 'capacity.level')?.unit).toBe('count');
   });
 
@@ -275,25 +275,19 @@ describe('stressMetrics', () => {
       run(phases, {
         recovery: { prePeakP95Ms: 8, toleranceMs: 1.6, cooldownMs: 7000, isRecovered: false },
       }),
-      { model: 'open' },
     );
     expect(metrics.find((m) => m.name === 'recovery.s')?.value).toBe(7);
   });
 
   it('has no recovery metric without a cool-down', () => {
-    const metrics = stressMetrics(run([row('stage', 10, 'held')], { recovery: undefined }), {
-      model: 'open',
-    });
+    const metrics = stressMetrics(run([row('stage', 10, 'held')], { recovery: undefined }));
     expect(metrics.map((m) => m.name)).toStrictEqual(['capacity.rps', 'capacity.level']);
   });
 
   it('adds the service resources only when they were watched', () => {
-    expect(
-      stressMetrics(run(phases), { model: 'open' }).some((m) => m.name.startsWith('cpu')),
-    ).toBe(false);
+    expect(stressMetrics(run(phases)).some((m) => m.name.startsWith('cpu'))).toBe(false);
     const metrics = stressMetrics(
       run(phases, { resources: { cpuMax: 150, cpuMean: 80, memoryMaxMB: 300 } }),
-      { model: 'open' },
     );
     const resources = metrics.filter(
       (m) => !m.name.startsWith('capacity') && m.name !== 'recovery.s',
