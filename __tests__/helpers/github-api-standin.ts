@@ -16,7 +16,8 @@
 //   prev, next, last, first in that order, each only when it applies. Those alias paths are served.
 // - every answer carries `x-ratelimit-*` headers; a primary rate limit answers 403 (or 429) with
 //   `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (epoch seconds); a secondary one answers
-//   403 (or 429) "You have exceeded a secondary rate limit…" with `retry-after` (seconds).
+//   403 (or 429) "You have exceeded a secondary rate limit…" with `retry-after` (seconds); a bare
+//   429 carries only `retry-after` (seconds or an HTTP date).
 // - comment bodies longer than 65 536 characters are refused with 422.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -99,6 +100,12 @@ export type StandinFault = { route?: string; times?: number } & (
   | { kind: 'rate-limit'; status?: 403 | 429; resetInS?: number }
   /** Secondary rate limit with `retry-after: retryAfterS` (default 1). */
   | { kind: 'secondary-rate-limit'; status?: 403 | 429; retryAfterS?: number }
+  /**
+   * A bare 429 "Too Many Requests" with `retry-after` (seconds, default 1, or an HTTP date when
+   * `retryAfter` is given) and neither the secondary-limit message nor an exhausted quota, as a
+   * proxy in front of GitHub Enterprise Server or an overloaded API answers.
+   */
+  | { kind: 'too-many-requests'; retryAfterS?: number; retryAfter?: string }
   /** Answers normally, but only after `delayMs`. */
   | { kind: 'slow'; delayMs: number }
 );
@@ -507,6 +514,12 @@ export async function startGitHubApiStandin(
           headers: { 'retry-after': String(fault.retryAfterS ?? 1) },
         };
       }
+      case 'too-many-requests':
+        return {
+          status: 429,
+          body: { message: 'Too Many Requests', documentation_url: DOCS, status: '429' },
+          headers: { 'retry-after': fault.retryAfter ?? String(fault.retryAfterS ?? 1) },
+        };
     }
   }
 

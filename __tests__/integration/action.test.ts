@@ -3,6 +3,8 @@
 // stand-in of GitHub's REST API that checks every request against GitHub's OpenAPI description.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -65,9 +67,13 @@ let runs = 0;
 
 /** Runs dist/index.js for an event, as the runner would. */
 async function runAction(options: {
-  event: 'pull_request' | 'pull_request_fork' | 'push_main';
+  /** The payload fixture (or a payload file's path); with `eventName` and `ref` the run's event. */
+  event: string;
+  eventName?: string;
+  ref?: string;
   inputs: Record<string, string>;
   token?: string;
+  env?: Record<string, string>;
 }): Promise<ActionRun> {
   const n = ++runs;
   const work = join(dir, `run-${n}`);
@@ -77,7 +83,7 @@ async function runAction(options: {
   await writeFile(summaryFile, '');
   const configFile = join(dir, 'perf.yml');
   await writeFile(configFile, CONFIG);
-  const isPr = options.event !== 'push_main';
+  const isPr = options.event.startsWith('pull_request');
   const inputs: Record<string, string> = {
     config: configFile,
     'github-token': options.token ?? github.writeToken,
@@ -89,10 +95,12 @@ async function runAction(options: {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: isPr ? 'pull_request' : 'push',
-    GITHUB_EVENT_PATH: join(EVENTS, `${options.event}.json`),
+    GITHUB_EVENT_NAME: options.eventName ?? (isPr ? 'pull_request' : 'push'),
+    GITHUB_EVENT_PATH: options.event.startsWith('/')
+      ? options.event
+      : join(EVENTS, `${options.event}.json`),
     GITHUB_REPOSITORY: 'octo-org/shop',
-    GITHUB_REF: isPr ? 'refs/pull/12/merge' : 'refs/heads/main',
+    GITHUB_REF: options.ref ?? (isPr ? 'refs/pull/12/merge' : 'refs/heads/main'),
     GITHUB_SHA: '4'.repeat(40),
     GITHUB_RUN_ID: String(1000 + n),
     GITHUB_RUN_ATTEMPT: '1',
@@ -101,6 +109,7 @@ async function runAction(options: {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: dir,
+    ...options.env,
   };
   // The runner passes inputs as INPUT_<NAME>, upper-cased, spaces as underscores, dashes kept.
   for (const [name, value] of Object.entries(inputs)) {
@@ -235,7 +244,14 @@ describe('the action, from dist/index.js', () => {
     });
     expect(run.outputs.verdict).toBe('fail');
     expect(run.code).toBe(code);
-    if (code === 1) expect(run.stdout).toMatch(/::error::FAIL: \d+ of \d+ checks failed/);
+    if (code === 1) {
+      // One short line: the report holds the detail.
+      const [line] = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+      expect(line).toMatch(
+        /^::error::perf-action: FAIL: \d+ of \d+ checks failed \(see the report\)$/,
+      );
+      expect(line?.length).toBeLessThanOrEqual('::error::'.length + 200);
+    }
     // The report is out before the job fails.
     expect(run.summary).toContain('## ❌ perf-action: fail');
   });
@@ -249,5 +265,167 @@ describe('the action, from dist/index.js', () => {
     expect(run.stdout).toContain(
       "::error::input 'fail-on' is 'sometimes'; expected one of: fail, warn, never",
     );
+  });
+});
+
+/** A loopback port nobody listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+const historyFile = (store: string) => join(store, 'default.history.json');
+
+describe('the action saves baselines only from runs of the default branch it can trust', () => {
+  it.each([
+    ['workflow_run', 'workflow_run', 'auto'],
+    ['workflow_run', 'workflow_run', 'true'],
+    ['issue_comment', 'issue_comment', 'auto'],
+    ['issue_comment', 'issue_comment', 'true'],
+    ['repository_dispatch', 'repository_dispatch', 'auto'],
+    ['merge_group', 'push_main', 'true'],
+  ])(
+    "a %s run (payload %s, update-baseline %s) on main is not saved as main's baseline",
+    async (eventName, event, update) => {
+      const store = join(dir, `never-${eventName}-${update}`);
+      const run = await runAction({
+        event,
+        eventName,
+        ref: 'refs/heads/main',
+        inputs: { 'target-url': fast.url, 'baseline-path': store, 'update-baseline': update },
+      });
+      expect(run.code).toBe(0);
+      expect(run.outputs['baseline-saved']).toBe('false');
+      expect(run.stdout).toMatch(/baseline: will not save \(/);
+      expect(await readdir(store).catch(() => [])).toEqual([]);
+    },
+  );
+
+  it('a schedule run (its payload names no repository) is saved', async () => {
+    const store = join(dir, 'scheduled');
+    const run = await runAction({
+      event: 'schedule',
+      eventName: 'schedule',
+      ref: 'refs/heads/main',
+      inputs: { 'target-url': fast.url, 'baseline-path': store },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs['baseline-saved']).toBe('true');
+    expect(run.stdout).toContain('baseline: will save (a schedule on the default branch)');
+    const history = JSON.parse(await readFile(historyFile(store), 'utf8'));
+    expect(history.records).toHaveLength(1);
+  });
+});
+
+describe('the action tells the truth about the baseline it saved', () => {
+  it('says which stores did not save, and why, and outputs baseline-saved false when none did', async () => {
+    const port = await closedPort();
+    const claims = Buffer.from(
+      JSON.stringify({ scp: 'Actions.GenericRead:0 Actions.Results:run-1:job-1' }),
+    ).toString('base64url');
+    const run = await runAction({
+      event: 'push_main',
+      inputs: { 'target-url': fast.url, baseline: 'cache' },
+      env: {
+        ACTIONS_CACHE_SERVICE_V2: 'True',
+        ACTIONS_RESULTS_URL: `http://127.0.0.1:${port}/`,
+        ACTIONS_RUNTIME_TOKEN: `e30.${claims}.c2ln`,
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs['baseline-saved']).toBe('false');
+    expect(run.stdout).toMatch(
+      /::warning::baseline 'default' not saved to Actions cache \(perf-action-baseline-main-\*\): .*ECONNREFUSED/,
+    );
+    expect(run.stdout).toMatch(
+      /::warning::baseline 'default' not saved to artifacts of octo-org\/shop@main: artifacts: cannot upload/,
+    );
+    expect(run.stdout).not.toMatch(/baseline 'default' saved to/);
+  });
+
+  it('keeps a history it cannot read (a newer schemaVersion) and does not claim a save', async () => {
+    const store = join(dir, 'newer-history');
+    await runAction({
+      event: 'push_main',
+      inputs: { 'target-url': fast.url, 'baseline-path': store },
+    });
+    const text = JSON.parse(await readFile(historyFile(store), 'utf8'));
+    text.schemaVersion = 2;
+    const newer = `${JSON.stringify(text, null, 2)}\n`;
+    await writeFile(historyFile(store), newer);
+
+    const run = await runAction({
+      event: 'push_main',
+      inputs: { 'target-url': fast.url, 'baseline-path': store },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs['baseline-saved']).toBe('false');
+    expect(run.stdout).toMatch(
+      /::warning::baseline history 'default' has schemaVersion 2 .*kept as it is \(never saved over\)/,
+    );
+    expect(run.stdout).toMatch(/::warning::baseline 'default' not saved to local dir .*refused/);
+    expect(await readFile(historyFile(store), 'utf8')).toBe(newer);
+  });
+});
+
+describe('the action when the target is down', () => {
+  it('writes the summary and replaces the stale sticky comment with what happened', async () => {
+    const port = await closedPort();
+    const marker = '<!-- perf-action:comment:default -->';
+    const stale = github.addComment(15, `${marker}\n## ✅ perf-action: pass (an older run)`, {
+      login: 'github-actions[bot]',
+      id: 41898282,
+      type: 'Bot',
+    });
+    const payload = JSON.parse(await readFile(join(EVENTS, 'pull_request.json'), 'utf8'));
+    payload.number = 15;
+    payload.pull_request.number = 15;
+    const event = join(dir, 'pull_request_15.json');
+    await writeFile(event, JSON.stringify(payload));
+    const run = await runAction({
+      event,
+      eventName: 'pull_request',
+      ref: 'refs/pull/15/merge',
+      inputs: { 'target-url': `http://127.0.0.1:${port}`, baseline: 'none' },
+    });
+    expect(run.code).toBe(1);
+    const errors = run.stdout.split('\n').filter((line) => line.startsWith('::error::'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/127\.0\.0\.1/);
+    expect(run.summary).toContain(
+      '## ❌ perf-action: no result, the target could not be reached or failed to start',
+    );
+    expect(run.summary).toContain('[Workflow run](https://github.com/octo-org/shop/actions/runs/');
+    const [comment] = marked(15);
+    expect(marked(15)).toHaveLength(1);
+    expect(comment?.id).toBe(stale.id);
+    expect(comment?.body).toContain('the target could not be reached or failed to start');
+    expect(comment?.body).toContain(`for commit \`${'1'.repeat(12)}\``);
+    expect(comment?.body).not.toContain('an older run');
+    expect(run.outputs['comment-url']).toContain(`#issuecomment-${stale.id}`);
+    expect(run.outputs['baseline-saved']).toBe('false');
+  });
+});
+
+describe('the action against a GitHub API that answers 429', () => {
+  it('waits the retry-after of a bare 429 and writes the comment', async () => {
+    github.failNext({
+      route: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      kind: 'too-many-requests',
+      retryAfterS: 1,
+    });
+    const before = github.requests.length;
+    const run = await runAction({
+      event: 'pull_request',
+      inputs: { 'target-url': fast.url, baseline: 'none' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/too many requests \(429\) on GET .*: retrying in 1 s/);
+    const listings = github.requests.slice(before).filter((r) => r.method === 'GET');
+    expect(listings.map((r) => r.status).slice(0, 2)).toEqual([429, 200]);
+    expect(run.outputs['comment-url']).toContain('#issuecomment-');
   });
 });

@@ -3,16 +3,22 @@
 // azurite as the blob store. Nothing of the libraries is mocked: they read the same environment
 // variables as on a runner, pointed at 127.0.0.1.
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ArtifactStore as ArtifactStoreType } from '../../src/baseline/artifact-store.ts';
 import type { ActionsCacheStore as ActionsCacheStoreType } from '../../src/baseline/cache-store.ts';
 import { FallbackStore } from '../../src/baseline/fallback-store.ts';
-import { appendRecord, emptyHistory, makeRecord } from '../../src/baseline/history.ts';
+import {
+  appendRecord,
+  emptyHistory,
+  historyId,
+  makeRecord,
+  serializeHistory,
+} from '../../src/baseline/history.ts';
 import type { BaselineHistory } from '../../src/baseline/types.ts';
 import {
   type ResultsStandin,
@@ -45,6 +51,8 @@ let nextRunId = 5000;
 // (GITHUB_API_URL) when it is first imported, as it would on a runner.
 let ArtifactStore: typeof ArtifactStoreType;
 let ActionsCacheStore: typeof ActionsCacheStoreType;
+let saveCache: typeof import('@actions/cache').saveCache;
+let DefaultArtifactClient: typeof import('@actions/artifact').DefaultArtifactClient;
 // The libraries print hundreds of ::debug:: lines; keep them (to assert on) instead of printing,
 // unless PERF_TEST_VERBOSE is set.
 const printed: string[] = [];
@@ -120,6 +128,8 @@ beforeAll(async () => {
   delete process.env.ACTIONS_CACHE_MODE;
   ({ ArtifactStore } = await import('../../src/baseline/artifact-store.ts'));
   ({ ActionsCacheStore } = await import('../../src/baseline/cache-store.ts'));
+  ({ saveCache } = await import('@actions/cache'));
+  ({ DefaultArtifactClient } = await import('@actions/artifact'));
 });
 
 afterAll(async () => {
@@ -337,7 +347,7 @@ describe('FallbackStore over the real stores', () => {
     );
   });
 
-  it('degrades to "no baseline" with warnings when every service is down, and never throws', async () => {
+  it('degrades to "no baseline" with warnings when every service is down, and never throws, nor claims a save', async () => {
     actAs(run());
     const cache = new ActionsCacheStore({ branch: 'main', runId: '2', attempt: '1' });
     const artifacts = new ArtifactStore({
@@ -356,7 +366,173 @@ describe('FallbackStore over the real stores', () => {
     expect(warnings[1]).toMatch(
       /^baseline 'default': artifacts of octo-org\/shop@main failed, .*; no baseline$/,
     );
-    await expect(store.save(historyWith('default', 1))).resolves.toBeUndefined();
-    expect(warnings.at(-1)).toBe("baseline 'default' was not saved: every store failed");
+    const report = await store.save(historyWith('default', 1));
+    expect(report.saved).toEqual([]);
+    expect(report.failed).toHaveLength(2);
+  });
+});
+
+// What another version, another config or a crash left behind, as the file text of a 6-run history.
+const UNREADABLE: Array<[string, (six: string) => string, RegExp]> = [
+  [
+    'of a newer schemaVersion',
+    (six) => six.replace('"schemaVersion": 1', '"schemaVersion": 2'),
+    /has schemaVersion 2 \(this version reads 1\): 6 record/,
+  ],
+  [
+    'of another name',
+    (six) => six.replace(/"name": "[^"]+"/, '"name": "someone-else"'),
+    /is a file of history 'someone-else'/,
+  ],
+  ['truncated', (six) => six.slice(0, Math.floor(six.length / 2)), /is not valid JSON/],
+];
+
+describe('no store saves over a history it cannot read', () => {
+  it.each(UNREADABLE)(
+    'Actions cache: an entry %s is kept, the save refused',
+    async (_, spoil, why) => {
+      const name = `kept-cache-${randomUUID().slice(0, 8)}`.replace(/-/g, '_');
+      const planter = run();
+      actAs(planter);
+      const store = new ActionsCacheStore({
+        branch: 'main',
+        runId: String(planter.runId),
+        attempt: '1',
+      });
+      // Planted through the real library under the store's own prefix and path, as an older run's save.
+      const file = store.pathOf(name);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, spoil(serializeHistory(historyWith(name, 500, 6))));
+      await saveCache([file], `${store.restoreKeyOf(name)}planted-1`);
+      await rm(file, { force: true });
+
+      const warnings: string[] = [];
+      const next = run();
+      actAs(next);
+      const reader = new ActionsCacheStore({
+        branch: 'main',
+        runId: String(next.runId),
+        attempt: '1',
+        onWarning: (m) => warnings.push(m),
+      });
+      const loaded = await reader.load(name);
+      expect(loaded).toEqual(emptyHistory(name));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(why);
+      expect(warnings[0]).toContain(`(cache entry ${store.restoreKeyOf(name)}planted-1)`);
+      const keys = standin.cacheKeys().length;
+      const record = historyWith(name, 1).records[0];
+      if (!loaded || !record) throw new Error('expected a history and a record');
+      await expect(reader.save(appendRecord(loaded, record))).rejects.toThrow(
+        new RegExp(
+          `^Actions cache: refused to save baseline '${name}': cache entry ${store.restoreKeyOf(name)}planted-1 .*; delete that entry \\(gh cache delete .*\\) or set baseline\\.name to start a new history$`,
+        ),
+      );
+      // A store that did not load it first checks before saving.
+      const fresh = new ActionsCacheStore({
+        branch: 'main',
+        runId: String(next.runId),
+        attempt: '2',
+      });
+      await expect(fresh.save(appendRecord(emptyHistory(name), record))).rejects.toThrow(/refused/);
+      expect(standin.cacheKeys()).toHaveLength(keys);
+    },
+  );
+
+  it.each(UNREADABLE)(
+    'artifacts: an artifact %s is kept, the save refused',
+    async (_, spoil, why) => {
+      const name = `kept_artifact_${randomUUID().slice(0, 8)}`;
+      actAs(run());
+      const upload = await mkdtemp(join(work, 'plant-'));
+      const file = join(upload, `${historyId(name)}.history.json`);
+      await writeFile(file, spoil(serializeHistory(historyWith(name, 500, 6))));
+      await new DefaultArtifactClient().uploadArtifact(
+        `perf-baseline-${historyId(name)}`,
+        [file],
+        upload,
+      );
+
+      const warnings: string[] = [];
+      actAs(run());
+      const options = {
+        token: standin.restToken,
+        owner: standin.owner,
+        repo: standin.repo,
+        branch: 'main',
+      };
+      const reader = new ArtifactStore({ ...options, onWarning: (m) => warnings.push(m) });
+      const loaded = await reader.load(name);
+      expect(loaded).toEqual(emptyHistory(name));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(why);
+      const artifacts = standin.artifacts().length;
+      const record = historyWith(name, 1).records[0];
+      if (!loaded || !record) throw new Error('expected a history and a record');
+      await expect(reader.save(appendRecord(loaded, record))).rejects.toThrow(
+        new RegExp(
+          `^artifacts: refused to save baseline '${name}': artifact perf-baseline-${name} \\(id \\d+\\) .*; delete that artifact or set baseline\\.name to start a new history$`,
+        ),
+      );
+      await expect(
+        new ArtifactStore(options).save(appendRecord(emptyHistory(name), record)),
+      ).rejects.toThrow(/refused/);
+      expect(standin.artifacts()).toHaveLength(artifacts);
+    },
+  );
+});
+
+describe('FallbackStore.save tells the truth', () => {
+  function stores(options: { cacheUrl?: string; apiUrl?: string } = {}) {
+    const identity = run();
+    actAs(identity);
+    if (options.cacheUrl) process.env.ACTIONS_RESULTS_URL = `${options.cacheUrl}/`;
+    const cache = new ActionsCacheStore({
+      branch: 'main',
+      runId: String(identity.runId),
+      attempt: '1',
+    });
+    const artifacts = new ArtifactStore({
+      token: standin.restToken,
+      owner: standin.owner,
+      repo: standin.repo,
+      branch: 'main',
+      ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
+    });
+    return {
+      cache,
+      artifacts,
+      store: new FallbackStore([cache, artifacts], { onWarning: () => {} }),
+    };
+  }
+
+  it('names the stores that saved', async () => {
+    const { store, cache, artifacts } = stores();
+    const report = await store.save(historyWith('truth_all', 1));
+    expect(report).toEqual({ saved: [cache.description, artifacts.description], failed: [] });
+  });
+
+  it('names the store that failed, and why, next to the one that saved', async () => {
+    const { store, cache, artifacts } = stores();
+    await store.save(historyWith('truth_some', 1));
+    // Again in the same run: the cache key is taken (entries are immutable), the artifact is replaced.
+    const report = await store.save(historyWith('truth_some', 2));
+    expect(report.saved).toEqual([artifacts.description]);
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]?.store).toBe(cache.description);
+    expect(report.failed[0]?.reason).toMatch(
+      /^Actions cache: cannot save baseline 'truth_some' as .*reserve/,
+    );
+  });
+
+  it('saves nowhere when every service is down, and says so for each store', async () => {
+    const { store, cache, artifacts } = stores({ cacheUrl: closedUrl, apiUrl: closedUrl });
+    const report = await store.save(historyWith('truth_none', 1));
+    expect(report.saved).toEqual([]);
+    expect(report.failed.map((failure) => failure.store)).toEqual([
+      cache.description,
+      artifacts.description,
+    ]);
+    for (const failure of report.failed) expect(failure.reason).toMatch(/ECONNREFUSED|refused/);
   });
 });

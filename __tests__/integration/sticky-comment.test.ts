@@ -188,6 +188,69 @@ describe('upsertStickyComment', () => {
     expect(withMarker()).toHaveLength(1);
   });
 
+  it('retries a bare 429 after the retry-after it names, and succeeds', async () => {
+    standin.failNext({ route: 'POST', kind: 'too-many-requests', retryAfterS: 2 });
+    const lines: string[] = [];
+    const started = performance.now();
+    // A second of retry-after lasts 100 ms here: the wait must be at least 200 ms.
+    const result = await upsert('report', {
+      log: (line) => lines.push(line),
+      retry: { retries: 2, minDelayMs: 1, rateLimitSecondMs: 100 },
+    });
+    expect(result.status).toBe('created');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    expect(writes().map((request) => `${request.method} ${request.status}`)).toEqual([
+      'POST 429',
+      'POST 201',
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^too many requests \(429\) on POST .*: retrying in 2 s$/),
+    );
+    expect(withMarker()).toHaveLength(1);
+  });
+
+  it('reads a retry-after given as an HTTP date', async () => {
+    const at = new Date(Date.now() + 2000).toUTCString();
+    standin.failNext({ route: 'GET', kind: 'too-many-requests', retryAfter: at });
+    const lines: string[] = [];
+    const result = await upsert('report', { log: (line) => lines.push(line) });
+    expect(result.status).toBe('created');
+    expect(standin.requests.map((request) => request.status)).toEqual([429, 200, 201]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^too many requests \(429\) on GET .*: retrying in [1-3] s$/),
+    );
+  });
+
+  it('gives up on a bare 429 after the retries', async () => {
+    standin.failNext({ route: 'GET', kind: 'too-many-requests', times: 10 });
+    const result = await upsert('report');
+    expect(result).toEqual({
+      status: 'degraded',
+      reason:
+        'cannot comment on PR #12: too many requests (429 Too Many Requests, retry-after 1); the report is in the job summary',
+    });
+    expect(standin.requests.map((request) => request.status)).toEqual([429, 429, 429]);
+  });
+
+  it.each([
+    ['than allowed', { retryAfterS: 120 }, {}],
+    ['than the deadline leaves', { retryAfterS: 30 }, { deadlineMs: 2000 }],
+  ])('degrades at once when a bare 429 asks for a longer wait %s', async (_, fault, overrides) => {
+    standin.failNext({ route: 'GET', kind: 'too-many-requests', ...fault });
+    const started = performance.now();
+    const result = await upsert('report', {
+      retry: { retries: 2, minDelayMs: 1, rateLimitSecondMs: 1000 },
+      ...overrides,
+    });
+    expect(result).toMatchObject({
+      status: 'degraded',
+      reason: expect.stringMatching(/^cannot comment on PR #12: too many requests \(429/),
+    });
+    expect(standin.requests).toHaveLength(1);
+    // It did not sit out the wait it was asked for.
+    expect(performance.now() - started).toBeLessThan(fault.retryAfterS * 1000);
+  });
+
   it('degrades when a rate limit asks for a longer wait than allowed', async () => {
     standin.failNext({ route: 'GET', kind: 'rate-limit', resetInS: 3600 });
     const result = await upsert('report');

@@ -7,7 +7,8 @@ import { runPerf } from '../pipeline/run-perf.ts';
 import { verdictLine } from '../report/report-model.ts';
 import { createBaselineStore } from './baseline-store.ts';
 import { buildCommentBody } from './comment-body.ts';
-import { countRegressions, failsJob, planRun } from './plan.ts';
+import { reportRunFailure } from './failure-report.ts';
+import { countRegressions, failsJob, failureLine, planRun } from './plan.ts';
 import { readRunContext } from './run-context.ts';
 import { readSettings } from './settings.ts';
 import { commentMarker, upsertStickyComment } from './sticky-comment.ts';
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
     runId: `${context.runId}-${context.runAttempt}`,
     ...withStore(createBaselineStore(settings, context, warn)),
     updateBaseline: plan.saveBaseline,
+  }).catch(async (error: unknown) => {
+    // No results: the summary and the comment say what happened instead of staying stale.
+    core.setOutput('baseline-saved', 'false');
+    await reportRunFailure(error, { settings, context, plan });
+    throw error;
   });
   for (const secret of output.secrets) core.setSecret(secret);
   const { result } = output;
@@ -75,9 +81,9 @@ async function main(): Promise<void> {
     else if (comment.status !== 'skipped') core.setOutput('comment-url', comment.url);
   }
 
-  const line = verdictLine(result);
-  if (failsJob(settings.failOn, result.verdict)) core.setFailed(line);
-  else core.info(line);
+  // The failure annotation is one short line; the report holds the detail.
+  if (failsJob(settings.failOn, result.verdict)) core.setFailed(failureLine(result));
+  else core.info(verdictLine(result));
 }
 
 function withStore(store: ReturnType<typeof createBaselineStore>) {

@@ -12,8 +12,13 @@ export interface RunContext {
   /** GITHUB_REF, e.g. `refs/heads/main`, `refs/pull/12/merge`. */
   ref: string;
   sha: string;
-  /** The repository's default branch, from the event payload. */
+  /**
+   * The repository's default branch, from the event payload (`main` when it has none; then
+   * `isDefaultBranchKnown` is false and no run counts as being on it).
+   */
   defaultBranch: string;
+  /** Whether `defaultBranch` came from the run (the payload, or GITHUB_REF of a schedule run). */
+  isDefaultBranchKnown: boolean;
   runId: string;
   runAttempt: string;
   /** e.g. `https://github.com`. */
@@ -29,14 +34,22 @@ export function readRunContext(env: Record<string, string | undefined> = process
   const payload = readPayload(env.GITHUB_EVENT_PATH);
   const repository = env.GITHUB_REPOSITORY ?? stringAt(payload, 'repository', 'full_name') ?? '';
   const [owner = '', repo = ''] = repository.split('/');
+  const eventName = env.GITHUB_EVENT_NAME ?? '';
+  const ref = env.GITHUB_REF ?? '';
+  // A schedule's payload holds no repository, but scheduled runs only ever run on the default branch.
+  const defaultBranch =
+    stringAt(payload, 'repository', 'default_branch') ||
+    (eventName === 'schedule' && ref.startsWith('refs/heads/') ? ref.slice(11) : '') ||
+    undefined;
   const context: RunContext = {
-    eventName: env.GITHUB_EVENT_NAME ?? '',
+    eventName,
     repository,
     owner,
     repo,
-    ref: env.GITHUB_REF ?? '',
+    ref,
     sha: env.GITHUB_SHA ?? '',
-    defaultBranch: stringAt(payload, 'repository', 'default_branch') ?? 'main',
+    defaultBranch: defaultBranch ?? 'main',
+    isDefaultBranchKnown: defaultBranch !== undefined,
     runId: env.GITHUB_RUN_ID ?? '0',
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
     serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, ''),

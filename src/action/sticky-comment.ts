@@ -2,6 +2,7 @@
 // in place. Writing it is best effort: a refused or failing comment degrades to a warning (the
 // report is also in the job summary), it never fails the job.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { getOctokit } from '@actions/github';
 import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
@@ -24,13 +25,16 @@ export type UpsertResult =
 
 /** How hard to retry; the delays are parameters so tests need not wait. */
 export interface CommentRetryOptions {
-  /** Retries after a 5xx or network error, and after a rate limit (default 3). */
+  /** Retries after a 5xx or network error, after a rate limit, and after a 429 (default 3). */
   retries?: number;
   /** Back-off unit for 5xx/network retries, in ms: retry n waits minDelayMs × n² (default 1000). */
   minDelayMs?: number;
   /** Length of one second of a wait GitHub asks for (`retry-after`, rate-limit reset), in ms (default 1000). */
   rateLimitSecondMs?: number;
-  /** Longest wait a rate limit may ask for before it is retried, in s; longer ones degrade (default 60). */
+  /**
+   * Longest wait a rate limit or a 429's `retry-after` may ask for before it is retried, in s;
+   * longer ones degrade (default 60). A wait that would outlast the deadline degrades too.
+   */
   maxRateLimitWaitS?: number;
 }
 
@@ -152,15 +156,18 @@ export async function upsertStickyComment(
   const retries = options.retry?.retries ?? 3;
   const secondMs = options.retry?.rateLimitSecondMs ?? 1000;
   const maxWaitS = options.retry?.maxRateLimitWaitS ?? 60;
+  const deadlineMs = options.deadlineMs ?? 120_000;
+  const deadlineAt = Date.now() + deadlineMs;
   const body = fitCommentBody(options.body, marker);
   const where = `PR #${target.issueNumber}`;
   if (body.length < options.body.length) {
     log(`the comment is cut to ${body.length} characters (GitHub's limit: ${COMMENT_BODY_LIMIT})`);
   }
+  const limits = { retries, secondMs, maxWaitS, deadlineAt, log };
   const onLimit =
     (kind: string) =>
     (retryAfterS: number, request: { method: string; url: string }, _: unknown, count: number) => {
-      const wantRetry = count < retries && retryAfterS <= maxWaitS;
+      const wantRetry = count < retries && isWaitAllowed(retryAfterS, limits);
       log(
         `${kind} on ${request.method} ${request.url}: ${wantRetry ? `retrying in ${retryAfterS} s` : 'giving up'}`,
       );
@@ -177,7 +184,7 @@ export async function upsertStickyComment(
         // @actions/github's request defaults (its proxy-aware fetch) plus one deadline for all.
         request: {
           ...defaults.request,
-          signal: AbortSignal.timeout(options.deadlineMs ?? 120_000),
+          signal: AbortSignal.timeout(deadlineMs),
         },
         log: { debug: () => {}, info: () => {}, warn: log, error: log },
         retry: {
@@ -194,6 +201,8 @@ export async function upsertStickyComment(
           onSecondaryRateLimit: onLimit('secondary rate limit'),
         },
       },
+      // Innermost first: a bare 429 is retried before the other two plugins see it.
+      retryTooManyRequests(limits),
       retry,
       throttling,
     );
@@ -231,6 +240,70 @@ export async function upsertStickyComment(
 }
 
 type Octokit = ReturnType<typeof getOctokit>;
+
+/** What a wait may cost: retries left, the longest wait, the call's deadline. */
+interface WaitLimits {
+  retries: number;
+  /** Length of one second of a wait GitHub asks for, in ms (1000; shorter in tests). */
+  secondMs: number;
+  maxWaitS: number;
+  /** Date.now() when the whole call must be done, in ms. */
+  deadlineAt: number;
+  log: (line: string) => void;
+}
+
+function isWaitAllowed(waitS: number, limits: WaitLimits): boolean {
+  return waitS <= limits.maxWaitS && Date.now() + waitS * limits.secondMs < limits.deadlineAt;
+}
+
+/**
+ * Retries a bare 429 Too Many Requests after the `retry-after` it names. Neither octokit plugin
+ * does: plugin-throttling retries only the limits it recognises (the secondary-rate-limit message,
+ * or `x-ratelimit-remaining: 0`) and passes any other 429 on as a failure, and plugin-retry must
+ * not see 429 at all (it would wait its own back-off instead of `retry-after`, and retry the
+ * throttling plugin's limits a second time). Registered first, it wraps the request innermost, so
+ * the answers the throttling plugin knows still reach it.
+ */
+function retryTooManyRequests(limits: WaitLimits) {
+  return (octokit: { hook: Octokit['hook'] }) => {
+    octokit.hook.wrap('request', async (request, options) => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await request(options);
+        } catch (error) {
+          const waitS = bareRetryAfterS(error);
+          if (waitS === undefined || attempt >= limits.retries || !isWaitAllowed(waitS, limits)) {
+            throw error;
+          }
+          limits.log(
+            `too many requests (429) on ${options.method} ${options.url}: retrying in ${waitS} s`,
+          );
+          const signal = (options.request as { signal?: AbortSignal } | undefined)?.signal;
+          await delay(waitS * limits.secondMs, undefined, signal ? { signal } : {});
+        }
+      }
+    });
+  };
+}
+
+/**
+ * The wait a bare 429 asks for, in whole seconds (from `retry-after`: seconds or an HTTP date;
+ * without one, GitHub's advice: a minute), or undefined for any other answer, including the rate
+ * limits the throttling plugin handles.
+ */
+function bareRetryAfterS(error: unknown): number | undefined {
+  if (statusOf(error) !== 429) return undefined;
+  const failure = error as { message?: unknown; response?: { headers?: Record<string, unknown> } };
+  const headers = failure.response?.headers ?? {};
+  if (headers['x-ratelimit-remaining'] === '0') return undefined;
+  if (/\bsecondary rate\b/i.test(String(failure.message ?? ''))) return undefined;
+  const header = headers['retry-after'];
+  if (header === undefined) return 60;
+  const text = String(header).trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? 60 : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
 
 async function findComment(
   octokit: Octokit,
@@ -284,6 +357,11 @@ function describeFailure(error: unknown, doing: string, where: string, retries: 
   const isRateLimited =
     response?.headers?.['x-ratelimit-remaining'] === '0' || /\bsecondary rate\b/i.test(message);
   if (isRateLimited) return `cannot comment on ${where}: rate limited (${message}); ${summary}`;
+  if (status === 429) {
+    const after = response?.headers?.['retry-after'];
+    const asked = after === undefined ? '' : `, retry-after ${String(after)}`;
+    return `cannot comment on ${where}: too many requests (429 ${message}${asked}); ${summary}`;
+  }
   if (status === 403) {
     return `cannot comment on ${where}: ${message} (fork PRs get a read-only token; otherwise the workflow needs \`permissions: pull-requests: write\`); ${summary}`;
   }

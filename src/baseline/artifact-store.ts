@@ -1,14 +1,21 @@
 // Histories as workflow artifacts, through @actions/artifact 6: the fallback when the cache entry
 // was evicted (cache entries unused for 7 days disappear; artifacts live up to 90 days).
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { getOctokit } from '@actions/github';
 import { describeError } from '../errors.ts';
 import { type LoggedLine, watchActionsLog } from './actions-log.ts';
-import { historyId, parseHistory, serializeHistory } from './history.ts';
-import type { BaselineHistory, BaselineStore } from './types.ts';
+import {
+  checkHistorySize,
+  historyId,
+  type ParsedHistory,
+  parseHistory,
+  serializeHistory,
+} from './history.ts';
+import { OverwriteGuard } from './overwrite-guard.ts';
+import type { BaselineHistory, BaselineStore, LoadOptions, SaveReport } from './types.ts';
 import { type WarningSink, warnOnStderr } from './warnings.ts';
 
 /** Days an uploaded history is kept (the service lowers it to the repository's maximum). */
@@ -63,13 +70,15 @@ interface RestArtifact {
  * newest, and downloads it with the artifact client.
  *
  * Errors: `load` answers undefined when no such artifact exists and throws when the API or the
- * download failed; `save` throws when the upload failed.
+ * download failed; `save` throws when the upload failed, and refuses (throws) when the newest
+ * artifact holds a history that could not be read: saving would hide it for good.
  */
 export class ArtifactStore implements BaselineStore {
   readonly description: string;
   readonly #options: ArtifactStoreOptions;
   readonly #client = new DefaultArtifactClient();
   readonly #warn: WarningSink;
+  readonly #guard = new OverwriteGuard();
 
   constructor(options: ArtifactStoreOptions) {
     for (const field of ['token', 'owner', 'repo', 'branch'] as const) {
@@ -85,10 +94,13 @@ export class ArtifactStore implements BaselineStore {
     return `perf-baseline-${historyId(name)}`;
   }
 
-  async load(name: string): Promise<BaselineHistory | undefined> {
+  async load(name: string, options: LoadOptions = {}): Promise<BaselineHistory | undefined> {
     const artifactName = this.artifactNameOf(name);
     const newest = await this.#findNewest(artifactName);
-    if (!newest) return undefined;
+    if (!newest) {
+      this.#guard.noteRead(name);
+      return undefined;
+    }
     const { owner, repo, token } = this.#options;
     const dir = await this.#makeTempDir('perf-baseline-download-');
     try {
@@ -112,26 +124,38 @@ export class ArtifactStore implements BaselineStore {
         );
       }
       const file = join(dir, `${historyId(name)}.history.json`);
-      let text: string;
+      let parsed: ParsedHistory;
       try {
-        text = await readFile(file, 'utf8');
+        // Over the size bound the file is not read at all.
+        parsed =
+          checkHistorySize(name, (await stat(file)).size) ??
+          parseHistory(await readFile(file, 'utf8'), name, options);
       } catch (error) {
         throw new Error(
           `artifacts: ${artifactName} (id ${newest.id}) holds no ${historyId(name)}.history.json: ${describeError(error)}`,
           { cause: error },
         );
       }
-      const { history, warnings } = parseHistory(text, name);
+      const { history, warnings, unreadable } = parsed;
       for (const warning of warnings)
         this.#warn(`${warning} (artifact ${artifactName} ${newest.id})`);
+      this.#guard.noteRead(
+        name,
+        unreadable &&
+          `artifact ${artifactName} (id ${newest.id}) ${unreadable}; delete that artifact or set baseline.name to start a new history`,
+      );
       return history;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  async save(history: BaselineHistory): Promise<void> {
+  async save(history: BaselineHistory): Promise<SaveReport> {
     const artifactName = this.artifactNameOf(history.name);
+    const refusal = await this.#guard.refusalOf(history.name, () => this.load(history.name));
+    if (refusal) {
+      throw new Error(`artifacts: refused to save baseline '${history.name}': ${refusal}`);
+    }
     const dir = await this.#makeTempDir('perf-baseline-upload-');
     try {
       const file = join(dir, `${historyId(history.name)}.history.json`);
@@ -160,6 +184,8 @@ export class ArtifactStore implements BaselineStore {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+    this.#guard.noteRead(history.name);
+    return { saved: [this.description], failed: [] };
   }
 
   /** The newest usable artifact of that name, or undefined. */

@@ -1,12 +1,19 @@
 // Histories in the GitHub Actions cache, through @actions/cache 6 (cache service v2).
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { restoreCache, saveCache } from '@actions/cache';
 import { describeError } from '../errors.ts';
 import { type LoggedLine, replayActionsLog, watchActionsLog } from './actions-log.ts';
-import { historyId, parseHistory, serializeHistory } from './history.ts';
-import type { BaselineHistory, BaselineStore } from './types.ts';
+import {
+  checkHistorySize,
+  historyId,
+  type ParsedHistory,
+  parseHistory,
+  serializeHistory,
+} from './history.ts';
+import { OverwriteGuard } from './overwrite-guard.ts';
+import type { BaselineHistory, BaselineStore, LoadOptions, SaveReport } from './types.ts';
 import { type WarningSink, warnOnStderr } from './warnings.ts';
 
 /** Key prefix of every baseline cache entry. */
@@ -39,7 +46,8 @@ export interface CacheStoreOptions {
  * repository's size limit).
  *
  * Errors: `load` answers undefined on a miss and throws when the service failed (the library only
- * logs those, see actions-log.ts); `save` throws when no entry was written.
+ * logs those, see actions-log.ts); `save` throws when no entry was written, and refuses (throws)
+ * when the newest entry holds a history that could not be read: saving would hide it for good.
  */
 export class ActionsCacheStore implements BaselineStore {
   readonly description: string;
@@ -49,6 +57,7 @@ export class ActionsCacheStore implements BaselineStore {
   readonly #prefix: string;
   readonly #dir: string;
   readonly #warn: WarningSink;
+  readonly #guard = new OverwriteGuard();
 
   constructor(options: CacheStoreOptions) {
     if (!options.branch) throw new Error('ActionsCacheStore: the default branch name is required');
@@ -82,7 +91,7 @@ export class ActionsCacheStore implements BaselineStore {
     return join(this.#dir, `${historyId(name)}.history.json`);
   }
 
-  async load(name: string): Promise<BaselineHistory | undefined> {
+  async load(name: string, options: LoadOptions = {}): Promise<BaselineHistory | undefined> {
     const file = this.pathOf(name);
     const restoreKey = this.restoreKeyOf(name);
     // A file left by an earlier save in this job must not pass for a restored one.
@@ -110,24 +119,39 @@ export class ActionsCacheStore implements BaselineStore {
     }
     replayActionsLog(captured);
     const matchedKey = outcome.value;
-    if (matchedKey === undefined) return undefined;
-    let text: string;
+    if (matchedKey === undefined) {
+      this.#guard.noteRead(name);
+      return undefined;
+    }
+    let parsed: ParsedHistory;
     try {
-      text = await readFile(file, 'utf8');
+      // Over the size bound the file is not read at all.
+      parsed =
+        checkHistorySize(name, (await stat(file)).size) ??
+        parseHistory(await readFile(file, 'utf8'), name, options);
     } catch (error) {
       throw new Error(
         `Actions cache: entry ${matchedKey} did not restore ${file}: ${describeError(error)}`,
         { cause: error },
       );
     }
-    const { history, warnings } = parseHistory(text, name);
+    const { history, warnings, unreadable } = parsed;
     for (const warning of warnings) this.#warn(`${warning} (cache entry ${matchedKey})`);
+    this.#guard.noteRead(
+      name,
+      unreadable &&
+        `cache entry ${matchedKey} ${unreadable}; delete that entry (gh cache delete ${matchedKey}) or set baseline.name to start a new history`,
+    );
     return history;
   }
 
-  async save(history: BaselineHistory): Promise<void> {
+  async save(history: BaselineHistory): Promise<SaveReport> {
     const file = this.pathOf(history.name);
     const key = this.keyOf(history.name);
+    const refusal = await this.#guard.refusalOf(history.name, () => this.load(history.name));
+    if (refusal) {
+      throw new Error(`Actions cache: refused to save baseline '${history.name}': ${refusal}`);
+    }
     await mkdir(this.#dir, { recursive: true });
     await writeFile(file, serializeHistory(history), 'utf8');
     try {
@@ -153,6 +177,8 @@ export class ActionsCacheStore implements BaselineStore {
     } finally {
       await rm(file, { force: true });
     }
+    this.#guard.noteRead(history.name);
+    return { saved: [this.description], failed: [] };
   }
 }
 

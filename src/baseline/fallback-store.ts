@@ -1,14 +1,15 @@
 // Several stores as one: read from the first that has a history, write to all. Never throws, so a
-// store that is down costs a warning, not the run.
+// store that is down costs a warning, not the run; a save reports which stores saved and which not.
 import { describeError } from '../errors.ts';
-import type { BaselineHistory, BaselineStore } from './types.ts';
+import type { BaselineHistory, BaselineStore, LoadOptions, SaveReport } from './types.ts';
 import { type WarningSink, warnOnStderr } from './warnings.ts';
 
 /**
  * Tries `stores` in order (e.g. Actions cache, then artifacts). `load` answers the first history
  * that has records; a store that throws is reported through `onWarning` and the next one is
  * tried; when none has one, `load` answers undefined ("no baseline"). `save` writes to every
- * store, one after the other, and reports each failure; it never throws.
+ * store, one after the other, and answers which saved and which failed (with why); it never
+ * throws. Each store refuses on its own to save over a history it could not read.
  */
 export class FallbackStore implements BaselineStore {
   readonly description: string;
@@ -22,10 +23,10 @@ export class FallbackStore implements BaselineStore {
     this.description = stores.map((store) => store.description).join(', then ');
   }
 
-  async load(name: string): Promise<BaselineHistory | undefined> {
+  async load(name: string, options: LoadOptions = {}): Promise<BaselineHistory | undefined> {
     for (const [index, store] of this.#stores.entries()) {
       try {
-        const history = await store.load(name);
+        const history = await store.load(name, options);
         if (history && history.records.length > 0) return history;
       } catch (error) {
         const next = index < this.#stores.length - 1 ? 'trying the next store' : 'no baseline';
@@ -37,20 +38,17 @@ export class FallbackStore implements BaselineStore {
     return undefined;
   }
 
-  async save(history: BaselineHistory): Promise<void> {
-    let saved = 0;
+  async save(history: BaselineHistory): Promise<SaveReport> {
+    const report: SaveReport = { saved: [], failed: [] };
     for (const store of this.#stores) {
       try {
-        await store.save(history);
-        saved++;
+        const { saved, failed } = await store.save(history);
+        report.saved.push(...saved);
+        report.failed.push(...failed);
       } catch (error) {
-        this.#warn(
-          `baseline '${history.name}': ${store.description} failed, ${describeError(error)}`,
-        );
+        report.failed.push({ store: store.description, reason: describeError(error) });
       }
     }
-    if (saved === 0) {
-      this.#warn(`baseline '${history.name}' was not saved: every store failed`);
-    }
+    return report;
   }
 }

@@ -1,120 +1,36 @@
 // Baseline histories as plain data: parse (never throws), append, serialize, build a record.
 // Pure: no fs, no network. The stores do the I/O around these functions.
+//
+// What cannot be read is never lost: a file that cannot be read as a whole (truncated, too big,
+// another schemaVersion, another name) is reported `unreadable`, and the stores refuse to save over
+// it; a record that cannot be used (another schemaVersion, another shape, values no measurement
+// gives) is skipped from comparisons but kept verbatim, and written back by the next save.
 import { z } from 'zod';
-import { type RunResult, SCHEMA_VERSION } from '../results/types.ts';
-import { type BaselineHistory, type BaselineRecord, HISTORY_SCHEMA_VERSION } from './types.ts';
+import { describeIssues, runResultSchema, SCHEMA_VERSION } from '../results/schema.ts';
+import type { RunResult } from '../results/types.ts';
+import {
+  type BaselineHistory,
+  type BaselineRecord,
+  HISTORY_SCHEMA_VERSION,
+  type StoredRecord,
+} from './types.ts';
 
-/** Records a history keeps by default (issue 3: the last 20 default-branch runs). */
+/** Records a history keeps by default: the last 20 default-branch runs. */
 export const DEFAULT_HISTORY_SIZE = 20;
+
+/**
+ * The largest history file this version reads, in bytes (32 MiB). A record of the bundled demo
+ * (every suite, 19 scenarios) takes about 180 KB as written, so this holds 180 such runs; parsing
+ * a file this size peaks near 200 MB. A bigger file is not read (and so never replaced) rather
+ * than parsed whole into memory.
+ */
+export const MAX_HISTORY_BYTES = 32 * 1024 * 1024;
 
 /** Longest readable part of a history id, in characters. */
 const MAX_ID_LENGTH = 48;
 
-// JSON has no NaN: JSON.stringify writes it as null. Read null back as NaN so that one metric
-// without a value (e.g. latency of a scenario where no request succeeded) does not make the whole
-// record unreadable.
-const jsonNumber = z.union([z.number(), z.null().transform(() => Number.NaN)]);
-
-const unitSchema = z.enum([
-  'ms',
-  'rps',
-  'ratio',
-  'percent',
-  'MB',
-  's',
-  'count',
-  'exponent',
-  'records/s',
-  'x',
-  'MB/s',
-]);
-const statusSchema = z.enum(['pass', 'warn', 'fail']);
-
-const metricSchema = z.looseObject({
-  key: z.string(),
-  suite: z.string(),
-  scenario: z.string(),
-  name: z.string(),
-  unit: unitSchema,
-  better: z.enum(['lower', 'higher']),
-  value: jsonNumber,
-  samples: z.array(jsonNumber).optional(),
-});
-
-const checkSchema = z.looseObject({
-  kind: z.enum(['budget', 'regression', 'improvement']),
-  metric: z.string(),
-  status: statusSchema,
-  value: jsonNumber,
-  unit: unitSchema,
-  warn: jsonNumber.optional(),
-  fail: jsonNumber.optional(),
-  source: z.string().optional(),
-  baseline: jsonNumber.optional(),
-  change: jsonNumber.optional(),
-  changeInterval: z.tuple([jsonNumber, jsonNumber]).optional(),
-  confidenceLevel: jsonNumber.optional(),
-  method: z.string().optional(),
-  lowConfidence: z.boolean().optional(),
-  historySize: z.number().optional(),
-  accepted: z.string().optional(),
-  message: z.string(),
-});
-
-const totalsSchema = z.looseObject({
-  sent: z.number(),
-  completed: z.number(),
-  ok: z.number(),
-  socketErrors: z.number(),
-  timeouts: z.number(),
-  late: z.number(),
-  dropped: z.number(),
-  statusCodes: z.record(z.string(), z.number()),
-});
-
-const roundSchema = z.looseObject({
-  elapsedMs: jsonNumber,
-  achievedRate: jsonNumber,
-  totals: totalsSchema,
-  histogram: z.string(),
-  generatorCpuPercent: jsonNumber,
-});
-
-const scenarioSchema = z.looseObject({
-  suite: z.string(),
-  name: z.string(),
-  model: z.enum(['closed', 'open']),
-  request: z.looseObject({ method: z.string(), path: z.string() }),
-  connections: z.number().optional(),
-  targetRate: z.number().optional(),
-  achievedRate: jsonNumber,
-  rounds: z.array(roundSchema),
-  totals: totalsSchema,
-  histogram: z.string(),
-});
-
-const runResultSchema: z.ZodType<RunResult> = z.looseObject({
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  tool: z.looseObject({ name: z.literal('perf-action'), version: z.string() }),
-  startedAt: z.string(),
-  finishedAt: z.string(),
-  config: z.looseObject({ file: z.string(), name: z.string() }),
-  target: z.looseObject({ url: z.string() }),
-  git: z.looseObject({ sha: z.string().optional(), ref: z.string().optional() }).optional(),
-  environment: z.looseObject({
-    os: z.string(),
-    arch: z.string(),
-    cpuModel: z.string(),
-    cores: z.number(),
-    memoryMB: z.number(),
-    node: z.string(),
-    calibration: jsonNumber.optional(),
-  }),
-  scenarios: z.array(scenarioSchema),
-  metrics: z.array(metricSchema),
-  checks: z.array(checkSchema),
-  verdict: statusSchema,
-});
+/** Skipped records named one by one in the warning; the rest are counted. */
+const SKIPS_NAMED = 3;
 
 // Outer shapes first, loosely, so that a record of another schemaVersion is reported as such
 // (with its savedAt) rather than as "wrong shape".
@@ -132,71 +48,123 @@ const recordEnvelope = z.object({
   result: z.unknown(),
 });
 
+/** What a history file holds, as far as this version can tell. */
+export interface ParsedHistory {
+  /** The history: its usable records, and every record read, to be written back. */
+  history: BaselineHistory;
+  /** One line per problem, for warnings (at most two: the file, and the records skipped). */
+  warnings: string[];
+  /**
+   * Set when the file cannot be read as a whole: why. The history is then empty, and no store may
+   * save over the file (the caller's warning tells the user how to start a new one).
+   */
+  unreadable?: string;
+}
+
 /** An empty history for `name`, in the current schema. */
 export function emptyHistory(name: string): BaselineHistory {
   return { schemaVersion: HISTORY_SCHEMA_VERSION, name, records: [] };
 }
 
 /**
- * Reads a history file's text. Never throws: text that is not JSON or not a history gives an
- * empty history plus a warning; a record of another schemaVersion (record level, history level,
- * or its `result.schemaVersion`) or of the wrong shape is skipped with a warning naming its
- * `savedAt`. A history saved under another `name` is ignored with a warning.
+ * Reads a history file's text. Never throws. Text that cannot be read as a history (not JSON,
+ * truncated, over {@link MAX_HISTORY_BYTES}, not a history, another schemaVersion, another `name`)
+ * gives an empty history, `unreadable` and a warning. Records that cannot be used are skipped with
+ * one warning saying how many and why (naming the first few by position and `savedAt`), and kept
+ * in `stored`.
  *
  * @param text the file's content
  * @param name the history's identity (`baseline.name` in perf.yml), used in warnings
+ * @param options.maxRecords newest records to read (`baseline.history`); older ones are left out
  */
 export function parseHistory(
   text: string,
   name: string,
-): { history: BaselineHistory; warnings: string[] } {
-  const warnings: string[] = [];
+  options: { maxRecords?: number } = {},
+): ParsedHistory {
   const label = `baseline history '${name}'`;
+  const unreadable = (why: string) => unreadableHistory(name, why);
+  // UTF-16 code units: as many as the bytes of ASCII JSON, a cheap first bound.
+  const oversize = checkHistorySize(name, text.length);
+  if (oversize) return oversize;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    warnings.push(`${label} is not valid JSON (${reason}); starting an empty history`);
-    return { history: emptyHistory(name), warnings };
+    return unreadable(`is not valid JSON (${reason}): truncated or corrupt`);
   }
   const envelope = historyEnvelope.safeParse(raw);
   if (!envelope.success) {
-    warnings.push(
-      `${label} is not a baseline history (${describeIssues(envelope.error)}); starting an empty history`,
-    );
-    return { history: emptyHistory(name), warnings };
+    return unreadable(`is not a baseline history (${describeIssues(envelope.error)})`);
   }
   const { schemaVersion, records } = envelope.data;
   if (schemaVersion !== HISTORY_SCHEMA_VERSION) {
-    const savedAt = records.map(savedAtOf).join(', ');
-    warnings.push(
-      `${label} has schemaVersion ${schemaVersion} (this version reads ${HISTORY_SCHEMA_VERSION}): ` +
-        `skipped ${records.length} record(s)${savedAt ? ` saved ${savedAt}` : ''}`,
+    const savedAt = records.slice(-SKIPS_NAMED).map(savedAtOf).join(', ');
+    return unreadable(
+      `has schemaVersion ${schemaVersion} (this version reads ${HISTORY_SCHEMA_VERSION}): ` +
+        `${records.length} record(s)${savedAt ? `, the newest saved ${savedAt}` : ''}`,
     );
-    return { history: emptyHistory(name), warnings };
   }
   if (envelope.data.name !== name) {
-    warnings.push(
-      `${label}: the file holds history '${envelope.data.name}' instead; starting an empty history`,
-    );
-    return { history: emptyHistory(name), warnings };
+    return unreadable(`is a file of history '${envelope.data.name}'`);
   }
-  const kept: BaselineRecord[] = [];
-  records.forEach((candidate, index) => {
-    const outcome = parseRecord(candidate);
+
+  const warnings: string[] = [];
+  const maxRecords = options.maxRecords ?? Number.POSITIVE_INFINITY;
+  const first = Math.max(0, records.length - maxRecords);
+  if (first > 0) {
+    warnings.push(
+      `${label} holds ${records.length} records; read the newest ${records.length - first} ` +
+        '(baseline.history), and the older ones leave the history with the next save',
+    );
+  }
+  const usable: BaselineRecord[] = [];
+  const stored: StoredRecord[] = [];
+  const skips: string[] = [];
+  for (let index = first; index < records.length; index++) {
+    const json = records[index];
+    const outcome = parseRecord(json);
     if (typeof outcome === 'string') {
-      warnings.push(
-        `${label}: skipped record ${index + 1} saved ${savedAtOf(candidate)}: ${outcome}`,
-      );
+      skips.push(`record ${index + 1} saved ${savedAtOf(json)}: ${outcome}`);
     } else {
-      kept.push(outcome);
+      usable.push(outcome);
     }
-  });
-  return { history: { schemaVersion, name, records: kept }, warnings };
+    stored.push({ json, isUsable: typeof outcome !== 'string' });
+  }
+  if (skips.length > 0) {
+    const more = skips.length > SKIPS_NAMED ? `; and ${skips.length - SKIPS_NAMED} more` : '';
+    warnings.push(
+      `${label}: skipped ${skips.length} of ${stored.length} record(s), not compared (kept until ` +
+        `they age out): ${skips.slice(0, SKIPS_NAMED).join('; ')}${more}`,
+    );
+  }
+  return { history: { schemaVersion, name, records: usable, stored }, warnings };
 }
 
-/** A valid record, or why it is skipped. */
+/**
+ * The outcome for a history file of `bytes` bytes when it is over {@link MAX_HISTORY_BYTES} (it is
+ * then not read: unreadable), else undefined. Stores call it with the file's size before reading.
+ */
+export function checkHistorySize(name: string, bytes: number): ParsedHistory | undefined {
+  if (bytes <= MAX_HISTORY_BYTES) return undefined;
+  return unreadableHistory(
+    name,
+    `is ${formatMB(bytes)}, over the ${formatMB(MAX_HISTORY_BYTES)} this version reads`,
+  );
+}
+
+function unreadableHistory(name: string, why: string): ParsedHistory {
+  return {
+    history: emptyHistory(name),
+    warnings: [
+      `baseline history '${name}' ${why}; compared with no baseline, and kept as it is (never saved over)`,
+    ],
+    unreadable: why,
+  };
+}
+
+/** A usable record, or why it cannot be used. */
 function parseRecord(candidate: unknown): BaselineRecord | string {
   const envelope = recordEnvelope.safeParse(candidate);
   if (!envelope.success) return `not a baseline record (${describeIssues(envelope.error)})`;
@@ -209,7 +177,7 @@ function parseRecord(candidate: unknown): BaselineRecord | string {
     return `results schemaVersion ${String(resultVersion)} (this version reads ${SCHEMA_VERSION})`;
   }
   const result = runResultSchema.safeParse(record.result);
-  if (!result.success) return `results of the wrong shape (${describeIssues(result.error)})`;
+  if (!result.success) return `results not usable (${describeIssues(result.error)})`;
   const parsed: BaselineRecord = {
     schemaVersion: record.schemaVersion,
     savedAt: record.savedAt,
@@ -223,23 +191,18 @@ function parseRecord(candidate: unknown): BaselineRecord | string {
 
 function savedAtOf(candidate: unknown): string {
   const savedAt = (candidate as { savedAt?: unknown } | null)?.savedAt;
-  return typeof savedAt === 'string' ? savedAt : '(unknown time)';
+  return typeof savedAt === 'string' ? savedAt.slice(0, 40) : '(unknown time)';
 }
 
-/** The first few issues of a zod error, as `path: message`. */
-function describeIssues(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-    return `${path}: ${issue.message}`;
-  });
-  const more = error.issues.length > 3 ? `, and ${error.issues.length - 3} more` : '';
-  return `${shown.join('; ')}${more}`;
+function formatMB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /**
- * Appends a record and keeps the newest `max` (oldest first). A record with the same `runId` as
- * one already kept replaces it, so that a re-run attempt of the same workflow run does not count
- * the same commit twice. Returns a new history; the argument is not changed.
+ * Appends a record and keeps the newest `max` (oldest first), unusable stored records included. A
+ * record with the same `runId` as one already kept replaces it, so that a re-run attempt of the
+ * same workflow run does not count the same commit twice. Returns a new history; the argument is
+ * not changed.
  *
  * @param max records to keep, an integer >= 1 (default 20)
  */
@@ -251,20 +214,48 @@ export function appendRecord(
   if (!Number.isInteger(max) || max < 1) {
     throw new RangeError(`history size must be an integer >= 1, got ${max}`);
   }
+  const entries = entriesOf(history);
   const others =
     record.runId === undefined
-      ? history.records
-      : history.records.filter((kept) => kept.runId !== record.runId);
+      ? entries
+      : entries.filter((entry) => runIdOf(entry.json) !== record.runId);
+  const kept = [...others, { json: record as unknown, record }].slice(-max);
   return {
     schemaVersion: HISTORY_SCHEMA_VERSION,
     name: history.name,
-    records: [...others, record].slice(-max),
+    records: kept.flatMap((entry) => (entry.record ? [entry.record] : [])),
+    stored: kept.map((entry) => ({ json: entry.json, isUsable: entry.record !== undefined })),
   };
 }
 
-/** The file form of a history: indented JSON with a final newline (diffs well when committed). */
+/** Every record in file order, with its usable form when there is one. */
+function entriesOf(history: BaselineHistory): Array<{ json: unknown; record?: BaselineRecord }> {
+  if (!history.stored) return history.records.map((record) => ({ json: record, record }));
+  const usable = history.stored.filter((entry) => entry.isUsable).length;
+  if (usable !== history.records.length) {
+    throw new Error(
+      `history '${history.name}': ${usable} stored records are usable, but ${history.records.length} records are given`,
+    );
+  }
+  let next = 0;
+  return history.stored.map((entry) =>
+    entry.isUsable ? { json: entry.json, record: history.records[next++] } : { json: entry.json },
+  );
+}
+
+function runIdOf(json: unknown): string | undefined {
+  const runId = (json as { runId?: unknown } | null)?.runId;
+  return typeof runId === 'string' ? runId : undefined;
+}
+
+/**
+ * The file form of a history: indented JSON with a final newline (diffs well when committed).
+ * Stored records are written back verbatim; without them, the records.
+ */
 export function serializeHistory(history: BaselineHistory): string {
-  return `${JSON.stringify(history, null, 2)}\n`;
+  const records = history.stored ? history.stored.map((entry) => entry.json) : history.records;
+  const file = { schemaVersion: history.schemaVersion, name: history.name, records };
+  return `${JSON.stringify(file, null, 2)}\n`;
 }
 
 /**

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { historyId, parseHistory, serializeHistory } from './history.ts';
-import type { BaselineHistory, BaselineStore } from './types.ts';
+import { OverwriteGuard } from './overwrite-guard.ts';
+import type { BaselineHistory, BaselineStore, LoadOptions, SaveReport } from './types.ts';
 import { type WarningSink, warnOnStderr } from './warnings.ts';
 
 /**
@@ -14,6 +15,7 @@ export class LocalDirStore implements BaselineStore {
   readonly description: string;
   readonly #dir: string;
   readonly #warn: WarningSink;
+  readonly #guard = new OverwriteGuard();
 
   /**
    * @param dir the directory; created on the first save
@@ -32,30 +34,40 @@ export class LocalDirStore implements BaselineStore {
 
   /**
    * The history, or undefined when its file does not exist. A corrupt file gives an empty history
-   * and a warning; an unreadable one (permissions) throws.
+   * and a warning (and is never saved over); an unreadable one (permissions) throws.
    */
-  async load(name: string): Promise<BaselineHistory | undefined> {
+  async load(name: string, options: LoadOptions = {}): Promise<BaselineHistory | undefined> {
     const file = this.pathOf(name);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.#guard.noteRead(name);
+        return undefined;
+      }
       throw new Error(`cannot read baseline history ${file}: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    const { history, warnings } = parseHistory(text, name);
+    const { history, warnings, unreadable } = parseHistory(text, name, options);
     for (const warning of warnings) this.#warn(`${warning} (${file})`);
+    this.#guard.noteRead(
+      name,
+      unreadable && `it ${unreadable}; move it away to start a new history`,
+    );
     return history;
   }
 
   /**
    * Writes the history atomically: to a temporary file in the same directory, then renamed over
-   * the old one, so that a crash or a concurrent reader never sees half a file.
+   * the old one, so that a crash or a concurrent reader never sees half a file. Refuses (throws)
+   * when the file there could not be read.
    */
-  async save(history: BaselineHistory): Promise<void> {
+  async save(history: BaselineHistory): Promise<SaveReport> {
     const file = this.pathOf(history.name);
+    const refusal = await this.#guard.refusalOf(history.name, () => this.load(history.name));
+    if (refusal) throw new Error(`cannot write baseline history ${file}: refused, ${refusal}`);
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await mkdir(this.#dir, { recursive: true });
@@ -68,5 +80,7 @@ export class LocalDirStore implements BaselineStore {
         cause: error,
       });
     }
+    this.#guard.noteRead(history.name);
+    return { saved: [this.description], failed: [] };
   }
 }

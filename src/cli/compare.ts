@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { HISTORY_SCHEMA_VERSION } from '../baseline/types.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { describeError, UsageError } from '../errors.ts';
+import { describeIssues, runResultSchema } from '../results/schema.ts';
 import { type RunResult, SCHEMA_VERSION } from '../results/types.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
 import { DEFAULT_REGRESSION_POLICY } from '../verdict/regressions.ts';
@@ -16,13 +17,18 @@ export async function readResults(file: string): Promise<RunResult> {
   } catch (error) {
     throw new UsageError(`cannot read results file ${file}: ${describeError(error)}`);
   }
+  const parsed = runResultSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
   const result = data as Partial<RunResult> | null;
-  if (result?.schemaVersion !== SCHEMA_VERSION || !Array.isArray(result.metrics)) {
-    throw new UsageError(
-      `${file} is not a perf-action results.json of schemaVersion ${SCHEMA_VERSION}`,
-    );
-  }
-  return result as RunResult;
+  // What is wrong in a file that looks like one (a value out of range, a missing field) helps;
+  // the list of what a file of another kind lacks does not.
+  const what =
+    result?.schemaVersion === SCHEMA_VERSION && Array.isArray(result.metrics)
+      ? `: ${describeIssues(parsed.error)};`
+      : '';
+  throw new UsageError(
+    `${file}${what || ' is'} not a perf-action results.json of schemaVersion ${SCHEMA_VERSION}`,
+  );
 }
 
 /**

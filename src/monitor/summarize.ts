@@ -1,23 +1,15 @@
 // Pure: resource samples of a time window -> numbers and metrics for the report and budgets.
+import type { z } from 'zod';
+import type { resourceSummarySchema } from '../results/schema.ts';
 import type { Metric, ResourceFigures } from '../results/types.ts';
 import { isGeneratorSaturated, selectGeneratorWindow } from './generator.ts';
 import type { GeneratorSample, ResourceSample, ResourceSeries } from './types.ts';
 
-/** Resources of the service (all watched sources added up) and of the generator over one window. */
-export interface ResourceSummary {
-  /** Highest CPU of the service, in percent of one core. */
-  cpuMax: number;
-  /** Mean CPU of the service, in percent of one core. */
-  cpuMean: number;
-  /** Highest memory of the service, in MB (MiB). */
-  memoryMaxMB: number;
-  /** Service sample times in the window. */
-  sampleCount: number;
-  /** Highest CPU of the load generator, in percent of one core (0 without samples). */
-  generatorCpuMax: number;
-  /** The generator's mean CPU reached GENERATOR_SATURATION_PERCENT: results may be the generator's limit. */
-  isGeneratorSaturated: boolean;
-}
+/**
+ * Resources of the service (all watched sources added up) and of the generator over one window.
+ * Its shape is part of results.json (a video level's `resources`), so the results schema defines it.
+ */
+export type ResourceSummary = z.infer<typeof resourceSummarySchema>;
 
 /** Index of the sample of `sorted` (by atMs, non-empty) nearest to `atMs`. */
 function findNearestIndex(sorted: readonly ResourceSample[], atMs: number): number {

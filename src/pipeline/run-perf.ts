@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { appendRecord, emptyHistory, makeRecord } from '../baseline/history.ts';
-import type { BaselineHistory, BaselineStore } from '../baseline/types.ts';
+import type { BaselineHistory, BaselineStore, SaveReport } from '../baseline/types.ts';
 import { loadConfig, parseTargetUrl } from '../config/load-config.ts';
 import { redact } from '../config/redact.ts';
 import type { PerfConfig } from '../config/schema.ts';
@@ -114,7 +114,7 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   secrets.push(...target.secrets);
   const warn = (line: string) => (settings.warn ?? log)(redact(line, secrets));
   const history = settings.baselineStore
-    ? await tryLoadHistory(settings.baselineStore, config.baseline.name, warn)
+    ? await tryLoadHistory(settings.baselineStore, config.baseline, warn)
     : {};
 
   const monitor = await tryStartMonitor(config, target.pid, settings.services, log, warn);
@@ -277,11 +277,11 @@ async function tryStartMonitor(
 /** The history, or why there is none; a store that fails is a warning, never the end of the run. */
 async function tryLoadHistory(
   store: BaselineStore,
-  name: string,
+  { name, history: maxRecords }: PerfConfig['baseline'],
   warn: (line: string) => void,
 ): Promise<{ history?: BaselineHistory; unavailable?: string }> {
   try {
-    const history = await store.load(name);
+    const history = await store.load(name, { maxRecords });
     return history ? { history } : {};
   } catch (error) {
     const why = `baseline history '${name}' unavailable from ${store.description}: ${describeError(error)}`;
@@ -307,16 +307,22 @@ async function trySaveHistory(
     record,
     config.baseline.history,
   );
+  let report: SaveReport;
   try {
-    await store.save(next);
-    out.log(
-      `baseline '${config.baseline.name}' saved to ${store.description} (${next.records.length} runs)`,
-    );
-    return true;
+    report = await store.save(next);
   } catch (error) {
-    out.warn(`baseline not saved to ${store.description}: ${describeError(error)}`);
-    return false;
+    report = { saved: [], failed: [{ store: store.description, reason: describeError(error) }] };
   }
+  // Each store that did not save says why; the log names only the stores that did.
+  for (const { store: where, reason } of report.failed) {
+    out.warn(`baseline '${config.baseline.name}' not saved to ${where}: ${reason}`);
+  }
+  if (report.saved.length > 0) {
+    out.log(
+      `baseline '${config.baseline.name}' saved to ${report.saved.join(' and ')} (${next.stored?.length ?? next.records.length} runs)`,
+    );
+  }
+  return report.saved.length > 0;
 }
 
 function applyOverrides(config: PerfConfig, settings: RunSettings): void {

@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { countRegressions, failsJob, planRun } from '../../../src/action/plan.ts';
-import { readRunContext } from '../../../src/action/run-context.ts';
+import {
+  countRegressions,
+  FAILURE_LINE_LIMIT,
+  failsJob,
+  failureLine,
+  planRun,
+  WORKFLOW_EVENTS,
+} from '../../../src/action/plan.ts';
+import { type RunContext, readRunContext } from '../../../src/action/run-context.ts';
 
 const event = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/events/${name}.json`, import.meta.url));
@@ -40,43 +47,206 @@ describe('readRunContext', () => {
     });
   });
 
-  it('survives a missing or unreadable payload', () => {
+  it('survives a missing or unreadable payload, and then does not know the default branch', () => {
     const c = readRunContext({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: '/nonexistent.json' });
     expect(c.defaultBranch).toBe('main');
+    expect(c.isDefaultBranchKnown).toBe(false);
     expect(c.pullRequest).toBeUndefined();
+  });
+
+  it('reads the default branch of a schedule run from GITHUB_REF (its payload has no repository)', () => {
+    const c = context('schedule', 'schedule', 'refs/heads/trunk');
+    expect(c).toMatchObject({ defaultBranch: 'trunk', isDefaultBranchKnown: true });
   });
 });
 
-describe('planRun', () => {
+// Every event GitHub documents in "Events that trigger workflows", written out here (not taken
+// from the code under test) so that the table below is checked against the documentation.
+const DOCUMENTED_EVENTS = [
+  'branch_protection_rule',
+  'check_run',
+  'check_suite',
+  'create',
+  'delete',
+  'deployment',
+  'deployment_status',
+  'discussion',
+  'discussion_comment',
+  'fork',
+  'gollum',
+  'image_version',
+  'issue_comment',
+  'issues',
+  'label',
+  'merge_group',
+  'milestone',
+  'page_build',
+  'project',
+  'project_card',
+  'project_column',
+  'public',
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'pull_request_target',
+  'push',
+  'registry_package',
+  'release',
+  'repository_dispatch',
+  'schedule',
+  'status',
+  'watch',
+  'workflow_call',
+  'workflow_dispatch',
+  'workflow_run',
+];
+
+// Saved by `auto` when on the default branch; nothing else ever is.
+const AUTO_SAVES = new Set(['push', 'schedule', 'workflow_dispatch']);
+// May be saved with `update-baseline: true` (started by people with write access, on the
+// repository's own code). Every other event runs code or input from outside.
+const TRUE_SAVES = new Set([
+  'branch_protection_rule',
+  'check_run',
+  'check_suite',
+  'create',
+  'delete',
+  'deployment',
+  'deployment_status',
+  'image_version',
+  'label',
+  'milestone',
+  'page_build',
+  'project',
+  'project_card',
+  'project_column',
+  'public',
+  'push',
+  'registry_package',
+  'release',
+  'repository_dispatch',
+  'schedule',
+  'status',
+  'workflow_dispatch',
+]);
+
+function runOf(eventName: string, ref: string, over: Partial<RunContext> = {}): RunContext {
+  return {
+    eventName,
+    repository: 'octo-org/shop',
+    owner: 'octo-org',
+    repo: 'shop',
+    ref,
+    sha: 'abc',
+    defaultBranch: 'main',
+    isDefaultBranchKnown: true,
+    runId: '77',
+    runAttempt: '1',
+    serverUrl: 'https://github.com',
+    apiUrl: 'https://api.github.com',
+    ...over,
+  };
+}
+
+describe('planRun: every documented event', () => {
+  it('classifies exactly the documented events', () => {
+    expect(Object.keys(WORKFLOW_EVENTS).sort()).toEqual([...DOCUMENTED_EVENTS].sort());
+  });
+
+  const table = DOCUMENTED_EVENTS.flatMap((event) =>
+    (['auto', 'true', 'false'] as const).flatMap((update) =>
+      ['refs/heads/main', 'refs/heads/feature', 'refs/tags/v1'].map((ref) => {
+        const onMain = ref === 'refs/heads/main';
+        const saves =
+          update === 'auto'
+            ? AUTO_SAVES.has(event) && onMain
+            : update === 'true' && TRUE_SAVES.has(event);
+        return [event, update, ref, saves] as const;
+      }),
+    ),
+  );
+  it.each(table)('%s, update-baseline %s, on %s: saves %s', (event, update, ref, saves) => {
+    const plan = planRun(runOf(event, ref), update);
+    expect(plan.saveBaseline).toBe(saves);
+    expect(plan.reason.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'workflow_run',
+    'issue_comment',
+    'merge_group',
+  ])('%s is refused even with update-baseline true, and says why', (event) => {
+    const plan = planRun(runOf(event, 'refs/heads/main'), 'true');
+    expect(plan.saveBaseline).toBe(false);
+    expect(plan.reason).toMatch(new RegExp(`^baselines are never saved from a ${event} run: it `));
+  });
+
+  it.each(['', 'dynamic', 'Push', 'push ', 'pull_request_comment', 'constructor'])(
+    'an event name it does not know (%j) is never saved',
+    (event) => {
+      for (const update of ['auto', 'true'] as const) {
+        const plan = planRun(runOf(event, 'refs/heads/main'), update);
+        expect(plan.saveBaseline).toBe(false);
+        expect(plan.reason).toMatch(/is not an event this version knows/);
+      }
+    },
+  );
+
+  it('never saves a run whose payload carries a pull request, whatever its event name', () => {
+    const plan = planRun(
+      runOf('push', 'refs/heads/main', { pullRequest: { number: 4, isFork: true } }),
+      'true',
+    );
+    expect(plan).toMatchObject({ saveBaseline: false, pullRequestNumber: 4 });
+    expect(plan.reason).toBe('baselines are never saved from a run of a pull request from a fork');
+  });
+
+  it('auto does not save when the default branch is not known', () => {
+    const plan = planRun(runOf('push', 'refs/heads/main', { isDefaultBranchKnown: false }), 'auto');
+    expect(plan).toMatchObject({ saveBaseline: false, onDefaultBranch: false });
+    expect(plan.reason).toMatch(/default branch is not known/);
+  });
+});
+
+describe('planRun: runs as the runner describes them', () => {
   it.each([
     ['pull_request', 'pull_request', 'refs/pull/12/merge', 'auto', false, 12],
     ['pull_request', 'pull_request', 'refs/pull/12/merge', 'true', false, 12],
-    ['fork pull_request', 'pull_request_fork', 'refs/pull/13/merge', 'true', false, 13],
-    ['push to main', 'push_main', 'refs/heads/main', 'auto', true, undefined],
-    ['push to main, update false', 'push_main', 'refs/heads/main', 'false', false, undefined],
-    ['push to a branch', 'push_main', 'refs/heads/feature', 'auto', false, undefined],
-    ['push to a branch, update true', 'push_main', 'refs/heads/feature', 'true', true, undefined],
-  ] as const)('%s (update-baseline %s)', (_label, file, ref, update, save, pr) => {
-    const eventName = file.startsWith('pull') ? 'pull_request' : 'push';
-    const plan = planRun(context(eventName, file, ref), update);
-    expect(plan.saveBaseline).toBe(save);
-    expect(plan.pullRequestNumber).toBe(pr);
-  });
+    ['pull_request', 'pull_request_fork', 'refs/pull/13/merge', 'true', false, 13],
+    ['push', 'push_main', 'refs/heads/main', 'auto', true, undefined],
+    ['push', 'push_main', 'refs/heads/main', 'false', false, undefined],
+    ['push', 'push_main', 'refs/heads/feature', 'auto', false, undefined],
+    ['push', 'push_main', 'refs/heads/feature', 'true', true, undefined],
+    ['workflow_dispatch', 'push_main', 'refs/heads/main', 'auto', true, undefined],
+    ['workflow_dispatch', 'push_main', 'refs/heads/other', 'auto', false, undefined],
+    ['schedule', 'schedule', 'refs/heads/main', 'auto', true, undefined],
+    ['workflow_run', 'workflow_run', 'refs/heads/main', 'auto', false, undefined],
+    ['workflow_run', 'workflow_run', 'refs/heads/main', 'true', false, undefined],
+    ['issue_comment', 'issue_comment', 'refs/heads/main', 'auto', false, undefined],
+    ['issue_comment', 'issue_comment', 'refs/heads/main', 'true', false, undefined],
+    ['repository_dispatch', 'repository_dispatch', 'refs/heads/main', 'auto', false, undefined],
+    ['repository_dispatch', 'repository_dispatch', 'refs/heads/main', 'true', true, undefined],
+  ] as const)(
+    '%s (%s payload) on %s, update-baseline %s: saves %s',
+    (eventName, file, ref, update, save, pr) => {
+      const plan = planRun(context(eventName, file, ref), update);
+      expect(plan.saveBaseline).toBe(save);
+      expect(plan.pullRequestNumber).toBe(pr);
+    },
+  );
 
-  it.each([
-    ['workflow_dispatch', 'refs/heads/main', true],
-    ['schedule', 'refs/heads/main', true],
-    ['workflow_dispatch', 'refs/heads/other', false],
-  ])('%s on %s saves: %s', (eventName, ref, save) => {
-    expect(planRun(context(eventName, 'push_main', ref), 'auto').saveBaseline).toBe(save);
-  });
-
-  it('says why a PR does not save', () => {
+  it('says why a fork PR does not save', () => {
     const plan = planRun(
       context('pull_request', 'pull_request_fork', 'refs/pull/13/merge'),
       'auto',
     );
-    expect(plan.reason).toBe('baselines are never saved from a pull_request run or a fork');
+    expect(plan.reason).toBe(
+      "baselines are never saved from a pull_request run: it runs a pull request's code, which is not the default branch",
+    );
   });
 });
 
@@ -107,5 +277,33 @@ describe('countRegressions', () => {
         ],
       }),
     ).toBe(2);
+  });
+});
+
+describe('failureLine', () => {
+  const check = (status: 'pass' | 'warn' | 'fail', index: number) =>
+    ({
+      kind: 'budget',
+      metric: `load/scenario-${index}-${'x'.repeat(200)}/latency.p95`,
+      status,
+      value: 1,
+      unit: 'ms',
+      message: `latency.p95 ${'very long explanation '.repeat(20)}`,
+    }) as const;
+
+  it('counts, in one short line, however many checks failed', () => {
+    const checks = Array.from({ length: 178 }, (_, index) =>
+      check(index % 20 === 0 ? 'fail' : 'pass', index),
+    );
+    const line = failureLine({ verdict: 'fail', checks });
+    expect(line).toBe('perf-action: FAIL: 9 of 178 checks failed (see the report)');
+    expect(line.length).toBeLessThanOrEqual(FAILURE_LINE_LIMIT);
+    expect(line).not.toContain('\n');
+  });
+
+  it('counts warnings when nothing failed (fail-on: warn)', () => {
+    expect(failureLine({ verdict: 'warn', checks: [check('warn', 1), check('pass', 2)] })).toBe(
+      'perf-action: WARN: 1 of 2 checks warned (see the report)',
+    );
   });
 });

@@ -17,6 +17,7 @@ function memoryStore(description: string, held?: BaselineHistory) {
     },
     async save(history) {
       saved.push(history);
+      return { saved: [description], failed: [] };
     },
   };
   return store;
@@ -71,24 +72,31 @@ describe('FallbackStore', () => {
     expect(warnings[1]).toBe(
       "baseline 'default': artifacts failed, service unavailable; no baseline",
     );
-    await expect(store.save(oneRun)).resolves.toBeUndefined();
-    expect(warnings.slice(2)).toEqual([
-      "baseline 'default': cache failed, not even an Error",
-      "baseline 'default': artifacts failed, not even an Error",
-      "baseline 'default' was not saved: every store failed",
-    ]);
+    // Nothing saved: the report says so, store by store, and no warning claims otherwise.
+    await expect(store.save(oneRun)).resolves.toEqual({
+      saved: [],
+      failed: [
+        { store: 'cache', reason: 'not even an Error' },
+        { store: 'artifacts', reason: 'not even an Error' },
+      ],
+    });
+    expect(warnings).toHaveLength(2);
   });
 
-  it('saves to every store, also after one failed', async () => {
+  it('saves to every store, also after one failed, and reports which saved', async () => {
     const warnings: string[] = [];
     const first = memoryStore('cache');
     const last = memoryStore('artifacts');
-    await new FallbackStore([first, brokenStore('broken'), last], {
+    const report = await new FallbackStore([first, brokenStore('broken'), last], {
       onWarning: (m) => warnings.push(m),
     }).save(oneRun);
     expect(first.saved).toEqual([oneRun]);
     expect(last.saved).toEqual([oneRun]);
-    expect(warnings).toEqual(["baseline 'default': broken failed, not even an Error"]);
+    expect(report).toEqual({
+      saved: ['cache', 'artifacts'],
+      failed: [{ store: 'broken', reason: 'not even an Error' }],
+    });
+    expect(warnings).toEqual([]);
   });
 
   it('describes its stores in order', () => {

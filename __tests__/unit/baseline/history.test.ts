@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   appendRecord,
+  checkHistorySize,
   emptyHistory,
   historyId,
+  MAX_HISTORY_BYTES,
   makeRecord,
   parseHistory,
   serializeHistory,
@@ -19,94 +21,123 @@ function historyOf(...records: BaselineRecord[]): BaselineHistory {
 }
 
 describe('parseHistory', () => {
-  it('reads back what serializeHistory wrote', () => {
+  it('reads back what serializeHistory wrote, and writes it back byte for byte', () => {
     const history = historyOf(
       record('2026-01-01T00:00:00.000Z', '1'),
       record('2026-01-02T00:00:00.000Z'),
     );
-    const { history: parsed, warnings } = parseHistory(serializeHistory(history), 'default');
+    const text = serializeHistory(history);
+    const { history: parsed, warnings, unreadable } = parseHistory(text, 'default');
     expect(warnings).toEqual([]);
-    expect(parsed).toEqual(history);
+    expect(unreadable).toBeUndefined();
+    expect(parsed.records).toEqual(history.records);
+    expect(parsed.stored?.map((entry) => entry.isUsable)).toEqual([true, true]);
+    expect(serializeHistory(parsed)).toBe(text);
   });
 
+  const six = serializeHistory(
+    historyOf(...[1, 2, 3, 4, 5, 6].map((day) => record(`2026-01-0${day}T00:00:00.000Z`))),
+  );
   it.each([
-    ['not JSON', '{"schemaVersion": 1, "name": ', /not valid JSON/],
-    ['empty', '', /not valid JSON/],
-    ['an array', '[]', /not a baseline history/],
+    ['not JSON', '{"schemaVersion": 1, "name": ', /is not valid JSON .*truncated or corrupt/],
+    ['truncated', six.slice(0, Math.floor(six.length / 2)), /is not valid JSON/],
+    ['empty', '', /is not valid JSON/],
+    ['an array', '[]', /is not a baseline history/],
     ['records missing', '{"schemaVersion":1,"name":"default"}', /records/],
-    ['null', 'null', /not a baseline history/],
-  ])('turns a corrupt file (%s) into an empty history and a warning', (_, text, warning) => {
-    const { history, warnings } = parseHistory(text, 'default');
-    expect(history).toEqual(emptyHistory('default'));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(warning);
-    expect(warnings[0]).toContain("'default'");
+    ['null', 'null', /is not a baseline history/],
+    [
+      'of a newer schemaVersion',
+      six.replace('"schemaVersion": 1', '"schemaVersion": 2'),
+      /has schemaVersion 2 \(this version reads 1\): 6 record\(s\), the newest saved 2026-01-04T00:00:00.000Z, 2026-01-05T00:00:00.000Z, 2026-01-06T00:00:00.000Z/,
+    ],
+    ['of another name', six.replace('"name": "default"', '"name": "other"'), /history 'other'/],
+  ])(
+    'reports a file that cannot be read (%s) unreadable: empty, one warning, never saved over',
+    (_, text, why) => {
+      const { history, warnings, unreadable } = parseHistory(text, 'default');
+      expect(history).toEqual(emptyHistory('default'));
+      expect(unreadable).toMatch(why);
+      expect(warnings).toEqual([
+        `baseline history 'default' ${unreadable}; compared with no baseline, and kept as it is (never saved over)`,
+      ]);
+    },
+  );
+
+  it('does not read a file over the size bound', () => {
+    expect(checkHistorySize('default', MAX_HISTORY_BYTES)).toBeUndefined();
+    const over = checkHistorySize('default', MAX_HISTORY_BYTES + 1);
+    expect(over?.unreadable).toBe('is 32.0 MB, over the 32.0 MB this version reads');
+    expect(over?.history).toEqual(emptyHistory('default'));
+    expect(parseHistory(' '.repeat(MAX_HISTORY_BYTES + 1), 'default').unreadable).toMatch(
+      /over the 32.0 MB/,
+    );
   });
 
-  it('skips records of another schemaVersion or shape, naming their savedAt, and keeps the rest', () => {
+  it('skips records it cannot use with one warning (how many, which, why) and keeps them verbatim', () => {
     const good = record('2026-01-03T00:00:00.000Z');
     const newerRecord = { ...record('2026-01-01T00:00:00.000Z'), schemaVersion: 2 };
-    const newerResult = record('2026-01-02T00:00:00.000Z');
-    const raw = JSON.parse(JSON.stringify(newerResult)) as { result: { schemaVersion: number } };
-    raw.result.schemaVersion = 2;
+    const newerResult = JSON.parse(JSON.stringify(record('2026-01-02T00:00:00.000Z'))) as {
+      result: { schemaVersion: number };
+    };
+    newerResult.result.schemaVersion = 2;
     const broken = JSON.parse(JSON.stringify(record('2026-01-04T00:00:00.000Z'))) as {
       result: { metrics: Array<{ unit: string }> };
     };
     (broken.result.metrics[0] as { unit: string }).unit = 'furlongs';
-    const text = JSON.stringify({
-      schemaVersion: 1,
-      name: 'default',
-      records: [newerRecord, raw, good, broken, 'junk'],
-    });
-    const { history, warnings } = parseHistory(text, 'default');
+    const records = [newerRecord, newerResult, good, broken, 'junk'];
+    const text = JSON.stringify({ schemaVersion: 1, name: 'default', records });
+    const { history, warnings, unreadable } = parseHistory(text, 'default');
+    expect(unreadable).toBeUndefined();
     expect(history.records).toEqual([good]);
-    expect(warnings).toHaveLength(4);
-    expect(warnings[0]).toMatch(/saved 2026-01-01T00:00:00.000Z: record schemaVersion 2/);
-    expect(warnings[1]).toMatch(/saved 2026-01-02T00:00:00.000Z: results schemaVersion 2/);
-    expect(warnings[2]).toMatch(/saved 2026-01-04T00:00:00.000Z: results of the wrong shape.*unit/);
-    expect(warnings[3]).toMatch(/saved \(unknown time\): not a baseline record/);
-  });
-
-  it('skips a whole history of another schemaVersion, naming every savedAt', () => {
-    const text = JSON.stringify({
-      schemaVersion: 7,
-      name: 'default',
-      records: [{ savedAt: 'A' }, { savedAt: 'B' }],
-    });
-    const { history, warnings } = parseHistory(text, 'default');
-    expect(history.records).toEqual([]);
-    expect(warnings).toEqual([
-      "baseline history 'default' has schemaVersion 7 (this version reads 1): skipped 2 record(s) saved A, B",
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^baseline history 'default': skipped 4 of 5 record\(s\), not compared \(kept until they age out\): /,
+    );
+    expect(warnings[0]).toContain(
+      'record 1 saved 2026-01-01T00:00:00.000Z: record schemaVersion 2',
+    );
+    expect(warnings[0]).toContain(
+      'record 2 saved 2026-01-02T00:00:00.000Z: results schemaVersion 2',
+    );
+    expect(warnings[0]).toMatch(
+      /record 4 saved 2026-01-04T00:00:00.000Z: results not usable .*unit/,
+    );
+    expect(warnings[0]).toMatch(/; and 1 more$/);
+    // Written back as they were: a save drops nothing it could not read.
+    expect(history.stored?.map((entry) => entry.isUsable)).toEqual([
+      false,
+      false,
+      true,
+      false,
+      false,
     ]);
+    expect(JSON.parse(serializeHistory(history)).records).toEqual(
+      JSON.parse(JSON.stringify(records)),
+    );
   });
 
-  it('ignores a file that holds another history', () => {
-    const text = serializeHistory({
-      ...historyOf(record('2026-01-01T00:00:00.000Z')),
-      name: 'other',
-    });
-    const { history, warnings } = parseHistory(text, 'default');
-    expect(history).toEqual(emptyHistory('default'));
-    expect(warnings[0]).toMatch(/holds history 'other'/);
-  });
-
-  it('reads a metric value written as null (NaN in JSON) back as NaN', () => {
-    const withNaN = record('2026-01-01T00:00:00.000Z');
-    (withNaN.result.metrics[0] as { value: number }).value = Number.NaN;
-    const { history, warnings } = parseHistory(serializeHistory(historyOf(withNaN)), 'default');
-    expect(warnings).toEqual([]);
-    expect(history.records[0]?.result.metrics[0]?.value).toBeNaN();
-  });
-
-  it('keeps unknown fields of a record (written by a newer minor version)', () => {
+  it('keeps unknown fields of a record (written by a newer minor version) in what it writes back', () => {
     const raw = JSON.parse(JSON.stringify(record('2026-01-01T00:00:00.000Z'))) as {
       result: Record<string, unknown>;
     };
     raw.result.extra = { note: 'kept' };
     const text = JSON.stringify({ schemaVersion: 1, name: 'default', records: [raw] });
-    const { history } = parseHistory(text, 'default');
-    const kept = history.records[0]?.result as unknown as Record<string, unknown> | undefined;
-    expect(kept?.extra).toEqual({ note: 'kept' });
+    const { history, warnings } = parseHistory(text, 'default');
+    expect(warnings).toEqual([]);
+    expect(history.records).toHaveLength(1);
+    const next = appendRecord(history, record('2026-01-02T00:00:00.000Z'));
+    expect(JSON.parse(serializeHistory(next)).records[0].result.extra).toEqual({ note: 'kept' });
+  });
+
+  it('reads only the newest maxRecords records of a long history, and says so', () => {
+    const one = JSON.stringify(record('2026-01-01T00:00:00.000Z'));
+    const text = `{"schemaVersion":1,"name":"default","records":[${Array(5006).fill(one).join(',')}]}`;
+    const { history, warnings } = parseHistory(text, 'default', { maxRecords: 20 });
+    expect(history.records).toHaveLength(20);
+    expect(history.stored).toHaveLength(20);
+    expect(warnings).toEqual([
+      "baseline history 'default' holds 5006 records; read the newest 20 (baseline.history), and the older ones leave the history with the next save",
+    ]);
   });
 });
 
@@ -147,6 +178,32 @@ describe('appendRecord', () => {
       ['78', '2026-01-02T00:00:00.000Z'],
       ['77', '2026-01-03T00:00:00.000Z'],
     ]);
+  });
+
+  it('carries records it could not use until they age out of the window, in file order', () => {
+    const junk = { schemaVersion: 9, savedAt: '2026-01-02T00:00:00.000Z', runId: '2' };
+    const text = JSON.stringify({
+      schemaVersion: 1,
+      name: 'default',
+      records: [record('2026-01-01T00:00:00.000Z', '1'), junk, record('2026-01-03T00:00:00.000Z')],
+    });
+    const { history } = parseHistory(text, 'default');
+    const next = appendRecord(history, record('2026-01-04T00:00:00.000Z'), 3);
+    expect(next.records.map((kept) => kept.savedAt)).toEqual([
+      '2026-01-03T00:00:00.000Z',
+      '2026-01-04T00:00:00.000Z',
+    ]);
+    expect(
+      JSON.parse(serializeHistory(next)).records.map((r: { savedAt: string }) => r.savedAt),
+    ).toEqual(['2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z', '2026-01-04T00:00:00.000Z']);
+    // A re-run attempt of the run of the unusable record replaces it too.
+    const rerun = appendRecord(next, record('2026-01-05T00:00:00.000Z', '2'), 3);
+    expect(rerun.stored?.map((entry) => (entry.json as { savedAt: string }).savedAt)).toEqual([
+      '2026-01-03T00:00:00.000Z',
+      '2026-01-04T00:00:00.000Z',
+      '2026-01-05T00:00:00.000Z',
+    ]);
+    expect(rerun.records).toHaveLength(3);
   });
 
   it.each([0, -1, 2.5, Number.NaN])('rejects a size of %s', (max) => {

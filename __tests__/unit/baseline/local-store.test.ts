@@ -2,7 +2,13 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendRecord, emptyHistory, makeRecord } from '../../../src/baseline/history.ts';
+import {
+  appendRecord,
+  emptyHistory,
+  MAX_HISTORY_BYTES,
+  makeRecord,
+  serializeHistory,
+} from '../../../src/baseline/history.ts';
 import { LocalDirStore } from '../../../src/baseline/local-store.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
@@ -63,7 +69,7 @@ describe('LocalDirStore', () => {
     const big = history('default', 1, 2, 3, 4, 5, 6, 7, 8, 9);
     await store.save(history('default', 1));
     const reads: Promise<unknown>[] = [];
-    const writes: Promise<void>[] = [];
+    const writes: Promise<unknown>[] = [];
     for (let round = 0; round < 10; round++) {
       writes.push(store.save(round % 2 === 0 ? big : history('default', 1)));
       reads.push(store.load('default'));
@@ -83,6 +89,71 @@ describe('LocalDirStore', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('not valid JSON');
     expect(warnings[0]).toContain(file);
+  });
+
+  const sixRuns = () => serializeHistory(history('default', 1, 2, 3, 4, 5, 6));
+  it.each([
+    [
+      'of a newer schemaVersion',
+      () => sixRuns().replace('"schemaVersion": 1', '"schemaVersion": 2'),
+      /has schemaVersion 2/,
+    ],
+    [
+      'of another name',
+      () => sixRuns().replace('"name": "default"', '"name": "other"'),
+      /history 'other'/,
+    ],
+    ['truncated', () => sixRuns().slice(0, 5000), /not valid JSON/],
+    [
+      'over the size bound',
+      () => `${sixRuns()}${' '.repeat(MAX_HISTORY_BYTES)}`,
+      /over the 32.0 MB/,
+    ],
+  ])(
+    'never overwrites a history file it cannot read (%s): the save is refused with the reason',
+    async (_, text, why) => {
+      const store = new LocalDirStore(dir, { onWarning: (m) => warnings.push(m) });
+      const file = store.pathOf('default');
+      const before = text();
+      await writeFile(file, before, 'utf8');
+      const loaded = await store.load('default');
+      expect(loaded).toEqual(emptyHistory('default'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(why);
+      expect(warnings[0]).toContain('kept as it is (never saved over)');
+      const next = appendRecord(
+        loaded ?? emptyHistory('default'),
+        makeRecord(sampleResult(), { savedAt: '2026-02-01T00:00:00.000Z' }),
+      );
+      await expect(store.save(next)).rejects.toThrow(
+        new RegExp(
+          `^cannot write baseline history ${file}: refused, it .*move it away to start a new history$`,
+        ),
+      );
+      // A store that never loaded it reads it before saving, and refuses too.
+      await expect(new LocalDirStore(dir).save(next)).rejects.toThrow(/refused/);
+      expect(await readFile(file, 'utf8')).toBe(before);
+      expect(await readdir(dir)).toEqual(['default.history.json']);
+    },
+  );
+
+  it('writes back the records it could not use, with the new one', async () => {
+    const store = new LocalDirStore(dir, { onWarning: (m) => warnings.push(m) });
+    const file = store.pathOf('default');
+    const stored = JSON.parse(serializeHistory(history('default', 1, 2)));
+    stored.records[0].result.metrics[0].value = -1;
+    await writeFile(file, JSON.stringify(stored), 'utf8');
+    const loaded = await store.load('default');
+    expect(loaded?.records).toHaveLength(1);
+    await store.save(
+      appendRecord(
+        loaded ?? emptyHistory('default'),
+        makeRecord(sampleResult(), { savedAt: '2026-01-03T00:00:00.000Z' }),
+      ),
+    );
+    const written = JSON.parse(await readFile(file, 'utf8'));
+    expect(written.records).toHaveLength(3);
+    expect(written.records[0]).toEqual(stored.records[0]);
   });
 
   it('writes a file a person can read (indented JSON)', async () => {
@@ -116,7 +187,7 @@ describe('LocalDirStore', () => {
     const blocked = new LocalDirStore(join(dir, 'x'));
     await expect(blocked.load('default')).rejects.toThrow(/cannot read baseline history/);
     await expect(blocked.save(history('default', 1))).rejects.toThrow(
-      /cannot write baseline history/,
+      /^cannot write baseline history .*: refused, it could not be read to check what it holds \(cannot read baseline history .*ENOTDIR/,
     );
     expect(await store.load('default')).toBeUndefined();
   });

@@ -1,0 +1,440 @@
+// The one schema of results.json (schemaVersion 1). The TypeScript types of src/results are derived
+// from it (z.infer), and the same schema validates what is read back: baseline history records and
+// the files `perf-action compare` is given. Change it only with a schemaVersion bump; adding an
+// optional field is the one change older readers tolerate (unknown keys are ignored when parsing).
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1;
+
+/** Which direction of a metric is good. */
+export const betterSchema = z.enum(['lower', 'higher']);
+
+/** The verdict of one check, and of the run (the worst check). */
+export const statusSchema = z.enum(['pass', 'warn', 'fail']);
+
+/**
+ * Units a metric can carry. `ratio` is 0..1; `percent` is CPU in percent of one core (N cores =
+ * N×100 %); `exponent` is a dimensionless power (b in latency ~ size^b); `records/s` counts records
+ * written per second (seeding); `x` is a plain factor (video seconds processed per second); `MB` and
+ * `MB/s` are megabytes (MiB) and megabytes per second.
+ */
+export const unitSchema = z.enum([
+  'ms',
+  'rps',
+  'ratio',
+  'percent',
+  'MB',
+  's',
+  'count',
+  'exponent',
+  'records/s',
+  'x',
+  'MB/s',
+]);
+
+/**
+ * The values a metric of each unit can take, inclusive. Far beyond anything a service or this
+ * machine produces (a day of latency, 100 million requests/s, 1000 cores busy), so that only
+ * garbage falls outside: a value out of range cannot have been measured, and comparing with it
+ * would give a verdict nobody could believe.
+ */
+export const UNIT_RANGES: Readonly<Record<z.infer<typeof unitSchema>, readonly [number, number]>> =
+  {
+    ms: [0, 86_400_000],
+    rps: [0, 1e8],
+    ratio: [0, 1],
+    percent: [0, 100_000],
+    MB: [0, 1e8],
+    s: [0, 1e7],
+    count: [0, 1e12],
+    exponent: [-100, 100],
+    'records/s': [0, 1e9],
+    x: [0, 1e6],
+    'MB/s': [0, 1e7],
+  };
+
+// z.number() rejects NaN and ±Infinity (JSON writes both as null).
+const count = z.number().int().nonnegative();
+const nonNegative = z.number().nonnegative();
+
+/** One measured number with its meaning; `value` and every sample lie within its unit's range. */
+export const metricSchema = z
+  .object({
+    /** `<suite>/<scenario>/<name>`, e.g. `load/projects-list/latency.p95`. */
+    key: z.string(),
+    suite: z.string(),
+    scenario: z.string(),
+    /** e.g. `latency.p95`, `throughput.rps`, `errors.rate`. */
+    name: z.string(),
+    unit: unitSchema,
+    better: betterSchema,
+    /** Over all rounds together (latency from the merged histogram). */
+    value: z.number(),
+    /** One value per measured round, where rounds ran. */
+    samples: z.array(z.number()).optional(),
+  })
+  .superRefine((metric, context) => {
+    const [min, max] = UNIT_RANGES[metric.unit];
+    const outside = (value: number) => value < min || value > max;
+    const range = `${min}..${max} ${metric.unit}`;
+    if (outside(metric.value)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `${metric.key} ${metric.value} is outside ${range}`,
+      });
+    }
+    const sample = metric.samples?.findIndex(outside) ?? -1;
+    if (sample >= 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['samples', sample],
+        message: `${metric.key} sample ${metric.samples?.[sample]} is outside ${range}`,
+      });
+    }
+  });
+
+/** One budget, regression or improvement decision, with the numbers behind it. */
+export const checkSchema = z.object({
+  /** `improvement`: a significant change for the better; reported, never fails. */
+  kind: z.enum(['budget', 'regression', 'improvement']),
+  /** The metric key the check is about. */
+  metric: z.string(),
+  status: statusSchema,
+  /** The measured value, in the metric's unit. */
+  value: z.number(),
+  unit: unitSchema,
+  /**
+   * Budgets: the limits in the metric's unit; the comparison follows the metric's `better`.
+   * Regressions: the relative change (0.1 = 10 %) at which a worsening warns or fails.
+   */
+  warn: z.number().optional(),
+  fail: z.number().optional(),
+  /** Budgets: where the limit came from (`global`, `suite`, `scenario`). */
+  source: z.string().optional(),
+  /** Regressions: the history's reference value, in the metric's unit. */
+  baseline: z.number().optional(),
+  /** Regressions: relative change of the value against `baseline`, signed (+0.12 = 12 % higher). */
+  change: z.number().optional(),
+  /** Regressions: confidence interval of `change` at `confidenceLevel`. */
+  changeInterval: z.tuple([z.number(), z.number()]).optional(),
+  /** Regressions: e.g. 0.95. */
+  confidenceLevel: z.number().optional(),
+  /** Regressions: how significance was judged, e.g. `robust-z`, `mann-whitney`, `percent-only`. */
+  method: z.string().optional(),
+  /** Regressions: too little history for a statistical test; the percent rule alone decided. */
+  lowConfidence: z.boolean().optional(),
+  /** Regressions: baseline runs the decision used. */
+  historySize: count.optional(),
+  /** Set when an `accept:` entry in perf.yml covers this metric: the reason given there. */
+  accepted: z.string().optional(),
+  /** One line a person reads, e.g. `latency.p95 212.4 ms > 200 ms`. */
+  message: z.string(),
+});
+
+/**
+ * How the requests of a round (or of all rounds) ended, as counts. A new outcome is a new field
+ * here; older records without it fail to parse, so add it `.optional()` or bump schemaVersion.
+ */
+export const requestTotalsSchema = z.object({
+  sent: count,
+  completed: count,
+  ok: count,
+  socketErrors: count,
+  timeouts: count,
+  late: count,
+  dropped: count,
+  /** Answers by HTTP status code (`"200"`, `"503"`). */
+  statusCodes: z.record(z.string(), count),
+});
+
+/** One measured round of a scenario. */
+export const roundRunSchema = z.object({
+  elapsedMs: nonNegative,
+  achievedRate: nonNegative,
+  totals: requestTotalsSchema,
+  /** HdrHistogram compressed base64, latencies in microseconds ('' in baseline records). */
+  histogram: z.string(),
+  /** CPU of the load generator over the round, percent of one core. */
+  generatorCpuPercent: nonNegative,
+});
+
+/** CPU (percent of one core; the environment states the cores) and memory of the service. */
+export const resourceFiguresSchema = z.object({
+  cpuMax: nonNegative,
+  cpuMean: nonNegative,
+  memoryMaxMB: nonNegative,
+});
+
+/** Details of one scenario's run that are not metrics: how it ran and what came back. */
+export const scenarioRunSchema = z.object({
+  suite: z.string(),
+  name: z.string(),
+  model: z.enum(['closed', 'open']),
+  request: z.object({ method: z.string(), path: z.string() }),
+  connections: count.optional(),
+  /** Open model: asked-for requests/s. */
+  targetRate: nonNegative.optional(),
+  /** Answered requests/s over all rounds. */
+  achievedRate: nonNegative,
+  rounds: z.array(roundRunSchema),
+  /** Over all rounds. */
+  totals: requestTotalsSchema,
+  /** HdrHistogram compressed base64 of all rounds merged, latencies in microseconds. */
+  histogram: z.string(),
+  /** The service over the measured rounds (CPU in percent of one core, memory in MB), when watched. */
+  resources: resourceFiguresSchema.optional(),
+});
+
+/** Facts about the machine that ran the load, so results from different machines are not compared blindly. */
+export const environmentSchema = z.object({
+  os: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cores: z.number().int().positive(),
+  memoryMB: nonNegative,
+  node: z.string(),
+  /** Operations per millisecond of a fixed CPU-bound task measured at start; higher is faster. */
+  calibration: nonNegative.optional(),
+});
+
+/** The baseline history a run was compared with. */
+export const baselineSummarySchema = z.object({
+  /** `baseline.name` of the config. */
+  name: z.string(),
+  /** Runs in the history (0: no baseline yet, budgets alone decided). */
+  runs: count,
+  /** The newest baseline run's commit and save time. */
+  newestCommit: z.string().optional(),
+  newestAt: z.string().optional(),
+  /** Set when the baseline runs came from a different kind of machine: what differs. */
+  environmentNote: z.string().optional(),
+  /** Set when the history could not be read (store down): why. Budgets alone decided. */
+  unavailable: z.string().optional(),
+});
+
+// --- the stress suite (results.json `stress`) ---
+
+/** Figures of a set of requests (one phase or one second), over all kinds or one kind. */
+export const loadFiguresSchema = z.object({
+  /** Requests sent (open model: including arrivals that timed out waiting to be sent). */
+  requests: count,
+  /** Answered requests per second over the phase or second. */
+  achievedRps: nonNegative,
+  p50Ms: nonNegative,
+  p95Ms: nonNegative,
+  p99Ms: nonNegative,
+  /** Failed share 0..1: non-2xx/3xx answers, socket errors and timeouts. */
+  errorRate: z.number().min(0).max(1),
+});
+
+/** One phase of a stress run as the report shows it. */
+export const stressPhaseRowSchema = loadFiguresSchema.extend({
+  /** `stage`: configured; `step`: added by until-break; `cooldown`: back at the first level. */
+  kind: z.enum(['stage', 'step', 'cooldown']),
+  /** Arrivals per second (open) or connections (closed). */
+  level: nonNegative,
+  /** From the start of the run to the phase's start, and its length, in milliseconds. */
+  startMs: nonNegative,
+  durationMs: nonNegative,
+  /**
+   * `held`: within the stability limits; `broke`: not; `stopped`: cut short because an earlier
+   * phase broke (not judged); `cooldown`: the recovery phase.
+   */
+  status: z.enum(['held', 'broke', 'stopped', 'cooldown']),
+  /** Why it broke, e.g. `p95 2.31 s >= 2 s`. */
+  reason: z.string().optional(),
+  /** Service CPU (percent of one core) and memory (MB) from the resource monitor, when watched. */
+  cpuMax: nonNegative.optional(),
+  memoryMaxMB: nonNegative.optional(),
+  /** CPU of the load generator while the phase sent, percent of one core. */
+  generatorCpuPercent: nonNegative,
+  byKind: z.record(z.string(), loadFiguresSchema),
+});
+
+/** One second of a stress run: the time series. */
+export const stressSecondSchema = z.object({
+  /** Seconds since the run started. */
+  t: nonNegative,
+  /** Index into `phases` of the phase sending at the middle of this second. */
+  phase: count,
+  all: loadFiguresSchema,
+  byKind: z.record(z.string(), loadFiguresSchema),
+  cpuPercent: nonNegative.optional(),
+  memoryMB: nonNegative.optional(),
+});
+
+/** The stress suite's account of one scenario. */
+export const stressRunSchema = z.object({
+  name: z.string(),
+  model: z.enum(['open', 'closed']),
+  /** The kinds of the mix with their weights. */
+  mix: z.array(
+    z.object({ name: z.string(), weight: nonNegative, method: z.string(), path: z.string() }),
+  ),
+  limits: z.object({ errorRate: z.number().min(0).max(1), p95Ms: nonNegative }),
+  untilBreak: z.boolean(),
+  phases: z.array(stressPhaseRowSchema),
+  capacity: z.object({
+    /** Highest level that held (0: not even the first). */
+    level: nonNegative,
+    /** Answered requests per second at that level. */
+    rps: nonNegative,
+    /** The first level that broke, and why; absent when every level tried held. */
+    brokeAt: z.object({ level: nonNegative, reason: z.string() }).optional(),
+  }),
+  /** Absent when there was no peak to recover from (a single phase). */
+  recovery: z
+    .object({
+      /** p95 of the first stage, the reference, in ms. */
+      prePeakP95Ms: nonNegative,
+      /** How far above it still counts as recovered, in ms (20 %, at least 1 ms). */
+      toleranceMs: nonNegative,
+      cooldownMs: nonNegative,
+      isRecovered: z.boolean(),
+      /** Seconds from the start of the cool-down until p95 was back; absent when it never was. */
+      seconds: nonNegative.optional(),
+    })
+    .optional(),
+  /** The service over the whole run (percent of one core, MB), when a resource monitor watched it. */
+  resources: resourceFiguresSchema.optional(),
+  /** Set when the load generator's CPU was saturated at the break: the capacity is a lower bound. */
+  generatorSaturated: z.boolean().optional(),
+  /** The time series ([] in baseline records). */
+  seconds: z.array(stressSecondSchema),
+});
+
+// --- the video suite (results.json `video`) ---
+
+/**
+ * How one upload ended: `done` (the status answer met the `done` condition); `failed` (it met the
+ * `failed` condition, or the status request was refused with a 4xx); `rejected` (the upload
+ * answered a non-2xx status, or no job id); `timeout` (not done within the per-video timeout);
+ * `error` (the upload could not be sent: connection refused, reset, …).
+ */
+export const videoOutcomeSchema = z.enum(['done', 'failed', 'rejected', 'timeout', 'error']);
+
+/** One video the suite uploaded (the same file may be sent many times). */
+export const videoUsedSchema = z.object({
+  /** The file name sent (`synthetic-640x360-30fps-10s-seed1.avi`, `clip.mp4`). */
+  name: z.string(),
+  kind: z.enum(['synthetic', 'file']),
+  /** Synthetic: `640x360, 30 fps, seed 1`; file: the path as written in perf.yml. */
+  description: z.string(),
+  /** Length in seconds. */
+  durationS: nonNegative,
+  /** Size in bytes. */
+  bytes: count,
+});
+
+/** One upload and what became of it. */
+export const videoUploadRowSchema = z.object({
+  /** The upload number across the suite (`{{i}}`), from 1. */
+  upload: count,
+  /** The video's `name` (see the videos used). */
+  video: z.string(),
+  /** Length in seconds. */
+  durationS: nonNegative,
+  /** Size in bytes. */
+  bytes: count,
+  /** From the upload's start to its answer, in milliseconds; absent when no answer came. */
+  uploadMs: nonNegative.optional(),
+  /** The job id the service answered. */
+  id: z.string().optional(),
+  /** From the upload's start to the first status answer saying done, in seconds (done only). */
+  processingS: nonNegative.optional(),
+  outcome: videoOutcomeSchema,
+  /** Why it did not end `done`, one line. */
+  reason: z.string().optional(),
+});
+
+/** Resources of the service (all watched sources added up) and of the generator over one window. */
+export const resourceSummarySchema = z.object({
+  /** Highest CPU of the service, in percent of one core. */
+  cpuMax: nonNegative,
+  /** Mean CPU of the service, in percent of one core. */
+  cpuMean: nonNegative,
+  /** Highest memory of the service, in MB (MiB). */
+  memoryMaxMB: nonNegative,
+  /** Service sample times in the window. */
+  sampleCount: count,
+  /** Highest CPU of the load generator, in percent of one core (0 without samples). */
+  generatorCpuMax: nonNegative,
+  /** The generator's mean CPU reached the saturation level: results may be the generator's limit. */
+  isGeneratorSaturated: z.boolean(),
+});
+
+/** One level of concurrency of the video suite. */
+export const videoLevelRunSchema = z.object({
+  /** Videos kept in flight. */
+  level: count,
+  /** Videos sent at this level. */
+  videos: count,
+  succeeded: count,
+  failed: count,
+  /** From the level's first upload start to its last video's end, in milliseconds. */
+  windowMs: nonNegative,
+  rows: z.array(videoUploadRowSchema),
+  /** The service's resources over the window; absent without a monitor or samples in it. */
+  resources: resourceSummarySchema.optional(),
+});
+
+/** The video suite's run: the videos used and every level. */
+export const videoSuiteRunSchema = z.object({
+  videos: z.array(videoUsedSchema),
+  levels: z.array(videoLevelRunSchema),
+});
+
+// --- the whole file ---
+
+/** results.json. */
+export const runResultSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('perf-action'), version: z.string() }),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  /** The config file the run used and the baseline identity. */
+  config: z.object({ file: z.string(), name: z.string() }),
+  /** The target's URL (credentials stripped). */
+  target: z.object({ url: z.string() }),
+  /** Commit facts, when known (passed in by the entry point). */
+  git: z.object({ sha: z.string().optional(), ref: z.string().optional() }).optional(),
+  environment: environmentSchema,
+  /** What the run was compared with; absent when no baseline history was consulted. */
+  baseline: baselineSummarySchema.optional(),
+  scenarios: z.array(scenarioRunSchema),
+  /** The stress suite's scenarios: phases, capacity, recovery and the time series. */
+  stress: z.array(stressRunSchema).optional(),
+  /** The video suite: the videos used, and per level each upload's outcome and timings. */
+  video: videoSuiteRunSchema.optional(),
+  metrics: z.array(metricSchema),
+  checks: z.array(checkSchema),
+  verdict: statusSchema,
+});
+
+/** The first few problems of a failed parse, as `path: message`, for one line of a warning or error. */
+export function describeIssues(error: z.ZodError, shown = 2): string {
+  const lines = error.issues.slice(0, shown).map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    return `${path}: ${issue.message}`;
+  });
+  const more = error.issues.length > shown ? `, and ${error.issues.length - shown} more` : '';
+  return `${lines.join('; ')}${more}`;
+}
+
+/**
+ * results.json as JSON Schema (draft 2020-12), for other tools. The unit ranges of metrics are a
+ * refinement JSON Schema cannot state; they are named in the metric's description.
+ */
+export function resultsJsonSchema(): Record<string, unknown> {
+  const ranges = Object.entries(UNIT_RANGES)
+    .map(([unit, [min, max]]) => `${unit} ${min}..${max}`)
+    .join(', ');
+  const schema = runResultSchema.extend({
+    metrics: z.array(metricSchema.describe(`a metric; value and samples within: ${ranges}`)),
+  });
+  return {
+    ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
+    title: `perf-action results.json (schemaVersion ${SCHEMA_VERSION})`,
+  };
+}
