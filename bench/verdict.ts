@@ -37,6 +37,7 @@ import { DEFAULT_HISTORY_SIZE } from '../src/baseline/history.ts';
 import { LocalDirStore } from '../src/baseline/local-store.ts';
 import { findPackageRoot, freePort } from '../src/cli/demo.ts';
 import { describeError } from '../src/errors.ts';
+import { createOutlet } from '../src/output/outlet.ts';
 import { runPerf } from '../src/pipeline/run-perf.ts';
 import type { Check, Metric, RunResult } from '../src/results/types.ts';
 import {
@@ -224,8 +225,12 @@ async function runOnce(
     targetStart: `${shellQuote(process.execPath)} ${shellQuote(context.serverPath)} --port ${port}`,
     outDir: join(context.workDir, 'runs', slug),
     env: { ...process.env, DEMO_DELAY_MS: String(delayMs) },
-    log: settings.verbose ? (line) => console.log(`    ${line}`) : () => {},
-    warn: (line) => console.log(`    warning: ${line}`),
+    outlet: createOutlet({
+      info: settings.verbose ? (line) => console.log(`    ${line}`) : () => {},
+      warn: (line) => console.log(`    warning: ${line}`),
+      fail: (line) => console.log(`    ${line}`),
+      print: (text) => console.log(text),
+    }),
     baselineStore: store,
     updateBaseline: kind !== 'A/B',
     runId: `bench-${slug}`,

@@ -76,6 +76,8 @@ export interface ResultsStandin {
   /** Finalized artifacts, oldest first. */
   artifacts(): Array<{ id: number; name: string; runId: number; headBranch: string }>;
   expireArtifact(id: number): void;
+  /** The stored bytes of every finalized cache entry and artifact (what the services keep). */
+  storedBlobs(): Promise<Array<{ kind: 'cache' | 'artifact'; name: string; data: Buffer }>>;
   setFault(fault: Fault | undefined): void;
   close(): Promise<void>;
 }
@@ -581,6 +583,27 @@ export async function startResultsStandin(options: {
       const entry = artifactEntries.find((candidate) => candidate.id === id);
       if (!entry) throw new Error(`no artifact ${id}`);
       entry.expired = true;
+    },
+    async storedBlobs() {
+      const stored = [
+        ...cacheEntries
+          .filter((entry) => entry.finalized)
+          .map((entry) => ({ kind: 'cache' as const, name: entry.key, blobName: entry.blobName })),
+        ...artifactEntries
+          .filter((entry) => entry.finalized)
+          .map((entry) => ({
+            kind: 'artifact' as const,
+            name: entry.name,
+            blobName: entry.blobName,
+          })),
+      ];
+      return Promise.all(
+        stored.map(async ({ kind, name, blobName }) => ({
+          kind,
+          name,
+          data: await container.getBlobClient(blobName).downloadToBuffer(),
+        })),
+      );
     },
     setFault(next) {
       fault = next;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings } from '../../src/cli/demo.ts';
 import { runPerf } from '../../src/pipeline/run-perf.ts';
 import type { Metric, RunResult } from '../../src/results/types.ts';
+import { recordingOutlet } from '../helpers/outlet.ts';
 
 const CONFIG = `target:
   url: http://127.0.0.1:1
@@ -58,7 +59,7 @@ async function stressRun(env: Record<string, string>, out: string): Promise<RunR
     outDir: join(dir, out),
     env,
     calibrationMs: 0,
-    log: () => {},
+    outlet: recordingOutlet(),
   });
   return output.result;
 }
@@ -174,7 +175,7 @@ describe('stress until-break against the sample service', () => {
       outDir: join(dir, out),
       env,
       calibrationMs: 0,
-      log: () => {},
+      outlet: recordingOutlet(),
     });
     return output.result;
   }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings } from '../../src/cli/demo.ts';
 import { runPerf } from '../../src/pipeline/run-perf.ts';
 import type { RunResult } from '../../src/results/types.ts';
+import { recordingOutlet } from '../helpers/outlet.ts';
 
 let dir: string;
 
@@ -63,7 +64,7 @@ async function videoRun(
     outDir: join(dir, name),
     env,
     calibrationMs: 0,
-    log: () => {},
+    outlet: recordingOutlet(),
   });
   return {
     result: output.result,

@@ -14,6 +14,7 @@ import type { Check, Metric, RunResult } from '../../src/results/types.ts';
 import { seedThroughApi } from '../../src/suites/seed-api.ts';
 import { runSeedCommand } from '../../src/suites/seed-command.ts';
 import { compileSeedRequest } from '../../src/suites/seed-template.ts';
+import { recordingOutlet } from '../helpers/outlet.ts';
 
 let dir: string;
 
@@ -91,7 +92,7 @@ volume:
       outDir: join(dir, 'out'),
       env: {},
       calibrationMs: 0,
-      log: (line) => lines.push(line),
+      outlet: recordingOutlet(lines),
     });
     result = output.result;
   }, 60_000);
@@ -230,7 +231,7 @@ volume:
         outDir: out,
         env: {},
         calibrationMs: 0,
-        log: (line) => lines.push(line),
+        outlet: recordingOutlet(lines),
       });
       // 6 batches of 50 accepted (300 records), the 7th refused, and nothing sent after it.
       expect(server.bulkRequests()).toBe(7);
@@ -279,7 +280,7 @@ volume:
         outDir: join(dir, 'out-refused-first'),
         env: {},
         calibrationMs: 0,
-        log: () => undefined,
+        outlet: recordingOutlet(),
       });
       expect(output.result.metrics).toEqual([]);
       expect(output.result.checks).toEqual([
@@ -321,7 +322,7 @@ volume:
         outDir: join(dir, `out-count-${countOffset}`),
         env: {},
         calibrationMs: 0,
-        log: () => undefined,
+        outlet: recordingOutlet(),
       });
       expect(output.result.checks).toEqual([
         expect.objectContaining({ metric: 'volume/seed@100/seed.failed', status: 'fail', message }),

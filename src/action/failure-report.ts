@@ -1,15 +1,14 @@
 // When a run ends without results (the target is down, failed to start or refused the login; the
 // config is invalid; the run itself failed), the job summary and the sticky comment say so, instead
 // of an empty summary and a comment that still shows the last run's report as if it were this one's.
-import * as core from '@actions/core';
 import { historyId } from '../baseline/history.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { redact } from '../config/redact.ts';
 import { ConfigError, describeError, TargetError, UsageError } from '../errors.ts';
+import type { ActionOutlet } from './action-outlet.ts';
 import type { ActionPlan } from './plan.ts';
 import type { RunContext } from './run-context.ts';
 import type { ActionSettings } from './settings.ts';
-import { commentMarker, upsertStickyComment } from './sticky-comment.ts';
+import { commentMarker } from './sticky-comment.ts';
 
 /** The reason shown is cut to this many characters (the job log holds all of it). */
 const REASON_LIMIT = 2000;
@@ -18,7 +17,7 @@ const REASON_LIMIT = 2000;
 export interface RunFailure {
   /** `target`: unreachable, failed to start, login refused; `config`: bad config or usage. */
   kind: 'target' | 'config' | 'run';
-  /** Why, already redacted; one line or a few. */
+  /** Why, one line or a few (the outlet redacts it on the way out). */
   reason: string;
   /** Links to show under it, as markdown. */
   links: string[];
@@ -70,41 +69,40 @@ export function buildFailureReport(failure: RunFailure): string {
 /**
  * Writes the failure report to the job summary and, on a pull request (unless `comment: never`),
  * to the sticky comment, creating or updating it. Never throws: a sink that fails is a warning.
- * The reason is redacted with the config's secrets (its `${env:}` values), read again here since
+ * The config's secrets (its `${env:}` values) are read again and given to the outlet, since
  * the run ended before it could hand them over.
  */
 export async function reportRunFailure(
   error: unknown,
-  run: { settings: ActionSettings; context: RunContext; plan: ActionPlan },
+  run: { settings: ActionSettings; context: RunContext; plan: ActionPlan; out: ActionOutlet },
 ): Promise<void> {
-  const { settings, context, plan } = run;
-  const warn = (line: string) => core.warning(line);
+  const { settings, context, plan, out } = run;
   const { name, secrets } = await tryReadConfigFacts(settings);
+  for (const secret of secrets) out.protect(secret, 'a value taken from the environment');
   const runUrl = `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`;
   const commit = context.pullRequest?.headSha ?? context.sha;
   const report = buildFailureReport({
     kind: failureKindOf(error),
-    reason: redact(describeError(error), secrets),
+    reason: describeError(error),
     links: [`[Workflow run](${runUrl})`],
     ...(commit ? { commit } : {}),
   });
   try {
-    await core.summary.addRaw(report).write();
+    await out.writeSummary(report);
   } catch (problem) {
-    warn(`job summary not written: ${describeError(problem)}`);
+    out.warn(`job summary not written: ${describeError(problem)}`);
   }
   if (plan.pullRequestNumber === undefined || settings.comment === 'never') return;
   const marker = commentMarker(historyId(name));
-  const comment = await upsertStickyComment({
+  const comment = await out.upsertComment({
     token: settings.githubToken,
     baseUrl: context.apiUrl,
     target: { owner: context.owner, repo: context.repo, issueNumber: plan.pullRequestNumber },
     marker,
     body: `${marker}\n${report}`,
-    log: (line) => core.info(line),
   });
-  if (comment.status === 'degraded') warn(comment.reason);
-  else if (comment.status !== 'skipped') core.setOutput('comment-url', comment.url);
+  if (comment.status === 'degraded') out.warn(comment.reason);
+  else if (comment.status !== 'skipped') out.setOutput('comment-url', comment.url);
 }
 
 /**

@@ -1,32 +1,33 @@
 // The GitHub Action: settings -> event plan -> the shared pipeline -> job summary, artifact,
 // sticky comment, outputs -> exit status. The report is out before a fail verdict fails the job.
-import * as core from '@actions/core';
+// Every text goes out through the outlet (action-outlet.ts), redacted.
 import { historyId } from '../baseline/history.ts';
 import { describeError } from '../errors.ts';
 import { runPerf } from '../pipeline/run-perf.ts';
 import { verdictLine } from '../report/report-model.ts';
+import { type ActionOutlet, createActionOutlet } from './action-outlet.ts';
 import { createBaselineStore } from './baseline-store.ts';
 import { buildCommentBody } from './comment-body.ts';
 import { reportRunFailure } from './failure-report.ts';
 import { countRegressions, failsJob, failureLine, planRun } from './plan.ts';
 import { readRunContext } from './run-context.ts';
 import { readSettings } from './settings.ts';
-import { commentMarker, upsertStickyComment } from './sticky-comment.ts';
+import { commentMarker } from './sticky-comment.ts';
 import { uploadResults } from './upload-results.ts';
 
-async function main(): Promise<void> {
+async function main(out: ActionOutlet): Promise<void> {
   const settings = readSettings();
+  out.protect(settings.githubToken, 'the github-token input');
   const context = readRunContext();
   const plan = planRun(context, settings.updateBaseline);
-  const warn = (line: string) => core.warning(line);
-  core.info(`baseline: ${plan.saveBaseline ? 'will save' : 'will not save'} (${plan.reason})`);
+  const warn = out.warn;
+  out.info(`baseline: ${plan.saveBaseline ? 'will save' : 'will not save'} (${plan.reason})`);
 
   const output = await runPerf({
     configPath: settings.config,
     outDir: settings.resultsDir,
     env: process.env,
-    log: (line) => core.info(line),
-    warn,
+    outlet: out,
     ...(settings.targetUrl ? { targetUrl: settings.targetUrl } : {}),
     ...(settings.suites ? { suites: settings.suites } : {}),
     ...(settings.services ? { services: settings.services } : {}),
@@ -36,19 +37,18 @@ async function main(): Promise<void> {
     updateBaseline: plan.saveBaseline,
   }).catch(async (error: unknown) => {
     // No results: the summary and the comment say what happened instead of staying stale.
-    core.setOutput('baseline-saved', 'false');
-    await reportRunFailure(error, { settings, context, plan });
+    out.setOutput('baseline-saved', 'false');
+    await reportRunFailure(error, { settings, context, plan, out });
     throw error;
   });
-  for (const secret of output.secrets) core.setSecret(secret);
   const { result } = output;
 
-  core.setOutput('verdict', result.verdict);
-  core.setOutput('results-path', output.paths.results);
-  core.setOutput('report-path', output.paths.markdown);
-  core.setOutput('regressions', countRegressions(result));
-  core.setOutput('baseline-saved', String(output.baselineSaved));
-  await core.summary.addRaw(output.markdown).write();
+  out.setOutput('verdict', result.verdict);
+  out.setOutput('results-path', output.paths.results);
+  out.setOutput('report-path', output.paths.markdown);
+  out.setOutput('regressions', countRegressions(result));
+  out.setOutput('baseline-saved', String(output.baselineSaved));
+  await out.writeSummary(output.markdown);
 
   const runUrl = `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`;
   let artifactUrl: string | undefined;
@@ -68,30 +68,31 @@ async function main(): Promise<void> {
       ...(artifactUrl ? [`[Full report and results](${artifactUrl})`] : []),
     ];
     const marker = commentMarker(historyId(result.config.name));
-    const comment = await upsertStickyComment({
+    const comment = await out.upsertComment({
       token: settings.githubToken,
       baseUrl: context.apiUrl,
       target: { owner: context.owner, repo: context.repo, issueNumber: plan.pullRequestNumber },
       marker,
       body: buildCommentBody(result, { marker, links }),
       onlyUpdate: settings.comment === 'on-change' && result.verdict === 'pass',
-      log: (line) => core.info(line),
     });
     if (comment.status === 'degraded') warn(comment.reason);
-    else if (comment.status !== 'skipped') core.setOutput('comment-url', comment.url);
+    else if (comment.status !== 'skipped') out.setOutput('comment-url', comment.url);
   }
 
   // The failure annotation is one short line; the report holds the detail.
-  if (failsJob(settings.failOn, result.verdict)) core.setFailed(failureLine(result));
-  else core.info(verdictLine(result));
+  if (failsJob(settings.failOn, result.verdict)) out.fail(failureLine(result));
+  else out.info(verdictLine(result));
 }
 
 function withStore(store: ReturnType<typeof createBaselineStore>) {
   return store ? { baselineStore: store } : {};
 }
 
+const outlet = createActionOutlet();
 try {
-  await main();
+  await main(outlet);
 } catch (error) {
-  core.setFailed(describeError(error));
+  // Redacted with every secret the run had learnt by then (the config's, the login token).
+  outlet.fail(describeError(error));
 }

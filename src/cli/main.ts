@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 // The perf-action CLI: parse argv, run the pipeline, print the report and the verdict, exit per the
-// contract (0 pass/warn, 1 fail, 2 usage/config, 3 target).
+// contract (0 pass/warn, 1 fail, 2 usage/config, 3 target). Everything printed passes the run's
+// redaction: the outlet's writers, and process.stdout/stderr themselves (see cli-outlet.ts).
 import { join } from 'node:path';
 import { LocalDirStore } from '../baseline/local-store.ts';
 import { configJsonSchema } from '../config/schema.ts';
 import { describeError, ExitCode, exitCodeOf } from '../errors.ts';
+import type { Outlet } from '../output/outlet.ts';
 import { type RunSettings, runPerf } from '../pipeline/run-perf.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { verdictLine } from '../report/report-model.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { parseCommand, type RunCommand, USAGE } from './args.ts';
+import { createCliOutlet } from './cli-outlet.ts';
 import { compareResults } from './compare.ts';
 import { demoSettings } from './demo.ts';
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], out: Outlet): Promise<number> {
   let debug = argv.includes('--debug');
   try {
     const command = parseCommand(argv);
@@ -36,30 +39,29 @@ async function main(argv: string[]): Promise<number> {
       }
       default:
         debug = command.debug;
-        return await run(command);
+        return await run(command, out);
     }
   } catch (error) {
-    process.stderr.write(`perf-action: ${describeError(error)}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    // Redacted with every secret the run had learnt by then (the config's, the login token).
+    out.fail(describeError(error));
+    if (debug && error instanceof Error && error.stack) out.info(error.stack);
     return exitCodeOf(error);
   }
 }
 
-const warn = (line: string) => process.stderr.write(`warning: ${line}\n`);
-
-async function run(command: RunCommand): Promise<number> {
+async function run(command: RunCommand, out: Outlet): Promise<number> {
+  const warn = out.warn;
   const settings: RunSettings = {
     configPath: command.config ?? 'perf.yml',
     outDir: command.outDir,
     env: process.env,
-    log: (line) => process.stderr.write(`${line}\n`),
+    outlet: out,
     ...(command.suites ? { suites: command.suites } : {}),
     ...(command.target !== undefined ? { targetUrl: command.target } : {}),
     updateBaseline: command.updateBaseline,
     ...(command.baselineDir !== undefined
       ? { baselineStore: new LocalDirStore(command.baselineDir, { onWarning: warn }) }
       : {}),
-    warn,
   };
   if (command.command === 'demo') {
     const demo = await demoSettings(process.cwd());
@@ -72,12 +74,12 @@ async function run(command: RunCommand): Promise<number> {
     settings.updateBaseline = true;
   }
   const output = await runPerf(settings);
-  process.stdout.write(`\n${output.markdown}\n`);
-  process.stdout.write(`perf-action: ${verdictLine(output.result)}\n`);
-  process.stdout.write(
+  out.print(`\n${output.markdown}\n`);
+  out.print(`perf-action: ${verdictLine(output.result)}\n`);
+  out.print(
     `perf-action: wrote ${output.paths.results}, ${output.paths.markdown}, ${output.paths.html}\n`,
   );
   return output.result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), createCliOutlet());

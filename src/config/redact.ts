@@ -1,24 +1,11 @@
-// Keeps secrets (values taken from the environment) out of anything the tool prints or saves.
+// Redaction for the config's own error messages, which are built before any outlet exists (a
+// message about a bad value must not quote a value taken from the environment). The rules are the
+// run's: see src/output/redactor.ts.
+import { Redactor } from '../output/redactor.ts';
 
-/** What a redacted secret is replaced with. */
-export const REDACTED = '***';
+export { REDACTED } from '../output/redactor.ts';
 
-/**
- * Replaces every occurrence of each non-empty secret in `text` with `***`, including the forms a
- * secret takes inside JSON strings and URLs (escaped, percent-encoded). Longer secrets go first,
- * so a secret that contains another is hidden whole.
- */
+/** `text` with every form of each of `secrets` hidden, by the rules of {@link Redactor}. */
 export function redact(text: string, secrets: readonly string[]): string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret === '') continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
-  }
-  let result = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    if (form !== '') result = result.split(form).join(REDACTED);
-  }
-  return result;
+  return new Redactor(secrets).redact(text);
 }

@@ -1,19 +1,19 @@
 // The whole run, as one readable pipeline shared by the CLI and the action:
 // config -> target -> suites -> results -> verdict -> report files.
 // Entry points pass settings in; nothing here reads process.argv, inputs or the GitHub context.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { appendRecord, emptyHistory, makeRecord } from '../baseline/history.ts';
 import type { BaselineHistory, BaselineStore, SaveReport } from '../baseline/types.ts';
 import { loadConfig, parseTargetUrl } from '../config/load-config.ts';
-import { redact } from '../config/redact.ts';
 import type { PerfConfig } from '../config/schema.ts';
 import { runClosed } from '../engine/closed.ts';
 import { runOpen } from '../engine/open.ts';
 import { describeError, UsageError } from '../errors.ts';
 import { startMonitor } from '../monitor/start-monitor.ts';
 import type { ResourceMonitor } from '../monitor/types.ts';
+import type { Outlet } from '../output/outlet.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { describeEnvironment } from '../results/environment.ts';
@@ -59,8 +59,12 @@ export interface RunSettings {
   env: Record<string, string | undefined>;
   /** Commit facts to store with the results. */
   git?: { sha?: string; ref?: string };
-  /** Progress lines for people; already redacted. */
-  log: (line: string) => void;
+  /**
+   * Where every line and file goes: progress lines, warnings (degraded paths: baseline
+   * unavailable, save failed; the run goes on), results, reports, the service log, the history
+   * saved. The run adds the secrets it learns (`${env:}` values, the login token) to it.
+   */
+  outlet: Outlet;
   /** The load engine; the real one unless a test passes another. */
   engine?: LoadEngine;
   /** Milliseconds spent measuring the machine's speed at start (0 skips it). */
@@ -71,8 +75,6 @@ export interface RunSettings {
   updateBaseline?: boolean;
   /** Identifies the run in the history (e.g. the workflow run id and attempt). */
   runId?: string;
-  /** Degraded paths (baseline unavailable, save failed): the run goes on. Already redacted. */
-  warn?: (line: string) => void;
   /** Run a load scenario again to confirm a failing regression before it fails the run (default true). */
   confirmRegressions?: boolean;
   /** The GitHub Actions `services` JSON (`${{ toJSON(job.services) }}`): containers to watch. */
@@ -80,11 +82,11 @@ export interface RunSettings {
 }
 
 export interface RunOutput {
+  /** The run's result, redacted: the only form of it that leaves runPerf. */
   result: RunResult;
+  /** The report rendered from that result. */
   markdown: string;
   paths: { results: string; markdown: string; html: string; serviceLog?: string };
-  /** Values that must never be printed (from `${env:}` and the login). */
-  secrets: string[];
   /** Whether the run was saved to the baseline history. */
   baselineSaved: boolean;
 }
@@ -97,22 +99,23 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   const loaded = await loadConfig(settings.configPath, settings.env);
   const { config } = loaded;
   applyOverrides(config, settings);
-  // `${env:TARGET_URL}` is how CI passes the address: an address is not a secret, and hiding it
-  // would blank the report's target line.
-  const secrets = loaded.secrets.filter((s) => s !== config.target.url);
+  const { outlet } = settings;
+  for (const secret of configSecrets(loaded.secrets, config.target.url)) {
+    outlet.protect(secret, 'a value taken from the environment');
+  }
   const suites = selectSuites(config, settings.suites);
-  const log = (line: string) => settings.log(redact(line, secrets));
+  const log = (line: string) => outlet.info(line);
+  const warn = (line: string) => outlet.warn(line);
 
   await mkdir(settings.outDir, { recursive: true });
   const environment = describeEnvironment(settings.calibrationMs ?? 200);
   const target = await prepareTarget({
     config,
     env: settings.env,
-    logFile: join(settings.outDir, 'service.log'),
+    serviceLog: outlet.serviceLog(join(settings.outDir, 'service.log')),
     log,
   });
-  secrets.push(...target.secrets);
-  const warn = (line: string) => (settings.warn ?? log)(redact(line, secrets));
+  for (const secret of target.secrets) outlet.protect(secret, 'the login token');
   const history = settings.baselineStore
     ? await tryLoadHistory(settings.baselineStore, config.baseline, warn)
     : {};
@@ -210,7 +213,7 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     ...capInvalidRegressions(comparison.checks, invalid),
     ...checkBudgets(metrics, budgetScopes(config, environment.cores)),
   ];
-  const result: RunResult = {
+  const measured: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'perf-action', version: TOOL_VERSION },
     startedAt: startedAt.toISOString(),
@@ -227,6 +230,8 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     checks,
     verdict: verdictOf(checks),
   };
+  // Redacted once, deeply, before any renderer, file, store or sink sees it.
+  const result = outlet.redact(measured);
 
   // results.json first: whatever happens to the reports or any network sink, nothing measured is lost.
   const paths = {
@@ -235,10 +240,10 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     html: join(settings.outDir, 'report.html'),
     ...(target.logFile ? { serviceLog: target.logFile } : {}),
   };
-  await writeFile(paths.results, `${redact(JSON.stringify(result, null, 2), secrets)}\n`);
-  const markdown = redact(renderMarkdown(result), secrets);
-  await writeFile(paths.markdown, markdown);
-  await writeFile(paths.html, redact(renderHtml(result), secrets));
+  await outlet.writeFile(paths.results, `${JSON.stringify(result, null, 2)}\n`);
+  const markdown = outlet.redact(renderMarkdown(result));
+  await outlet.writeFile(paths.markdown, markdown);
+  await outlet.writeFile(paths.html, renderHtml(result));
   const baselineSaved =
     settings.updateBaseline === true &&
     settings.baselineStore !== undefined &&
@@ -246,7 +251,7 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
       log,
       warn,
     }));
-  return { result, markdown, paths, secrets, baselineSaved };
+  return { result, markdown, paths, baselineSaved };
 }
 
 /**
@@ -298,6 +303,7 @@ async function trySaveHistory(
   settings: RunSettings,
   out: { log: (line: string) => void; warn: (line: string) => void },
 ): Promise<boolean> {
+  const { outlet } = settings;
   const record = makeRecord(result, {
     savedAt: result.finishedAt,
     ...(settings.runId !== undefined ? { runId: settings.runId } : {}),
@@ -309,7 +315,8 @@ async function trySaveHistory(
   );
   let report: SaveReport;
   try {
-    report = await store.save(next);
+    // Records saved by older versions may hold what this run knows to be secret.
+    report = await store.save(outlet.redact(next));
   } catch (error) {
     report = { saved: [], failed: [{ store: store.description, reason: describeError(error) }] };
   }
@@ -359,6 +366,16 @@ function hasSuite(config: PerfConfig, suite: SuiteName): boolean {
   if (suite === 'stress') return (config.stress?.scenarios.length ?? 0) > 0;
   if (suite === 'video') return config.video !== undefined;
   return false;
+}
+
+/**
+ * The `${env:}` values to hide. An address is not a secret: `${env:TARGET_URL}` (or a host or port
+ * from the environment) is how CI passes it, and hiding it would blank every line naming the target.
+ */
+function configSecrets(values: readonly string[], targetUrl: string): string[] {
+  const url = URL.parse(targetUrl);
+  const address = url ? [url.host, url.hostname, url.port, url.origin] : [];
+  return values.filter((value) => value !== targetUrl && !address.includes(value));
 }
 
 /** The URL without credentials or query, which may carry secrets. */

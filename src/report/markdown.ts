@@ -1,6 +1,7 @@
 // The report as markdown (CLI, job summary, PR comment).
 import { markdownTable } from 'markdown-table';
 import type { RunResult, Status } from '../results/types.ts';
+import { htmlText, markdownCode, markdownText } from './markdown-text.ts';
 import { buildReportModel, type Cell, type Section, type Table } from './report-model.ts';
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
@@ -30,10 +31,10 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const lines = [
     `## ${ICON[model.verdict]} perf-action: ${model.verdict}`,
     '',
-    `**${escapeText(model.verdictLine)}**`,
+    `**${markdownText(model.verdictLine)}**`,
     '',
-    escapeText(model.context),
-    ...(model.baselineLine ? ['', escapeText(model.baselineLine)] : []),
+    markdownText(model.context),
+    ...(model.baselineLine ? ['', markdownText(model.baselineLine)] : []),
     ...(options.links && options.links.length > 0 ? ['', options.links.join(' · ')] : []),
   ];
   let folded = 0;
@@ -48,21 +49,21 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       }
     }
     const body = [
-      ...(section.note ? [escapeText(section.note)] : []),
+      ...(section.note ? [markdownText(section.note)] : []),
       ...(section.note && section.table ? [''] : []),
       ...(section.table ? [renderTable(section.table)] : []),
     ];
     if (fold) {
       lines.push(
         '',
-        `<details><summary>${section.heading}</summary>`,
+        `<details><summary>${htmlText(section.heading)}</summary>`,
         '',
         ...body,
         '',
         '</details>',
       );
     } else {
-      lines.push('', `### ${section.heading}`, '', ...body);
+      lines.push('', `### ${markdownText(section.heading)}`, '', ...body);
     }
   }
   if (dropped > 0) {
@@ -79,20 +80,19 @@ export function countFoldedSections(result: RunResult, compact: boolean): number
   return buildReportModel(result).sections.filter((s) => isFolded(s, compact)).length;
 }
 
+// Every text of the model is plain text, whoever wrote it (the config, the service): it enters the
+// markdown only through markdown-text.ts.
+const IN_TABLE = { inTable: true };
+
 function renderTable(table: Table): string {
-  return markdownTable([table.header, ...table.rows.map((r) => r.map(renderCell))], {
+  const header = table.header.map((h) => markdownText(h, IN_TABLE));
+  return markdownTable([header, ...table.rows.map((r) => r.map(renderCell))], {
     align: table.align,
   });
 }
 
 function renderCell(cell: Cell): string {
-  if (typeof cell === 'string') return escapeText(cell).replaceAll('|', '\\|');
-  if ('code' in cell) return `\`${cell.code.replaceAll('`', "'").replaceAll('|', '\\|')}\``;
-  return `${ICON[cell.status]} ${cell.label ?? cell.status}`;
-}
-
-// Text from the config (names, paths) must not turn into HTML in a PR comment; other markdown
-// punctuation is left alone so the report also reads well in a terminal.
-function escapeText(s: string): string {
-  return s.replaceAll('<', '\\<');
+  if (typeof cell === 'string') return markdownText(cell, IN_TABLE);
+  if ('code' in cell) return markdownCode(cell.code, IN_TABLE);
+  return `${ICON[cell.status]} ${markdownText(cell.label ?? cell.status, IN_TABLE)}`;
 }

@@ -1,5 +1,6 @@
 // Makes the target ready for load: start its command (if any), wait for health, log in once.
 import type { PerfConfig } from '../config/schema.ts';
+import type { ServiceLog } from '../output/outlet.ts';
 import { login } from './login.ts';
 import { describeEarlyExit, type StartedProcess, startCommand } from './start-command.ts';
 import { waitForHealth } from './wait-for-health.ts';
@@ -11,7 +12,7 @@ export interface PreparedTarget {
   secrets: string[];
   /** The started command's process id, for resource monitoring. */
   pid?: number;
-  /** Where the started command's output went. */
+  /** Where the started command's output goes (redacted, once it stopped). */
   logFile?: string;
   /** Stops what was started; safe to call more than once. */
   stop(): Promise<void>;
@@ -21,29 +22,39 @@ export interface PreparedTarget {
 export async function prepareTarget(options: {
   config: PerfConfig;
   env: Record<string, string | undefined>;
-  logFile: string;
+  /** Receives the started command's output; published when the command stops. */
+  serviceLog: ServiceLog;
   log: (line: string) => void;
 }): Promise<PreparedTarget> {
-  const { config, log } = options;
+  const { config, log, serviceLog } = options;
   let started: StartedProcess | undefined;
-  if (config.target.start) {
-    log(`starting target: ${config.target.start} (output in ${options.logFile})`);
-    started = await startCommand({
-      command: config.target.start,
-      env: options.env,
-      logFile: options.logFile,
-    });
-  }
   const stop = async () => {
-    await started?.stop();
+    try {
+      await started?.stop();
+    } finally {
+      if (config.target.start) await serviceLog.publish();
+    }
   };
+  if (config.target.start) {
+    log(`starting target: ${config.target.start} (output in ${serviceLog.path} when it stops)`);
+    try {
+      started = await startCommand({
+        command: config.target.start,
+        env: options.env,
+        logFile: await serviceLog.open(),
+      });
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
   try {
     const health = config.target.health ?? '';
     const ready = await waitForHealth({
       url: config.target.url,
       ...(config.target.health ? { health: config.target.health } : {}),
       timeoutMs: config.target.waitMs,
-      ...(started ? { isAlive: () => describeEarlyExit(started) } : {}),
+      ...(started ? { isAlive: () => describeEarlyExit(started, serviceLog.path) } : {}),
     });
     log(
       `target ${config.target.url}${health} healthy after ${(ready.elapsedMs / 1000).toFixed(1)} s`,
@@ -63,7 +74,7 @@ export async function prepareTarget(options: {
     return {
       authHeaders,
       secrets,
-      ...(started ? { pid: started.pid, logFile: started.logFile } : {}),
+      ...(started ? { pid: started.pid, logFile: serviceLog.path } : {}),
       stop,
     };
   } catch (error) {

@@ -2,7 +2,10 @@
 //
 // The command runs in its own process group (detached), so that stopping it also stops whatever
 // it started (`npm start` -> node, `sh -c` -> server). Its output goes straight to a log file
-// through a file descriptor: it never mixes with our stdout and needs no reading on our side.
+// through a file descriptor: it never mixes with our stdout and needs no reading on our side (a
+// pipe we read would let a busy load generator slow the service down). That file is unredacted:
+// the pipeline passes a private one and publishes it through the redaction when the service stops
+// (see ServiceLog in src/output/outlet.ts).
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -170,14 +173,18 @@ export async function startCommand(options: StartCommandOptions): Promise<Starte
  * The reason to stop waiting for health when the started command ended with a failure (a
  * non-zero code or a signal), for `waitForHealth({ isAlive })`; `undefined` while it runs. An
  * exit with code 0 is not a failure: commands such as `docker compose up -d` return at once and
- * leave the service running elsewhere.
+ * leave the service running elsewhere. `logShownAs` is the log people are pointed to (default:
+ * the file the command writes to).
  */
-export function describeEarlyExit(started: StartedProcess): string | undefined {
+export function describeEarlyExit(
+  started: StartedProcess,
+  logShownAs: string = started.logFile,
+): string | undefined {
   const status = started.exited();
   if (status === undefined || status.code === 0) return undefined;
   const how =
     status.signal !== null ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
-  return `target.start ${how} before becoming healthy; see ${started.logFile}`;
+  return `target.start ${how} before becoming healthy; see ${logShownAs}`;
 }
 
 async function checkDirectory(cwd: string): Promise<void> {
