@@ -9,17 +9,23 @@ import { type RunSettings, runPerf } from '../pipeline/run-perf.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { verdictLine } from '../report/report-model.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { parseCommand, type RunCommand, USAGE } from './args.ts';
+import { COMMAND_HELP, parseCommand, type RunCommand, USAGE } from './args.ts';
 import { compareResults } from './compare.ts';
 import { demoSettings } from './demo.ts';
+import { validateConfig } from './validate.ts';
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
   let debug = argv.includes('--debug');
   try {
     const command = parseCommand(argv);
     switch (command.command) {
       case 'help':
-        process.stdout.write(`${USAGE}\n`);
+        process.stdout.write(`${command.topic ? COMMAND_HELP[command.topic] : USAGE}\n`);
+        return ExitCode.ok;
+      case 'validate':
+        debug = command.debug;
+        process.stdout.write(`perf-action: ${await validateConfig(command, process.env)}\n`);
         return ExitCode.ok;
       case 'version':
         process.stdout.write(`${TOOL_VERSION}\n`);
@@ -80,4 +86,5 @@ async function run(command: RunCommand): Promise<number> {
   return output.result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Run as a program (also as the bundled dist/cli.js); imported, it only exports main.
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));
