@@ -3,6 +3,7 @@
 // MAX_SHOWN_PROBLEMS of them); values that came from the environment are never printed. Pure: no
 // file system, the environment is a parameter.
 import {
+  Composer,
   type CST,
   type Document,
   isAlias,
@@ -12,7 +13,6 @@ import {
   LineCounter,
   type Node,
   Parser,
-  parseDocument,
   visit,
 } from 'yaml';
 import type { z } from 'zod';
@@ -202,13 +202,12 @@ function childrenOf(token: CstToken): CstToken[] {
 }
 
 /**
- * The offset of the first collection nested deeper than `maxDepth`, or undefined. Walks the
- * parser's syntax tree with an explicit stack: the yaml library composes documents recursively
- * and runs out of stack (`Maximum call stack size exceeded`) a few hundred levels down.
+ * The offset of the first collection in `tokens` nested deeper than `maxDepth`, or undefined.
+ * Walks the parser's syntax tree with an explicit stack: the yaml library composes documents
+ * recursively and runs out of stack (`Maximum call stack size exceeded`) a few hundred levels down.
  */
-function findTooDeep(text: string, maxDepth: number): number | undefined {
-  const stack: [CstToken, number][] = [];
-  for (const token of new Parser().parse(text)) stack.push([token, 0]);
+function findTooDeep(tokens: readonly CstToken[], maxDepth: number): number | undefined {
+  const stack: [CstToken, number][] = tokens.map((token) => [token, 0]);
   while (stack.length > 0) {
     const [token, depth] = stack.pop() as [CstToken, number];
     const isCollection =
@@ -241,23 +240,24 @@ const YAML_MESSAGES: Readonly<Record<string, string>> = {
 
 function parseYaml(text: string, file: string): Source {
   const lines = new LineCounter();
-  const tooDeep = findTooDeep(text, FILE_LIMITS.yamlDepth);
+  // Parsed once into the syntax tree, checked for depth, then composed (what parseDocument does).
+  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const tooDeep = findTooDeep(tokens, FILE_LIMITS.yamlDepth);
   if (tooDeep !== undefined) {
-    // The line counter is filled by the parse below; count the lines up to the offset here.
-    const line = text.slice(0, tooDeep).split('\n').length;
-    const col = tooDeep - text.lastIndexOf('\n', tooDeep - 1);
     throw new ConfigError(
       `invalid YAML: mappings and lists nested more than ${FILE_LIMITS.yamlDepth} levels deep`,
-      { location: `${file}:${line}:${col}` },
+      { location: locationOf({ file, lines }, tooDeep) },
     );
   }
   // logLevel 'error': the library's warnings (unresolved tags) are ours to report, as one line.
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    merge: true,
-    prettyErrors: true,
-    logLevel: 'error',
-  });
+  const composer = new Composer({ merge: true, logLevel: 'error' });
+  const [doc, another] = composer.compose(tokens, true, text.length);
+  if (!doc) throw new ConfigError('config is empty', { location: file });
+  if (another) {
+    throw new ConfigError(`invalid YAML: ${YAML_MESSAGES.MULTIPLE_DOCS}`, {
+      location: locationOf({ file, lines }, another.range[0]),
+    });
+  }
   const source: Source = {
     file,
     doc,
@@ -278,10 +278,7 @@ function parseYaml(text: string, file: string): Source {
         path,
       );
     }
-    // The yaml library appends " at line L, column C:" and a code excerpt on further lines.
-    const firstLine = error.message.split('\n')[0] ?? error.message;
-    const message =
-      YAML_MESSAGES[error.code] ?? firstLine.replace(/ at line \d+, column \d+:?$/, '');
+    const message = YAML_MESSAGES[error.code] ?? error.message.split('\n')[0] ?? error.message;
     return throwAt(source, error.pos[0], `invalid YAML: ${message}${hintAt(text, error.pos[0])}`);
   }
   const contents = doc.contents;
