@@ -36,7 +36,9 @@ export interface LoadedConfig {
   config: PerfConfig;
   /**
    * Every value substituted from `${env:NAME}` (not `:-` defaults, which are in the file), so that
-   * callers can `redact` them from logs, reports and results.
+   * callers can `redact` them from logs, reports and results; except values that became numbers
+   * or booleans (`connections: ${env:N}`): settings, shown in the report, and hiding every `4` in
+   * it would garble it.
    */
   secrets: string[];
 }
@@ -83,6 +85,11 @@ interface Source {
   tainted: Map<Node, string[]>;
   /** Scalars that held a `${env:…}` reference (their text may stand for a number or a boolean). */
   interpolated: Set<Node>;
+  /** The environment values in each tainted scalar. */
+  secretsOf: Map<Node, string[]>;
+  /** Scalars whose text was read as a number or a boolean. */
+  coerced: Set<Node>;
+  /** Every environment value substituted: hidden from every message. */
   secrets: string[];
   /** The document as plain data, once converted (what the schema validates). */
   data?: unknown;
@@ -264,6 +271,8 @@ function parseYaml(text: string, file: string): Source {
     lines,
     tainted: new Map(),
     interpolated: new Set(),
+    secretsOf: new Map(),
+    coerced: new Set(),
     secrets: [],
   };
   const [error] = doc.errors;
@@ -473,6 +482,7 @@ function interpolateDocument(source: Source, env: Readonly<Record<string, string
     if (result.references > 0) source.interpolated.add(node);
     node.value = result.value;
     if (result.names.length > 0) source.tainted.set(node, result.names);
+    if (result.secrets.length > 0) source.secretsOf.set(node, result.secrets);
     for (const secret of result.secrets) {
       if (!source.secrets.includes(secret)) source.secrets.push(secret);
     }
@@ -577,6 +587,7 @@ function coerceEnvValues(source: Source, data: unknown, issues: readonly Issue[]
     const value = coerce(text, kind);
     if (value === undefined) continue;
     setAt(data, path, value);
+    source.coerced.add(node);
     changed = true;
   }
   return changed;
@@ -802,7 +813,11 @@ export function parseConfig(
     result = parse();
   }
   if (!result.success) throw validationError(source, result.error.issues);
-  return { config: result.data, secrets: [...source.secrets] };
+  const secrets = new Set<string>();
+  for (const [node, values] of source.secretsOf) {
+    if (!source.coerced.has(node)) for (const value of values) secrets.add(value);
+  }
+  return { config: result.data, secrets: source.secrets.filter((secret) => secrets.has(secret)) };
 }
 
 /** How many nodes one alias may expand to (the yaml library's guard against "billion laughs"). */

@@ -844,7 +844,9 @@ describe('parseConfig: values from the environment take the type the key wants',
       ERRORS: '0.01',
       RATE: ' 12.5 ',
     };
-    const { config } = parse(text, env);
+    const { config, secrets } = parse(text, env);
+    // Numbers and booleans are settings the report shows; the texts stay secret (PID is both).
+    expect(secrets).toStrictEqual(['8000', '4242', '12345']);
     expect(config.target).toMatchObject({ pid: 4242, waitMs: 1500 });
     expect(config.monitor.isEnabled).toBe(false);
     expect(config.auth?.login.json).toStrictEqual({ password: '12345' });
