@@ -6,6 +6,7 @@
 // it; a record that cannot be used (another schemaVersion, another shape, values no measurement
 // gives) is skipped from comparisons but kept verbatim, and written back by the next save.
 import { z } from 'zod';
+import { FILE_LIMITS } from '../config/bounds.ts';
 import { describeIssues, runResultSchema, SCHEMA_VERSION } from '../results/schema.ts';
 import type { RunResult } from '../results/types.ts';
 import {
@@ -24,7 +25,7 @@ export const DEFAULT_HISTORY_SIZE = 20;
  * a file this size peaks near 200 MB. A bigger file is not read (and so never replaced) rather
  * than parsed whole into memory.
  */
-export const MAX_HISTORY_BYTES = 32 * 1024 * 1024;
+export const MAX_HISTORY_BYTES = FILE_LIMITS.historyBytes;
 
 /** Longest readable part of a history id, in characters. */
 const MAX_ID_LENGTH = 48;

@@ -1,7 +1,9 @@
 // Histories as files in a local directory (the CLI's --baseline-dir).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FILE_LIMITS } from '../config/bounds.ts';
+import { BoundedReadError, readBoundedFile } from '../read-bounded-file.ts';
 import { historyId, parseHistory, serializeHistory } from './history.ts';
 import { OverwriteGuard } from './overwrite-guard.ts';
 import type { BaselineHistory, BaselineStore, LoadOptions, SaveReport } from './types.ts';
@@ -34,15 +36,20 @@ export class LocalDirStore implements BaselineStore {
 
   /**
    * The history, or undefined when its file does not exist. A corrupt file gives an empty history
-   * and a warning (and is never saved over); an unreadable one (permissions) throws.
+   * and a warning (and is never saved over); an unreadable one (permissions, not a regular file,
+   * over FILE_LIMITS.historyBytes) throws, and is never saved over either.
    */
   async load(name: string, options: LoadOptions = {}): Promise<BaselineHistory | undefined> {
     const file = this.pathOf(name);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      // Bounded: a FIFO, a device or a huge file is refused before it is read.
+      text = await readBoundedFile(file, {
+        maxBytes: FILE_LIMITS.historyBytes,
+        noun: 'history file',
+      });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (error instanceof BoundedReadError && error.reason === 'not-found') {
         this.#guard.noteRead(name);
         return undefined;
       }

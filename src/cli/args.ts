@@ -1,6 +1,15 @@
-// Command-line parsing: the only place that reads argv. Returns a typed command or throws UsageError.
+// Command-line parsing: the only place that reads argv. Returns a typed command or throws UsageError
+// (or ConfigError for a bad --target), before anything is read or contacted.
 import { parseArgs } from 'node:util';
+import { parseTargetUrl } from '../config/load-config.ts';
 import { UsageError } from '../errors.ts';
+
+/** The commands, in the order the help lists them. */
+export const COMMANDS = ['run', 'demo', 'validate', 'compare', 'schema'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const EXIT_CODES =
+  'Exit codes: 0 pass or warn, 1 fail, 2 bad usage or config, 3 target unreachable.';
 
 export const USAGE = `Usage: perf-action <command> [options]
 
@@ -8,24 +17,79 @@ Commands:
   run                       run the suites in perf.yml against the target
   demo                      start the bundled sample service and run examples/perf.yml against it
                             (its baseline history is kept in DIR/baseline: run it twice to compare)
+  validate                  check perf.yml without contacting the target
   compare BASE.json HEAD.json   compare two results files and print the report
   schema                    print the JSON Schema of perf.yml
 
-Options (run, demo):
-  -c, --config FILE   config file (default perf.yml; demo: examples/perf.yml)
-      --target URL    target URL, replaces target.url
-      --suite LIST    suites to run, comma-separated (load, stress, volume, video)
-      --out DIR       where results.json, report.md and report.html go (default perf-results)
-      --baseline-dir DIR      compare with the baseline history kept in DIR
-      --update-baseline       append this run to that history
-      --debug         print stack traces
+Run perf-action <command> --help for a command's options.
   -h, --help          this help
   -v, --version       the version
 
-Options (compare):
-  -c, --config FILE   take regression thresholds and accept: rules from this config
+${EXIT_CODES}`;
 
-Exit codes: 0 pass or warn, 1 fail, 2 bad usage or config, 3 target unreachable.`;
+/** Each command's own help (`perf-action run --help`). */
+export const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
+  run: `Usage: perf-action run [options]
+
+Runs the suites configured in perf.yml against the target, writes results.json, report.md and
+report.html, and prints the report and the verdict.
+
+Options:
+  -c, --config FILE         config file (default perf.yml)
+      --target URL          target URL, replaces target.url
+      --suite LIST          suites to run, comma-separated (load, stress, volume, video)
+      --out DIR             where the results and reports go (default perf-results)
+      --baseline-dir DIR    compare with the baseline history kept in DIR
+      --update-baseline     append this run to that history (needs --baseline-dir)
+      --debug               print stack traces
+  -h, --help                this help
+
+${EXIT_CODES}`,
+  demo: `Usage: perf-action demo [options]
+
+Starts the bundled sample service on a free loopback port and runs examples/perf.yml against it.
+Its baseline history is kept in DIR/baseline: run it twice to see a comparison.
+
+Options:
+  -c, --config FILE         config file (default examples/perf.yml)
+      --target URL          use a service already running there instead of starting one
+      --suite LIST          suites to run, comma-separated (load, stress, volume, video)
+      --out DIR             where the results and reports go (default perf-results)
+      --baseline-dir DIR    the baseline history (default DIR/baseline)
+      --debug               print stack traces
+  -h, --help                this help
+
+${EXIT_CODES}`,
+  validate: `Usage: perf-action validate [options]
+
+Checks perf.yml as a run would (\${env:…} references resolved from this environment), without
+contacting the target or starting anything, and says what it configures.
+
+Options:
+  -c, --config FILE         config file (default perf.yml)
+      --target URL          check this target URL as well, as run would use it
+      --suite LIST          check that these suites are configured
+      --debug               print stack traces
+  -h, --help                this help
+
+Exit codes: 0 the config is valid, 2 it is not (every problem is listed).`,
+  compare: `Usage: perf-action compare BASE.json HEAD.json [options]
+
+Compares two results files as a run compares with its baseline, and prints the report.
+
+Options:
+  -c, --config FILE         take regression thresholds and accept: rules from this config
+      --debug               print stack traces
+  -h, --help                this help
+
+Exit codes: 0 pass or warn, 1 fail, 2 bad usage or unreadable files.`,
+  schema: `Usage: perf-action schema
+
+Prints the JSON Schema of perf.yml (for editors: # yaml-language-server: $schema=...).
+
+Options:
+  -h, --help                this help`,
+};
 
 export interface RunCommand {
   command: 'run' | 'demo';
@@ -46,12 +110,43 @@ export interface CompareCommand {
   debug: boolean;
 }
 
+export interface ValidateCommand {
+  command: 'validate';
+  /** The config file (default perf.yml). */
+  config: string;
+  target?: string;
+  suites?: string[];
+  debug: boolean;
+}
+
 export type Command =
   | RunCommand
   | CompareCommand
+  | ValidateCommand
   | { command: 'schema'; debug: boolean }
-  | { command: 'help' }
+  | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
+
+type OptionName =
+  | 'config'
+  | 'target'
+  | 'suite'
+  | 'out'
+  | 'baseline-dir'
+  | 'update-baseline'
+  | 'debug';
+
+/** The options each command takes (besides --help); any other is a usage error. */
+const OPTIONS_OF: Readonly<Record<CommandName, readonly OptionName[]>> = {
+  run: ['config', 'target', 'suite', 'out', 'baseline-dir', 'update-baseline', 'debug'],
+  demo: ['config', 'target', 'suite', 'out', 'baseline-dir', 'debug'],
+  validate: ['config', 'target', 'suite', 'debug'],
+  compare: ['config', 'debug'],
+  schema: ['debug'],
+};
+
+const isCommand = (name: string | undefined): name is CommandName =>
+  (COMMANDS as readonly (string | undefined)[]).includes(name);
 
 /** Parses argv (without node and script). */
 export function parseCommand(argv: string[]): Command {
@@ -62,13 +157,33 @@ export function parseCommand(argv: string[]): Command {
     // parseArgs' own messages are clear ("Unknown option '--x'"); keep them, drop the stack.
     throw new UsageError(`${(error as Error).message}. See perf-action --help.`);
   }
-  const { values, positionals } = parsed;
-  if (values.help) return { command: 'help' };
-  if (values.version) return { command: 'version' };
-  const [name, ...rest] = positionals;
-  if (name === undefined) {
-    throw new UsageError('missing command (run, demo, compare or schema). See perf-action --help.');
+  const { values, positionals, tokens } = parsed;
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) {
+      throw new UsageError(`--${token.name} is given more than once. See perf-action --help.`);
+    }
+    seen.add(token.name);
   }
+  const [name, ...rest] = positionals;
+  if (name === 'help') {
+    const [topic, extra] = rest;
+    if (topic === undefined) return { command: 'help' };
+    if (!isCommand(topic) || extra !== undefined) {
+      throw new UsageError(`no help for '${rest.join(' ')}' (commands: ${COMMANDS.join(', ')})`);
+    }
+    return { command: 'help', topic };
+  }
+  if (values.help) return isCommand(name) ? { command: 'help', topic: name } : { command: 'help' };
+  if (values.version) return { command: 'version' };
+  if (name === undefined) {
+    throw new UsageError(`missing command (${COMMANDS.join(', ')}). See perf-action --help.`);
+  }
+  if (!isCommand(name)) {
+    throw new UsageError(`unknown command '${name}' (expected ${COMMANDS.join(', ')})`);
+  }
+  checkOptions(name, values);
   const debug = values.debug ?? false;
   if (name === 'compare') {
     const [base, head, extra] = rest;
@@ -78,7 +193,7 @@ export function parseCommand(argv: string[]): Command {
       );
     }
     if (extra !== undefined) {
-      throw new UsageError(`unexpected argument '${extra}'. See perf-action --help.`);
+      throw new UsageError(`unexpected argument '${extra}'. See perf-action compare --help.`);
     }
     return {
       command: 'compare',
@@ -89,21 +204,29 @@ export function parseCommand(argv: string[]): Command {
     };
   }
   if (rest.length > 0) {
-    throw new UsageError(`unexpected argument '${rest[0]}'. See perf-action --help.`);
+    throw new UsageError(`unexpected argument '${rest[0]}'. See perf-action ${name} --help.`);
   }
   if (name === 'schema') return { command: 'schema', debug };
-  if (name !== 'run' && name !== 'demo') {
-    throw new UsageError(`unknown command '${name}' (expected run, demo, compare or schema)`);
-  }
-  if (values['update-baseline'] && values['baseline-dir'] === undefined && name === 'run') {
-    throw new UsageError('--update-baseline needs --baseline-dir DIR');
-  }
+  // Checked here too, so that a bad --target is refused before the config is even read.
+  if (values.target !== undefined) parseTargetUrl(values.target, { key: '--target' });
   const suites = values.suite
     ?.split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   if (values.suite !== undefined && suites?.length === 0) {
     throw new UsageError('--suite needs at least one suite name');
+  }
+  if (name === 'validate') {
+    return {
+      command: 'validate',
+      config: values.config ?? 'perf.yml',
+      ...(values.target !== undefined ? { target: values.target } : {}),
+      ...(suites ? { suites } : {}),
+      debug,
+    };
+  }
+  if (values['update-baseline'] && values['baseline-dir'] === undefined) {
+    throw new UsageError('--update-baseline needs --baseline-dir DIR');
   }
   return {
     command: name,
@@ -117,11 +240,28 @@ export function parseCommand(argv: string[]): Command {
   };
 }
 
+/** Options that do not apply to the command, and string options given empty, are usage errors. */
+function checkOptions(name: CommandName, values: ReturnType<typeof parse>['values']): void {
+  const allowed = OPTIONS_OF[name];
+  for (const [option, value] of Object.entries(values)) {
+    if (value === undefined || option === 'help' || option === 'version') continue;
+    if (!(allowed as readonly string[]).includes(option)) {
+      throw new UsageError(
+        `--${option} does not apply to ${name}. See perf-action ${name} --help.`,
+      );
+    }
+    if (typeof value === 'string' && value.trim() === '') {
+      throw new UsageError(`--${option} needs a value. See perf-action ${name} --help.`);
+    }
+  }
+}
+
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
+    tokens: true,
     options: {
       config: { type: 'string', short: 'c' },
       target: { type: 'string' },

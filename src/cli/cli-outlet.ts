@@ -5,8 +5,11 @@ import { createOutlet, type Outlet } from '../output/outlet.ts';
 import { guardProcessOutput } from '../output/process-guard.ts';
 import { Redactor } from '../output/redactor.ts';
 
-/** Builds the CLI's outlet and guards the process's own stdout and stderr with the same secrets. */
-export function createCliOutlet(): Outlet {
+/**
+ * Builds the CLI's outlet and guards the process's own stdout and stderr with the same secrets
+ * (`guard: false` for a CLI run in-process by a test, which must not patch the process for good).
+ */
+export function createCliOutlet(options: { guard?: boolean } = {}): Outlet {
   const redactor = new Redactor();
   const outlet = createOutlet(
     {
@@ -17,6 +20,7 @@ export function createCliOutlet(): Outlet {
     },
     redactor,
   );
+  if (options.guard === false) return outlet;
   guardProcessOutput(redactor, {
     onCrash: (error) => {
       outlet.fail(`internal error: ${describeError(error)}`);

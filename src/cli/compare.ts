@@ -1,8 +1,9 @@
 // `perf-action compare BASE.json HEAD.json`: the same comparison a run makes, for two results files.
-import { readFile } from 'node:fs/promises';
 import { HISTORY_SCHEMA_VERSION } from '../baseline/types.ts';
+import { FILE_LIMITS } from '../config/bounds.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { describeError, UsageError } from '../errors.ts';
+import { readBoundedFile } from '../read-bounded-file.ts';
 import { describeIssues, runResultSchema } from '../results/schema.ts';
 import { type RunResult, SCHEMA_VERSION } from '../results/types.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
@@ -11,11 +12,23 @@ import { verdictOf } from '../verdict/verdict.ts';
 
 /** Reads a results.json, or says in one line why it is not one. */
 export async function readResults(file: string): Promise<RunResult> {
+  let text: string;
+  try {
+    // Bounded: a FIFO or a huge file given by mistake must not hang or exhaust the process.
+    text = await readBoundedFile(file, {
+      maxBytes: FILE_LIMITS.resultsBytes,
+      noun: 'results file',
+    });
+  } catch (error) {
+    throw new UsageError(`${file}: ${describeError(error)}`, { cause: error });
+  }
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`cannot read results file ${file}: ${describeError(error)}`);
+    throw new UsageError(`${file}: the results file is not JSON (${describeError(error)})`, {
+      cause: error,
+    });
   }
   const parsed = runResultSchema.safeParse(data);
   if (parsed.success) return parsed.data;

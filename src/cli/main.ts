@@ -11,30 +11,40 @@ import { type RunSettings, runPerf } from '../pipeline/run-perf.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { verdictLine } from '../report/report-model.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { parseCommand, type RunCommand, USAGE } from './args.ts';
+import { COMMAND_HELP, parseCommand, type RunCommand, USAGE } from './args.ts';
 import { createCliOutlet } from './cli-outlet.ts';
 import { compareResults } from './compare.ts';
 import { demoSettings } from './demo.ts';
+import { validateConfig } from './validate.ts';
 
-async function main(argv: string[], out: Outlet): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code. Everything it
+ * prints goes through `out` (the program's guarded outlet; tests that run main in-process pass
+ * their own).
+ */
+export async function main(argv: string[], out: Outlet): Promise<number> {
   let debug = argv.includes('--debug');
   try {
     const command = parseCommand(argv);
     switch (command.command) {
       case 'help':
-        process.stdout.write(`${USAGE}\n`);
+        out.print(`${command.topic ? COMMAND_HELP[command.topic] : USAGE}\n`);
+        return ExitCode.ok;
+      case 'validate':
+        debug = command.debug;
+        out.print(`perf-action: ${await validateConfig(command, process.env)}\n`);
         return ExitCode.ok;
       case 'version':
-        process.stdout.write(`${TOOL_VERSION}\n`);
+        out.print(`${TOOL_VERSION}\n`);
         return ExitCode.ok;
       case 'schema':
-        process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+        out.print(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
         return ExitCode.ok;
       case 'compare': {
         debug = command.debug;
         const result = await compareResults(command.base, command.head, command.config);
-        process.stdout.write(`${renderMarkdown(result)}\n`);
-        process.stdout.write(`perf-action: ${verdictLine(result)}\n`);
+        out.print(`${renderMarkdown(result)}\n`);
+        out.print(`perf-action: ${verdictLine(result)}\n`);
         return result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
       }
       default:
@@ -82,4 +92,5 @@ async function run(command: RunCommand, out: Outlet): Promise<number> {
   return output.result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
 }
 
-process.exitCode = await main(process.argv.slice(2), createCliOutlet());
+// Run as a program (also as the bundled dist/cli.js); imported, it only exports main.
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2), createCliOutlet());

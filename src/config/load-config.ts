@@ -1,7 +1,7 @@
 // Reads perf.yml from disk: the config module's one I/O edge (parsing itself is in parse-config.ts).
-// biome-ignore lint/style/noRestrictedImports: loadConfig is the single place the config touches the disk.
-import { readFile } from 'node:fs/promises';
-import { ConfigError, describeError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
+import { BoundedReadError, readBoundedFile } from '../read-bounded-file.ts';
+import { FILE_LIMITS } from './bounds.ts';
 import { type LoadedConfig, parseConfig } from './parse-config.ts';
 
 export {
@@ -12,23 +12,20 @@ export {
   parseTargetUrl,
 } from './parse-config.ts';
 
-/** Reads and parses a perf.yml (see parseConfig). A missing or unreadable file is a ConfigError. */
+/**
+ * Reads and parses a perf.yml (see parseConfig). A missing, unreadable or oversized file, or one
+ * that is not a regular file (a FIFO would block the read), is a ConfigError, found before reading.
+ */
 export async function loadConfig(
   file: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<LoadedConfig> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readBoundedFile(file, { maxBytes: FILE_LIMITS.configBytes, noun: 'config file' });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'config file not found'
-        : code === 'EISDIR'
-          ? 'expected a config file, got a directory'
-          : `cannot read the config file (${code ?? describeError(error)})`;
-    throw new ConfigError(reason, { location: file }, { cause: error });
+    if (!(error instanceof BoundedReadError)) throw error;
+    throw new ConfigError(error.message, { location: file }, { cause: error });
   }
   return parseConfig(text, { file, env });
 }

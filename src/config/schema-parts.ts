@@ -2,14 +2,16 @@
 // own section files): strict objects whose unknown keys suggest the closest valid one, values with
 // units, requests, budgets. Every block parses the YAML shape into the output shape.
 import { z } from 'zod';
+import type { Bound } from './bounds.ts';
 import { BUDGET_METRICS, type BudgetMetric } from './metrics-catalogue.ts';
 import { suggestClosest } from './suggest.ts';
 import {
   checkDuration,
   checkPercent,
   checkSize,
+  showDurationRange,
+  showNumber,
   type UnitCheck,
-  type UnitOptions,
 } from './units.ts';
 
 /** The HTTP methods a request may use (written in any case in perf.yml, upper-case here). */
@@ -65,16 +67,33 @@ export const RULE = { params: { rule: true } } as const;
 
 // --- building blocks --------------------------------------------------------------------------
 
+/** The keys a mapping may hold, and what they are called (`key`, `metric`). */
+export interface KnownKeys {
+  known: readonly string[];
+  noun: string;
+}
+
+/**
+ * The known keys of each mapping that had unknown keys, by the mapping's parsed value: zod's
+ * unknown-key issue holds the unknown keys and the value only, and the loader reports each unknown
+ * key on a line of its own with its own suggestion. Filled while a value is validated.
+ */
+export const KNOWN_KEYS_OF = new WeakMap<object, KnownKeys>();
+
 /** A strict object whose unknown-key errors suggest the closest valid key. */
 export function strictObject<Shape extends z.ZodRawShape>(
   shape: Shape,
   names: { key?: string; object?: string } = {},
 ) {
   const known = Object.keys(shape);
+  const noun = names.key ?? 'key';
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code === 'unrecognized_keys') {
-        return describeUnknownKeys(issue.keys, known, names.key ?? 'key');
+        if (issue.input !== null && typeof issue.input === 'object') {
+          KNOWN_KEYS_OF.set(issue.input, { known, noun });
+        }
+        return describeUnknownKeys(issue.keys, known, noun);
       }
       if (issue.code === 'invalid_type') return `expected ${names.object ?? 'a mapping'}`;
       return undefined;
@@ -85,7 +104,13 @@ export function strictObject<Shape extends z.ZodRawShape>(
 /** Turns a unit check into the parsed value or a zod issue (the value itself goes in `input`). */
 function fromCheck(check: UnitCheck, value: unknown, ctx: z.RefinementCtx): number {
   if (check.ok) return check.value;
-  ctx.issues.push({ code: 'custom', message: `expected ${check.expected}`, input: value });
+  // A unit value may be a plain number: an environment value reading as one is coerced to it.
+  ctx.issues.push({
+    code: 'custom',
+    message: `expected ${check.expected}`,
+    input: value,
+    params: { acceptsNumber: true },
+  });
   return z.NEVER;
 }
 
@@ -103,18 +128,41 @@ export function unitSchema(check: (value: unknown) => UnitCheck, description: st
     .describe(description);
 }
 
-export function durationSchema(options: UnitOptions = {}) {
-  return unitSchema(
-    (value) => checkDuration(value, options),
-    'a duration like 500ms, 20s, 2m, or a number of milliseconds',
-  );
+/**
+ * A duration within `bound` (milliseconds; a `min` of 0 accepts `0s`), written with units or as a
+ * number of milliseconds. The JSON Schema states the range for the number form.
+ */
+export function durationSchema(bound: Bound) {
+  const description = `a duration ${showDurationRange(bound)}, like 500ms, 20s, 2m, or a number of milliseconds`;
+  return unitSchema((value) => checkDuration(value, { bound }), description).meta({
+    description,
+    minimum: bound.min,
+    maximum: bound.max,
+  });
 }
 
-const INTEGER_AT_LEAST_1 = 'expected an integer >= 1';
-export function countSchema() {
-  return z.int({ error: INTEGER_AT_LEAST_1 }).min(1, { error: INTEGER_AT_LEAST_1 });
+/** An integer within `bound`. */
+export function countSchema(bound: Bound = { min: 1, max: Number.MAX_SAFE_INTEGER }) {
+  const message =
+    bound.max === Number.MAX_SAFE_INTEGER
+      ? `expected an integer >= ${showNumber(bound.min)}`
+      : `expected an integer from ${showNumber(bound.min)} to ${showNumber(bound.max)}`;
+  return z
+    .int({ error: message })
+    .min(bound.min, { error: message })
+    .max(bound.max, { error: message });
 }
 
+/** A number within `bound`, in `unit` (said in the message: `requests per second`). */
+export function boundedNumberSchema(bound: Bound, unit?: string) {
+  const message = `expected a number from ${showNumber(bound.min)} to ${showNumber(bound.max)}${unit ? ` (${unit})` : ''}`;
+  return z
+    .number({ error: message })
+    .min(bound.min, { error: message })
+    .max(bound.max, { error: message });
+}
+
+/** A number > 0 (budget values in their metric's unit). */
 export function positiveNumberSchema() {
   return z.number({ error: 'expected a number > 0' }).positive({ error: 'expected a number > 0' });
 }
@@ -141,6 +189,20 @@ export function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+/**
+ * True when a URL-like text carries credentials (`http://user:pw@host`, `http://token@host`):
+ * checked on the text, so that it holds for texts that are not valid URLs too.
+ */
+export function hasUrlCredentials(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value.trim());
+}
+
+/** The problem of a target URL with credentials; it never shows the URL (the password is in it). */
+export const URL_CREDENTIALS_PROBLEM =
+  'a URL with credentials (user:password@) is refused, and not shown here: log in with auth:, ' +
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal syntax, shown to users.
+  'or send a header with the secret from ${env:NAME}';
 
 /** What `target.url` (and the CLI's `--target`) must look like. */
 export const TARGET_URL_FORM = 'an http:// or https:// URL like http://127.0.0.1:8000';

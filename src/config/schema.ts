@@ -14,17 +14,19 @@ import {
   DEFAULT_REGRESSION_POLICY,
   type RegressionPolicy,
 } from '../verdict/regressions.ts';
+import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from './bounds.ts';
 import { BUDGET_METRICS } from './metrics-catalogue.ts';
 import {
   type BudgetMap,
+  boundedNumberSchema,
   budgetsSchema,
   checkUniqueNames,
   countSchema,
   durationSchema,
+  hasUrlCredentials,
   headerNameSchema,
   isHttpUrl,
   pathSchema,
-  positiveNumberSchema,
   type RequestConfig,
   RULE,
   ratioSchema,
@@ -34,9 +36,17 @@ import {
   TARGET_URL_FORM,
   textSchema,
   tokenPathSchema,
+  URL_CREDENTIALS_PROBLEM,
+  unitSchema,
 } from './schema-parts.ts';
-import { buildStressConfig, type StressConfig, stressSectionSchema } from './stress-schema.ts';
+import {
+  buildStressConfig,
+  checkStressPlan,
+  type StressConfig,
+  stressSectionSchema,
+} from './stress-schema.ts';
 import { suggestClosest } from './suggest.ts';
+import { checkDuration, showDuration, showDurationRange, showNumber } from './units.ts';
 import {
   buildVideoConfig,
   DEFAULT_VIDEO_BUDGETS,
@@ -51,9 +61,11 @@ export {
   describeUnknownKeys,
   HTTP_METHODS,
   type HttpMethod,
+  hasUrlCredentials,
   isHttpUrl,
   type RequestConfig,
   TARGET_URL_FORM,
+  URL_CREDENTIALS_PROBLEM,
 } from './schema-parts.ts';
 
 /** Log in once before the load; the token then goes into a header of every request. */
@@ -243,12 +255,20 @@ export const DEFAULT_BUDGETS: Readonly<BudgetMap> = {
 const targetSchema = strictObject({
   url: z
     .string({ error: `expected ${TARGET_URL_FORM}` })
-    .refine(isHttpUrl, { error: `expected ${TARGET_URL_FORM}` })
+    .superRefine((url, ctx) => {
+      // Checked first: the other message shows the value, and this one must not.
+      if (hasUrlCredentials(url))
+        ctx.addIssue({ code: 'custom', message: URL_CREDENTIALS_PROBLEM });
+      else if (!isHttpUrl(url))
+        ctx.addIssue({ code: 'custom', message: `expected ${TARGET_URL_FORM}` });
+    })
     .describe('base URL of the service'),
   health: pathSchema.describe('health path, polled until it answers 2xx').optional(),
-  wait: durationSchema().describe('how long to wait for health (default 60s)').optional(),
+  wait: durationSchema(DURATION_BOUNDS.wait)
+    .describe('how long to wait for health (default 60s)')
+    .optional(),
   start: textSchema('a shell command').describe('command that starts the service').optional(),
-  pid: countSchema()
+  pid: countSchema(NUMBER_BOUNDS.pid)
     .describe('a running process whose tree the resource monitor watches (instead of start)')
     .optional(),
   container: textSchema('a container name or id')
@@ -269,7 +289,9 @@ const targetSchema = strictObject({
 });
 
 const monitorSchema = strictObject({
-  interval: durationSchema().describe('time between resource samples (default 500ms)').optional(),
+  interval: durationSchema(DURATION_BOUNDS.monitorInterval)
+    .describe('time between resource samples (default 500ms)')
+    .optional(),
   enabled: z
     .boolean({ error: 'expected true or false' })
     .describe('watch CPU and memory of the service (default true)')
@@ -292,10 +314,12 @@ const authSchema = strictObject({
 });
 
 const scenarioDefaultsShape = {
-  duration: durationSchema().optional(),
-  warmup: durationSchema({ allowZero: true }).optional(),
-  rounds: countSchema().optional(),
-  timeout: durationSchema().describe('per-request timeout').optional(),
+  duration: durationSchema(DURATION_BOUNDS.duration).optional(),
+  warmup: durationSchema(DURATION_BOUNDS.warmup).optional(),
+  rounds: countSchema(NUMBER_BOUNDS.rounds).optional(),
+  timeout: durationSchema(DURATION_BOUNDS.requestTimeout)
+    .describe('per-request timeout')
+    .optional(),
 };
 
 const defaultsSchema = strictObject(scenarioDefaultsShape);
@@ -303,13 +327,17 @@ const defaultsSchema = strictObject(scenarioDefaultsShape);
 const scenarioShape = {
   name: slugSchema,
   request: requestSchema('GET'),
-  connections: countSchema().describe('closed model: concurrent connections').optional(),
-  rate: positiveNumberSchema().describe('open model: requests per second').optional(),
+  connections: countSchema(NUMBER_BOUNDS.connections)
+    .describe('closed model: concurrent connections')
+    .optional(),
+  rate: boundedNumberSchema(NUMBER_BOUNDS.rate, 'requests per second')
+    .describe('open model: requests per second')
+    .optional(),
   ...scenarioDefaultsShape,
-  requests: countSchema()
+  requests: countSchema(NUMBER_BOUNDS.requests)
     .describe('closed model: requests per round, instead of duration')
     .optional(),
-  'max-in-flight': countSchema()
+  'max-in-flight': countSchema(NUMBER_BOUNDS.maxInFlight)
     .describe('open model: most requests outstanding (default 1000)')
     .optional(),
   budgets: budgetsSchema.optional(),
@@ -412,8 +440,11 @@ const volumeQuerySchema = strictObject({
 const MIN_STEP_SPAN = 2;
 
 const stepsSchema = z
-  .array(countSchema(), { error: 'expected a list of record counts like [1000, 10000, 50000]' })
+  .array(countSchema(NUMBER_BOUNDS.stepRecords), {
+    error: 'expected a list of record counts like [1000, 10000, 50000]',
+  })
   .min(2, { error: 'expected at least two steps (the growth is fitted between them)' })
+  .max(NUMBER_BOUNDS.steps.max, { error: `expected at most ${NUMBER_BOUNDS.steps.max} steps` })
   .superRefine((steps, ctx) => {
     for (let i = 1; i < steps.length; i++) {
       if ((steps[i] ?? 0) <= (steps[i - 1] ?? 0)) {
@@ -426,7 +457,7 @@ const stepsSchema = z
       }
     }
     const [first = 1, last = 1] = [steps[0], steps.at(-1)];
-    if (last < MIN_STEP_SPAN * first) {
+    if (steps.length >= 2 && last < MIN_STEP_SPAN * first) {
       ctx.addIssue({
         ...RULE,
         code: 'custom',
@@ -445,14 +476,28 @@ const seedSchema = strictObject({
   command: textSchema('a shell command')
     .describe('runs once per step with PERF_SEED_FROM and PERF_SEED_COUNT set')
     .optional(),
-  batch: countSchema().describe('records per request: the body is a JSON array').optional(),
-  concurrency: countSchema().describe('requests in flight (default 4)').optional(),
-  rate: positiveNumberSchema().describe('most requests per second').optional(),
+  batch: countSchema(NUMBER_BOUNDS.seedBatch)
+    .describe('records per request: the body is a JSON array')
+    .optional(),
+  concurrency: countSchema(NUMBER_BOUNDS.seedConcurrency)
+    .describe('requests in flight (default 4)')
+    .optional(),
+  rate: boundedNumberSchema(NUMBER_BOUNDS.seedRate, 'requests per second')
+    .describe('most requests per second')
+    .optional(),
   'random-seed': z
     .int({ error: 'expected an integer' })
     .describe('seed of the random template values (default 1)')
     .optional(),
-  timeout: durationSchema()
+  // Its range depends on the kind of seeding: checked with the seed's rules below.
+  timeout: unitSchema(
+    (value) => checkDuration(value),
+    'a duration like 30s (a request: 10ms to 1h; a command, per step: 1s to 24h)',
+  )
+    .meta({
+      minimum: DURATION_BOUNDS.seedRequestTimeout.min,
+      maximum: DURATION_BOUNDS.seedCommandTimeout.max,
+    })
     .describe('per request (default 30s), or per step for a command (default 10m)')
     .optional(),
 }).superRefine((seed, ctx) => {
@@ -463,6 +508,23 @@ const seedSchema = strictObject({
       message: 'set either request (seed through the API) or command (a seed script), not both',
     });
     return;
+  }
+  const timeoutBound =
+    seed.command !== undefined
+      ? DURATION_BOUNDS.seedCommandTimeout
+      : DURATION_BOUNDS.seedRequestTimeout;
+  if (
+    seed.timeout !== undefined &&
+    (seed.timeout < timeoutBound.min || seed.timeout > timeoutBound.max)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['timeout'],
+      input: seed.timeout,
+      message:
+        `expected a duration ${showDurationRange(timeoutBound)} ` +
+        `(per ${seed.command !== undefined ? 'step of a seed command' : 'seed request'})`,
+    });
   }
   if (seed.command !== undefined) {
     for (const key of ['batch', 'concurrency', 'rate', 'random-seed'] as const) {
@@ -513,7 +575,9 @@ const baselineSchema = strictObject({
   name: textSchema('a name like default')
     .describe('identity of the baseline history (default "default")')
     .optional(),
-  history: countSchema().describe('runs kept in the rolling history (default 20)').optional(),
+  history: countSchema(NUMBER_BOUNDS.history)
+    .describe('runs kept in the rolling history (default 20)')
+    .optional(),
 });
 
 const gateableMetric = z
@@ -531,7 +595,7 @@ const regressionSchema = strictObject({
   warn: ratioSchema('worsening that warns, like 10%').optional(),
   fail: ratioSchema('worsening that fails, like 25%').optional(),
   confidence: ratioSchema('confidence a regression needs, like 95%').optional(),
-  'min-history': countSchema()
+  'min-history': countSchema(NUMBER_BOUNDS.minHistory)
     .describe('baseline runs needed for the statistical test (default 5)')
     .optional(),
   metrics: z
@@ -567,7 +631,7 @@ const acceptSchema = z.array(
   { error: 'expected a list of {metric, reason}' },
 );
 
-const inputSchema = strictObject({
+const strictInputShape = strictObject({
   target: targetSchema,
   auth: authSchema.optional(),
   monitor: monitorSchema.describe('CPU and memory of the service under test').optional(),
@@ -590,9 +654,120 @@ const inputSchema = strictObject({
   accept: acceptSchema.describe('known regressions accepted without a code change').optional(),
 });
 
-type ConfigInput = z.output<typeof inputSchema>;
+const inputSchema = strictInputShape.superRefine(checkPlans);
+
+type ConfigInput = z.output<typeof strictInputShape>;
 type ScenarioInput = z.output<typeof scenarioSchema>;
 type ScenarioDefaults = NonNullable<ConfigInput['defaults']>;
+
+// --- rules on values combined, with defaults applied ------------------------------------------
+
+/**
+ * Rules where each value is within its bound but together they cannot run: a scenario's sends per
+ * round and its planned length (with `defaults:` applied), a stress scenario's plan, the
+ * regression test's history. Issue paths are full YAML paths.
+ */
+function checkPlans(input: ConfigInput, ctx: z.RefinementCtx): void {
+  const defaults = input.defaults ?? {};
+  input.load?.scenarios.forEach((scenario, index) => {
+    checkScenarioPlan(scenario, defaults, ['load', 'scenarios', index], ctx);
+  });
+  if (input.volume) {
+    const volumeDefaults = { ...defaults, ...input.volume.defaults };
+    input.volume.queries.forEach((query, index) => {
+      checkScenarioPlan(query, volumeDefaults, ['volume', 'queries', index], ctx);
+    });
+  }
+  input.stress?.scenarios.forEach((scenario, index) => {
+    checkStressPlan(
+      scenario,
+      { timeoutMs: defaults.timeout, warmupMs: defaults.warmup },
+      ['stress', 'scenarios', index],
+      ctx,
+    );
+  });
+  const minHistory = input.regression?.['min-history'];
+  const history = input.baseline?.history ?? DEFAULT_HISTORY_SIZE;
+  if (
+    isWithin(minHistory, NUMBER_BOUNDS.minHistory) &&
+    isWithin(history, NUMBER_BOUNDS.history) &&
+    minHistory > history
+  ) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: ['regression', 'min-history'],
+      message: `min-history (${minHistory}) is more than the ${history} runs baseline.history keeps: the statistical test could never run`,
+    });
+  }
+}
+
+/** The key a scenario's planned length is blamed on: the one of its own that sets it, if any. */
+function planKey(scenario: ScenarioInput): string[] {
+  if (scenario.rounds !== undefined) return ['rounds'];
+  if (scenario.duration !== undefined) return ['duration'];
+  if (scenario.warmup !== undefined) return ['warmup'];
+  return [];
+}
+
+function checkScenarioPlan(
+  scenario: ScenarioInput,
+  defaults: ScenarioDefaults,
+  path: readonly (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const durationMs = scenario.duration ?? defaults.duration ?? BUILT_IN_DEFAULTS.durationMs;
+  const warmupMs = scenario.warmup ?? defaults.warmup ?? BUILT_IN_DEFAULTS.warmupMs;
+  const rounds = scenario.rounds ?? defaults.rounds ?? BUILT_IN_DEFAULTS.rounds;
+  const isEachWithin =
+    isWithin(durationMs, DURATION_BOUNDS.duration) &&
+    isWithin(warmupMs, DURATION_BOUNDS.warmup) &&
+    isWithin(rounds, NUMBER_BOUNDS.rounds) &&
+    (scenario.rate === undefined || isWithin(scenario.rate, NUMBER_BOUNDS.rate)) &&
+    (scenario.connections === undefined ||
+      isWithin(scenario.connections, NUMBER_BOUNDS.connections)) &&
+    (scenario.requests === undefined || isWithin(scenario.requests, NUMBER_BOUNDS.requests));
+  if (!isEachWithin) return;
+  if (scenario.rate !== undefined) {
+    const sends = (scenario.rate * durationMs) / 1000;
+    const limit = COMBINED_LIMITS.sendsPerRound;
+    if (sends < limit.min || sends > limit.max) {
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        path: [...path, 'rate'],
+        message:
+          `rate ${showNumber(scenario.rate)}/s for ${showDuration(durationMs)} schedules ` +
+          `${showNumber(Math.round(sends * 1000) / 1000)} requests per round; expected ` +
+          `${showNumber(limit.min)} to ${showNumber(limit.max)}: change the rate or the duration`,
+      });
+    }
+  }
+  if (scenario.requests !== undefined && scenario.connections !== undefined) {
+    if (scenario.requests < scenario.connections) {
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        path: [...path, 'requests'],
+        message:
+          `requests (${showNumber(scenario.requests)}) is below connections ` +
+          `(${showNumber(scenario.connections)}): some connections would never send`,
+      });
+    }
+  } else {
+    const totalMs = rounds * (warmupMs + durationMs);
+    if (totalMs > COMBINED_LIMITS.scenarioMs.max) {
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        path: [...path, ...planKey(scenario)],
+        message:
+          `${rounds} rounds of ${showDuration(warmupMs)} warm-up and ${showDuration(durationMs)} ` +
+          `run ${showDuration(totalMs)}; at most ${showDuration(COMBINED_LIMITS.scenarioMs.max)} per scenario`,
+      });
+    }
+  }
+}
 
 function buildScenario(scenario: ScenarioInput, defaults: ScenarioDefaults): LoadScenario {
   const result: LoadScenario = {

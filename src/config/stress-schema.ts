@@ -1,13 +1,14 @@
 // The `stress:` section of perf.yml: weighted request mixes driven through stages of rising load,
 // to find the level where the service stops meeting its stability limits, and how fast it recovers.
 import { z } from 'zod';
+import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from './bounds.ts';
 import {
   type BudgetMap,
+  boundedNumberSchema,
   budgetsSchema,
   checkUniqueNames,
   countSchema,
   durationSchema,
-  positiveNumberSchema,
   type RequestConfig,
   RULE,
   ratioSchema,
@@ -15,6 +16,7 @@ import {
   slugSchema,
   strictObject,
 } from './schema-parts.ts';
+import { showDuration, showNumber } from './units.ts';
 
 /** One request kind of a mix. */
 export interface MixItem {
@@ -83,14 +85,18 @@ const STRESS_DEFAULTS = {
 
 const mixItemSchema = strictObject({
   name: slugSchema,
-  weight: positiveNumberSchema().describe('relative share of requests, like 40'),
+  weight: boundedNumberSchema(NUMBER_BOUNDS.weight).describe('relative share of requests, like 40'),
   request: requestSchema('GET'),
 });
 
 const stageSchema = strictObject({
-  rate: positiveNumberSchema().describe('open model: arrivals per second').optional(),
-  connections: countSchema().describe('closed model: concurrent connections').optional(),
-  duration: durationSchema().describe('how long the level is held'),
+  rate: boundedNumberSchema(NUMBER_BOUNDS.rate, 'arrivals per second')
+    .describe('open model: arrivals per second')
+    .optional(),
+  connections: countSchema(NUMBER_BOUNDS.connections)
+    .describe('closed model: concurrent connections')
+    .optional(),
+  duration: durationSchema(DURATION_BOUNDS.stage).describe('how long the level is held'),
 }).superRefine((stage, ctx) => {
   if ((stage.rate === undefined) === (stage.connections === undefined)) {
     ctx.addIssue({
@@ -104,23 +110,34 @@ const stageSchema = strictObject({
 
 const limitsSchema = strictObject({
   'errors.rate': ratioSchema('a stage is stable while its error rate stays below this').optional(),
-  'latency.p95': durationSchema()
+  'latency.p95': durationSchema(DURATION_BOUNDS.stabilityP95)
     .describe('a stage is stable while its p95 stays below this')
     .optional(),
 });
+
+/** An until-break level: a rate or a number of connections, whichever the stages set. */
+const levelSchema = z
+  .number({ error: 'expected a number (a rate, or connections, as the stages set)' })
+  .meta({ minimum: NUMBER_BOUNDS.rate.min, maximum: NUMBER_BOUNDS.rate.max });
 
 const stressScenarioSchema = strictObject({
   name: slugSchema,
   mix: z
     .array(mixItemSchema, { error: 'expected a list of {name, weight, request}' })
-    .min(1, { error: 'expected at least one request in the mix' }),
+    .min(1, { error: 'expected at least one request in the mix' })
+    .max(NUMBER_BOUNDS.mix.max, {
+      error: `expected at most ${NUMBER_BOUNDS.mix.max} request kinds in the mix`,
+    }),
   stages: z
     .array(stageSchema, { error: 'expected a list of stages like {rate: 50, duration: 10s}' })
-    .min(1, { error: 'expected at least one stage' }),
-  warmup: durationSchema({ allowZero: true })
+    .min(1, { error: 'expected at least one stage' })
+    .max(NUMBER_BOUNDS.stages.max, {
+      error: `expected at most ${NUMBER_BOUNDS.stages.max} stages`,
+    }),
+  warmup: durationSchema(DURATION_BOUNDS.stressWarmup)
     .describe('unmeasured run at the first stage level before the stages (default 2s)')
     .optional(),
-  cooldown: durationSchema()
+  cooldown: durationSchema(DURATION_BOUNDS.cooldown)
     .describe('held at the first stage level after the peak, to measure recovery (default 10s)')
     .optional(),
   limits: limitsSchema
@@ -130,14 +147,17 @@ const stressScenarioSchema = strictObject({
     .boolean({ error: 'expected true or false' })
     .describe('after the stages, keep stepping the load up until the limits fail')
     .optional(),
-  step: positiveNumberSchema()
+  // Rates or connections, as the stages are: their range is checked with the rules below.
+  step: levelSchema
     .describe('until-break: level added per step (default: the last step of the stages)')
     .optional(),
-  'max-level': positiveNumberSchema()
+  'max-level': levelSchema
     .describe('until-break: the highest level tried (default 10x the last stage)')
     .optional(),
-  timeout: durationSchema().describe('per-request timeout (default 10s)').optional(),
-  'max-in-flight': countSchema()
+  timeout: durationSchema(DURATION_BOUNDS.requestTimeout)
+    .describe('per-request timeout (default 10s)')
+    .optional(),
+  'max-in-flight': countSchema(NUMBER_BOUNDS.maxInFlight)
     .describe('open model: most requests outstanding (default 1000)')
     .optional(),
   seed: z.int({ error: 'expected an integer' }).describe('seed of the kind choice').optional(),
@@ -178,7 +198,8 @@ const stressScenarioSchema = strictObject({
     }
   }
   const last = levels.at(-1) ?? 0;
-  if (untilBreak && scenario['max-level'] !== undefined && scenario['max-level'] <= last) {
+  const maxLevel = scenario['max-level'];
+  if (untilBreak && maxLevel !== undefined && maxLevel > 0 && maxLevel <= last) {
     ctx.addIssue({
       ...RULE,
       code: 'custom',
@@ -186,17 +207,38 @@ const stressScenarioSchema = strictObject({
       message: `max-level must be above the last stage's level (${last})`,
     });
   }
-  if (!isOpen) {
-    for (const key of ['step', 'max-level'] as const) {
-      const value = scenario[key];
-      if (value !== undefined && !Number.isInteger(value)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          input: value,
-          message: 'expected a whole number of connections',
-        });
-      }
+  const levelBound = isOpen ? NUMBER_BOUNDS.rate : NUMBER_BOUNDS.connections;
+  for (const key of ['step', 'max-level'] as const) {
+    const value = scenario[key];
+    if (value === undefined) continue;
+    if (isWithin(value, levelBound) && (isOpen || Number.isInteger(value))) continue;
+    const range = `from ${showNumber(levelBound.min)} to ${showNumber(levelBound.max)}`;
+    ctx.addIssue({
+      code: 'custom',
+      path: [key],
+      input: value,
+      message: isOpen
+        ? `expected a number ${range} (arrivals per second, as the stages set)`
+        : `expected an integer ${range} (connections, as the stages set)`,
+    });
+  }
+  const areLevelsWithin =
+    levels.every((level) => isWithin(level, levelBound)) &&
+    (scenario.step === undefined || isWithin(scenario.step, levelBound)) &&
+    (scenario['max-level'] === undefined || isWithin(scenario['max-level'], levelBound));
+  if (untilBreak && areLevelsWithin) {
+    const { stepLevel, maxLevel } = untilBreakOf(scenario, levels, isOpen);
+    const phases = levels.length + untilBreakSteps(levels.at(-1) ?? 0, stepLevel, maxLevel);
+    if (phases > COMBINED_LIMITS.stressPhases.max) {
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        path: [scenario.step !== undefined ? 'step' : 'until-break'],
+        message:
+          `until-break from ${showNumber(last)} by ${showNumber(stepLevel)} up to ` +
+          `${showNumber(maxLevel)} makes ${phases} phases with the stages; at most ` +
+          `${COMBINED_LIMITS.stressPhases.max}: set a larger step or a lower max-level`,
+      });
     }
   }
   if (scenario['max-in-flight'] !== undefined && !isOpen) {
@@ -217,7 +259,8 @@ export const stressSectionSchema = strictObject({
     .min(1, { error: 'expected at least one scenario' }),
 }).superRefine((stress, ctx) => checkUniqueNames(stress.scenarios, 'scenarios', 'scenario', ctx));
 
-type StressInput = z.output<typeof stressSectionSchema>;
+/** The `stress:` section as written, after validation. */
+export type StressInput = z.output<typeof stressSectionSchema>;
 type StressScenarioInput = StressInput['scenarios'][number];
 
 /**
@@ -228,6 +271,30 @@ function defaultStep(levels: readonly number[]): number {
   const last = levels.at(-1) ?? 1;
   const before = levels.at(-2);
   return before === undefined ? last : last - before;
+}
+
+/**
+ * The until-break step and highest level, defaults applied: the default highest level is 10x the
+ * last stage's, never beyond the most the engine runs (NUMBER_BOUNDS.rate or .connections).
+ */
+function untilBreakOf(
+  input: { step?: number | undefined; 'max-level'?: number | undefined },
+  levels: readonly number[],
+  isOpen: boolean,
+): { stepLevel: number; maxLevel: number } {
+  const last = levels.at(-1) ?? 1;
+  const ceiling = isOpen ? NUMBER_BOUNDS.rate.max : NUMBER_BOUNDS.connections.max;
+  return {
+    stepLevel: input.step ?? defaultStep(levels),
+    maxLevel: input['max-level'] ?? Math.min(last * STRESS_DEFAULTS.maxLevelFactor, ceiling),
+  };
+}
+
+/** How many until-break steps follow a last stage at `last` (the suite's loop, counted). */
+function untilBreakSteps(last: number, stepLevel: number, maxLevel: number): number {
+  if (!(stepLevel > 0) || maxLevel < last + stepLevel) return 0;
+  // The same float steps as the suite's loop: level += step while level <= max.
+  return Math.floor((maxLevel - last) / stepLevel + 1e-9);
 }
 
 function buildScenario(input: StressScenarioInput, defaults: StressDefaults): StressScenario {
@@ -255,13 +322,90 @@ function buildScenario(input: StressScenarioInput, defaults: StressDefaults): St
     budgets: input.budgets ?? {},
   };
   if (input['until-break'] === true) {
-    const last = levels.at(-1) ?? 1;
-    scenario.untilBreak = {
-      stepLevel: input.step ?? defaultStep(levels),
-      maxLevel: input['max-level'] ?? last * STRESS_DEFAULTS.maxLevelFactor,
-    };
+    scenario.untilBreak = untilBreakOf(input, levels, model === 'open');
   }
   return scenario;
+}
+
+/**
+ * Rules on a whole stress scenario with the global `defaults:` applied (its warm-up and timeout
+ * may come from there): its planned length, and the open model's backlog. `path` is the
+ * scenario's path in perf.yml.
+ */
+export function checkStressPlan(
+  input: StressScenarioInput,
+  defaults: StressDefaults,
+  path: readonly (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const isOpen = input.stages[0]?.rate !== undefined;
+  const levels = input.stages.map((s) => s.rate ?? s.connections ?? 0);
+  const last = input.stages.at(-1);
+  const warmupMs = input.warmup ?? defaults.warmupMs ?? STRESS_DEFAULTS.warmupMs;
+  const cooldownMs = input.cooldown ?? STRESS_DEFAULTS.cooldownMs;
+  const timeoutMs = input.timeout ?? defaults.timeoutMs ?? STRESS_DEFAULTS.timeoutMs;
+  const levelBound = isOpen ? NUMBER_BOUNDS.rate : NUMBER_BOUNDS.connections;
+  const isEachWithin =
+    input.stages.every(
+      (stage) =>
+        (stage.rate !== undefined) === isOpen &&
+        isWithin(stage.duration, DURATION_BOUNDS.stage) &&
+        isWithin(stage.rate ?? stage.connections, levelBound),
+    ) &&
+    isWithin(
+      warmupMs,
+      input.warmup !== undefined ? DURATION_BOUNDS.stressWarmup : DURATION_BOUNDS.warmup,
+    ) &&
+    isWithin(cooldownMs, DURATION_BOUNDS.cooldown) &&
+    isWithin(timeoutMs, DURATION_BOUNDS.requestTimeout) &&
+    (input.step === undefined || isWithin(input.step, levelBound)) &&
+    (input['max-level'] === undefined || isWithin(input['max-level'], levelBound));
+  if (!isEachWithin) return;
+  const untilBreak =
+    input['until-break'] === true ? untilBreakOf(input, levels, isOpen) : undefined;
+  const steps = untilBreak
+    ? untilBreakSteps(levels.at(-1) ?? 0, untilBreak.stepLevel, untilBreak.maxLevel)
+    : 0;
+  const stagesMs = input.stages.reduce((sum, stage) => sum + stage.duration, 0);
+  const totalMs = warmupMs + stagesMs + steps * (last?.duration ?? 0) + cooldownMs;
+  if (totalMs > COMBINED_LIMITS.stressMs.max) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: [...path, 'stages'],
+      message:
+        `the scenario would run ${showDuration(totalMs)} (warm-up, stages` +
+        `${steps > 0 ? `, ${steps} until-break steps` : ''} and cool-down); at most ` +
+        `${showDuration(COMBINED_LIMITS.stressMs.max)}: every second keeps a latency histogram per request kind`,
+    });
+  }
+  if (isOpen) {
+    const top = untilBreak ? untilBreak.maxLevel : Math.max(...levels);
+    const backlog = (top * timeoutMs) / 1000;
+    if (backlog > COMBINED_LIMITS.stressBacklog.max) {
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        path: [...path, input.timeout !== undefined ? 'timeout' : 'stages'],
+        message:
+          `rate ${showNumber(top)}/s with timeout ${showDuration(timeoutMs)} lets ` +
+          `${showNumber(Math.round(backlog))} arrivals wait for a slot at once; at most ` +
+          `${showNumber(COMBINED_LIMITS.stressBacklog.max)}: lower the timeout or the rate`,
+      });
+    }
+    input.stages.forEach((stage, index) => {
+      const sends = ((stage.rate ?? 0) * stage.duration) / 1000;
+      if (sends >= 1) return;
+      ctx.addIssue({
+        ...RULE,
+        code: 'custom',
+        path: [...path, 'stages', index],
+        message:
+          `rate ${showNumber(stage.rate ?? 0)}/s for ${showDuration(stage.duration)} schedules no ` +
+          'request: make the stage longer or the rate higher',
+      });
+    });
+  }
 }
 
 /** What the global `defaults:` section sets that a stress scenario inherits. */

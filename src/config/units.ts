@@ -13,6 +13,14 @@ export interface UnitOptions {
   allowZero?: boolean;
 }
 
+/** Options of the duration parser: a range in milliseconds replaces `allowZero`. */
+export interface DurationOptions extends UnitOptions {
+  /** The accepted range, in milliseconds (a `min` of 0 accepts zero). */
+  bound?: Bound;
+}
+
+import type { Bound } from './bounds.ts';
+
 // An unsigned decimal number: `2`, `1.5`, `.5`. No exponent, no sign, no separators.
 const NUMBER = String.raw`(?:\d+(?:\.\d+)?|\.\d+)`;
 
@@ -71,6 +79,41 @@ export function showValue(value: unknown): string {
   return 'a mapping';
 }
 
+const SHOWN_UNITS: readonly [string, number][] = [
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+  ['ms', 1],
+];
+
+/**
+ * A duration in milliseconds the way perf.yml writes it: `24h`, `10m`, `2s`, `100ms`, `1m30s`, `0s`
+ * (sub-millisecond parts in `us`).
+ */
+export function showDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  let rest = Math.round(ms * 1000);
+  let text = '';
+  for (const [unit, size] of SHOWN_UNITS) {
+    const count = Math.floor(rest / (size * 1000));
+    if (count > 0) {
+      text += `${count}${unit}`;
+      rest -= count * size * 1000;
+    }
+  }
+  return rest > 0 ? `${text}${rest}us` : text;
+}
+
+/** A count or rate the way messages show it: `10,000`, `0.1`. */
+export function showNumber(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
+
+/** `from 100ms to 24h`: a duration range as messages show it. */
+export function showDurationRange(bound: Bound): string {
+  return `from ${showDuration(bound.min)} to ${showDuration(bound.max)}`;
+}
+
 function checkMagnitude(
   value: number,
   noun: string,
@@ -88,18 +131,32 @@ function checkMagnitude(
  * Checks a duration: a string with units (`500ms`, `20s`, `1.5s`, `2m`, `1h`, `1m30s`, `250us`;
  * units are lower-case) or a number of milliseconds. The result is in milliseconds.
  */
-export function checkDuration(value: unknown, options: UnitOptions = {}): UnitCheck {
-  const form = options.allowZero ? 'a duration >= 0 like 0s, 500ms or 2m' : DURATION_FORM;
-  if (typeof value === 'number') return checkMagnitude(value, 'a duration', form, options);
+export function checkDuration(value: unknown, options: DurationOptions = {}): UnitCheck {
+  const { bound } = options;
+  const allowZero = bound ? bound.min === 0 : options.allowZero === true;
+  const form = bound
+    ? `a duration ${showDurationRange(bound)}, like ${allowZero ? '0s, ' : ''}500ms, 20s or 2m`
+    : allowZero
+      ? 'a duration >= 0 like 0s, 500ms or 2m'
+      : DURATION_FORM;
+  const inRange = (ms: number): UnitCheck => {
+    if (!bound) return checkMagnitude(ms, 'a duration', form, { allowZero });
+    if (!Number.isFinite(ms)) return { ok: false, expected: form };
+    if (ms < bound.min || ms > bound.max) {
+      return { ok: false, expected: `a duration ${showDurationRange(bound)}` };
+    }
+    return { ok: true, value: ms };
+  };
+  if (typeof value === 'number') return inRange(value);
   if (typeof value !== 'string') return { ok: false, expected: form };
-  if (SIGNED.test(value)) return checkMagnitude(-1, 'a duration', form, options);
+  if (SIGNED.test(value)) return inRange(-1);
   if (!DURATION_WHOLE.test(value)) return { ok: false, expected: form };
   let total = 0;
   DURATION_PART.lastIndex = 0;
   for (const match of value.matchAll(DURATION_PART)) {
     total += Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? ''] ?? Number.NaN);
   }
-  return checkMagnitude(roundTo(total, 6), 'a duration', form, options);
+  return inRange(roundTo(total, 6));
 }
 
 /**
@@ -144,7 +201,7 @@ function unwrap(check: UnitCheck, value: unknown): number {
  * taken as milliseconds. Throws on anything else, on negative values and (unless `allowZero`)
  * on zero.
  */
-export function parseDuration(value: string | number, options: UnitOptions = {}): number {
+export function parseDuration(value: string | number, options: DurationOptions = {}): number {
   return unwrap(checkDuration(value, options), value);
 }
 

@@ -9,6 +9,7 @@ import {
   UPLOAD_PLACEHOLDERS,
   type VideoPlaceholder,
 } from '../suites/video-template.ts';
+import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from './bounds.ts';
 import {
   type BudgetMap,
   budgetsSchema,
@@ -23,6 +24,7 @@ import {
   textSchema,
   tokenPathSchema,
 } from './schema-parts.ts';
+import { showDuration, showNumber } from './units.ts';
 
 /** A video the suite generates: an MJPEG AVI of moving shapes, the same for the same settings. */
 export interface SyntheticVideoSpec {
@@ -154,34 +156,49 @@ export const VIDEO_DEFAULTS = {
   synthetic: { durationS: 10, width: 640, height: 360, fps: 30, seed: 1 },
 } as const;
 
-/** The longest synthetic video, in milliseconds: generating longer ones takes too long. */
-const MAX_SYNTHETIC_MS = 600_000;
-
 // --- schema -----------------------------------------------------------------------------------
 
-function boundedInt(min: number, max: number, what: string) {
-  const message = `expected ${what}: an integer from ${min} to ${max}`;
-  return z.int({ error: message }).min(min, { error: message }).max(max, { error: message });
-}
-
 const syntheticSchema = strictObject({
-  duration: durationSchema()
-    .refine((ms) => ms <= MAX_SYNTHETIC_MS, { error: 'expected at most 10m for a generated video' })
+  duration: durationSchema(DURATION_BOUNDS.syntheticVideo)
     .describe('length (default 10s)')
     .optional(),
-  width: boundedInt(16, 3840, 'a width in pixels').describe('default 640').optional(),
-  height: boundedInt(16, 2160, 'a height in pixels').describe('default 360').optional(),
-  fps: boundedInt(1, 120, 'frames per second').describe('default 30').optional(),
+  width: countSchema(NUMBER_BOUNDS.videoWidth).describe('default 640').optional(),
+  height: countSchema(NUMBER_BOUNDS.videoHeight).describe('default 360').optional(),
+  fps: countSchema(NUMBER_BOUNDS.videoFps).describe('default 30').optional(),
   seed: z
     .int({ error: 'expected an integer' })
     .describe('seed of the shapes (default 1)')
     .optional(),
-  objects: boundedInt(0, 16, 'a number of moving objects').describe('default 3').optional(),
+  objects: countSchema(NUMBER_BOUNDS.videoObjects).describe('default 3').optional(),
 }).superRefine((synthetic, ctx) => {
+  const defaults = VIDEO_DEFAULTS.synthetic;
+  const width = synthetic.width ?? defaults.width;
+  const fps = synthetic.fps ?? defaults.fps;
+  const seconds = (synthetic.duration ?? defaults.durationS * 1000) / 1000;
+  const megapixels = (width * (synthetic.height ?? defaults.height) * fps * seconds) / 1e6;
+  // Only when each part is an integer in range (zod runs this rule after a failed range check).
+  const arePartsValid =
+    isWithin(width, NUMBER_BOUNDS.videoWidth) &&
+    isWithin(synthetic.height ?? defaults.height, NUMBER_BOUNDS.videoHeight) &&
+    isWithin(fps, NUMBER_BOUNDS.videoFps) &&
+    isWithin(synthetic.duration ?? defaults.durationS * 1000, DURATION_BOUNDS.syntheticVideo);
+  if (arePartsValid && megapixels > COMBINED_LIMITS.syntheticMegapixels.max) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      message:
+        `${width}x${synthetic.height ?? defaults.height} at ${fps} fps for ${showDuration(seconds * 1000)} is ` +
+        `${showNumber(Math.round(megapixels))} megapixels to generate; at most ` +
+        `${showNumber(COMBINED_LIMITS.syntheticMegapixels.max)} (like 720p at 30 fps for 10m): ` +
+        'make it shorter, smaller or slower',
+    });
+  }
   // Each object moves in its own horizontal lane of at least 4 pixels.
-  const height = synthetic.height ?? VIDEO_DEFAULTS.synthetic.height;
+  const height = synthetic.height ?? defaults.height;
   const objects = synthetic.objects ?? 0;
-  if (objects > 0 && height / objects < 4) {
+  const areCountsValid =
+    isWithin(objects, NUMBER_BOUNDS.videoObjects) && isWithin(height, NUMBER_BOUNDS.videoHeight);
+  if (areCountsValid && objects > 0 && height / objects < 4) {
     ctx.addIssue({
       ...RULE,
       code: 'custom',
@@ -196,7 +213,7 @@ const videoItemSchema = strictObject({
   file: textSchema('a path to a video file')
     .describe("a video file, relative to the config file's folder")
     .optional(),
-  duration: durationSchema()
+  duration: durationSchema(DURATION_BOUNDS.videoFile)
     .describe('the file: its length, when it is neither AVI nor MP4')
     .optional(),
 }).superRefine((item, ctx) => {
@@ -299,8 +316,10 @@ const statusSchema = strictObject({
   request: videoRequestSchema(STATUS_PLACEHOLDERS).describe(
     'the status request (method default GET); its path holds {{id}}',
   ),
-  interval: durationSchema().describe('between polls of one video (default 500ms)').optional(),
-  timeout: durationSchema()
+  interval: durationSchema(DURATION_BOUNDS.pollInterval)
+    .describe('between polls of one video (default 500ms)')
+    .optional(),
+  timeout: durationSchema(DURATION_BOUNDS.videoTimeout)
     .describe('per video, from upload start to done (default 5m)')
     .optional(),
   done: conditionSchema.describe('when processing is done (default status equals done)').optional(),
@@ -330,8 +349,13 @@ const statusSchema = strictObject({
 });
 
 const levelsSchema = z
-  .array(countSchema(), { error: 'expected a list of videos in flight like [1, 3, 5, 8]' })
+  .array(countSchema(NUMBER_BOUNDS.videoLevel), {
+    error: 'expected a list of videos in flight like [1, 3, 5, 8]',
+  })
   .min(1, { error: 'expected at least one level' })
+  .max(NUMBER_BOUNDS.videoLevels.max, {
+    error: `expected at most ${NUMBER_BOUNDS.videoLevels.max} levels`,
+  })
   .superRefine((levels, ctx) => {
     for (let i = 1; i < levels.length; i++) {
       if ((levels[i] ?? 0) <= (levels[i - 1] ?? 0)) {
@@ -360,19 +384,37 @@ export const videoSectionSchema = strictObject({
   upload: uploadSchema,
   status: statusSchema,
   levels: levelsSchema.optional(),
-  'videos-per-level': countSchema()
+  'videos-per-level': countSchema(NUMBER_BOUNDS.videosPerLevel)
     .describe('videos each level processes, level in flight at a time (default: the level)')
     .optional(),
-  warmup: z
-    .int({ error: 'expected a number of videos (0 or more)' })
-    .min(0, { error: 'expected a number of videos (0 or more)' })
+  warmup: countSchema(NUMBER_BOUNDS.videoWarmup)
     .describe('videos processed one by one before the levels, not measured (default 0)')
     .optional(),
   budgets: budgetsSchema.optional(),
 }).superRefine((video, ctx) => {
   const perLevel = video['videos-per-level'];
-  const highest = (video.levels ?? VIDEO_DEFAULTS.levels).at(-1) ?? 1;
-  if (perLevel !== undefined && perLevel < highest) {
+  const levels = video.levels ?? VIDEO_DEFAULTS.levels;
+  const highest = levels.at(-1) ?? 1;
+  const total = (video.warmup ?? 0) + levels.reduce((sum, level) => sum + (perLevel ?? level), 0);
+  const arePartsValid =
+    levels.every((level) => isWithin(level, NUMBER_BOUNDS.videoLevel)) &&
+    (perLevel === undefined || isWithin(perLevel, NUMBER_BOUNDS.videosPerLevel)) &&
+    (video.warmup === undefined || isWithin(video.warmup, NUMBER_BOUNDS.videoWarmup));
+  if (arePartsValid && total > COMBINED_LIMITS.videos.max) {
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: [perLevel !== undefined ? 'videos-per-level' : 'levels'],
+      message:
+        `the levels process ${showNumber(total)} videos in all; at most ` +
+        `${showNumber(COMBINED_LIMITS.videos.max)}: fewer levels or fewer videos per level`,
+    });
+  }
+  if (
+    perLevel !== undefined &&
+    isWithin(perLevel, NUMBER_BOUNDS.videosPerLevel) &&
+    perLevel < highest
+  ) {
     ctx.addIssue({
       ...RULE,
       code: 'custom',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../../src/cli/args.ts';
-import { UsageError } from '../../../src/errors.ts';
+import { COMMAND_HELP, COMMANDS, parseCommand, USAGE } from '../../../src/cli/args.ts';
+import { ConfigError, UsageError } from '../../../src/errors.ts';
 
 describe('parseCommand', () => {
   it.each([
@@ -47,8 +47,24 @@ describe('parseCommand', () => {
     ],
     [['schema'], { command: 'schema', debug: false }],
     [['--help'], { command: 'help' }],
-    [['run', '-h'], { command: 'help' }],
+    [['help'], { command: 'help' }],
+    [['run', '-h'], { command: 'help', topic: 'run' }],
+    [['validate', '--help'], { command: 'help', topic: 'validate' }],
+    [['compare', '--help'], { command: 'help', topic: 'compare' }],
+    [['help', 'demo'], { command: 'help', topic: 'demo' }],
+    [['schema', '-h'], { command: 'help', topic: 'schema' }],
     [['--version'], { command: 'version' }],
+    [['validate'], { command: 'validate', config: 'perf.yml', debug: false }],
+    [
+      ['validate', '-c', 'p.yml', '--target', 'https://x.test', '--suite', 'load'],
+      {
+        command: 'validate',
+        config: 'p.yml',
+        target: 'https://x.test',
+        suites: ['load'],
+        debug: false,
+      },
+    ],
   ])('%o', (argv, expected) => {
     expect(parseCommand(argv)).toEqual(expected);
   });
@@ -63,8 +79,41 @@ describe('parseCommand', () => {
     [['run', '--update-baseline'], /--update-baseline needs --baseline-dir/],
     [['compare', 'a.json'], /compare needs two results files/],
     [['compare', 'a.json', 'b.json', 'c.json'], /unexpected argument 'c.json'/],
+    [['compare', 'a.json', 'b.json', '--out', 'o'], /--out does not apply to compare/],
+    [['schema', '--config', 'p.yml'], /--config does not apply to schema/],
+    [['validate', '--baseline-dir', 'b'], /--baseline-dir does not apply to validate/],
+    [['demo', '--update-baseline'], /--update-baseline does not apply to demo/],
+    [['run', '--out', ''], /--out needs a value/],
+    [['run', '-c', ' '], /--config needs a value/],
+    [['run', '-c', 'a.yml', '-c', 'b.yml'], /--config is given more than once/],
+    [['help', 'fly'], /no help for 'fly'/],
+    [['validate', 'perf.yml'], /unexpected argument 'perf.yml'/],
   ])('%o is a usage error', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(UsageError);
     expect(() => parseCommand(argv)).toThrow(message);
+  });
+
+  it.each([
+    ['http://admin:pw@127.0.0.1:8000', /credentials/],
+    ['https://token@example.test', /credentials/],
+    ['ftp://127.0.0.1', /expected an http/],
+  ])('refuses --target %s at once, without printing a password', (url, message) => {
+    for (const command of ['run', 'demo', 'validate']) {
+      const attempt = () => parseCommand([command, '--target', url]);
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(message);
+      expect(attempt).not.toThrow(/pw@|token@/);
+    }
+  });
+});
+
+describe('help', () => {
+  it('has a help text of its own for every command, each naming only its own options', () => {
+    for (const command of COMMANDS) {
+      expect(COMMAND_HELP[command]).toMatch(new RegExp(`^Usage: perf-action ${command}`));
+    }
+    expect(COMMAND_HELP.compare).not.toContain('--target');
+    expect(COMMAND_HELP.validate).not.toContain('--baseline-dir');
+    expect(USAGE).toContain('perf-action <command> --help');
   });
 });

@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     const file = join(dir, 'bad.yml');
     await writeFile(file, 'target:\n  url: http://127.0.0.1\n  wait: 0s\n');
     await expect(loadConfig(file, {})).rejects.toThrow(
-      `${file}:3:3 'target.wait': expected a duration > 0, got "0s"`,
+      `${file}:3:3 'target.wait': expected a duration from 100ms to 1h, got "0s"`,
     );
   });
 

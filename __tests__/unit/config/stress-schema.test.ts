@@ -271,7 +271,7 @@ describe('stress: mistakes point at the key', () => {
         'mix: [{ name: x, weight: 0, request: { path: /x } }]',
         'stages: [{ rate: 10, duration: 1s }]',
       ),
-      "perf.yml:6:24 'stress.scenarios[0].mix[0].weight': expected a number > 0, got 0",
+      "perf.yml:6:24 'stress.scenarios[0].mix[0].weight': expected a number from 0.001 to 1,000,000, got 0",
     ],
     [
       'an empty mix',
@@ -281,7 +281,7 @@ describe('stress: mistakes point at the key', () => {
     [
       'fractional connections',
       stress('name: ramp', ONE_KIND, 'stages: [{ connections: 2.5, duration: 1s }]'),
-      "perf.yml:7:18 'stress.scenarios[0].stages[0].connections': expected an integer >= 1, got 2.5",
+      "perf.yml:7:18 'stress.scenarios[0].stages[0].connections': expected an integer from 1 to 10,000, got 2.5",
     ],
     [
       'a fractional until-break step in the closed model',
@@ -292,7 +292,7 @@ describe('stress: mistakes point at the key', () => {
         'until-break: true',
         'step: 2.5',
       ),
-      "perf.yml:9:7 'stress.scenarios[0].step': expected a whole number of connections, got 2.5",
+      "perf.yml:9:7 'stress.scenarios[0].step': expected an integer from 1 to 10,000 (connections, as the stages set), got 2.5",
     ],
   ])('rejects %s', (_, text, expected) => {
     expect(errorOf(text)).toBe(expected);

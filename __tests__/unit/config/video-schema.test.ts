@@ -169,8 +169,8 @@ describe('video: mistakes, one line at the key', () => {
   it.each([
     [[3, 1], 'levels.1: levels must increase, got 1 after 3'],
     [[1, 1], 'levels.1: levels must increase, got 1 after 1'],
-    [[0, 2], 'levels.0: expected an integer >= 1'],
-    [[1.5], 'levels.0: expected an integer >= 1'],
+    [[0, 2], 'levels.0: expected an integer from 1 to 1,000'],
+    [[1.5], 'levels.0: expected an integer from 1 to 1,000'],
     [[], 'levels: expected at least one level'],
     ['1,3', 'levels: expected a list of videos in flight like [1, 3, 5, 8]'],
   ])('rejects levels %j', (levels, expected) => {
@@ -233,10 +233,10 @@ describe('video: mistakes, one line at the key', () => {
 
   it('bounds synthetic videos', () => {
     expect(issuesOf({ ...MINIMAL, videos: [{ synthetic: { duration: '11m' } }] })).toStrictEqual([
-      'videos.0.synthetic.duration: expected at most 10m for a generated video',
+      'videos.0.synthetic.duration: expected a duration from 100ms to 10m',
     ]);
     expect(issuesOf({ ...MINIMAL, videos: [{ synthetic: { fps: 0 } }] })).toStrictEqual([
-      'videos.0.synthetic.fps: expected frames per second: an integer from 1 to 120',
+      'videos.0.synthetic.fps: expected an integer from 1 to 120',
     ]);
     expect(
       issuesOf({ ...MINIMAL, videos: [{ synthetic: { height: 32, objects: 9 } }] }),

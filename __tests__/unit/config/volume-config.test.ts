@@ -172,7 +172,7 @@ describe('volume: rejected configs, one line with the position', () => {
       { steps: ['  steps: [1000, 1500]'] },
       /'volume\.steps'.*span at least a factor of 2/,
     ],
-    ['a zero step', { steps: ['  steps: [0, 10]'] }, /'volume\.steps\[0\]'.*integer >= 1/],
+    ['a zero step', { steps: ['  steps: [0, 10]'] }, /'volume\.steps\[0\]'.*integer from 1 to/],
     ['a fractional step', { steps: ['  steps: [10, 10.5]'] }, /'volume\.steps\[1\]'.*integer/],
     [
       'neither request nor command',
@@ -214,7 +214,7 @@ describe('volume: rejected configs, one line with the position', () => {
     [
       'a zero rate',
       { seed: [...SEED, '    rate: 0'] },
-      /'volume\.seed\.rate': expected a number > 0/,
+      /'volume\.seed\.rate': expected a number from 0\.1 to 100,000/,
     ],
     [
       'a query named seed',
