@@ -104,11 +104,6 @@ describe('LocalDirStore', () => {
       /history 'other'/,
     ],
     ['truncated', () => sixRuns().slice(0, 5000), /not valid JSON/],
-    [
-      'over the size bound',
-      () => `${sixRuns()}${' '.repeat(MAX_HISTORY_BYTES)}`,
-      /over the 32.0 MB/,
-    ],
   ])(
     'never overwrites a history file it cannot read (%s): the save is refused with the reason',
     async (_, text, why) => {
@@ -136,6 +131,23 @@ describe('LocalDirStore', () => {
       expect(await readdir(dir)).toEqual(['default.history.json']);
     },
   );
+
+  it('never reads nor overwrites a history file over the size bound: load throws, save is refused', async () => {
+    const store = new LocalDirStore(dir, { onWarning: (m) => warnings.push(m) });
+    const file = store.pathOf('default');
+    const before = `${sixRuns()}${' '.repeat(MAX_HISTORY_BYTES)}`;
+    await writeFile(file, before, 'utf8');
+    await expect(store.load('default')).rejects.toThrow(/more than the 32 MB allowed/);
+    const next = appendRecord(
+      emptyHistory('default'),
+      makeRecord(sampleResult(), { savedAt: '2026-02-01T00:00:00.000Z' }),
+    );
+    await expect(store.save(next)).rejects.toThrow(
+      new RegExp(`^cannot write baseline history ${file}: refused, it could not be read`),
+    );
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect(await readdir(dir)).toEqual(['default.history.json']);
+  });
 
   it('writes back the records it could not use, with the new one', async () => {
     const store = new LocalDirStore(dir, { onWarning: (m) => warnings.push(m) });
