@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 /** Builds dist/index.js (the action) and dist/cli.js (the CLI) into `outdir`. */
 export async function buildDist(outdir: string): Promise<void> {
   await build({
-    entryPoints: { index: 'src/action/main.ts', cli: 'src/cli/main.ts' },
+    entryPoints: { index: 'src/action/index.ts', cli: 'src/cli/main.ts' },
     outdir,
     bundle: true,
     platform: 'node',

@@ -84,8 +84,14 @@ function withStore(store: ReturnType<typeof createBaselineStore>) {
   return store ? { baselineStore: store } : {};
 }
 
-try {
-  await main();
-} catch (error) {
-  core.setFailed(describeError(error));
+/**
+ * Runs the action once: reads the inputs and the runner's environment, runs the suites and writes
+ * every sink. Never rejects: an error fails the step with one line (`core.setFailed`).
+ */
+export async function run(): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    core.setFailed(describeError(error));
+  }
 }
