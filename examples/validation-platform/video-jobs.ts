@@ -60,7 +60,11 @@ interface Slot {
   crash?: string;
 }
 
-const WORKER_URL = new URL('./video-worker.ts', import.meta.url);
+// From the sources the thread runs video-worker.ts; bundled (dist/sample-service.js, which the CLI's
+// demo starts), it runs the worker's own bundle beside it.
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('./video-worker.ts', import.meta.url)
+  : new URL('./sample-service-worker.js', import.meta.url);
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -89,10 +89,16 @@ function withStore(store: ReturnType<typeof createBaselineStore>) {
   return store ? { baselineStore: store } : {};
 }
 
-const outlet = createActionOutlet();
-try {
-  await main(outlet);
-} catch (error) {
-  // Redacted with every secret the run had learnt by then (the config's, the login token).
-  outlet.fail(describeError(error));
+/**
+ * Runs the action once: reads the inputs and the runner's environment, runs the suites and writes
+ * every sink. Never rejects: an error fails the step with one line, redacted with every secret the
+ * run had learnt by then (the config's, the login token).
+ */
+export async function run(): Promise<void> {
+  const outlet = createActionOutlet();
+  try {
+    await main(outlet);
+  } catch (error) {
+    outlet.fail(describeError(error));
+  }
 }

@@ -40,7 +40,7 @@ export async function demoSettings(cwd: string): Promise<{
 }> {
   const root = findPackageRoot();
   const port = await freePort();
-  const server = join(root, 'examples', 'validation-platform', 'server.ts');
+  const server = sampleServiceEntry(root);
   // The service runs on the same Node as the tool (24: it strips the types itself).
   const start = `${shellQuote(process.execPath)} ${shellQuote(server)} --port ${port}`;
   return {
@@ -48,6 +48,18 @@ export async function demoSettings(cwd: string): Promise<{
     targetUrl: `http://127.0.0.1:${port}`,
     targetStart: start,
   };
+}
+
+/**
+ * The sample service's entry: its bundle beside this module when running from dist/ (an installed
+ * package lives under node_modules, where Node strips no TypeScript types), else its source.
+ */
+export function sampleServiceEntry(
+  root: string,
+  from: string = fileURLToPath(import.meta.url),
+): string {
+  const bundled = join(dirname(from), 'sample-service.js');
+  return existsSync(bundled) ? bundled : join(root, 'examples', 'validation-platform', 'server.ts');
 }
 
 function shellQuote(s: string): string {
