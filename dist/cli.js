@@ -105,7 +105,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -114,9 +114,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -250,7 +250,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -260,7 +260,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -404,7 +404,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -431,7 +431,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -442,7 +442,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -608,8 +608,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -622,7 +622,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -648,7 +648,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -717,13 +717,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -1685,7 +1685,7 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn2(logLevel, warning) {
+    function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
           node_process.emitWarning(warning);
@@ -1694,7 +1694,7 @@ var require_log = __commonJS({
       }
     }
     exports2.debug = debug;
-    exports2.warn = warn2;
+    exports2.warn = warn;
   }
 });
 
@@ -3676,8 +3676,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3754,12 +3754,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error62.message += `:
 
 ${lineStr}
@@ -5153,7 +5153,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -5313,7 +5313,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports2.Composer = Composer;
+    exports2.Composer = Composer2;
   }
 });
 
@@ -5570,15 +5570,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -5589,8 +5589,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5621,7 +5621,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
   }
 });
 
@@ -6444,7 +6444,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7217,7 +7217,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports2.Parser = Parser;
+    exports2.Parser = Parser2;
   }
 });
 
@@ -7251,7 +7251,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7277,7 +7277,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7313,7 +7313,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse4;
     exports2.parseAllDocuments = parseAllDocuments;
-    exports2.parseDocument = parseDocument2;
+    exports2.parseDocument = parseDocument;
     exports2.stringify = stringify;
   }
 });
@@ -7337,7 +7337,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema.Schema;
@@ -7365,8 +7365,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit2.visit;
-    exports2.visitAsync = visit2.visitAsync;
+    exports2.visit = visit3.visit;
+    exports2.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -9240,7 +9240,7 @@ var require_cell = __commonJS({
 // node_modules/cli-table3/src/layout-manager.js
 var require_layout_manager = __commonJS({
   "node_modules/cli-table3/src/layout-manager.js"(exports2, module2) {
-    var { warn: warn2, debug } = require_debug();
+    var { warn, debug } = require_debug();
     var Cell = require_cell();
     var { ColSpanCell, RowSpanCell } = Cell;
     (function() {
@@ -9373,7 +9373,7 @@ var require_layout_manager = __commonJS({
               let cell = new Cell(opts);
               cell.x = opts.x;
               cell.y = opts.y;
-              warn2(`Missing cell at ${cell.y}-${cell.x}.`);
+              warn(`Missing cell at ${cell.y}-${cell.x}.`);
               insertCell(cell, table[y]);
             }
           }
@@ -11042,18 +11042,18 @@ var require_source = __commonJS({
         }
       }
     });
-    var createStyler = (open6, close, parent) => {
+    var createStyler = (open7, close, parent) => {
       let openAll;
       let closeAll;
       if (parent === void 0) {
-        openAll = open6;
+        openAll = open7;
         closeAll = close;
       } else {
-        openAll = parent.openAll + open6;
+        openAll = parent.openAll + open7;
         closeAll = close + parent.closeAll;
       }
       return {
-        open: open6,
+        open: open7,
         close,
         openAll,
         closeAll,
@@ -11860,13 +11860,13 @@ var require_JsHistogram = __commonJS({
         this.updateMinAndMax(value);
         this.incrementTotalCount();
       }
-      handleRecordException(count, value) {
+      handleRecordException(count2, value) {
         if (!this.autoResize) {
           throw new Error("Value " + value + " is outside of histogram covered range");
         }
         this.resize(value);
         var countsIndex = this.countsArrayIndex(value);
-        this.addToCountAtIndex(countsIndex, count);
+        this.addToCountAtIndex(countsIndex, count2);
         this.highestTrackableValue = this.highestEquivalentValue(this.valueFromIndex(this.countsArrayLength - 1));
       }
       countsArrayIndex(value) {
@@ -12149,15 +12149,15 @@ var require_JsHistogram = __commonJS({
           this.recordSingleValue(missingValue);
         }
       }
-      recordCountAtValue(count, value) {
+      recordCountAtValue(count2, value) {
         const countsIndex = this.countsArrayIndex(value);
         if (countsIndex >= this.countsArrayLength) {
-          this.handleRecordException(count, value);
+          this.handleRecordException(count2, value);
         } else {
-          this.addToCountAtIndex(countsIndex, count);
+          this.addToCountAtIndex(countsIndex, count2);
         }
         this.updateMinAndMax(value);
-        this.addToTotalCount(count);
+        this.addToTotalCount(count2);
       }
       /**
        * Record a value in the histogram (adding to the value's current count)
@@ -12166,8 +12166,8 @@ var require_JsHistogram = __commonJS({
        * @param count The number of occurrences of this value to record
        * @throws ArrayIndexOutOfBoundsException (may throw) if value is exceeds highestTrackableValue
        */
-      recordValueWithCount(value, count) {
-        this.recordCountAtValue(count, value);
+      recordValueWithCount(value, count2) {
+        this.recordCountAtValue(count2, value);
       }
       /**
        * Record a value in the histogram.
@@ -12193,13 +12193,13 @@ var require_JsHistogram = __commonJS({
       recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples) {
         this.recordSingleValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples);
       }
-      recordValueWithCountAndExpectedInterval(value, count, expectedIntervalBetweenValueSamples) {
-        this.recordCountAtValue(count, value);
+      recordValueWithCountAndExpectedInterval(value, count2, expectedIntervalBetweenValueSamples) {
+        this.recordCountAtValue(count2, value);
         if (expectedIntervalBetweenValueSamples <= 0) {
           return;
         }
         for (let missingValue = value - expectedIntervalBetweenValueSamples; missingValue >= expectedIntervalBetweenValueSamples; missingValue -= expectedIntervalBetweenValueSamples) {
-          this.recordCountAtValue(count, missingValue);
+          this.recordCountAtValue(count2, missingValue);
         }
       }
       /**
@@ -13014,7 +13014,7 @@ var require_trees = __commonJS({
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
-      var count = 0;
+      var count2 = 0;
       var max_count = 7;
       var min_count = 4;
       if (nextlen === 0) {
@@ -13025,21 +13025,21 @@ var require_trees = __commonJS({
       for (n = 0; n <= max_code; n++) {
         curlen = nextlen;
         nextlen = tree[(n + 1) * 2 + 1];
-        if (++count < max_count && curlen === nextlen) {
+        if (++count2 < max_count && curlen === nextlen) {
           continue;
-        } else if (count < min_count) {
-          s.bl_tree[curlen * 2] += count;
+        } else if (count2 < min_count) {
+          s.bl_tree[curlen * 2] += count2;
         } else if (curlen !== 0) {
           if (curlen !== prevlen) {
             s.bl_tree[curlen * 2]++;
           }
           s.bl_tree[REP_3_6 * 2]++;
-        } else if (count <= 10) {
+        } else if (count2 <= 10) {
           s.bl_tree[REPZ_3_10 * 2]++;
         } else {
           s.bl_tree[REPZ_11_138 * 2]++;
         }
-        count = 0;
+        count2 = 0;
         prevlen = curlen;
         if (nextlen === 0) {
           max_count = 138;
@@ -13058,7 +13058,7 @@ var require_trees = __commonJS({
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
-      var count = 0;
+      var count2 = 0;
       var max_count = 7;
       var min_count = 4;
       if (nextlen === 0) {
@@ -13068,27 +13068,27 @@ var require_trees = __commonJS({
       for (n = 0; n <= max_code; n++) {
         curlen = nextlen;
         nextlen = tree[(n + 1) * 2 + 1];
-        if (++count < max_count && curlen === nextlen) {
+        if (++count2 < max_count && curlen === nextlen) {
           continue;
-        } else if (count < min_count) {
+        } else if (count2 < min_count) {
           do {
             send_code(s, curlen, s.bl_tree);
-          } while (--count !== 0);
+          } while (--count2 !== 0);
         } else if (curlen !== 0) {
           if (curlen !== prevlen) {
             send_code(s, curlen, s.bl_tree);
-            count--;
+            count2--;
           }
           send_code(s, REP_3_6, s.bl_tree);
-          send_bits(s, count - 3, 2);
-        } else if (count <= 10) {
+          send_bits(s, count2 - 3, 2);
+        } else if (count2 <= 10) {
           send_code(s, REPZ_3_10, s.bl_tree);
-          send_bits(s, count - 3, 3);
+          send_bits(s, count2 - 3, 3);
         } else {
           send_code(s, REPZ_11_138, s.bl_tree);
-          send_bits(s, count - 11, 7);
+          send_bits(s, count2 - 11, 7);
         }
-        count = 0;
+        count2 = 0;
         prevlen = curlen;
         if (nextlen === 0) {
           max_count = 138;
@@ -15070,20 +15070,20 @@ var require_inftrees = __commonJS({
       var base = null;
       var base_index = 0;
       var end;
-      var count = new utils.Buf16(MAXBITS + 1);
+      var count2 = new utils.Buf16(MAXBITS + 1);
       var offs = new utils.Buf16(MAXBITS + 1);
       var extra = null;
       var extra_index = 0;
       var here_bits, here_op, here_val;
       for (len = 0; len <= MAXBITS; len++) {
-        count[len] = 0;
+        count2[len] = 0;
       }
       for (sym = 0; sym < codes; sym++) {
-        count[lens[lens_index + sym]]++;
+        count2[lens[lens_index + sym]]++;
       }
       root = bits;
       for (max2 = MAXBITS; max2 >= 1; max2--) {
-        if (count[max2] !== 0) {
+        if (count2[max2] !== 0) {
           break;
         }
       }
@@ -15097,7 +15097,7 @@ var require_inftrees = __commonJS({
         return 0;
       }
       for (min = 1; min < max2; min++) {
-        if (count[min] !== 0) {
+        if (count2[min] !== 0) {
           break;
         }
       }
@@ -15107,7 +15107,7 @@ var require_inftrees = __commonJS({
       left = 1;
       for (len = 1; len <= MAXBITS; len++) {
         left <<= 1;
-        left -= count[len];
+        left -= count2[len];
         if (left < 0) {
           return -1;
         }
@@ -15117,7 +15117,7 @@ var require_inftrees = __commonJS({
       }
       offs[1] = 0;
       for (len = 1; len < MAXBITS; len++) {
-        offs[len + 1] = offs[len] + count[len];
+        offs[len + 1] = offs[len] + count2[len];
       }
       for (sym = 0; sym < codes; sym++) {
         if (lens[lens_index + sym] !== 0) {
@@ -15180,7 +15180,7 @@ var require_inftrees = __commonJS({
           huff = 0;
         }
         sym++;
-        if (--count[len] === 0) {
+        if (--count2[len] === 0) {
           if (len === max2) {
             break;
           }
@@ -15194,7 +15194,7 @@ var require_inftrees = __commonJS({
           curr = len - drop;
           left = 1 << curr;
           while (curr + drop < max2) {
-            left -= count[curr + drop];
+            left -= count2[curr + drop];
             if (left <= 0) {
               break;
             }
@@ -16705,9 +16705,9 @@ var require_pako = __commonJS({
     var assign = require_common().assign;
     var deflate = require_deflate2();
     var inflate = require_inflate2();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var pako2 = {};
-    assign(pako2, deflate, inflate, constants);
+    assign(pako2, deflate, inflate, constants2);
     module2.exports = pako2;
   }
 });
@@ -17275,8 +17275,8 @@ var require_wasm = __commonJS({
       recordValue(value) {
         this._wasmHistogram.recordValue(value);
       }
-      recordValueWithCount(value, count) {
-        this._wasmHistogram.recordValueWithCount(value, count);
+      recordValueWithCount(value, count2) {
+        this._wasmHistogram.recordValueWithCount(value, count2);
       }
       recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples) {
         this._wasmHistogram.recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples);
@@ -18275,12 +18275,12 @@ var require_JsHistogram_encoding = __commonJS({
       const countsLimit = self2.countsArrayIndex(self2.maxValue) + 1;
       let srcIndex = 0;
       while (srcIndex < countsLimit) {
-        const count = self2.getCountAtIndex(srcIndex++);
-        if (count < 0) {
-          throw new Error("Cannot encode histogram containing negative counts (" + count + ") at index " + srcIndex + ", corresponding the value range [" + self2.lowestEquivalentValue(self2.valueFromIndex(srcIndex)) + "," + self2.nextNonEquivalentValue(self2.valueFromIndex(srcIndex)) + ")");
+        const count2 = self2.getCountAtIndex(srcIndex++);
+        if (count2 < 0) {
+          throw new Error("Cannot encode histogram containing negative counts (" + count2 + ") at index " + srcIndex + ", corresponding the value range [" + self2.lowestEquivalentValue(self2.valueFromIndex(srcIndex)) + "," + self2.nextNonEquivalentValue(self2.valueFromIndex(srcIndex)) + ")");
         }
         let zerosCount = 0;
-        if (count == 0) {
+        if (count2 == 0) {
           zerosCount = 1;
           while (srcIndex < countsLimit && self2.getCountAtIndex(srcIndex) == 0) {
             zerosCount++;
@@ -18290,7 +18290,7 @@ var require_JsHistogram_encoding = __commonJS({
         if (zerosCount > 1) {
           ZigZagEncoding_1.default.encode(buffer, -zerosCount);
         } else {
-          ZigZagEncoding_1.default.encode(buffer, count);
+          ZigZagEncoding_1.default.encode(buffer, count2);
         }
       }
     }
@@ -18319,12 +18319,12 @@ var require_JsHistogram_encoding = __commonJS({
       const endPosition = sourceBuffer.position + lengthInBytes;
       while (sourceBuffer.position < endPosition) {
         let zerosCount = 0;
-        let count = ZigZagEncoding_1.default.decode(sourceBuffer);
-        if (count < 0) {
-          zerosCount = -count;
+        let count2 = ZigZagEncoding_1.default.decode(sourceBuffer);
+        if (count2 < 0) {
+          zerosCount = -count2;
           dstIndex += zerosCount;
         } else {
-          self2.setCountAtIndex(dstIndex++, count);
+          self2.setCountAtIndex(dstIndex++, count2);
         }
       }
       return dstIndex;
@@ -18707,8 +18707,8 @@ var require_Recorder = __commonJS({
        * @param count The number of occurrences of this value to record
        * @throws ArrayIndexOutOfBoundsException (may throw) if value is exceeds highestTrackableValue
        */
-      recordValueWithCount(value, count) {
-        this.activeHistogram.recordValueWithCount(value, count);
+      recordValueWithCount(value, count2) {
+        this.activeHistogram.recordValueWithCount(value, count2);
       }
       /**
        * Record a value
@@ -30755,7 +30755,7 @@ var require_coerce = __commonJS({
     var SemVer = require_semver();
     var parse4 = require_parse();
     var { safeRe: re, t } = require_re();
-    var coerce = (version2, options) => {
+    var coerce2 = (version2, options) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -30790,7 +30790,7 @@ var require_coerce = __commonJS({
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
       return parse4(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
-    module2.exports = coerce;
+    module2.exports = coerce2;
   }
 });
 
@@ -30799,10 +30799,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse4 = require_parse();
-    var constants = require_constants2();
+    var constants2 = require_constants2();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
+      if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -32042,7 +32042,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants = require_constants2();
+    var constants2 = require_constants2();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse4 = require_parse();
@@ -32067,7 +32067,7 @@ var require_semver2 = __commonJS({
     var gte = require_gte();
     var lte = require_lte();
     var cmp = require_cmp();
-    var coerce = require_coerce();
+    var coerce2 = require_coerce();
     var truncate = require_truncate();
     var Comparator = require_comparator();
     var Range = require_range2();
@@ -32106,7 +32106,7 @@ var require_semver2 = __commonJS({
       gte,
       lte,
       cmp,
-      coerce,
+      coerce: coerce2,
       truncate,
       Comparator,
       Range,
@@ -32126,8 +32126,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants2.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -34542,9 +34542,9 @@ var require_hyperid = __commonJS({
       generate.uuid = uuidv42();
       generate.decode = decode3;
       let id = baseId(generate.uuid, urlSafe);
-      let count = Math.floor(opts.startFrom || 0);
+      let count2 = Math.floor(opts.startFrom || 0);
       if (isNaN(maxInt)) throw new Error(`maxInt must be a number. recieved ${opts.maxInt}`);
-      if (isNaN(count) || !(maxInt > count && count >= 0)) {
+      if (isNaN(count2) || !(maxInt > count2 && count2 >= 0)) {
         throw new Error([
           `when passed, opts.startFrom must be a number between 0 and ${maxInt}.`,
           "Only the integer part matters.",
@@ -34554,17 +34554,17 @@ var require_hyperid = __commonJS({
       return generate;
       function generate() {
         let result;
-        if (count === maxInt) {
+        if (count2 === maxInt) {
           generate.uuid = uuidv42();
           id = baseId(generate.uuid, urlSafe);
-          count = 0;
+          count2 = 0;
         }
         if (fixedLength) {
-          result = id + `0000000000${count}`.slice(-10);
+          result = id + `0000000000${count2}`.slice(-10);
         } else {
-          result = id + count;
+          result = id + count2;
         }
-        count = count + 1 | 0;
+        count2 = count2 + 1 | 0;
         return result;
       }
     }
@@ -35668,10 +35668,10 @@ var require_pipelinedRequestsQueue = __commonJS({
           return this.pendingRequests[0];
         }
       }
-      addByteCount(count) {
+      addByteCount(count2) {
         const req = this.peek();
         if (req) {
-          req.bytes += count;
+          req.bytes += count2;
         }
       }
       addBody(data) {
@@ -41420,7 +41420,7 @@ var require_webidl = __commonJS({
     var { types, inspect } = __require("node:util");
     var { runtimeFeatures } = require_runtime_features();
     var UNDEFINED = 1;
-    var BOOLEAN = 2;
+    var BOOLEAN2 = 2;
     var STRING = 3;
     var SYMBOL = 4;
     var NUMBER2 = 5;
@@ -41438,8 +41438,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(opts) {
-      const plural2 = opts.types.length === 1 ? "" : " one of";
-      const message = `${opts.argument} could not be converted to${plural2}: ${opts.types.join(", ")}.`;
+      const plural3 = opts.types.length === 1 ? "" : " one of";
+      const message = `${opts.argument} could not be converted to${plural3}: ${opts.types.join(", ")}.`;
       return webidl.errors.exception({
         header: opts.prefix,
         message
@@ -41490,7 +41490,7 @@ var require_webidl = __commonJS({
         case "undefined":
           return UNDEFINED;
         case "boolean":
-          return BOOLEAN;
+          return BOOLEAN2;
         case "string":
           return STRING;
         case "symbol":
@@ -41510,7 +41510,7 @@ var require_webidl = __commonJS({
     };
     webidl.util.Types = {
       UNDEFINED,
-      BOOLEAN,
+      BOOLEAN: BOOLEAN2,
       STRING,
       SYMBOL,
       NUMBER: NUMBER2,
@@ -41522,7 +41522,7 @@ var require_webidl = __commonJS({
       switch (webidl.util.Type(o)) {
         case UNDEFINED:
           return "Undefined";
-        case BOOLEAN:
+        case BOOLEAN2:
           return "Boolean";
         case STRING:
           return "String";
@@ -42018,7 +42018,7 @@ var require_webidl = __commonJS({
 var require_util4 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports2, module2) {
     "use strict";
-    var { Transform } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants5();
     var { getGlobalOrigin } = require_global();
@@ -42609,7 +42609,7 @@ var require_util4 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform {
+    var InflateStream = class extends Transform2 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -43630,7 +43630,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants = require_constants4();
+    var constants2 = require_constants4();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -43758,7 +43758,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       /**
          * @param {import('./client.js')} client
          * @param {import('net').Socket} socket
@@ -43766,7 +43766,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports3 }) {
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants2.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -43862,11 +43862,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants.ERROR.OK) {
+          if (ret !== constants2.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants2.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants.ERROR.PAUSED) {
+            } else if (ret === constants2.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -43889,10 +43889,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants.ERROR.OK) {
+        if (ret === constants2.ERROR.OK) {
           return null;
         }
-        if (ret === constants.ERROR.PAUSED || ret === constants.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants2.ERROR.PAUSED || ret === constants2.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -43909,7 +43909,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants.ERROR[ret], data);
+        return new HTTPParserError(message, constants2.ERROR[ret], data);
       }
       destroy() {
         assert2(currentParser === null);
@@ -44120,7 +44120,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause2 ? constants.ERROR.PAUSED : 0;
+        return pause2 ? constants2.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -44146,7 +44146,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         }
         return 0;
       }
@@ -44186,13 +44186,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -44239,7 +44239,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       util.addListener(socket, "error", onHttpSocketError);
       util.addListener(socket, "readable", onHttpSocketReadable);
       util.addListener(socket, "end", onHttpSocketEnd);
@@ -44871,7 +44871,7 @@ var require_client_h2 = __commonJS({
   "node_modules/undici/lib/dispatcher/client-h2.js"(exports2, module2) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var util = require_util3();
     var {
       RequestContentLengthMismatchError,
@@ -45543,7 +45543,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline(
+      const pipe2 = pipeline2(
         body,
         h2stream,
         (err) => {
@@ -47095,7 +47095,7 @@ var require_socks5_client = __commonJS({
       USERNAME_PASSWORD: 2,
       NO_ACCEPTABLE: 255
     };
-    var COMMANDS = {
+    var COMMANDS2 = {
       CONNECT: 1,
       BIND: 2,
       UDP_ASSOCIATE: 3
@@ -47297,7 +47297,7 @@ var require_socks5_client = __commonJS({
         }
         debug("connecting to", address, port);
         this.state = STATES.CONNECTING;
-        const request2 = this.buildConnectRequest(COMMANDS.CONNECT, address, port);
+        const request2 = this.buildConnectRequest(COMMANDS2.CONNECT, address, port);
         this.socket.write(request2);
       }
       /**
@@ -47402,7 +47402,7 @@ var require_socks5_client = __commonJS({
     module2.exports = {
       Socks5Client,
       AUTH_METHODS,
-      COMMANDS,
+      COMMANDS: COMMANDS2,
       ADDRESS_TYPES,
       REPLY_CODES,
       STATES
@@ -49457,7 +49457,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline(opts, handler) {
+    function pipeline2(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -49466,7 +49466,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module2.exports = pipeline;
+    module2.exports = pipeline2;
   }
 });
 
@@ -50597,13 +50597,13 @@ var require_mock_pool = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports2, module2) {
     "use strict";
-    var { Transform } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module2.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform({
+        this.transform = new Transform2({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -50908,8 +50908,8 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports2, module2) {
     "use strict";
-    var { writeFile: writeFile3, readFile: readFile5, mkdir: mkdir5 } = __require("node:fs/promises");
-    var { dirname: dirname4, resolve: resolve3 } = __require("node:path");
+    var { writeFile: writeFile3, readFile: readFile2, mkdir: mkdir6 } = __require("node:fs/promises");
+    var { dirname: dirname5, resolve: resolve3 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -51110,7 +51110,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile5(resolve3(path), "utf8");
+          const data = await readFile2(resolve3(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -51140,7 +51140,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         const resolvedPath = resolve3(path);
-        await mkdir5(dirname4(resolvedPath), { recursive: true });
+        await mkdir6(dirname5(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash2, snapshot]) => ({
           hash: hash2,
           snapshot
@@ -55072,7 +55072,7 @@ var require_decompress = __commonJS({
   "node_modules/undici/lib/interceptor/decompress.js"(exports2, module2) {
     "use strict";
     var { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __require("node:zlib");
-    var { pipeline, Transform: TransformStream2 } = __require("node:stream");
+    var { pipeline: pipeline2, Transform: TransformStream2 } = __require("node:stream");
     var { InvalidArgumentError, ResponseExceededMaxSizeError } = require_errors2();
     var DecoratorHandler = require_decorator_handler();
     var { runtimeFeatures } = require_runtime_features();
@@ -55389,7 +55389,7 @@ var require_decompress = __commonJS({
       #setupMultipleDecompressors() {
         const lastDecompressor = this.#decompressors[this.#decompressors.length - 1];
         this.#setupDecompressorEvents(lastDecompressor);
-        pipeline(this.#decompressors, (err) => {
+        pipeline2(this.#decompressors, (err) => {
           if (this.#terminated) {
             return;
           }
@@ -58220,7 +58220,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants5();
     var EE = __require("node:events");
-    var { Readable, pipeline, finished, isErrored, isReadable } = __require("node:stream");
+    var { Readable, pipeline: pipeline2, finished, isErrored, isReadable } = __require("node:stream");
     var { addAbortListener, bufferToLowerCasedHeaderName } = require_util3();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -59211,7 +59211,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -62703,7 +62703,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports2, module2) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF = 10;
@@ -62753,7 +62753,7 @@ var require_eventsource_stream = __commonJS({
       error62.aborted = false;
       return error62;
     }
-    var EventSourceStream = class extends Transform {
+    var EventSourceStream = class extends Transform2 {
       /**
        * @type {eventSourceSettings}
        */
@@ -63056,15 +63056,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -63108,7 +63108,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module2) {
     "use strict";
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -63268,7 +63268,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline(
+          pipeline2(
             response.body.stream,
             eventSourceStream,
             (error62) => {
@@ -65771,12 +65771,347 @@ var require_jpeg_js = __commonJS({
 });
 
 // src/cli/main.ts
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/baseline/local-store.ts
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+
+// src/config/bounds.ts
+var SECOND = 1e3;
+var MINUTE = 60 * SECOND;
+var HOUR = 60 * MINUTE;
+var DURATION_BOUNDS = {
+  /** How long a load scenario's (or volume query's) round runs. */
+  duration: { min: 100, max: 24 * HOUR },
+  /** Unmeasured load before each round, and before a stress run (0 = none). */
+  warmup: { min: 0, max: HOUR },
+  /** Per request: scenarios, queries, stress, `defaults:`. */
+  requestTimeout: { min: 10, max: 10 * MINUTE },
+  /** One stress stage (and each until-break step, which lasts as long as the last stage). */
+  stage: { min: 100, max: 30 * MINUTE },
+  /** A stress scenario's own warm-up (one from `defaults:` counts in its planned length). */
+  stressWarmup: { min: 0, max: 10 * MINUTE },
+  /** Held at the first level after the peak: recovery needs two steady seconds in it. */
+  cooldown: { min: 2 * SECOND, max: 10 * MINUTE },
+  /** A stress stability limit on p95. */
+  stabilityP95: { min: 1, max: 10 * MINUTE },
+  /** `target.wait`. */
+  wait: { min: 100, max: HOUR },
+  /** `monitor.interval`: /proc and the Docker API cannot be sampled much faster. */
+  monitorInterval: { min: 100, max: MINUTE },
+  /** volume.seed.timeout for a seed request. */
+  seedRequestTimeout: { min: 10, max: HOUR },
+  /** volume.seed.timeout for a seed command (one step's run). */
+  seedCommandTimeout: { min: SECOND, max: 24 * HOUR },
+  /** video.status.interval: between two polls of one video. */
+  pollInterval: { min: 10, max: 10 * MINUTE },
+  /** video.status.timeout: one video, from its upload's start to done. */
+  videoTimeout: { min: SECOND, max: 24 * HOUR },
+  /** A generated video's length: generating longer ones takes too long. */
+  syntheticVideo: { min: 100, max: 10 * MINUTE },
+  /** The stated length of a video file. */
+  videoFile: { min: 100, max: 24 * HOUR }
+};
+var NUMBER_BOUNDS = {
+  /** Closed model: concurrent connections (one socket each). */
+  connections: { min: 1, max: 1e4 },
+  /** Open model: arrivals per second one Node thread can schedule on time. */
+  rate: { min: 0.1, max: 1e5 },
+  /** Closed model: requests per round. */
+  requests: { min: 1, max: 1e7 },
+  /** Open model: requests outstanding at once (one socket each). */
+  maxInFlight: { min: 1, max: 1e4 },
+  /** Measured rounds of a scenario. */
+  rounds: { min: 1, max: 100 },
+  /** Stages of a stress scenario. */
+  stages: { min: 1, max: 50 },
+  /** Request kinds of a stress mix. */
+  mix: { min: 1, max: 20 },
+  /** A mix item's relative weight. */
+  weight: { min: 1e-3, max: 1e6 },
+  /** Records at a volume step. */
+  stepRecords: { min: 1, max: 1e8 },
+  /** Volume steps. */
+  steps: { min: 2, max: 20 },
+  /** Records per seed request. */
+  seedBatch: { min: 1, max: 1e4 },
+  /** Seed requests in flight. */
+  seedConcurrency: { min: 1, max: 1e3 },
+  /** Seed requests per second. */
+  seedRate: { min: 0.1, max: 1e5 },
+  /** Videos in flight at a level. */
+  videoLevel: { min: 1, max: 1e3 },
+  /** Video levels. */
+  videoLevels: { min: 1, max: 20 },
+  /** Videos processed per level. */
+  videosPerLevel: { min: 1, max: 1e3 },
+  /** Videos processed one by one before the levels. */
+  videoWarmup: { min: 0, max: 100 },
+  /** A generated video's frame width, in pixels (4K at most). */
+  videoWidth: { min: 16, max: 3840 },
+  /** A generated video's frame height, in pixels. */
+  videoHeight: { min: 16, max: 2160 },
+  /** A generated video's frames per second. */
+  videoFps: { min: 1, max: 120 },
+  /** Moving objects in a generated video. */
+  videoObjects: { min: 0, max: 16 },
+  /** `target.pid` (Linux's largest pid_max). */
+  pid: { min: 1, max: 4194304 },
+  /** Runs kept in the baseline history. */
+  history: { min: 1, max: 100 },
+  /** Baseline runs the statistical test needs. */
+  minHistory: { min: 1, max: 100 }
+};
+var COMBINED_LIMITS = {
+  /**
+   * Open model: rate x duration sends per round. Late sends queue in memory (8 bytes each), and
+   * at least one send must be scheduled for the round to measure anything.
+   */
+  sendsPerRound: { min: 1, max: 1e7 },
+  /** rounds x (warmup + duration) of one scenario, in milliseconds. */
+  scenarioMs: { min: 0, max: 24 * HOUR },
+  /**
+   * One stress scenario's warm-up, stages, until-break steps and cool-down, in milliseconds: every
+   * second of a stress run keeps a latency histogram per request kind (about 90 KB each).
+   */
+  stressMs: { min: 0, max: HOUR },
+  /** Stages plus until-break steps of one stress scenario. */
+  stressPhases: { min: 1, max: 100 },
+  /** Open stress: the highest rate x timeout, arrivals that may wait for a slot at once. */
+  stressBacklog: { min: 0, max: 1e7 },
+  /** Videos a video suite processes, warm-up included. */
+  videos: { min: 1, max: 1e4 },
+  /**
+   * A generated video's width x height x fps x seconds, in megapixels: 720p at 30 fps for 10
+   * minutes is 16,600, a few minutes' work and under 1 GB of MJPEG.
+   */
+  syntheticMegapixels: { min: 0, max: 2e4 }
+};
+var FILE_LIMITS = {
+  /** perf.yml. */
+  configBytes: 1024 * 1024,
+  /** A results.json given to `compare`. */
+  resultsBytes: 64 * 1024 * 1024,
+  /** A baseline history file of the local store. */
+  historyBytes: 32 * 1024 * 1024,
+  /** Nesting of mappings and lists in perf.yml (a JSON body included). */
+  yamlDepth: 64
+};
+function isWithin(value, bound) {
+  return typeof value === "number" && value >= bound.min && value <= bound.max;
+}
+var SCENARIO_KEYS = "(`defaults`, load scenarios, volume queries";
+var BOUND_ROWS = [
+  { keys: "`target.wait`", bound: DURATION_BOUNDS.wait, kind: "duration" },
+  { keys: "`target.pid`", bound: NUMBER_BOUNDS.pid, kind: "number" },
+  { keys: "`monitor.interval`", bound: DURATION_BOUNDS.monitorInterval, kind: "duration" },
+  { keys: `\`duration\` ${SCENARIO_KEYS})`, bound: DURATION_BOUNDS.duration, kind: "duration" },
+  { keys: `\`warmup\` ${SCENARIO_KEYS})`, bound: DURATION_BOUNDS.warmup, kind: "duration" },
+  {
+    keys: `\`timeout\` per request ${SCENARIO_KEYS}, stress scenarios)`,
+    bound: DURATION_BOUNDS.requestTimeout,
+    kind: "duration"
+  },
+  { keys: `\`rounds\` ${SCENARIO_KEYS})`, bound: NUMBER_BOUNDS.rounds, kind: "number" },
+  {
+    keys: "`connections` (scenarios, queries, stress stages; stress `step` and `max-level`)",
+    bound: NUMBER_BOUNDS.connections,
+    kind: "number"
+  },
+  {
+    keys: "`rate` (scenarios, queries, stress stages; stress `step` and `max-level`)",
+    bound: NUMBER_BOUNDS.rate,
+    kind: "number",
+    unit: "requests/s"
+  },
+  {
+    keys: "`requests` (scenarios, queries)",
+    bound: NUMBER_BOUNDS.requests,
+    kind: "number",
+    unit: "per round, and at least `connections`"
+  },
+  { keys: "`max-in-flight`", bound: NUMBER_BOUNDS.maxInFlight, kind: "number" },
+  {
+    keys: "`rate` \xD7 `duration` (open model)",
+    bound: COMBINED_LIMITS.sendsPerRound,
+    kind: "number",
+    unit: "requests per round"
+  },
+  {
+    keys: "`rounds` \xD7 (`warmup` + `duration`)",
+    bound: COMBINED_LIMITS.scenarioMs,
+    kind: "duration",
+    unit: "per scenario",
+    isLimit: true
+  },
+  { keys: "stress `warmup`", bound: DURATION_BOUNDS.stressWarmup, kind: "duration" },
+  { keys: "stress `stages[].duration`", bound: DURATION_BOUNDS.stage, kind: "duration" },
+  { keys: "stress `stages`", bound: NUMBER_BOUNDS.stages, kind: "number", unit: "stages" },
+  {
+    keys: "stress stages + `until-break` steps",
+    bound: COMBINED_LIMITS.stressPhases,
+    kind: "number",
+    unit: "phases",
+    isLimit: true
+  },
+  {
+    keys: "stress `warmup` + stages + steps + `cooldown`",
+    bound: COMBINED_LIMITS.stressMs,
+    kind: "duration",
+    unit: "per scenario",
+    isLimit: true
+  },
+  {
+    keys: "open stress: highest rate \xD7 `timeout`",
+    bound: COMBINED_LIMITS.stressBacklog,
+    kind: "number",
+    unit: "arrivals waiting at once",
+    isLimit: true
+  },
+  { keys: "stress `cooldown`", bound: DURATION_BOUNDS.cooldown, kind: "duration" },
+  { keys: "stress `mix`", bound: NUMBER_BOUNDS.mix, kind: "number", unit: "request kinds" },
+  { keys: "stress `mix[].weight`", bound: NUMBER_BOUNDS.weight, kind: "number" },
+  { keys: "stress `limits.latency.p95`", bound: DURATION_BOUNDS.stabilityP95, kind: "duration" },
+  { keys: "`volume.steps[]`", bound: NUMBER_BOUNDS.stepRecords, kind: "number", unit: "records" },
+  { keys: "`volume.steps`", bound: NUMBER_BOUNDS.steps, kind: "number", unit: "steps" },
+  { keys: "`volume.seed.batch`", bound: NUMBER_BOUNDS.seedBatch, kind: "number" },
+  { keys: "`volume.seed.concurrency`", bound: NUMBER_BOUNDS.seedConcurrency, kind: "number" },
+  {
+    keys: "`volume.seed.rate`",
+    bound: NUMBER_BOUNDS.seedRate,
+    kind: "number",
+    unit: "requests/s"
+  },
+  {
+    keys: "`volume.seed.timeout` (a request)",
+    bound: DURATION_BOUNDS.seedRequestTimeout,
+    kind: "duration"
+  },
+  {
+    keys: "`volume.seed.timeout` (a command, per step)",
+    bound: DURATION_BOUNDS.seedCommandTimeout,
+    kind: "duration"
+  },
+  { keys: "`video.levels[]`", bound: NUMBER_BOUNDS.videoLevel, kind: "number", unit: "in flight" },
+  { keys: "`video.levels`", bound: NUMBER_BOUNDS.videoLevels, kind: "number", unit: "levels" },
+  { keys: "`video.videos-per-level`", bound: NUMBER_BOUNDS.videosPerLevel, kind: "number" },
+  { keys: "`video.warmup`", bound: NUMBER_BOUNDS.videoWarmup, kind: "number", unit: "videos" },
+  {
+    keys: "videos over all levels, warm-up included",
+    bound: COMBINED_LIMITS.videos,
+    kind: "number",
+    isLimit: true
+  },
+  { keys: "`video.status.interval`", bound: DURATION_BOUNDS.pollInterval, kind: "duration" },
+  { keys: "`video.status.timeout`", bound: DURATION_BOUNDS.videoTimeout, kind: "duration" },
+  { keys: "`synthetic.duration`", bound: DURATION_BOUNDS.syntheticVideo, kind: "duration" },
+  { keys: "`synthetic.width`", bound: NUMBER_BOUNDS.videoWidth, kind: "number", unit: "pixels" },
+  { keys: "`synthetic.height`", bound: NUMBER_BOUNDS.videoHeight, kind: "number", unit: "pixels" },
+  { keys: "`synthetic.fps`", bound: NUMBER_BOUNDS.videoFps, kind: "number" },
+  { keys: "`synthetic.objects`", bound: NUMBER_BOUNDS.videoObjects, kind: "number" },
+  {
+    keys: "synthetic width \xD7 height \xD7 fps \xD7 seconds",
+    bound: COMBINED_LIMITS.syntheticMegapixels,
+    kind: "number",
+    unit: "megapixels",
+    isLimit: true
+  },
+  { keys: "`videos[].duration` (a file)", bound: DURATION_BOUNDS.videoFile, kind: "duration" },
+  { keys: "`baseline.history`", bound: NUMBER_BOUNDS.history, kind: "number", unit: "runs" },
+  {
+    keys: "`regression.min-history`",
+    bound: NUMBER_BOUNDS.minHistory,
+    kind: "number",
+    unit: "runs, and at most `baseline.history`"
+  }
+];
+
+// src/read-bounded-file.ts
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+var BoundedReadError = class extends Error {
+  reason;
+  constructor(reason, message, options) {
+    super(message, options);
+    this.name = "BoundedReadError";
+    this.reason = reason;
+  }
+};
+var READ_CHUNK_BYTES = 1024 * 1024;
+function formatBytes(bytes) {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KB`;
+  return `${bytes} bytes`;
+}
+function describeKind(stats) {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a FIFO (named pipe)";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+async function readBoundedFile(path, options) {
+  const { maxBytes, noun } = options;
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error62) {
+    const code = error62.code;
+    if (code === "ENOENT") {
+      throw new BoundedReadError("not-found", `${noun} not found`, { cause: error62 });
+    }
+    if (code === "EISDIR") {
+      throw new BoundedReadError("not-regular", `expected a ${noun}, got a directory`, {
+        cause: error62
+      });
+    }
+    throw new BoundedReadError("unreadable", `cannot open the ${noun} (${code ?? "error"})`, {
+      cause: error62
+    });
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new BoundedReadError("not-regular", `expected a ${noun}, got ${describeKind(stats)}`);
+    }
+    if (stats.size > maxBytes) {
+      throw new BoundedReadError(
+        "too-large",
+        `the ${noun} is ${formatBytes(stats.size)}, more than the ${formatBytes(maxBytes)} allowed`
+      );
+    }
+    const chunks = [];
+    let length = 0;
+    for (; ; ) {
+      const chunk = Buffer.alloc(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > maxBytes) {
+        throw new BoundedReadError(
+          "too-large",
+          `the ${noun} grew past the ${formatBytes(maxBytes)} allowed while it was read`
+        );
+      }
+    }
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks, length));
+    } catch (error62) {
+      throw new BoundedReadError("not-text", `the ${noun} is not UTF-8 text`, { cause: error62 });
+    }
+  } catch (error62) {
+    if (error62 instanceof BoundedReadError) throw error62;
+    const code = error62.code;
+    throw new BoundedReadError("unreadable", `cannot read the ${noun} (${code ?? "error"})`, {
+      cause: error62
+    });
+  } finally {
+    await handle.close().catch(() => void 0);
+  }
+}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -67005,14 +67340,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -70994,7 +71329,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open = [];
+var open2 = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -71003,7 +71338,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open.push(entry);
+    open2.push(entry);
     return empty;
   },
   guard(inst) {
@@ -71074,10 +71409,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open.length;
+        const depth = open2.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open.length > depth ? open.pop() : void 0;
+        const entry = open2.length > depth ? open2.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -71395,8 +71730,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -74043,8 +74378,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -76489,8 +76824,8 @@ var error43 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -76634,8 +76969,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -76782,8 +77117,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -85495,16 +85830,10 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/results/types.ts
+// src/results/schema.ts
 var SCHEMA_VERSION = 1;
-
-// src/baseline/types.ts
-var HISTORY_SCHEMA_VERSION = 1;
-
-// src/baseline/history.ts
-var DEFAULT_HISTORY_SIZE = 20;
-var MAX_ID_LENGTH = 48;
-var jsonNumber = external_exports.union([external_exports.number(), external_exports.null().transform(() => Number.NaN)]);
+var betterSchema = external_exports.enum(["lower", "higher"]);
+var statusSchema = external_exports.enum(["pass", "warn", "fail"]);
 var unitSchema = external_exports.enum([
   "ms",
   "rps",
@@ -85518,87 +85847,337 @@ var unitSchema = external_exports.enum([
   "x",
   "MB/s"
 ]);
-var statusSchema = external_exports.enum(["pass", "warn", "fail"]);
-var metricSchema = external_exports.looseObject({
+var UNIT_RANGES = {
+  ms: [0, 864e5],
+  rps: [0, 1e8],
+  ratio: [0, 1],
+  percent: [0, 1e5],
+  MB: [0, 1e8],
+  s: [0, 1e7],
+  count: [0, 1e12],
+  exponent: [-100, 100],
+  "records/s": [0, 1e9],
+  x: [0, 1e6],
+  "MB/s": [0, 1e7]
+};
+var count = external_exports.number().int().nonnegative();
+var nonNegative = external_exports.number().nonnegative();
+var metricSchema = external_exports.object({
+  /** `<suite>/<scenario>/<name>`, e.g. `load/projects-list/latency.p95`. */
   key: external_exports.string(),
   suite: external_exports.string(),
   scenario: external_exports.string(),
+  /** e.g. `latency.p95`, `throughput.rps`, `errors.rate`. */
   name: external_exports.string(),
   unit: unitSchema,
-  better: external_exports.enum(["lower", "higher"]),
-  value: jsonNumber,
-  samples: external_exports.array(jsonNumber).optional()
+  better: betterSchema,
+  /** Over all rounds together (latency from the merged histogram). */
+  value: external_exports.number(),
+  /** One value per measured round, where rounds ran. */
+  samples: external_exports.array(external_exports.number()).optional()
+}).superRefine((metric2, context) => {
+  const [min, max2] = UNIT_RANGES[metric2.unit];
+  const outside = (value) => value < min || value > max2;
+  const range = `${min}..${max2} ${metric2.unit}`;
+  if (outside(metric2.value)) {
+    context.addIssue({
+      code: "custom",
+      path: ["value"],
+      message: `${metric2.key} ${metric2.value} is outside ${range}`
+    });
+  }
+  const sample = metric2.samples?.findIndex(outside) ?? -1;
+  if (sample >= 0) {
+    context.addIssue({
+      code: "custom",
+      path: ["samples", sample],
+      message: `${metric2.key} sample ${metric2.samples?.[sample]} is outside ${range}`
+    });
+  }
 });
-var checkSchema = external_exports.looseObject({
+var checkSchema = external_exports.object({
+  /** `improvement`: a significant change for the better; reported, never fails. */
   kind: external_exports.enum(["budget", "regression", "improvement"]),
+  /** The metric key the check is about. */
   metric: external_exports.string(),
   status: statusSchema,
-  value: jsonNumber,
+  /** The measured value, in the metric's unit. */
+  value: external_exports.number(),
   unit: unitSchema,
-  warn: jsonNumber.optional(),
-  fail: jsonNumber.optional(),
+  /**
+   * Budgets: the limits in the metric's unit; the comparison follows the metric's `better`.
+   * Regressions: the relative change (0.1 = 10 %) at which a worsening warns or fails.
+   */
+  warn: external_exports.number().optional(),
+  fail: external_exports.number().optional(),
+  /** Budgets: where the limit came from (`global`, `suite`, `scenario`). */
   source: external_exports.string().optional(),
-  baseline: jsonNumber.optional(),
-  change: jsonNumber.optional(),
-  changeInterval: external_exports.tuple([jsonNumber, jsonNumber]).optional(),
-  confidenceLevel: jsonNumber.optional(),
+  /** Regressions: the history's reference value, in the metric's unit. */
+  baseline: external_exports.number().optional(),
+  /** Regressions: relative change of the value against `baseline`, signed (+0.12 = 12 % higher). */
+  change: external_exports.number().optional(),
+  /** Regressions: confidence interval of `change` at `confidenceLevel`. */
+  changeInterval: external_exports.tuple([external_exports.number(), external_exports.number()]).optional(),
+  /** Regressions: e.g. 0.95. */
+  confidenceLevel: external_exports.number().optional(),
+  /** Regressions: how significance was judged, e.g. `robust-z`, `mann-whitney`, `percent-only`. */
   method: external_exports.string().optional(),
+  /** Regressions: too little history for a statistical test; the percent rule alone decided. */
   lowConfidence: external_exports.boolean().optional(),
-  historySize: external_exports.number().optional(),
+  /** Regressions: baseline runs the decision used. */
+  historySize: count.optional(),
+  /** Set when an `accept:` entry in perf.yml covers this metric: the reason given there. */
   accepted: external_exports.string().optional(),
+  /** One line a person reads, e.g. `latency.p95 212.4 ms > 200 ms`. */
   message: external_exports.string()
 });
-var totalsSchema = external_exports.looseObject({
-  sent: external_exports.number(),
-  completed: external_exports.number(),
-  ok: external_exports.number(),
-  socketErrors: external_exports.number(),
-  timeouts: external_exports.number(),
-  late: external_exports.number(),
-  dropped: external_exports.number(),
-  statusCodes: external_exports.record(external_exports.string(), external_exports.number())
+var requestTotalsSchema = external_exports.object({
+  sent: count,
+  completed: count,
+  ok: count,
+  socketErrors: count,
+  timeouts: count,
+  late: count,
+  dropped: count,
+  /** Answers by HTTP status code (`"200"`, `"503"`). */
+  statusCodes: external_exports.record(external_exports.string(), count)
 });
-var roundSchema = external_exports.looseObject({
-  elapsedMs: jsonNumber,
-  achievedRate: jsonNumber,
-  totals: totalsSchema,
+var roundRunSchema = external_exports.object({
+  elapsedMs: nonNegative,
+  achievedRate: nonNegative,
+  totals: requestTotalsSchema,
+  /** HdrHistogram compressed base64, latencies in microseconds ('' in baseline records). */
   histogram: external_exports.string(),
-  generatorCpuPercent: jsonNumber
+  /** CPU of the load generator over the round, percent of one core. */
+  generatorCpuPercent: nonNegative
 });
-var scenarioSchema = external_exports.looseObject({
+var resourceFiguresSchema = external_exports.object({
+  cpuMax: nonNegative,
+  cpuMean: nonNegative,
+  memoryMaxMB: nonNegative
+});
+var scenarioRunSchema = external_exports.object({
   suite: external_exports.string(),
   name: external_exports.string(),
   model: external_exports.enum(["closed", "open"]),
-  request: external_exports.looseObject({ method: external_exports.string(), path: external_exports.string() }),
-  connections: external_exports.number().optional(),
-  targetRate: external_exports.number().optional(),
-  achievedRate: jsonNumber,
-  rounds: external_exports.array(roundSchema),
-  totals: totalsSchema,
-  histogram: external_exports.string()
+  request: external_exports.object({ method: external_exports.string(), path: external_exports.string() }),
+  connections: count.optional(),
+  /** Open model: asked-for requests/s. */
+  targetRate: nonNegative.optional(),
+  /** Answered requests/s over all rounds. */
+  achievedRate: nonNegative,
+  rounds: external_exports.array(roundRunSchema),
+  /** Over all rounds. */
+  totals: requestTotalsSchema,
+  /** HdrHistogram compressed base64 of all rounds merged, latencies in microseconds. */
+  histogram: external_exports.string(),
+  /** The service over the measured rounds (CPU in percent of one core, memory in MB), when watched. */
+  resources: resourceFiguresSchema.optional()
 });
-var runResultSchema = external_exports.looseObject({
+var environmentSchema = external_exports.object({
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  cpuModel: external_exports.string(),
+  cores: external_exports.number().int().positive(),
+  memoryMB: nonNegative,
+  node: external_exports.string(),
+  /** Operations per millisecond of a fixed CPU-bound task measured at start; higher is faster. */
+  calibration: nonNegative.optional()
+});
+var baselineSummarySchema = external_exports.object({
+  /** `baseline.name` of the config. */
+  name: external_exports.string(),
+  /** Runs in the history (0: no baseline yet, budgets alone decided). */
+  runs: count,
+  /** The newest baseline run's commit and save time. */
+  newestCommit: external_exports.string().optional(),
+  newestAt: external_exports.string().optional(),
+  /** Set when the baseline runs came from a different kind of machine: what differs. */
+  environmentNote: external_exports.string().optional(),
+  /** Set when the history could not be read (store down): why. Budgets alone decided. */
+  unavailable: external_exports.string().optional()
+});
+var loadFiguresSchema = external_exports.object({
+  /** Requests sent (open model: including arrivals that timed out waiting to be sent). */
+  requests: count,
+  /** Answered requests per second over the phase or second. */
+  achievedRps: nonNegative,
+  p50Ms: nonNegative,
+  p95Ms: nonNegative,
+  p99Ms: nonNegative,
+  /** Failed share 0..1: non-2xx/3xx answers, socket errors and timeouts. */
+  errorRate: external_exports.number().min(0).max(1)
+});
+var stressPhaseRowSchema = loadFiguresSchema.extend({
+  /** `stage`: configured; `step`: added by until-break; `cooldown`: back at the first level. */
+  kind: external_exports.enum(["stage", "step", "cooldown"]),
+  /** Arrivals per second (open) or connections (closed). */
+  level: nonNegative,
+  /** From the start of the run to the phase's start, and its length, in milliseconds. */
+  startMs: nonNegative,
+  durationMs: nonNegative,
+  /**
+   * `held`: within the stability limits; `broke`: not; `stopped`: cut short because an earlier
+   * phase broke (not judged); `cooldown`: the recovery phase.
+   */
+  status: external_exports.enum(["held", "broke", "stopped", "cooldown"]),
+  /** Why it broke, e.g. `p95 2.31 s >= 2 s`. */
+  reason: external_exports.string().optional(),
+  /** Service CPU (percent of one core) and memory (MB) from the resource monitor, when watched. */
+  cpuMax: nonNegative.optional(),
+  memoryMaxMB: nonNegative.optional(),
+  /** CPU of the load generator while the phase sent, percent of one core. */
+  generatorCpuPercent: nonNegative,
+  byKind: external_exports.record(external_exports.string(), loadFiguresSchema)
+});
+var stressSecondSchema = external_exports.object({
+  /** Seconds since the run started. */
+  t: nonNegative,
+  /** Index into `phases` of the phase sending at the middle of this second. */
+  phase: count,
+  all: loadFiguresSchema,
+  byKind: external_exports.record(external_exports.string(), loadFiguresSchema),
+  cpuPercent: nonNegative.optional(),
+  memoryMB: nonNegative.optional()
+});
+var stressRunSchema = external_exports.object({
+  name: external_exports.string(),
+  model: external_exports.enum(["open", "closed"]),
+  /** The kinds of the mix with their weights. */
+  mix: external_exports.array(
+    external_exports.object({ name: external_exports.string(), weight: nonNegative, method: external_exports.string(), path: external_exports.string() })
+  ),
+  limits: external_exports.object({ errorRate: external_exports.number().min(0).max(1), p95Ms: nonNegative }),
+  untilBreak: external_exports.boolean(),
+  phases: external_exports.array(stressPhaseRowSchema),
+  capacity: external_exports.object({
+    /** Highest level that held (0: not even the first). */
+    level: nonNegative,
+    /** Answered requests per second at that level. */
+    rps: nonNegative,
+    /** The first level that broke, and why; absent when every level tried held. */
+    brokeAt: external_exports.object({ level: nonNegative, reason: external_exports.string() }).optional()
+  }),
+  /** Absent when there was no peak to recover from (a single phase). */
+  recovery: external_exports.object({
+    /** p95 of the first stage, the reference, in ms. */
+    prePeakP95Ms: nonNegative,
+    /** How far above it still counts as recovered, in ms (20 %, at least 1 ms). */
+    toleranceMs: nonNegative,
+    cooldownMs: nonNegative,
+    isRecovered: external_exports.boolean(),
+    /** Seconds from the start of the cool-down until p95 was back; absent when it never was. */
+    seconds: nonNegative.optional()
+  }).optional(),
+  /** The service over the whole run (percent of one core, MB), when a resource monitor watched it. */
+  resources: resourceFiguresSchema.optional(),
+  /** Set when the load generator's CPU was saturated at the break: the capacity is a lower bound. */
+  generatorSaturated: external_exports.boolean().optional(),
+  /** The time series ([] in baseline records). */
+  seconds: external_exports.array(stressSecondSchema)
+});
+var videoOutcomeSchema = external_exports.enum(["done", "failed", "rejected", "timeout", "error"]);
+var videoUsedSchema = external_exports.object({
+  /** The file name sent (`synthetic-640x360-30fps-10s-seed1.avi`, `clip.mp4`). */
+  name: external_exports.string(),
+  kind: external_exports.enum(["synthetic", "file"]),
+  /** Synthetic: `640x360, 30 fps, seed 1`; file: the path as written in perf.yml. */
+  description: external_exports.string(),
+  /** Length in seconds. */
+  durationS: nonNegative,
+  /** Size in bytes. */
+  bytes: count
+});
+var videoUploadRowSchema = external_exports.object({
+  /** The upload number across the suite (`{{i}}`), from 1. */
+  upload: count,
+  /** The video's `name` (see the videos used). */
+  video: external_exports.string(),
+  /** Length in seconds. */
+  durationS: nonNegative,
+  /** Size in bytes. */
+  bytes: count,
+  /** From the upload's start to its answer, in milliseconds; absent when no answer came. */
+  uploadMs: nonNegative.optional(),
+  /** The job id the service answered. */
+  id: external_exports.string().optional(),
+  /** From the upload's start to the first status answer saying done, in seconds (done only). */
+  processingS: nonNegative.optional(),
+  outcome: videoOutcomeSchema,
+  /** Why it did not end `done`, one line. */
+  reason: external_exports.string().optional()
+});
+var resourceSummarySchema = external_exports.object({
+  /** Highest CPU of the service, in percent of one core. */
+  cpuMax: nonNegative,
+  /** Mean CPU of the service, in percent of one core. */
+  cpuMean: nonNegative,
+  /** Highest memory of the service, in MB (MiB). */
+  memoryMaxMB: nonNegative,
+  /** Service sample times in the window. */
+  sampleCount: count,
+  /** Highest CPU of the load generator, in percent of one core (0 without samples). */
+  generatorCpuMax: nonNegative,
+  /** The generator's mean CPU reached the saturation level: results may be the generator's limit. */
+  isGeneratorSaturated: external_exports.boolean()
+});
+var videoLevelRunSchema = external_exports.object({
+  /** Videos kept in flight. */
+  level: count,
+  /** Videos sent at this level. */
+  videos: count,
+  succeeded: count,
+  failed: count,
+  /** From the level's first upload start to its last video's end, in milliseconds. */
+  windowMs: nonNegative,
+  rows: external_exports.array(videoUploadRowSchema),
+  /** The service's resources over the window; absent without a monitor or samples in it. */
+  resources: resourceSummarySchema.optional()
+});
+var videoSuiteRunSchema = external_exports.object({
+  videos: external_exports.array(videoUsedSchema),
+  levels: external_exports.array(videoLevelRunSchema)
+});
+var runResultSchema = external_exports.object({
   schemaVersion: external_exports.literal(SCHEMA_VERSION),
-  tool: external_exports.looseObject({ name: external_exports.literal("perf-action"), version: external_exports.string() }),
+  tool: external_exports.object({ name: external_exports.literal("perf-action"), version: external_exports.string() }),
   startedAt: external_exports.string(),
   finishedAt: external_exports.string(),
-  config: external_exports.looseObject({ file: external_exports.string(), name: external_exports.string() }),
-  target: external_exports.looseObject({ url: external_exports.string() }),
-  git: external_exports.looseObject({ sha: external_exports.string().optional(), ref: external_exports.string().optional() }).optional(),
-  environment: external_exports.looseObject({
-    os: external_exports.string(),
-    arch: external_exports.string(),
-    cpuModel: external_exports.string(),
-    cores: external_exports.number(),
-    memoryMB: external_exports.number(),
-    node: external_exports.string(),
-    calibration: jsonNumber.optional()
-  }),
-  scenarios: external_exports.array(scenarioSchema),
+  /** The config file the run used and the baseline identity. */
+  config: external_exports.object({ file: external_exports.string(), name: external_exports.string() }),
+  /** The target's URL (credentials stripped). */
+  target: external_exports.object({ url: external_exports.string() }),
+  /** Commit facts, when known (passed in by the entry point). */
+  git: external_exports.object({ sha: external_exports.string().optional(), ref: external_exports.string().optional() }).optional(),
+  environment: environmentSchema,
+  /** What the run was compared with; absent when no baseline history was consulted. */
+  baseline: baselineSummarySchema.optional(),
+  scenarios: external_exports.array(scenarioRunSchema),
+  /** The stress suite's scenarios: phases, capacity, recovery and the time series. */
+  stress: external_exports.array(stressRunSchema).optional(),
+  /** The video suite: the videos used, and per level each upload's outcome and timings. */
+  video: videoSuiteRunSchema.optional(),
   metrics: external_exports.array(metricSchema),
   checks: external_exports.array(checkSchema),
   verdict: statusSchema
 });
+function describeIssues(error62, shown = 2) {
+  const lines = error62.issues.slice(0, shown).map((issue2) => {
+    const path = issue2.path.length > 0 ? issue2.path.join(".") : "(root)";
+    return `${path}: ${issue2.message}`;
+  });
+  const more = error62.issues.length > shown ? `, and ${error62.issues.length - shown} more` : "";
+  return `${lines.join("; ")}${more}`;
+}
+
+// src/baseline/types.ts
+var HISTORY_SCHEMA_VERSION = 1;
+
+// src/baseline/history.ts
+var DEFAULT_HISTORY_SIZE = 20;
+var MAX_HISTORY_BYTES = FILE_LIMITS.historyBytes;
+var MAX_ID_LENGTH = 48;
+var SKIPS_NAMED = 3;
 var historyEnvelope = external_exports.object({
   schemaVersion: external_exports.number(),
   name: external_exports.string(),
@@ -85615,50 +86194,76 @@ var recordEnvelope = external_exports.object({
 function emptyHistory(name) {
   return { schemaVersion: HISTORY_SCHEMA_VERSION, name, records: [] };
 }
-function parseHistory(text, name) {
-  const warnings = [];
+function parseHistory(text, name, options = {}) {
   const label = `baseline history '${name}'`;
+  const unreadable = (why) => unreadableHistory(name, why);
+  const oversize = checkHistorySize(name, text.length);
+  if (oversize) return oversize;
   let raw;
   try {
     raw = JSON.parse(text);
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
-    warnings.push(`${label} is not valid JSON (${reason}); starting an empty history`);
-    return { history: emptyHistory(name), warnings };
+    return unreadable(`is not valid JSON (${reason}): truncated or corrupt`);
   }
   const envelope = historyEnvelope.safeParse(raw);
   if (!envelope.success) {
-    warnings.push(
-      `${label} is not a baseline history (${describeIssues(envelope.error)}); starting an empty history`
-    );
-    return { history: emptyHistory(name), warnings };
+    return unreadable(`is not a baseline history (${describeIssues(envelope.error)})`);
   }
   const { schemaVersion, records } = envelope.data;
   if (schemaVersion !== HISTORY_SCHEMA_VERSION) {
-    const savedAt = records.map(savedAtOf).join(", ");
-    warnings.push(
-      `${label} has schemaVersion ${schemaVersion} (this version reads ${HISTORY_SCHEMA_VERSION}): skipped ${records.length} record(s)${savedAt ? ` saved ${savedAt}` : ""}`
+    const savedAt = records.slice(-SKIPS_NAMED).map(savedAtOf).join(", ");
+    return unreadable(
+      `has schemaVersion ${schemaVersion} (this version reads ${HISTORY_SCHEMA_VERSION}): ${records.length} record(s)${savedAt ? `, the newest saved ${savedAt}` : ""}`
     );
-    return { history: emptyHistory(name), warnings };
   }
   if (envelope.data.name !== name) {
-    warnings.push(
-      `${label}: the file holds history '${envelope.data.name}' instead; starting an empty history`
-    );
-    return { history: emptyHistory(name), warnings };
+    return unreadable(`is a file of history '${envelope.data.name}'`);
   }
-  const kept = [];
-  records.forEach((candidate, index) => {
-    const outcome = parseRecord(candidate);
+  const warnings = [];
+  const maxRecords = options.maxRecords ?? Number.POSITIVE_INFINITY;
+  const first = Math.max(0, records.length - maxRecords);
+  if (first > 0) {
+    warnings.push(
+      `${label} holds ${records.length} records; read the newest ${records.length - first} (baseline.history), and the older ones leave the history with the next save`
+    );
+  }
+  const usable = [];
+  const stored = [];
+  const skips = [];
+  for (let index = first; index < records.length; index++) {
+    const json2 = records[index];
+    const outcome = parseRecord(json2);
     if (typeof outcome === "string") {
-      warnings.push(
-        `${label}: skipped record ${index + 1} saved ${savedAtOf(candidate)}: ${outcome}`
-      );
+      skips.push(`record ${index + 1} saved ${savedAtOf(json2)}: ${outcome}`);
     } else {
-      kept.push(outcome);
+      usable.push(outcome);
     }
-  });
-  return { history: { schemaVersion, name, records: kept }, warnings };
+    stored.push({ json: json2, isUsable: typeof outcome !== "string" });
+  }
+  if (skips.length > 0) {
+    const more = skips.length > SKIPS_NAMED ? `; and ${skips.length - SKIPS_NAMED} more` : "";
+    warnings.push(
+      `${label}: skipped ${skips.length} of ${stored.length} record(s), not compared (kept until they age out): ${skips.slice(0, SKIPS_NAMED).join("; ")}${more}`
+    );
+  }
+  return { history: { schemaVersion, name, records: usable, stored }, warnings };
+}
+function checkHistorySize(name, bytes) {
+  if (bytes <= MAX_HISTORY_BYTES) return void 0;
+  return unreadableHistory(
+    name,
+    `is ${formatMB(bytes)}, over the ${formatMB(MAX_HISTORY_BYTES)} this version reads`
+  );
+}
+function unreadableHistory(name, why) {
+  return {
+    history: emptyHistory(name),
+    warnings: [
+      `baseline history '${name}' ${why}; compared with no baseline, and kept as it is (never saved over)`
+    ],
+    unreadable: why
+  };
 }
 function parseRecord(candidate) {
   const envelope = recordEnvelope.safeParse(candidate);
@@ -85672,7 +86277,7 @@ function parseRecord(candidate) {
     return `results schemaVersion ${String(resultVersion)} (this version reads ${SCHEMA_VERSION})`;
   }
   const result = runResultSchema.safeParse(record2.result);
-  if (!result.success) return `results of the wrong shape (${describeIssues(result.error)})`;
+  if (!result.success) return `results not usable (${describeIssues(result.error)})`;
   const parsed = {
     schemaVersion: record2.schemaVersion,
     savedAt: record2.savedAt,
@@ -85685,29 +86290,46 @@ function parseRecord(candidate) {
 }
 function savedAtOf(candidate) {
   const savedAt = candidate?.savedAt;
-  return typeof savedAt === "string" ? savedAt : "(unknown time)";
+  return typeof savedAt === "string" ? savedAt.slice(0, 40) : "(unknown time)";
 }
-function describeIssues(error62) {
-  const shown = error62.issues.slice(0, 3).map((issue2) => {
-    const path = issue2.path.length > 0 ? issue2.path.join(".") : "(root)";
-    return `${path}: ${issue2.message}`;
-  });
-  const more = error62.issues.length > 3 ? `, and ${error62.issues.length - 3} more` : "";
-  return `${shown.join("; ")}${more}`;
+function formatMB(bytes) {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 function appendRecord(history, record2, max2 = DEFAULT_HISTORY_SIZE) {
   if (!Number.isInteger(max2) || max2 < 1) {
     throw new RangeError(`history size must be an integer >= 1, got ${max2}`);
   }
-  const others = record2.runId === void 0 ? history.records : history.records.filter((kept) => kept.runId !== record2.runId);
+  const entries = entriesOf(history);
+  const others = record2.runId === void 0 ? entries : entries.filter((entry) => runIdOf(entry.json) !== record2.runId);
+  const kept = [...others, { json: record2, record: record2 }].slice(-max2);
   return {
     schemaVersion: HISTORY_SCHEMA_VERSION,
     name: history.name,
-    records: [...others, record2].slice(-max2)
+    records: kept.flatMap((entry) => entry.record ? [entry.record] : []),
+    stored: kept.map((entry) => ({ json: entry.json, isUsable: entry.record !== void 0 }))
   };
 }
+function entriesOf(history) {
+  if (!history.stored) return history.records.map((record2) => ({ json: record2, record: record2 }));
+  const usable = history.stored.filter((entry) => entry.isUsable).length;
+  if (usable !== history.records.length) {
+    throw new Error(
+      `history '${history.name}': ${usable} stored records are usable, but ${history.records.length} records are given`
+    );
+  }
+  let next = 0;
+  return history.stored.map(
+    (entry) => entry.isUsable ? { json: entry.json, record: history.records[next++] } : { json: entry.json }
+  );
+}
+function runIdOf(json2) {
+  const runId = json2?.runId;
+  return typeof runId === "string" ? runId : void 0;
+}
 function serializeHistory(history) {
-  return `${JSON.stringify(history, null, 2)}
+  const records = history.stored ? history.stored.map((entry) => entry.json) : history.records;
+  const file2 = { schemaVersion: history.schemaVersion, name: history.name, records };
+  return `${JSON.stringify(file2, null, 2)}
 `;
 }
 function makeRecord(result, meta3) {
@@ -85746,6 +86368,93 @@ function fnv1a(text) {
   return hash2.toString(16).padStart(8, "0");
 }
 
+// src/errors.ts
+var ExitCode = {
+  /** pass or warn */
+  ok: 0,
+  /** a budget or a regression failed */
+  failed: 1,
+  /** bad usage or bad config */
+  usage: 2,
+  /** the target was unreachable or failed to start */
+  target: 3
+};
+var PerfActionError = class extends Error {
+  exitCode;
+  constructor(message, exitCode, options) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+};
+var UsageError = class extends PerfActionError {
+  constructor(message, options) {
+    super(message, ExitCode.usage, options);
+  }
+};
+var ConfigError = class extends PerfActionError {
+  location;
+  key;
+  constructor(message, where = {}, options) {
+    const prefix = [where.location, where.key ? `'${where.key}'` : void 0].filter(Boolean).join(" ");
+    super(prefix ? `${prefix}: ${message}` : message, ExitCode.usage, options);
+    this.location = where.location;
+    this.key = where.key;
+  }
+};
+var TargetError = class extends PerfActionError {
+  constructor(message, options) {
+    super(message, ExitCode.target, options);
+  }
+};
+var EngineError = class extends PerfActionError {
+  constructor(message, options) {
+    super(message, ExitCode.usage, options);
+  }
+};
+function describeError(error62) {
+  if (error62 instanceof Error) return error62.message;
+  if (typeof error62 === "string") return error62;
+  try {
+    return JSON.stringify(error62) ?? String(error62);
+  } catch {
+    return String(error62);
+  }
+}
+function exitCodeOf(error62) {
+  return error62 instanceof PerfActionError ? error62.exitCode : ExitCode.usage;
+}
+
+// src/baseline/overwrite-guard.ts
+var OverwriteGuard = class {
+  /** name → why the stored history must not be replaced, or undefined when it may be. */
+  #seen = /* @__PURE__ */ new Map();
+  /**
+   * Notes what a load of history `name` found.
+   *
+   * @param refusal when the history must not be replaced: one line saying what is there, why it
+   *   cannot be read and what the user can do, e.g. `… is not valid JSON; move it away …`
+   */
+  noteRead(name, refusal) {
+    this.#seen.set(name, refusal);
+  }
+  /**
+   * Why saving history `name` must not replace what the store holds, or undefined when it may.
+   * Reads it first with `read` (a load that calls {@link noteRead}) when it was not read yet; a
+   * read that throws is a reason too (nothing that cannot be read is replaced).
+   */
+  async refusalOf(name, read) {
+    if (!this.#seen.has(name)) {
+      try {
+        await read();
+      } catch (error62) {
+        return `it could not be read to check what it holds (${describeError(error62)})`;
+      }
+    }
+    return this.#seen.get(name);
+  }
+};
+
 // src/baseline/warnings.ts
 var warnOnStderr = (message) => {
   console.error(`warning: ${message}`);
@@ -85756,6 +86465,7 @@ var LocalDirStore = class {
   description;
   #dir;
   #warn;
+  #guard = new OverwriteGuard();
   /**
    * @param dir the directory; created on the first save
    * @param options.onWarning where skipped records are reported (default: stderr)
@@ -85771,29 +86481,43 @@ var LocalDirStore = class {
   }
   /**
    * The history, or undefined when its file does not exist. A corrupt file gives an empty history
-   * and a warning; an unreadable one (permissions) throws.
+   * and a warning (and is never saved over); an unreadable one (permissions, not a regular file,
+   * over FILE_LIMITS.historyBytes) throws, and is never saved over either.
    */
-  async load(name) {
+  async load(name, options = {}) {
     const file2 = this.pathOf(name);
     let text;
     try {
-      text = await readFile(file2, "utf8");
+      text = await readBoundedFile(file2, {
+        maxBytes: FILE_LIMITS.historyBytes,
+        noun: "history file"
+      });
     } catch (error62) {
-      if (error62.code === "ENOENT") return void 0;
+      if (error62 instanceof BoundedReadError && error62.reason === "not-found") {
+        this.#guard.noteRead(name);
+        return void 0;
+      }
       throw new Error(`cannot read baseline history ${file2}: ${error62.message}`, {
         cause: error62
       });
     }
-    const { history, warnings } = parseHistory(text, name);
+    const { history, warnings, unreadable } = parseHistory(text, name, options);
     for (const warning of warnings) this.#warn(`${warning} (${file2})`);
+    this.#guard.noteRead(
+      name,
+      unreadable && `it ${unreadable}; move it away to start a new history`
+    );
     return history;
   }
   /**
    * Writes the history atomically: to a temporary file in the same directory, then renamed over
-   * the old one, so that a crash or a concurrent reader never sees half a file.
+   * the old one, so that a crash or a concurrent reader never sees half a file. Refuses (throws)
+   * when the file there could not be read.
    */
   async save(history) {
     const file2 = this.pathOf(history.name);
+    const refusal = await this.#guard.refusalOf(history.name, () => this.load(history.name));
+    if (refusal) throw new Error(`cannot write baseline history ${file2}: refused, ${refusal}`);
     const temporary = `${file2}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await mkdir(this.#dir, { recursive: true });
@@ -85805,6 +86529,8 @@ var LocalDirStore = class {
         cause: error62
       });
     }
+    this.#guard.noteRead(history.name);
+    return { saved: [this.description], failed: [] };
   }
 };
 
@@ -86258,9 +86984,9 @@ function rankSumDistribution(groups, m) {
         const ways = binomial(g2.size, k);
         const target = next[j + k] ?? /* @__PURE__ */ new Map();
         next[j + k] = target;
-        for (const [sum2, count] of row) {
+        for (const [sum2, count2] of row) {
           const key = sum2 + k * g2.midRank2;
-          target.set(key, (target.get(key) ?? 0) + count * ways);
+          target.set(key, (target.get(key) ?? 0) + count2 * ways);
         }
       }
     }
@@ -86400,13 +87126,13 @@ function compileText(text) {
   const parts = [];
   let rest = text;
   for (; ; ) {
-    const open6 = rest.indexOf("{{");
-    if (open6 === -1) break;
-    const close = rest.indexOf("}}", open6 + 2);
+    const open7 = rest.indexOf("{{");
+    if (open7 === -1) break;
+    const close = rest.indexOf("}}", open7 + 2);
     if (close === -1)
       throw new TemplateError(`unclosed placeholder in '${text}' ('{{' without '}}')`);
-    if (open6 > 0) parts.push(rest.slice(0, open6));
-    parts.push(parseToken(rest.slice(open6 + 2, close)));
+    if (open7 > 0) parts.push(rest.slice(0, open7));
+    parts.push(parseToken(rest.slice(open7 + 2, close)));
     rest = rest.slice(close + 2);
   }
   if (rest !== "") parts.push(rest);
@@ -86470,7 +87196,7 @@ function compileJson(value) {
 }
 function findTemplateProblems(request2) {
   const problems = [];
-  const visit2 = (value, path) => {
+  const visit3 = (value, path) => {
     if (typeof value === "string") {
       try {
         compileText(value);
@@ -86479,15 +87205,15 @@ function findTemplateProblems(request2) {
         problems.push({ path, message: error62.message });
       }
     } else if (Array.isArray(value)) {
-      for (const [index, item] of value.entries()) visit2(item, [...path, index]);
+      for (const [index, item] of value.entries()) visit3(item, [...path, index]);
     } else if (typeof value === "object" && value !== null) {
-      for (const [key, item] of Object.entries(value)) visit2(item, [...path, key]);
+      for (const [key, item] of Object.entries(value)) visit3(item, [...path, key]);
     }
   };
-  visit2(request2.path, ["path"]);
-  visit2(request2.headers, ["headers"]);
-  visit2(request2.json, ["json"]);
-  visit2(request2.body, ["body"]);
+  visit3(request2.path, ["path"]);
+  visit3(request2.headers, ["headers"]);
+  visit3(request2.json, ["json"]);
+  visit3(request2.body, ["body"]);
   return problems;
 }
 function compileSeedRequest(request2, options) {
@@ -86500,7 +87226,7 @@ function compileSeedRequest(request2, options) {
   const { randomSeed, isBatch } = options;
   const itemOf = (i) => json2?.({ i, random: recordRandom(randomSeed, i) }) ?? null;
   return {
-    render(from, count) {
+    render(from, count2) {
       const own2 = { i: from, random: recordRandom(randomSeed, -1 - from) };
       const rendered = {
         method: request2.method,
@@ -86508,7 +87234,7 @@ function compileSeedRequest(request2, options) {
         headers: Object.fromEntries(headers.map(([name, v]) => [name, renderText(v, own2)]))
       };
       if (isBatch) {
-        rendered.body = JSON.stringify(Array.from({ length: count }, (_, k) => itemOf(from + k)));
+        rendered.body = JSON.stringify(Array.from({ length: count2 }, (_, k) => itemOf(from + k)));
       } else if (json2 !== void 0) {
         rendered.body = JSON.stringify(itemOf(from));
       } else if (body !== void 0) {
@@ -87005,6 +87731,31 @@ function showValue(value) {
   if (Array.isArray(value)) return "a list";
   return "a mapping";
 }
+var SHOWN_UNITS = [
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+function showDuration(ms) {
+  if (ms === 0) return "0s";
+  let rest = Math.round(ms * 1e3);
+  let text = "";
+  for (const [unit, size] of SHOWN_UNITS) {
+    const count2 = Math.floor(rest / (size * 1e3));
+    if (count2 > 0) {
+      text += `${count2}${unit}`;
+      rest -= count2 * size * 1e3;
+    }
+  }
+  return rest > 0 ? `${text}${rest}us` : text;
+}
+function showNumber(value) {
+  return value.toLocaleString("en-US", { maximumFractionDigits: 6 });
+}
+function showDurationRange(bound) {
+  return `from ${showDuration(bound.min)} to ${showDuration(bound.max)}`;
+}
 function checkMagnitude(value, noun, form, options) {
   if (!Number.isFinite(value)) return { ok: false, expected: form };
   if (value < 0 || value === 0 && !options.allowZero) {
@@ -87013,17 +87764,27 @@ function checkMagnitude(value, noun, form, options) {
   return { ok: true, value };
 }
 function checkDuration(value, options = {}) {
-  const form = options.allowZero ? "a duration >= 0 like 0s, 500ms or 2m" : DURATION_FORM;
-  if (typeof value === "number") return checkMagnitude(value, "a duration", form, options);
+  const { bound } = options;
+  const allowZero = bound ? bound.min === 0 : options.allowZero === true;
+  const form = bound ? `a duration ${showDurationRange(bound)}, like ${allowZero ? "0s, " : ""}500ms, 20s or 2m` : allowZero ? "a duration >= 0 like 0s, 500ms or 2m" : DURATION_FORM;
+  const inRange = (ms) => {
+    if (!bound) return checkMagnitude(ms, "a duration", form, { allowZero });
+    if (!Number.isFinite(ms)) return { ok: false, expected: form };
+    if (ms < bound.min || ms > bound.max) {
+      return { ok: false, expected: `a duration ${showDurationRange(bound)}` };
+    }
+    return { ok: true, value: ms };
+  };
+  if (typeof value === "number") return inRange(value);
   if (typeof value !== "string") return { ok: false, expected: form };
-  if (SIGNED.test(value)) return checkMagnitude(-1, "a duration", form, options);
+  if (SIGNED.test(value)) return inRange(-1);
   if (!DURATION_WHOLE.test(value)) return { ok: false, expected: form };
   let total = 0;
   DURATION_PART.lastIndex = 0;
   for (const match of value.matchAll(DURATION_PART)) {
     total += Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? ""] ?? Number.NaN);
   }
-  return checkMagnitude(roundTo(total, 6), "a duration", form, options);
+  return inRange(roundTo(total, 6));
 }
 function checkSize(value, options = {}) {
   if (typeof value === "number") return checkMagnitude(value, "a size", SIZE_FORM, options);
@@ -87057,12 +87818,17 @@ function describeUnknownKeys(keys, known, noun = "key") {
   return `unknown ${noun} '${first}' (${hint})${more}`;
 }
 var RULE = { params: { rule: true } };
+var KNOWN_KEYS_OF = /* @__PURE__ */ new WeakMap();
 function strictObject2(shape, names = {}) {
   const known = Object.keys(shape);
+  const noun = names.key ?? "key";
   return external_exports.strictObject(shape, {
     error: (issue2) => {
       if (issue2.code === "unrecognized_keys") {
-        return describeUnknownKeys(issue2.keys, known, names.key ?? "key");
+        if (issue2.input !== null && typeof issue2.input === "object") {
+          KNOWN_KEYS_OF.set(issue2.input, { known, noun });
+        }
+        return describeUnknownKeys(issue2.keys, known, noun);
       }
       if (issue2.code === "invalid_type") return `expected ${names.object ?? "a mapping"}`;
       return void 0;
@@ -87071,7 +87837,12 @@ function strictObject2(shape, names = {}) {
 }
 function fromCheck(check2, value, ctx) {
   if (check2.ok) return check2.value;
-  ctx.issues.push({ code: "custom", message: `expected ${check2.expected}`, input: value });
+  ctx.issues.push({
+    code: "custom",
+    message: `expected ${check2.expected}`,
+    input: value,
+    params: { acceptsNumber: true }
+  });
   return external_exports.NEVER;
 }
 function formOf(check2) {
@@ -87081,15 +87852,21 @@ function formOf(check2) {
 function unitSchema2(check2, description) {
   return external_exports.union([external_exports.string(), external_exports.number()], { error: `expected ${formOf(check2)}` }).transform((value, ctx) => fromCheck(check2(value), value, ctx)).describe(description);
 }
-function durationSchema(options = {}) {
-  return unitSchema2(
-    (value) => checkDuration(value, options),
-    "a duration like 500ms, 20s, 2m, or a number of milliseconds"
-  );
+function durationSchema(bound) {
+  const description = `a duration ${showDurationRange(bound)}, like 500ms, 20s, 2m, or a number of milliseconds`;
+  return unitSchema2((value) => checkDuration(value, { bound }), description).meta({
+    description,
+    minimum: bound.min,
+    maximum: bound.max
+  });
 }
-var INTEGER_AT_LEAST_1 = "expected an integer >= 1";
-function countSchema() {
-  return external_exports.int({ error: INTEGER_AT_LEAST_1 }).min(1, { error: INTEGER_AT_LEAST_1 });
+function countSchema(bound = { min: 1, max: Number.MAX_SAFE_INTEGER }) {
+  const message = bound.max === Number.MAX_SAFE_INTEGER ? `expected an integer >= ${showNumber(bound.min)}` : `expected an integer from ${showNumber(bound.min)} to ${showNumber(bound.max)}`;
+  return external_exports.int({ error: message }).min(bound.min, { error: message }).max(bound.max, { error: message });
+}
+function boundedNumberSchema(bound, unit) {
+  const message = `expected a number from ${showNumber(bound.min)} to ${showNumber(bound.max)}${unit ? ` (${unit})` : ""}`;
+  return external_exports.number({ error: message }).min(bound.min, { error: message }).max(bound.max, { error: message });
 }
 function positiveNumberSchema() {
   return external_exports.number({ error: "expected a number > 0" }).positive({ error: "expected a number > 0" });
@@ -87110,6 +87887,10 @@ function isHttpUrl(value) {
     return false;
   }
 }
+function hasUrlCredentials(value) {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value.trim());
+}
+var URL_CREDENTIALS_PROBLEM = "a URL with credentials (user:password@) is refused, and not shown here: log in with auth:, or send a header with the secret from ${env:NAME}";
 var TARGET_URL_FORM = "an http:// or https:// URL like http://127.0.0.1:8000";
 var METHOD_FORM = `one of ${HTTP_METHODS.join(", ")}`;
 var methodSchema = external_exports.string({ error: `expected ${METHOD_FORM}` }).transform((value, ctx) => {
@@ -87278,13 +88059,13 @@ var STRESS_DEFAULTS = {
 };
 var mixItemSchema = strictObject2({
   name: slugSchema,
-  weight: positiveNumberSchema().describe("relative share of requests, like 40"),
+  weight: boundedNumberSchema(NUMBER_BOUNDS.weight).describe("relative share of requests, like 40"),
   request: requestSchema("GET")
 });
 var stageSchema = strictObject2({
-  rate: positiveNumberSchema().describe("open model: arrivals per second").optional(),
-  connections: countSchema().describe("closed model: concurrent connections").optional(),
-  duration: durationSchema().describe("how long the level is held")
+  rate: boundedNumberSchema(NUMBER_BOUNDS.rate, "arrivals per second").describe("open model: arrivals per second").optional(),
+  connections: countSchema(NUMBER_BOUNDS.connections).describe("closed model: concurrent connections").optional(),
+  duration: durationSchema(DURATION_BOUNDS.stage).describe("how long the level is held")
 }).superRefine((stage, ctx) => {
   if (stage.rate === void 0 === (stage.connections === void 0)) {
     ctx.addIssue({
@@ -87296,20 +88077,26 @@ var stageSchema = strictObject2({
 });
 var limitsSchema = strictObject2({
   "errors.rate": ratioSchema("a stage is stable while its error rate stays below this").optional(),
-  "latency.p95": durationSchema().describe("a stage is stable while its p95 stays below this").optional()
+  "latency.p95": durationSchema(DURATION_BOUNDS.stabilityP95).describe("a stage is stable while its p95 stays below this").optional()
 });
+var levelSchema = external_exports.number({ error: "expected a number (a rate, or connections, as the stages set)" }).meta({ minimum: NUMBER_BOUNDS.rate.min, maximum: NUMBER_BOUNDS.rate.max });
 var stressScenarioSchema = strictObject2({
   name: slugSchema,
-  mix: external_exports.array(mixItemSchema, { error: "expected a list of {name, weight, request}" }).min(1, { error: "expected at least one request in the mix" }),
-  stages: external_exports.array(stageSchema, { error: "expected a list of stages like {rate: 50, duration: 10s}" }).min(1, { error: "expected at least one stage" }),
-  warmup: durationSchema({ allowZero: true }).describe("unmeasured run at the first stage level before the stages (default 2s)").optional(),
-  cooldown: durationSchema().describe("held at the first stage level after the peak, to measure recovery (default 10s)").optional(),
+  mix: external_exports.array(mixItemSchema, { error: "expected a list of {name, weight, request}" }).min(1, { error: "expected at least one request in the mix" }).max(NUMBER_BOUNDS.mix.max, {
+    error: `expected at most ${NUMBER_BOUNDS.mix.max} request kinds in the mix`
+  }),
+  stages: external_exports.array(stageSchema, { error: "expected a list of stages like {rate: 50, duration: 10s}" }).min(1, { error: "expected at least one stage" }).max(NUMBER_BOUNDS.stages.max, {
+    error: `expected at most ${NUMBER_BOUNDS.stages.max} stages`
+  }),
+  warmup: durationSchema(DURATION_BOUNDS.stressWarmup).describe("unmeasured run at the first stage level before the stages (default 2s)").optional(),
+  cooldown: durationSchema(DURATION_BOUNDS.cooldown).describe("held at the first stage level after the peak, to measure recovery (default 10s)").optional(),
   limits: limitsSchema.describe("stability limits (default errors.rate 5%, latency.p95 2s)").optional(),
   "until-break": external_exports.boolean({ error: "expected true or false" }).describe("after the stages, keep stepping the load up until the limits fail").optional(),
-  step: positiveNumberSchema().describe("until-break: level added per step (default: the last step of the stages)").optional(),
-  "max-level": positiveNumberSchema().describe("until-break: the highest level tried (default 10x the last stage)").optional(),
-  timeout: durationSchema().describe("per-request timeout (default 10s)").optional(),
-  "max-in-flight": countSchema().describe("open model: most requests outstanding (default 1000)").optional(),
+  // Rates or connections, as the stages are: their range is checked with the rules below.
+  step: levelSchema.describe("until-break: level added per step (default: the last step of the stages)").optional(),
+  "max-level": levelSchema.describe("until-break: the highest level tried (default 10x the last stage)").optional(),
+  timeout: durationSchema(DURATION_BOUNDS.requestTimeout).describe("per-request timeout (default 10s)").optional(),
+  "max-in-flight": countSchema(NUMBER_BOUNDS.maxInFlight).describe("open model: most requests outstanding (default 1000)").optional(),
   seed: external_exports.int({ error: "expected an integer" }).describe("seed of the kind choice").optional(),
   budgets: budgetsSchema.optional()
 }).superRefine((scenario, ctx) => {
@@ -87348,7 +88135,8 @@ var stressScenarioSchema = strictObject2({
     }
   }
   const last = levels.at(-1) ?? 0;
-  if (untilBreak && scenario["max-level"] !== void 0 && scenario["max-level"] <= last) {
+  const maxLevel = scenario["max-level"];
+  if (untilBreak && maxLevel !== void 0 && maxLevel > 0 && maxLevel <= last) {
     ctx.addIssue({
       ...RULE,
       code: "custom",
@@ -87356,17 +88144,30 @@ var stressScenarioSchema = strictObject2({
       message: `max-level must be above the last stage's level (${last})`
     });
   }
-  if (!isOpen) {
-    for (const key of ["step", "max-level"]) {
-      const value = scenario[key];
-      if (value !== void 0 && !Number.isInteger(value)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          input: value,
-          message: "expected a whole number of connections"
-        });
-      }
+  const levelBound = isOpen ? NUMBER_BOUNDS.rate : NUMBER_BOUNDS.connections;
+  for (const key of ["step", "max-level"]) {
+    const value = scenario[key];
+    if (value === void 0) continue;
+    if (isWithin(value, levelBound) && (isOpen || Number.isInteger(value))) continue;
+    const range = `from ${showNumber(levelBound.min)} to ${showNumber(levelBound.max)}`;
+    ctx.addIssue({
+      code: "custom",
+      path: [key],
+      input: value,
+      message: isOpen ? `expected a number ${range} (arrivals per second, as the stages set)` : `expected an integer ${range} (connections, as the stages set)`
+    });
+  }
+  const areLevelsWithin = levels.every((level) => isWithin(level, levelBound)) && (scenario.step === void 0 || isWithin(scenario.step, levelBound)) && (scenario["max-level"] === void 0 || isWithin(scenario["max-level"], levelBound));
+  if (untilBreak && areLevelsWithin) {
+    const { stepLevel, maxLevel: maxLevel2 } = untilBreakOf(scenario, levels, isOpen);
+    const phases = levels.length + untilBreakSteps(levels.at(-1) ?? 0, stepLevel, maxLevel2);
+    if (phases > COMBINED_LIMITS.stressPhases.max) {
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: [scenario.step !== void 0 ? "step" : "until-break"],
+        message: `until-break from ${showNumber(last)} by ${showNumber(stepLevel)} up to ${showNumber(maxLevel2)} makes ${phases} phases with the stages; at most ${COMBINED_LIMITS.stressPhases.max}: set a larger step or a lower max-level`
+      });
     }
   }
   if (scenario["max-in-flight"] !== void 0 && !isOpen) {
@@ -87386,6 +88187,18 @@ function defaultStep(levels) {
   const last = levels.at(-1) ?? 1;
   const before = levels.at(-2);
   return before === void 0 ? last : last - before;
+}
+function untilBreakOf(input2, levels, isOpen) {
+  const last = levels.at(-1) ?? 1;
+  const ceiling = isOpen ? NUMBER_BOUNDS.rate.max : NUMBER_BOUNDS.connections.max;
+  return {
+    stepLevel: input2.step ?? defaultStep(levels),
+    maxLevel: input2["max-level"] ?? Math.min(last * STRESS_DEFAULTS.maxLevelFactor, ceiling)
+  };
+}
+function untilBreakSteps(last, stepLevel, maxLevel) {
+  if (!(stepLevel > 0) || maxLevel < last + stepLevel) return 0;
+  return Math.floor((maxLevel - last) / stepLevel + 1e-9);
 }
 function buildScenario(input2, defaults) {
   const { timeoutMs: timeoutDefaultMs, warmupMs: warmupDefaultMs } = defaults;
@@ -87412,13 +88225,59 @@ function buildScenario(input2, defaults) {
     budgets: input2.budgets ?? {}
   };
   if (input2["until-break"] === true) {
-    const last = levels.at(-1) ?? 1;
-    scenario.untilBreak = {
-      stepLevel: input2.step ?? defaultStep(levels),
-      maxLevel: input2["max-level"] ?? last * STRESS_DEFAULTS.maxLevelFactor
-    };
+    scenario.untilBreak = untilBreakOf(input2, levels, model === "open");
   }
   return scenario;
+}
+function checkStressPlan(input2, defaults, path, ctx) {
+  const isOpen = input2.stages[0]?.rate !== void 0;
+  const levels = input2.stages.map((s) => s.rate ?? s.connections ?? 0);
+  const last = input2.stages.at(-1);
+  const warmupMs = input2.warmup ?? defaults.warmupMs ?? STRESS_DEFAULTS.warmupMs;
+  const cooldownMs = input2.cooldown ?? STRESS_DEFAULTS.cooldownMs;
+  const timeoutMs = input2.timeout ?? defaults.timeoutMs ?? STRESS_DEFAULTS.timeoutMs;
+  const levelBound = isOpen ? NUMBER_BOUNDS.rate : NUMBER_BOUNDS.connections;
+  const isEachWithin = input2.stages.every(
+    (stage) => stage.rate !== void 0 === isOpen && isWithin(stage.duration, DURATION_BOUNDS.stage) && isWithin(stage.rate ?? stage.connections, levelBound)
+  ) && isWithin(
+    warmupMs,
+    input2.warmup !== void 0 ? DURATION_BOUNDS.stressWarmup : DURATION_BOUNDS.warmup
+  ) && isWithin(cooldownMs, DURATION_BOUNDS.cooldown) && isWithin(timeoutMs, DURATION_BOUNDS.requestTimeout) && (input2.step === void 0 || isWithin(input2.step, levelBound)) && (input2["max-level"] === void 0 || isWithin(input2["max-level"], levelBound));
+  if (!isEachWithin) return;
+  const untilBreak = input2["until-break"] === true ? untilBreakOf(input2, levels, isOpen) : void 0;
+  const steps = untilBreak ? untilBreakSteps(levels.at(-1) ?? 0, untilBreak.stepLevel, untilBreak.maxLevel) : 0;
+  const stagesMs = input2.stages.reduce((sum, stage) => sum + stage.duration, 0);
+  const totalMs = warmupMs + stagesMs + steps * (last?.duration ?? 0) + cooldownMs;
+  if (totalMs > COMBINED_LIMITS.stressMs.max) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: [...path, "stages"],
+      message: `the scenario would run ${showDuration(totalMs)} (warm-up, stages${steps > 0 ? `, ${steps} until-break steps` : ""} and cool-down); at most ${showDuration(COMBINED_LIMITS.stressMs.max)}: every second keeps a latency histogram per request kind`
+    });
+  }
+  if (isOpen) {
+    const top = untilBreak ? untilBreak.maxLevel : Math.max(...levels);
+    const backlog = top * timeoutMs / 1e3;
+    if (backlog > COMBINED_LIMITS.stressBacklog.max) {
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: [...path, input2.timeout !== void 0 ? "timeout" : "stages"],
+        message: `rate ${showNumber(top)}/s with timeout ${showDuration(timeoutMs)} lets ${showNumber(Math.round(backlog))} arrivals wait for a slot at once; at most ${showNumber(COMBINED_LIMITS.stressBacklog.max)}: lower the timeout or the rate`
+      });
+    }
+    input2.stages.forEach((stage, index) => {
+      const sends = (stage.rate ?? 0) * stage.duration / 1e3;
+      if (sends >= 1) return;
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: [...path, "stages", index],
+        message: `rate ${showNumber(stage.rate ?? 0)}/s for ${showDuration(stage.duration)} schedules no request: make the stage longer or the rate higher`
+      });
+    });
+  }
 }
 function buildStressConfig(input2, defaults = {}) {
   return {
@@ -87486,22 +88345,31 @@ var VIDEO_DEFAULTS = {
   failed: { path: "status", values: ["failed", "error"] },
   synthetic: { durationS: 10, width: 640, height: 360, fps: 30, seed: 1 }
 };
-var MAX_SYNTHETIC_MS = 6e5;
-function boundedInt(min, max2, what) {
-  const message = `expected ${what}: an integer from ${min} to ${max2}`;
-  return external_exports.int({ error: message }).min(min, { error: message }).max(max2, { error: message });
-}
 var syntheticSchema = strictObject2({
-  duration: durationSchema().refine((ms) => ms <= MAX_SYNTHETIC_MS, { error: "expected at most 10m for a generated video" }).describe("length (default 10s)").optional(),
-  width: boundedInt(16, 3840, "a width in pixels").describe("default 640").optional(),
-  height: boundedInt(16, 2160, "a height in pixels").describe("default 360").optional(),
-  fps: boundedInt(1, 120, "frames per second").describe("default 30").optional(),
+  duration: durationSchema(DURATION_BOUNDS.syntheticVideo).describe("length (default 10s)").optional(),
+  width: countSchema(NUMBER_BOUNDS.videoWidth).describe("default 640").optional(),
+  height: countSchema(NUMBER_BOUNDS.videoHeight).describe("default 360").optional(),
+  fps: countSchema(NUMBER_BOUNDS.videoFps).describe("default 30").optional(),
   seed: external_exports.int({ error: "expected an integer" }).describe("seed of the shapes (default 1)").optional(),
-  objects: boundedInt(0, 16, "a number of moving objects").describe("default 3").optional()
+  objects: countSchema(NUMBER_BOUNDS.videoObjects).describe("default 3").optional()
 }).superRefine((synthetic, ctx) => {
-  const height = synthetic.height ?? VIDEO_DEFAULTS.synthetic.height;
+  const defaults = VIDEO_DEFAULTS.synthetic;
+  const width = synthetic.width ?? defaults.width;
+  const fps = synthetic.fps ?? defaults.fps;
+  const seconds = (synthetic.duration ?? defaults.durationS * 1e3) / 1e3;
+  const megapixels = width * (synthetic.height ?? defaults.height) * fps * seconds / 1e6;
+  const arePartsValid = isWithin(width, NUMBER_BOUNDS.videoWidth) && isWithin(synthetic.height ?? defaults.height, NUMBER_BOUNDS.videoHeight) && isWithin(fps, NUMBER_BOUNDS.videoFps) && isWithin(synthetic.duration ?? defaults.durationS * 1e3, DURATION_BOUNDS.syntheticVideo);
+  if (arePartsValid && megapixels > COMBINED_LIMITS.syntheticMegapixels.max) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      message: `${width}x${synthetic.height ?? defaults.height} at ${fps} fps for ${showDuration(seconds * 1e3)} is ${showNumber(Math.round(megapixels))} megapixels to generate; at most ${showNumber(COMBINED_LIMITS.syntheticMegapixels.max)} (like 720p at 30 fps for 10m): make it shorter, smaller or slower`
+    });
+  }
+  const height = synthetic.height ?? defaults.height;
   const objects = synthetic.objects ?? 0;
-  if (objects > 0 && height / objects < 4) {
+  const areCountsValid = isWithin(objects, NUMBER_BOUNDS.videoObjects) && isWithin(height, NUMBER_BOUNDS.videoHeight);
+  if (areCountsValid && objects > 0 && height / objects < 4) {
     ctx.addIssue({
       ...RULE,
       code: "custom",
@@ -87513,7 +88381,7 @@ var syntheticSchema = strictObject2({
 var videoItemSchema = strictObject2({
   synthetic: syntheticSchema.describe("a generated MJPEG AVI").optional(),
   file: textSchema("a path to a video file").describe("a video file, relative to the config file's folder").optional(),
-  duration: durationSchema().describe("the file: its length, when it is neither AVI nor MP4").optional()
+  duration: durationSchema(DURATION_BOUNDS.videoFile).describe("the file: its length, when it is neither AVI nor MP4").optional()
 }).superRefine((item, ctx) => {
   if (item.synthetic === void 0 === (item.file === void 0)) {
     ctx.addIssue({
@@ -87593,8 +88461,8 @@ var statusSchema2 = strictObject2({
   request: videoRequestSchema(STATUS_PLACEHOLDERS).describe(
     "the status request (method default GET); its path holds {{id}}"
   ),
-  interval: durationSchema().describe("between polls of one video (default 500ms)").optional(),
-  timeout: durationSchema().describe("per video, from upload start to done (default 5m)").optional(),
+  interval: durationSchema(DURATION_BOUNDS.pollInterval).describe("between polls of one video (default 500ms)").optional(),
+  timeout: durationSchema(DURATION_BOUNDS.videoTimeout).describe("per video, from upload start to done (default 5m)").optional(),
   done: conditionSchema.describe("when processing is done (default status equals done)").optional(),
   failed: conditionSchema.describe("when processing failed (default status in [failed, error])").optional(),
   error: tokenPathSchema.describe("JSON path of the failure reason (default error)").optional()
@@ -87618,7 +88486,11 @@ var statusSchema2 = strictObject2({
     });
   }
 });
-var levelsSchema = external_exports.array(countSchema(), { error: "expected a list of videos in flight like [1, 3, 5, 8]" }).min(1, { error: "expected at least one level" }).superRefine((levels, ctx) => {
+var levelsSchema = external_exports.array(countSchema(NUMBER_BOUNDS.videoLevel), {
+  error: "expected a list of videos in flight like [1, 3, 5, 8]"
+}).min(1, { error: "expected at least one level" }).max(NUMBER_BOUNDS.videoLevels.max, {
+  error: `expected at most ${NUMBER_BOUNDS.videoLevels.max} levels`
+}).superRefine((levels, ctx) => {
   for (let i = 1; i < levels.length; i++) {
     if ((levels[i] ?? 0) <= (levels[i - 1] ?? 0)) {
       ctx.addIssue({
@@ -87635,13 +88507,24 @@ var videoSectionSchema = strictObject2({
   upload: uploadSchema,
   status: statusSchema2,
   levels: levelsSchema.optional(),
-  "videos-per-level": countSchema().describe("videos each level processes, level in flight at a time (default: the level)").optional(),
-  warmup: external_exports.int({ error: "expected a number of videos (0 or more)" }).min(0, { error: "expected a number of videos (0 or more)" }).describe("videos processed one by one before the levels, not measured (default 0)").optional(),
+  "videos-per-level": countSchema(NUMBER_BOUNDS.videosPerLevel).describe("videos each level processes, level in flight at a time (default: the level)").optional(),
+  warmup: countSchema(NUMBER_BOUNDS.videoWarmup).describe("videos processed one by one before the levels, not measured (default 0)").optional(),
   budgets: budgetsSchema.optional()
 }).superRefine((video, ctx) => {
   const perLevel = video["videos-per-level"];
-  const highest = (video.levels ?? VIDEO_DEFAULTS.levels).at(-1) ?? 1;
-  if (perLevel !== void 0 && perLevel < highest) {
+  const levels = video.levels ?? VIDEO_DEFAULTS.levels;
+  const highest = levels.at(-1) ?? 1;
+  const total = (video.warmup ?? 0) + levels.reduce((sum, level) => sum + (perLevel ?? level), 0);
+  const arePartsValid = levels.every((level) => isWithin(level, NUMBER_BOUNDS.videoLevel)) && (perLevel === void 0 || isWithin(perLevel, NUMBER_BOUNDS.videosPerLevel)) && (video.warmup === void 0 || isWithin(video.warmup, NUMBER_BOUNDS.videoWarmup));
+  if (arePartsValid && total > COMBINED_LIMITS.videos.max) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: [perLevel !== void 0 ? "videos-per-level" : "levels"],
+      message: `the levels process ${showNumber(total)} videos in all; at most ${showNumber(COMBINED_LIMITS.videos.max)}: fewer levels or fewer videos per level`
+    });
+  }
+  if (perLevel !== void 0 && isWithin(perLevel, NUMBER_BOUNDS.videosPerLevel) && perLevel < highest) {
     ctx.addIssue({
       ...RULE,
       code: "custom",
@@ -87738,11 +88621,16 @@ var DEFAULT_BUDGETS = {
   ...DEFAULT_VIDEO_BUDGETS
 };
 var targetSchema = strictObject2({
-  url: external_exports.string({ error: `expected ${TARGET_URL_FORM}` }).refine(isHttpUrl, { error: `expected ${TARGET_URL_FORM}` }).describe("base URL of the service"),
+  url: external_exports.string({ error: `expected ${TARGET_URL_FORM}` }).superRefine((url2, ctx) => {
+    if (hasUrlCredentials(url2))
+      ctx.addIssue({ code: "custom", message: URL_CREDENTIALS_PROBLEM });
+    else if (!isHttpUrl(url2))
+      ctx.addIssue({ code: "custom", message: `expected ${TARGET_URL_FORM}` });
+  }).describe("base URL of the service"),
   health: pathSchema.describe("health path, polled until it answers 2xx").optional(),
-  wait: durationSchema().describe("how long to wait for health (default 60s)").optional(),
+  wait: durationSchema(DURATION_BOUNDS.wait).describe("how long to wait for health (default 60s)").optional(),
   start: textSchema("a shell command").describe("command that starts the service").optional(),
-  pid: countSchema().describe("a running process whose tree the resource monitor watches (instead of start)").optional(),
+  pid: countSchema(NUMBER_BOUNDS.pid).describe("a running process whose tree the resource monitor watches (instead of start)").optional(),
   container: textSchema("a container name or id").describe("a container the resource monitor watches through the Docker Engine API").optional(),
   "docker-socket": textSchema("a socket path like /var/run/docker.sock").describe("Docker Engine socket (default DOCKER_HOST when unix://, else /var/run/docker.sock)").optional()
 }).superRefine((target, ctx) => {
@@ -87756,7 +88644,7 @@ var targetSchema = strictObject2({
   }
 });
 var monitorSchema = strictObject2({
-  interval: durationSchema().describe("time between resource samples (default 500ms)").optional(),
+  interval: durationSchema(DURATION_BOUNDS.monitorInterval).describe("time between resource samples (default 500ms)").optional(),
   enabled: external_exports.boolean({ error: "expected true or false" }).describe("watch CPU and memory of the service (default true)").optional()
 });
 var authSchema = strictObject2({
@@ -87768,20 +88656,20 @@ var authSchema = strictObject2({
   }).describe('header value, {token} replaced (default "Bearer {token}")').optional()
 });
 var scenarioDefaultsShape = {
-  duration: durationSchema().optional(),
-  warmup: durationSchema({ allowZero: true }).optional(),
-  rounds: countSchema().optional(),
-  timeout: durationSchema().describe("per-request timeout").optional()
+  duration: durationSchema(DURATION_BOUNDS.duration).optional(),
+  warmup: durationSchema(DURATION_BOUNDS.warmup).optional(),
+  rounds: countSchema(NUMBER_BOUNDS.rounds).optional(),
+  timeout: durationSchema(DURATION_BOUNDS.requestTimeout).describe("per-request timeout").optional()
 };
 var defaultsSchema = strictObject2(scenarioDefaultsShape);
 var scenarioShape = {
   name: slugSchema,
   request: requestSchema("GET"),
-  connections: countSchema().describe("closed model: concurrent connections").optional(),
-  rate: positiveNumberSchema().describe("open model: requests per second").optional(),
+  connections: countSchema(NUMBER_BOUNDS.connections).describe("closed model: concurrent connections").optional(),
+  rate: boundedNumberSchema(NUMBER_BOUNDS.rate, "requests per second").describe("open model: requests per second").optional(),
   ...scenarioDefaultsShape,
-  requests: countSchema().describe("closed model: requests per round, instead of duration").optional(),
-  "max-in-flight": countSchema().describe("open model: most requests outstanding (default 1000)").optional(),
+  requests: countSchema(NUMBER_BOUNDS.requests).describe("closed model: requests per round, instead of duration").optional(),
+  "max-in-flight": countSchema(NUMBER_BOUNDS.maxInFlight).describe("open model: most requests outstanding (default 1000)").optional(),
   budgets: budgetsSchema.optional()
 };
 function checkModel(scenario, ctx) {
@@ -87825,10 +88713,10 @@ function checkModel(scenario, ctx) {
     });
   }
 }
-var scenarioSchema2 = strictObject2(scenarioShape).superRefine(checkModel);
+var scenarioSchema = strictObject2(scenarioShape).superRefine(checkModel);
 var loadSchema = strictObject2({
   budgets: budgetsSchema.optional(),
-  scenarios: external_exports.array(scenarioSchema2, { error: "expected a list of scenarios" }).min(1, { error: "expected at least one scenario" })
+  scenarios: external_exports.array(scenarioSchema, { error: "expected a list of scenarios" }).min(1, { error: "expected at least one scenario" })
 }).superRefine((load, ctx) => checkUniqueNames(load.scenarios, "scenarios", "scenario", ctx));
 var EXPECTATIONS = [
   "flat",
@@ -87850,7 +88738,9 @@ var volumeQuerySchema = strictObject2({
   checkModel(query, ctx);
 });
 var MIN_STEP_SPAN = 2;
-var stepsSchema = external_exports.array(countSchema(), { error: "expected a list of record counts like [1000, 10000, 50000]" }).min(2, { error: "expected at least two steps (the growth is fitted between them)" }).superRefine((steps, ctx) => {
+var stepsSchema = external_exports.array(countSchema(NUMBER_BOUNDS.stepRecords), {
+  error: "expected a list of record counts like [1000, 10000, 50000]"
+}).min(2, { error: "expected at least two steps (the growth is fitted between them)" }).max(NUMBER_BOUNDS.steps.max, { error: `expected at most ${NUMBER_BOUNDS.steps.max} steps` }).superRefine((steps, ctx) => {
   for (let i = 1; i < steps.length; i++) {
     if ((steps[i] ?? 0) <= (steps[i - 1] ?? 0)) {
       ctx.addIssue({
@@ -87862,7 +88752,7 @@ var stepsSchema = external_exports.array(countSchema(), { error: "expected a lis
     }
   }
   const [first = 1, last = 1] = [steps[0], steps.at(-1)];
-  if (last < MIN_STEP_SPAN * first) {
+  if (steps.length >= 2 && last < MIN_STEP_SPAN * first) {
     ctx.addIssue({
       ...RULE,
       code: "custom",
@@ -87873,11 +88763,18 @@ var stepsSchema = external_exports.array(countSchema(), { error: "expected a lis
 var seedSchema = strictObject2({
   request: requestSchema("POST", { templated: true }).describe("templated request: {{i}} {{uuid}} {{pick a b}} {{int 1 9}} {{float 0 1}}").optional(),
   command: textSchema("a shell command").describe("runs once per step with PERF_SEED_FROM and PERF_SEED_COUNT set").optional(),
-  batch: countSchema().describe("records per request: the body is a JSON array").optional(),
-  concurrency: countSchema().describe("requests in flight (default 4)").optional(),
-  rate: positiveNumberSchema().describe("most requests per second").optional(),
+  batch: countSchema(NUMBER_BOUNDS.seedBatch).describe("records per request: the body is a JSON array").optional(),
+  concurrency: countSchema(NUMBER_BOUNDS.seedConcurrency).describe("requests in flight (default 4)").optional(),
+  rate: boundedNumberSchema(NUMBER_BOUNDS.seedRate, "requests per second").describe("most requests per second").optional(),
   "random-seed": external_exports.int({ error: "expected an integer" }).describe("seed of the random template values (default 1)").optional(),
-  timeout: durationSchema().describe("per request (default 30s), or per step for a command (default 10m)").optional()
+  // Its range depends on the kind of seeding: checked with the seed's rules below.
+  timeout: unitSchema2(
+    (value) => checkDuration(value),
+    "a duration like 30s (a request: 10ms to 1h; a command, per step: 1s to 24h)"
+  ).meta({
+    minimum: DURATION_BOUNDS.seedRequestTimeout.min,
+    maximum: DURATION_BOUNDS.seedCommandTimeout.max
+  }).describe("per request (default 30s), or per step for a command (default 10m)").optional()
 }).superRefine((seed, ctx) => {
   if (seed.request === void 0 === (seed.command === void 0)) {
     ctx.addIssue({
@@ -87886,6 +88783,15 @@ var seedSchema = strictObject2({
       message: "set either request (seed through the API) or command (a seed script), not both"
     });
     return;
+  }
+  const timeoutBound = seed.command !== void 0 ? DURATION_BOUNDS.seedCommandTimeout : DURATION_BOUNDS.seedRequestTimeout;
+  if (seed.timeout !== void 0 && (seed.timeout < timeoutBound.min || seed.timeout > timeoutBound.max)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["timeout"],
+      input: seed.timeout,
+      message: `expected a duration ${showDurationRange(timeoutBound)} (per ${seed.command !== void 0 ? "step of a seed command" : "seed request"})`
+    });
   }
   if (seed.command !== void 0) {
     for (const key of ["batch", "concurrency", "rate", "random-seed"]) {
@@ -87927,7 +88833,7 @@ var volumeSchema = strictObject2({
 }).superRefine((volume, ctx) => checkUniqueNames(volume.queries, "queries", "query", ctx));
 var baselineSchema = strictObject2({
   name: textSchema("a name like default").describe('identity of the baseline history (default "default")').optional(),
-  history: countSchema().describe("runs kept in the rolling history (default 20)").optional()
+  history: countSchema(NUMBER_BOUNDS.history).describe("runs kept in the rolling history (default 20)").optional()
 });
 var gateableMetric = external_exports.string({ error: "expected a metric name like latency.p95" }).superRefine((name, ctx) => {
   if (Object.hasOwn(BUDGET_METRICS, name)) return;
@@ -87941,7 +88847,7 @@ var regressionSchema = strictObject2({
   warn: ratioSchema("worsening that warns, like 10%").optional(),
   fail: ratioSchema("worsening that fails, like 25%").optional(),
   confidence: ratioSchema("confidence a regression needs, like 95%").optional(),
-  "min-history": countSchema().describe("baseline runs needed for the statistical test (default 5)").optional(),
+  "min-history": countSchema(NUMBER_BOUNDS.minHistory).describe("baseline runs needed for the statistical test (default 5)").optional(),
   metrics: external_exports.array(gateableMetric, { error: "expected a list of metric names" }).describe("metric names checked for regressions").optional()
 }).superRefine((policy, ctx) => {
   if (policy.warn !== void 0 && policy.fail !== void 0 && policy.warn >= policy.fail) {
@@ -87970,7 +88876,7 @@ var acceptSchema = external_exports.array(
   }),
   { error: "expected a list of {metric, reason}" }
 );
-var inputSchema = strictObject2({
+var strictInputShape = strictObject2({
   target: targetSchema,
   auth: authSchema.optional(),
   monitor: monitorSchema.describe("CPU and memory of the service under test").optional(),
@@ -87984,6 +88890,82 @@ var inputSchema = strictObject2({
   regression: regressionSchema.describe("how regressions against the history are judged").optional(),
   accept: acceptSchema.describe("known regressions accepted without a code change").optional()
 });
+var inputSchema = strictInputShape.superRefine(checkPlans);
+function checkPlans(input2, ctx) {
+  const defaults = input2.defaults ?? {};
+  input2.load?.scenarios.forEach((scenario, index) => {
+    checkScenarioPlan(scenario, defaults, ["load", "scenarios", index], ctx);
+  });
+  if (input2.volume) {
+    const volumeDefaults = { ...defaults, ...input2.volume.defaults };
+    input2.volume.queries.forEach((query, index) => {
+      checkScenarioPlan(query, volumeDefaults, ["volume", "queries", index], ctx);
+    });
+  }
+  input2.stress?.scenarios.forEach((scenario, index) => {
+    checkStressPlan(
+      scenario,
+      { timeoutMs: defaults.timeout, warmupMs: defaults.warmup },
+      ["stress", "scenarios", index],
+      ctx
+    );
+  });
+  const minHistory = input2.regression?.["min-history"];
+  const history = input2.baseline?.history ?? DEFAULT_HISTORY_SIZE;
+  if (isWithin(minHistory, NUMBER_BOUNDS.minHistory) && isWithin(history, NUMBER_BOUNDS.history) && minHistory > history) {
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["regression", "min-history"],
+      message: `min-history (${minHistory}) is more than the ${history} runs baseline.history keeps: the statistical test could never run`
+    });
+  }
+}
+function planKey(scenario) {
+  if (scenario.rounds !== void 0) return ["rounds"];
+  if (scenario.duration !== void 0) return ["duration"];
+  if (scenario.warmup !== void 0) return ["warmup"];
+  return [];
+}
+function checkScenarioPlan(scenario, defaults, path, ctx) {
+  const durationMs = scenario.duration ?? defaults.duration ?? BUILT_IN_DEFAULTS.durationMs;
+  const warmupMs = scenario.warmup ?? defaults.warmup ?? BUILT_IN_DEFAULTS.warmupMs;
+  const rounds = scenario.rounds ?? defaults.rounds ?? BUILT_IN_DEFAULTS.rounds;
+  const isEachWithin = isWithin(durationMs, DURATION_BOUNDS.duration) && isWithin(warmupMs, DURATION_BOUNDS.warmup) && isWithin(rounds, NUMBER_BOUNDS.rounds) && (scenario.rate === void 0 || isWithin(scenario.rate, NUMBER_BOUNDS.rate)) && (scenario.connections === void 0 || isWithin(scenario.connections, NUMBER_BOUNDS.connections)) && (scenario.requests === void 0 || isWithin(scenario.requests, NUMBER_BOUNDS.requests));
+  if (!isEachWithin) return;
+  if (scenario.rate !== void 0) {
+    const sends = scenario.rate * durationMs / 1e3;
+    const limit = COMBINED_LIMITS.sendsPerRound;
+    if (sends < limit.min || sends > limit.max) {
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: [...path, "rate"],
+        message: `rate ${showNumber(scenario.rate)}/s for ${showDuration(durationMs)} schedules ${showNumber(Math.round(sends * 1e3) / 1e3)} requests per round; expected ${showNumber(limit.min)} to ${showNumber(limit.max)}: change the rate or the duration`
+      });
+    }
+  }
+  if (scenario.requests !== void 0 && scenario.connections !== void 0) {
+    if (scenario.requests < scenario.connections) {
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: [...path, "requests"],
+        message: `requests (${showNumber(scenario.requests)}) is below connections (${showNumber(scenario.connections)}): some connections would never send`
+      });
+    }
+  } else {
+    const totalMs = rounds * (warmupMs + durationMs);
+    if (totalMs > COMBINED_LIMITS.scenarioMs.max) {
+      ctx.addIssue({
+        ...RULE,
+        code: "custom",
+        path: [...path, ...planKey(scenario)],
+        message: `${rounds} rounds of ${showDuration(warmupMs)} warm-up and ${showDuration(durationMs)} run ${showDuration(totalMs)}; at most ${showDuration(COMBINED_LIMITS.scenarioMs.max)} per scenario`
+      });
+    }
+  }
+}
 function buildScenario2(scenario, defaults) {
   const result = {
     name: scenario.name,
@@ -88102,93 +89084,207 @@ function configJsonSchema() {
   return { ...schema, title: "perf-action configuration (perf.yml)" };
 }
 
-// src/errors.ts
-var ExitCode = {
-  /** pass or warn */
-  ok: 0,
-  /** a budget or a regression failed */
-  failed: 1,
-  /** bad usage or bad config */
-  usage: 2,
-  /** the target was unreachable or failed to start */
-  target: 3
-};
-var PerfActionError = class extends Error {
-  exitCode;
-  constructor(message, exitCode, options) {
-    super(message, options);
-    this.name = new.target.name;
-    this.exitCode = exitCode;
-  }
-};
-var UsageError = class extends PerfActionError {
-  constructor(message, options) {
-    super(message, ExitCode.usage, options);
-  }
-};
-var ConfigError = class extends PerfActionError {
-  location;
-  key;
-  constructor(message, where = {}, options) {
-    const prefix = [where.location, where.key ? `'${where.key}'` : void 0].filter(Boolean).join(" ");
-    super(prefix ? `${prefix}: ${message}` : message, ExitCode.usage, options);
-    this.location = where.location;
-    this.key = where.key;
-  }
-};
-var TargetError = class extends PerfActionError {
-  constructor(message, options) {
-    super(message, ExitCode.target, options);
-  }
-};
-var EngineError = class extends PerfActionError {
-  constructor(message, options) {
-    super(message, ExitCode.usage, options);
-  }
-};
-function describeError(error62) {
-  if (error62 instanceof Error) return error62.message;
-  if (typeof error62 === "string") return error62;
-  try {
-    return JSON.stringify(error62) ?? String(error62);
-  } catch {
-    return String(error62);
-  }
-}
-function exitCodeOf(error62) {
-  return error62 instanceof PerfActionError ? error62.exitCode : ExitCode.usage;
-}
-
 // src/pipeline/run-perf.ts
-import { mkdir as mkdir4, mkdtemp, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir4, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname2, join as join3 } from "node:path";
-
-// src/config/load-config.ts
-import { readFile as readFile2 } from "node:fs/promises";
 
 // src/config/parse-config.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/config/redact.ts
+// src/output/redactor.ts
 var REDACTED = "***";
-function redact(text, secrets) {
-  const forms = /* @__PURE__ */ new Set();
+var SHORTEST_HIDDEN_ANYWHERE = 8;
+var SHORTEST_HIDDEN = 4;
+function protectionOf(secret) {
+  if (secret.length >= SHORTEST_HIDDEN_ANYWHERE) return "anywhere";
+  if (secret.length >= SHORTEST_HIDDEN) return "standalone";
+  return "none";
+}
+function secretForms(secret) {
+  if (secret === "") return [];
+  const forms = /* @__PURE__ */ new Set([secret]);
+  const json2 = JSON.stringify(secret).slice(1, -1);
+  forms.add(json2);
+  forms.add(JSON.stringify(json2).slice(1, -1));
+  forms.add(json2.replaceAll("/", "\\/"));
+  forms.add(
+    json2.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  );
+  for (const encoded of percentForms(secret)) {
+    forms.add(encoded);
+    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (hex3) => hex3.toLowerCase()));
+  }
+  forms.add(secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`));
+  forms.add(secret.replace(/[&<>"']/g, (c) => NAMED_ENTITIES[c] ?? c));
+  for (const encoded of base64Forms(secret)) forms.add(encoded);
+  for (const decoded of decodedCredential(secret)) forms.add(decoded);
+  return [...forms].filter((form) => form.length >= SHORTEST_HIDDEN);
+}
+var NAMED_ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function percentForms(secret) {
+  const forms = [encodeURIComponent(secret), encodeURI(secret)];
+  forms.push(new URLSearchParams({ v: secret }).toString().slice(2));
+  const path = URL.parse(`http://h/${secret.replaceAll("?", "%3F").replaceAll("#", "%23")}`);
+  const query = URL.parse(`http://h/?${secret.replaceAll("#", "%23")}`);
+  if (path) forms.push(path.pathname.slice(1));
+  if (query) forms.push(query.search.slice(1));
+  return forms;
+}
+function base64Forms(secret) {
+  const bytes = Buffer.from(secret, "utf8");
+  const forms = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+    const encoded = padded.toString("base64");
+    const lead = [0, 2, 3][offset] ?? 0;
+    const total = offset + bytes.length;
+    const whole = Math.floor(total / 3) * 4;
+    const tail = [0, 1, 2][total % 3] ?? 0;
+    const stable = encoded.slice(lead, whole + tail);
+    if (offset === 0) forms.push(encoded, encoded.replace(/=+$/, ""));
+    forms.push(stable);
+  }
+  return [...forms, ...forms.map((f) => f.replaceAll("+", "-").replaceAll("/", "_"))];
+}
+function decodedCredential(secret) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret) || secret.length % 4 !== 0) return [];
+  const text = Buffer.from(secret, "base64").toString("utf8");
+  if (!/^[\x20-\x7e]+$/.test(text)) return [];
+  const colon = text.indexOf(":");
+  return colon < 0 ? [text] : [text, text.slice(colon + 1)];
+}
+var Redactor = class {
+  #secrets = [];
+  #matcher;
+  constructor(secrets = []) {
+    for (const secret of secrets) this.add(secret);
+  }
+  /**
+   * Adds a secret (empty strings are ignored) and answers how it is protected: secrets shorter
+   * than {@link SHORTEST_HIDDEN} are kept (see {@link has}) but not hidden.
+   */
+  add(secret) {
+    const protection = protectionOf(secret);
+    if (secret === "" || this.#secrets.includes(secret)) return protection;
+    this.#secrets.push(secret);
+    this.#matcher = buildMatcher(this.#secrets);
+    return protection;
+  }
+  /** Whether `secret` was added. */
+  has(secret) {
+    return this.#secrets.includes(secret);
+  }
+  /** `text` with every form of every secret replaced by {@link REDACTED}. */
+  redact(text) {
+    const matcher = this.#matcher;
+    if (!matcher || text.length === 0) return text;
+    return text.replace(matcher.pattern, REDACTED);
+  }
+  /**
+   * A copy of `value` with every string in it redacted, object keys included, at any depth; other
+   * values are kept. For plain data (results, histories): class instances are copied as plain
+   * objects.
+   */
+  redactDeep(value) {
+    if (!this.#matcher) return value;
+    const keys = /* @__PURE__ */ new Map();
+    const key = (name) => {
+      let redacted = keys.get(name);
+      if (redacted === void 0) {
+        redacted = this.redact(name);
+        keys.set(name, redacted);
+      }
+      return redacted;
+    };
+    const deep = (inner) => {
+      if (typeof inner === "string") return this.redact(inner);
+      if (Array.isArray(inner)) return inner.map(deep);
+      if (typeof inner !== "object" || inner === null) return inner;
+      const copy = {};
+      for (const [name, item] of Object.entries(inner)) copy[key(name)] = deep(item);
+      return copy;
+    };
+    return deep(value);
+  }
+  /**
+   * A redactor for text that arrives in chunks (a service's log): `write` answers the part of the
+   * text so far that can be redacted already; the rest (up to the longest form, so that a secret
+   * split across chunks is still found whole) waits for the next chunk or for `end`.
+   */
+  streaming() {
+    let pending = "";
+    return {
+      write: (chunk) => {
+        pending += chunk;
+        const matcher = this.#matcher;
+        if (!matcher) {
+          const out2 = pending;
+          pending = "";
+          return out2;
+        }
+        let cut = pending.length - matcher.longest - 1;
+        if (cut <= 0) return "";
+        let out = "";
+        let last = 0;
+        for (const match of pending.matchAll(matcher.pattern)) {
+          const end = match.index + match[0].length;
+          if (end > cut) {
+            if (match.index < cut) cut = match.index;
+            break;
+          }
+          out += pending.slice(last, match.index) + REDACTED;
+          last = end;
+        }
+        out += pending.slice(last, cut);
+        pending = pending.slice(cut);
+        return out;
+      },
+      end: () => {
+        const out = this.redact(pending);
+        pending = "";
+        return out;
+      }
+    };
+  }
+};
+function buildMatcher(secrets) {
+  const alternatives = /* @__PURE__ */ new Map();
   for (const secret of secrets) {
-    if (secret === "") continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
+    const protection = protectionOf(secret);
+    if (protection === "none") continue;
+    for (const form of secretForms(secret)) {
+      const own2 = protectionOf(form);
+      if (own2 === "none") continue;
+      if (alternatives.get(form) !== "anywhere") alternatives.set(form, own2);
+    }
   }
-  let result = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    if (form !== "") result = result.split(form).join(REDACTED);
-  }
-  return result;
+  if (alternatives.size === 0) return void 0;
+  const forms = [...alternatives.keys()].sort((a, b) => b.length - a.length);
+  const source = forms.map((form) => {
+    const literal2 = escapeRegExp(form);
+    return alternatives.get(form) === "anywhere" ? literal2 : `(?<![A-Za-z0-9])${literal2}(?![A-Za-z0-9])`;
+  }).join("|");
+  return { pattern: new RegExp(source, "g"), longest: forms[0]?.length ?? 0 };
+}
+function escapeRegExp(text) {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+}
+
+// src/config/redact.ts
+function redact(text, secrets) {
+  return new Redactor(secrets).redact(text);
 }
 
 // src/config/parse-config.ts
 function parseTargetUrl(url2, where = {}) {
+  if (hasUrlCredentials(url2)) throw new ConfigError(URL_CREDENTIALS_PROBLEM, where);
   if (!isHttpUrl(url2)) {
     throw new ConfigError(`expected ${TARGET_URL_FORM}, got ${showValue(url2)}`, where);
   }
@@ -88231,18 +89327,96 @@ function locate(source, path) {
   if ((0, import_yaml.isAlias)(node2)) node2 = node2.resolve(source.doc);
   return { offset, node: node2 ?? void 0 };
 }
-function configError(source, path, message) {
-  const { offset } = locate(source, path);
-  const key = formatPath(path);
-  return new ConfigError(redact(message, source.secrets), {
-    location: locationOf(source, offset),
-    ...key ? { key } : {}
+var MAX_SHOWN_PROBLEMS = 5;
+function problemLine(source, problem) {
+  const key = formatPath(problem.path);
+  return {
+    location: locationOf(source, problem.offset),
+    ...key ? { key } : {},
+    message: redact(problem.message, source.secrets)
+  };
+}
+function problemsError(source, problems) {
+  const [first, ...rest] = problems;
+  if (!first) return new ConfigError("invalid config", { location: source.file });
+  const shown = rest.slice(0, MAX_SHOWN_PROBLEMS - 1).map((problem) => {
+    const line2 = problemLine(source, problem);
+    return `
+  ${line2.location}${line2.key ? ` '${line2.key}'` : ""}: ${line2.message}`;
+  });
+  const hidden = rest.length - shown.length;
+  const more = hidden > 0 ? `
+  and ${hidden} more problem${hidden === 1 ? "" : "s"}` : "";
+  const line = problemLine(source, first);
+  return new ConfigError(line.message + shown.join("") + more, {
+    location: line.location,
+    ...line.key ? { key: line.key } : {}
   });
 }
+function childrenOf(token) {
+  if (token.type === "document") return token.value ? [token.value] : [];
+  if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+    const children = [];
+    for (const item of token.items) {
+      const { key, value } = item;
+      if (key) children.push(key);
+      if (value) children.push(value);
+    }
+    return children;
+  }
+  return [];
+}
+function findTooDeep(tokens, maxDepth) {
+  const stack = tokens.map((token) => [token, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop();
+    const isCollection = token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection";
+    const level = isCollection ? depth + 1 : depth;
+    if (level > maxDepth) return token.offset;
+    for (const child of childrenOf(token)) stack.push([child, level]);
+  }
+  return void 0;
+}
+function hintAt(text, offset) {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  const end = text.indexOf("\n", offset);
+  const line = text.slice(start, end < 0 ? void 0 : end);
+  return /[{[].*[^"'$]\$\{env:/.test(line) ? (
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal syntax, shown to users.
+    ' (inside { } or [ ], put a value with ${env:\u2026} in quotes: "${env:NAME}")'
+  ) : "";
+}
+var YAML_MESSAGES = {
+  MULTIPLE_DOCS: "expected one YAML document, found several (--- starts another document)"
+};
 function parseYaml(text, file2) {
   const lines = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, merge: true, prettyErrors: true });
-  const source = { file: file2, doc, lines, tainted: /* @__PURE__ */ new Set(), secrets: [] };
+  const tokens = [...new import_yaml.Parser(lines.addNewLine).parse(text)];
+  const tooDeep = findTooDeep(tokens, FILE_LIMITS.yamlDepth);
+  if (tooDeep !== void 0) {
+    throw new ConfigError(
+      `invalid YAML: mappings and lists nested more than ${FILE_LIMITS.yamlDepth} levels deep`,
+      { location: locationOf({ file: file2, lines }, tooDeep) }
+    );
+  }
+  const composer = new import_yaml.Composer({ merge: true, logLevel: "error" });
+  const [doc, another] = composer.compose(tokens, true, text.length);
+  if (!doc) throw new ConfigError("config is empty", { location: file2 });
+  if (another) {
+    throw new ConfigError(`invalid YAML: ${YAML_MESSAGES.MULTIPLE_DOCS}`, {
+      location: locationOf({ file: file2, lines }, another.range[0])
+    });
+  }
+  const source = {
+    file: file2,
+    doc,
+    lines,
+    tainted: /* @__PURE__ */ new Map(),
+    interpolated: /* @__PURE__ */ new Set(),
+    secretsOf: /* @__PURE__ */ new Map(),
+    coerced: /* @__PURE__ */ new Set(),
+    secrets: []
+  };
   const [error62] = doc.errors;
   if (error62) {
     if (error62.code === "DUPLICATE_KEY") {
@@ -88255,9 +89429,8 @@ function parseYaml(text, file2) {
         path
       );
     }
-    const firstLine = error62.message.split("\n")[0] ?? error62.message;
-    const message = firstLine.replace(/ at line \d+, column \d+:?$/, "");
-    return throwAt(source, error62.pos[0], `invalid YAML: ${message}`);
+    const message = YAML_MESSAGES[error62.code] ?? error62.message.split("\n")[0] ?? error62.message;
+    return throwAt(source, error62.pos[0], `invalid YAML: ${message}${hintAt(text, error62.pos[0])}`);
   }
   const contents = doc.contents;
   if (contents === null || (0, import_yaml.isScalar)(contents) && contents.value === null && contents.range[0] === contents.range[1]) {
@@ -88267,7 +89440,38 @@ function parseYaml(text, file2) {
     const what = (0, import_yaml.isSeq)(contents) ? "a list" : "a single value";
     return throwAt(source, contents.range?.[0], `expected a mapping at the top level, got ${what}`);
   }
+  rejectCollectionKeys(source);
+  rejectTags(source);
   return source;
+}
+function rejectCollectionKeys(source) {
+  (0, import_yaml.visit)(source.doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (key === null || (0, import_yaml.isScalar)(key)) return void 0;
+      const what = (0, import_yaml.isSeq)(key) ? "a list" : (0, import_yaml.isMap)(key) ? "a mapping" : "an alias";
+      throwAt(source, key.range?.[0], `expected a plain key, got ${what} as a key`);
+    }
+  });
+}
+function rejectTags(source) {
+  let found;
+  (0, import_yaml.visit)(source.doc, {
+    Node(_, node2) {
+      if (node2.tag === void 0) return void 0;
+      found = node2;
+      return import_yaml.visit.BREAK;
+    }
+  });
+  if (!found) return;
+  const tag = found.tag?.replace(/^tag:yaml\.org,2002:/, "!!") ?? "";
+  const path = findValuePath(source, found);
+  throwAt(
+    source,
+    path ? locate(source, path).offset : found.range?.[0],
+    `YAML tags like ${tag} are not supported: write a plain value (quote it to make it a string)`,
+    path
+  );
 }
 function throwAt(source, offset, message, path) {
   const key = path ? formatPath(path) : "";
@@ -88276,31 +89480,50 @@ function throwAt(source, offset, message, path) {
     ...key ? { key } : {}
   });
 }
-function findKeyPath(source, offset) {
+function walkPaths(source, onNode) {
   const search = (node2, path) => {
     if ((0, import_yaml.isMap)(node2)) {
       for (const pair of node2.items) {
         const key = keyOf(pair.key);
         if (key === void 0) continue;
-        if (pair.key.range?.[0] === offset) return [...path, key];
-        const found = search(pair.value, [...path, key]);
-        if (found) return found;
+        const keyPath = [...path, key];
+        if (onNode(pair.value, keyPath, pair.key) || search(pair.value, keyPath)) return true;
       }
     } else if ((0, import_yaml.isSeq)(node2)) {
       for (const [index, item] of node2.items.entries()) {
-        const found = search(item, [...path, index]);
-        if (found) return found;
+        const itemPath = [...path, index];
+        if (onNode(item, itemPath) || search(item, itemPath)) return true;
       }
     }
-    return void 0;
+    return false;
   };
-  return search(source.doc.contents, []);
+  search(source.doc.contents, []);
+}
+function findKeyPath(source, offset) {
+  let found;
+  walkPaths(source, (_, path, keyNode) => {
+    if (keyNode?.range?.[0] !== offset) return false;
+    found = path;
+    return true;
+  });
+  return found;
+}
+function findValuePath(source, target) {
+  let found;
+  walkPaths(source, (node2, path) => {
+    if (node2 !== target) return false;
+    found = path;
+    return true;
+  });
+  return found;
 }
 var REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
 var REFERENCE_HINT = "write ${env:NAME} or ${env:NAME:-default}, or $${ for a literal ${";
 function interpolateEnv(text, env) {
   let value = "";
   const secrets = [];
+  const names = [];
+  let references = 0;
   let index = 0;
   while (index < text.length) {
     const dollar = text.indexOf("$", index);
@@ -88324,9 +89547,11 @@ function interpolateEnv(text, env) {
       return { ok: false, message: `unsupported reference '\${${reference}}' (${REFERENCE_HINT})` };
     }
     const [, name = "", fallback] = match;
+    references += 1;
     const found = env[name];
     if (found !== void 0 && !(found === "" && fallback !== void 0)) {
       value += found;
+      if (!names.includes(name)) names.push(name);
       if (found !== "") secrets.push(found);
     } else if (fallback !== void 0) {
       value += fallback;
@@ -88338,27 +89563,104 @@ function interpolateEnv(text, env) {
     }
     index = close + 1;
   }
-  return { ok: true, value: value + text.slice(index), secrets };
+  return { ok: true, value: value + text.slice(index), secrets, names, references };
 }
 function interpolateDocument(source, env) {
-  const visit2 = (node2, path) => {
-    if ((0, import_yaml.isMap)(node2)) {
-      for (const pair of node2.items) visit2(pair.value, [...path, keyOf(pair.key) ?? "?"]);
-    } else if ((0, import_yaml.isSeq)(node2)) {
-      for (const [index, item] of node2.items.entries()) visit2(item, [...path, index]);
-    } else if ((0, import_yaml.isScalar)(node2) && typeof node2.value === "string" && node2.value.includes("$")) {
-      const result = interpolateEnv(node2.value, env);
-      if (!result.ok) throw configError(source, path, result.message);
-      node2.value = result.value;
-      if (result.secrets.length > 0) {
-        source.tainted.add(node2);
-        for (const secret of result.secrets) {
-          if (!source.secrets.includes(secret)) source.secrets.push(secret);
-        }
-      }
+  const problems = [];
+  walkPaths(source, (node2, path) => {
+    if (!(0, import_yaml.isScalar)(node2) || typeof node2.value !== "string" || !node2.value.includes("$")) {
+      return false;
     }
-  };
-  visit2(source.doc.contents, []);
+    const result = interpolateEnv(node2.value, env);
+    if (!result.ok) {
+      const offset = locate(source, path).offset ?? 0;
+      problems.push({ path, message: result.message, offset, isRule: false });
+      return false;
+    }
+    if (result.references > 0) source.interpolated.add(node2);
+    node2.value = result.value;
+    if (result.names.length > 0) source.tainted.set(node2, result.names);
+    if (result.secrets.length > 0) source.secretsOf.set(node2, result.secrets);
+    for (const secret of result.secrets) {
+      if (!source.secrets.includes(secret)) source.secrets.push(secret);
+    }
+    return false;
+  });
+  if (problems.length > 0) throw problemsError(source, problems);
+}
+function toPath(base, issue2) {
+  return [
+    ...base,
+    ...issue2.path.map((segment) => typeof segment === "symbol" ? String(segment) : segment)
+  ];
+}
+function leafIssues(issues, base = []) {
+  const leaves = [];
+  for (const issue2 of issues) {
+    const path = toPath(base, issue2);
+    if (issue2.code === "invalid_union") {
+      for (const branch of issue2.errors) leaves.push(...leafIssues(branch, path));
+    } else {
+      leaves.push({ issue: issue2, path });
+    }
+  }
+  return leaves;
+}
+function wantedKind(issue2) {
+  if (issue2.code === "invalid_type") {
+    if (issue2.expected === "number" || issue2.expected === "int") return "number";
+    if (issue2.expected === "boolean") return "boolean";
+  }
+  if (issue2.code === "custom" && issue2.params?.acceptsNumber === true) return "number";
+  return void 0;
+}
+var DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+var BOOLEAN = {
+  true: true,
+  True: true,
+  TRUE: true,
+  false: false,
+  False: false,
+  FALSE: false
+};
+function coerce(text, kind) {
+  const trimmed = text.trim();
+  if (kind === "boolean") return BOOLEAN[trimmed];
+  if (!DECIMAL.test(trimmed)) return void 0;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : void 0;
+}
+function getAt(data, path) {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[segment];
+  }
+  return value;
+}
+function setAt(data, path, value) {
+  const parent = getAt(data, path.slice(0, -1));
+  const last = path.at(-1);
+  if (parent !== null && typeof parent === "object" && last !== void 0) {
+    parent[last] = value;
+  }
+}
+function coerceEnvValues(source, data, issues) {
+  let changed = false;
+  for (const { issue: issue2, path } of leafIssues(issues)) {
+    const kind = wantedKind(issue2);
+    if (!kind) continue;
+    const { node: node2 } = locate(source, path);
+    if (!node2 || !source.interpolated.has(node2)) continue;
+    const text = getAt(data, path);
+    if (typeof text !== "string") continue;
+    const value = coerce(text, kind);
+    if (value === void 0) continue;
+    setAt(data, path, value);
+    source.coerced.add(node2);
+    changed = true;
+  }
+  return changed;
 }
 function describeIssue(issue2) {
   switch (issue2.code) {
@@ -88410,13 +89712,23 @@ function shouldShowInput(issue2) {
       return false;
   }
 }
+function describeVariables(names) {
+  return names.length === 1 ? `environment variable ${names[0]}` : `environment variables ${names.join(", ")}`;
+}
+function describeInput(source, issue2, node2, input2) {
+  const names = node2 === void 0 ? void 0 : source.tainted.get(node2);
+  if (!names) return `, got ${showValue(input2)}`;
+  const kind = issue2.code === "invalid_type" ? wantedKind(issue2) : void 0;
+  if (kind && typeof input2 === "string") {
+    const what = kind === "number" ? "a number" : "true or false";
+    return `, but the value of ${describeVariables(names)} is not ${what} (the value is not shown)`;
+  }
+  return `, got the value of ${describeVariables(names)} (not shown)`;
+}
 function toProblems(source, issues, base = []) {
   const problems = [];
   for (const issue2 of issues) {
-    const path = [
-      ...base,
-      ...issue2.path.map((segment) => typeof segment === "symbol" ? String(segment) : segment)
-    ];
+    const path = toPath(base, issue2);
     if (issue2.code === "invalid_union") {
       const branch = intendedBranch(issue2.errors);
       if (branch) {
@@ -88427,69 +89739,118 @@ function toProblems(source, issues, base = []) {
     const input2 = issue2.input;
     const isRule = issue2.code === "custom" && issue2.params?.rule === true;
     const last = path.at(-1);
-    if (issue2.code === "invalid_type" && input2 === void 0 && typeof last === "string") {
+    if (input2 === void 0 && typeof last === "string" && isMissing(source, path)) {
       const parent = path.slice(0, -1);
       problems.push({
         path: parent,
         message: `missing required key '${last}'`,
         offset: locate(source, parent).offset ?? 0,
-        isRule
+        isRule,
+        missingKey: last
       });
       continue;
     }
     if (issue2.code === "unrecognized_keys") {
-      const keyPath = [...path, issue2.keys[0] ?? ""];
-      problems.push({
-        path: keyPath,
-        message: issue2.message,
-        offset: locate(source, keyPath).offset ?? 0,
-        isRule
-      });
+      const value = issue2.input;
+      const { known, noun } = (value !== null && typeof value === "object" ? KNOWN_KEYS_OF.get(value) : void 0) ?? { known: [], noun: "key" };
+      for (const key of issue2.keys) {
+        const keyPath = [...path, key];
+        const suggestion = suggestClosest(key, known);
+        problems.push({
+          path: keyPath,
+          message: describeUnknownKeys([key], known, noun),
+          offset: locate(source, keyPath).offset ?? 0,
+          isRule,
+          isUnknownKey: true,
+          ...suggestion ? { suggestion } : {}
+        });
+      }
       continue;
     }
     const { offset, node: node2 } = locate(source, path);
     let message = issue2.message;
-    if (shouldShowInput(issue2)) {
-      const isSecret = node2 !== void 0 && source.tainted.has(node2);
-      message += isSecret ? ", got a value from the environment" : `, got ${showValue(input2)}`;
-    }
+    if (shouldShowInput(issue2)) message += describeInput(source, issue2, node2, input2);
     problems.push({ path, message, offset: offset ?? 0, isRule });
   }
   return problems;
 }
-function validationError(source, issues) {
-  const problems = toProblems(source, issues).sort(
-    (a, b) => Number(a.isRule) - Number(b.isRule) || a.offset - b.offset
-  );
-  const [first] = problems;
-  if (!first) return new ConfigError("invalid config", { location: source.file });
-  const more = problems.length - 1;
-  const suffix = more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "";
-  return configError(source, first.path, first.message + suffix);
+function isMissing(source, path) {
+  const parent = getAt(source.data, path.slice(0, -1));
+  const key = path.at(-1);
+  return parent !== null && typeof parent === "object" && !Array.isArray(parent) && key !== void 0 && !Object.hasOwn(parent, key);
 }
+var samePath = (a, b) => a.length === b.length && a.every((segment, index) => segment === b[index]);
+function orderProblems(problems) {
+  const suggested = problems.filter((p) => p.isUnknownKey && p.suggestion !== void 0);
+  const isExplainedByTypo = (problem) => suggested.some((unknown2) => {
+    const mapping = unknown2.path.slice(0, -1);
+    if (problem.missingKey !== void 0) {
+      return unknown2.suggestion === problem.missingKey && samePath(mapping, problem.path);
+    }
+    return problem.isRule && samePath(problem.path.slice(0, mapping.length), mapping);
+  });
+  const kept = problems.filter((problem) => !isExplainedByTypo(problem));
+  const rank = (p) => p.isUnknownKey ? 0 : p.isRule ? 2 : 1;
+  const unique = kept.filter(
+    (problem, index) => kept.findIndex((o) => o.message === problem.message && samePath(o.path, problem.path)) === index
+  );
+  return unique.sort((a, b) => rank(a) - rank(b) || a.offset - b.offset);
+}
+function validationError(source, issues) {
+  return problemsError(source, orderProblems(toProblems(source, issues)));
+}
+var MAX_COERCION_ROUNDS = 5;
 function parseConfig(text, options) {
   const source = parseYaml(text, options.file);
   interpolateDocument(source, options.env);
   let data;
   try {
-    data = source.doc.toJS();
+    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
   } catch (error62) {
-    throw new ConfigError(`invalid YAML: ${describeError(error62)}`, { location: options.file });
+    throw aliasError(source, error62);
   }
-  const result = perfConfigSchema.safeParse(data, { reportInput: true, error: describeIssue });
+  source.data = data;
+  const parse4 = () => perfConfigSchema.safeParse(data, { reportInput: true, error: describeIssue });
+  let result = parse4();
+  for (let round2 = 0; !result.success && round2 < MAX_COERCION_ROUNDS; round2++) {
+    if (!coerceEnvValues(source, data, result.error.issues)) break;
+    result = parse4();
+  }
   if (!result.success) throw validationError(source, result.error.issues);
-  return { config: result.data, secrets: [...source.secrets] };
+  const secrets = /* @__PURE__ */ new Set();
+  for (const [node2, values] of source.secretsOf) {
+    if (!source.coerced.has(node2)) for (const value of values) secrets.add(value);
+  }
+  return { config: result.data, secrets: source.secrets.filter((secret) => secrets.has(secret)) };
+}
+var MAX_ALIAS_EXPANSION = 100;
+function aliasError(source, error62) {
+  const aliases = [];
+  (0, import_yaml.visit)(source.doc, {
+    Alias(_, node2) {
+      aliases.push(node2);
+    }
+  });
+  const unresolved = aliases.find((alias) => (0, import_yaml.isAlias)(alias) && !alias.resolve(source.doc));
+  if (unresolved && (0, import_yaml.isAlias)(unresolved)) {
+    const name = unresolved.source;
+    return new ConfigError(`invalid YAML: the alias *${name} has no anchor &${name} before it`, {
+      location: locationOf(source, unresolved.range?.[0])
+    });
+  }
+  const isExpansion = /excessive alias count/i.test(describeError(error62));
+  const message = isExpansion ? `invalid YAML: aliases expand to too many values (more than ${MAX_ALIAS_EXPANSION} per alias): write the values out` : `invalid YAML: ${describeError(error62)}`;
+  return new ConfigError(message, { location: locationOf(source, aliases[0]?.range?.[0]) });
 }
 
 // src/config/load-config.ts
 async function loadConfig(file2, env = process.env) {
   let text;
   try {
-    text = await readFile2(file2, "utf8");
+    text = await readBoundedFile(file2, { maxBytes: FILE_LIMITS.configBytes, noun: "config file" });
   } catch (error62) {
-    const code = error62.code;
-    const reason = code === "ENOENT" ? "config file not found" : code === "EISDIR" ? "expected a config file, got a directory" : `cannot read the config file (${code ?? describeError(error62)})`;
-    throw new ConfigError(reason, { location: file2 }, { cause: error62 });
+    if (!(error62 instanceof BoundedReadError)) throw error62;
+    throw new ConfigError(error62.message, { location: file2 }, { cause: error62 });
   }
   return parseConfig(text, { file: file2, env });
 }
@@ -89135,12 +90496,12 @@ function computeMemoryBytes(stats) {
 function toMB(bytes) {
   return bytes / (1024 * 1024);
 }
-function warnOnce(warn2) {
+function warnOnce(warn) {
   const said = /* @__PURE__ */ new Set();
   return (line) => {
     if (said.has(line)) return;
     said.add(line);
-    warn2(line);
+    warn(line);
   };
 }
 
@@ -89151,7 +90512,7 @@ function shortId(id) {
 function describeTarget(target) {
   return target.label && target.label !== target.ref ? `'${target.label}' (id ${shortId(target.ref)})` : `'${target.ref}'`;
 }
-async function createContainerSources(targets, socket, warn2, fallbackCpus) {
+async function createContainerSources(targets, socket, warn, fallbackCpus) {
   if (targets.length === 0) return { sources: [] };
   const client = createDockerClient(socket.socketPath);
   const sources = [];
@@ -89161,35 +90522,35 @@ async function createContainerSources(targets, socket, warn2, fallbackCpus) {
       answer = await client.get(`/containers/${encodeURIComponent(target.ref)}/json`);
     } catch (error62) {
       const note = socket.note ? ` (${socket.note})` : "";
-      warn2(
+      warn(
         `resource monitor: ${describeDockerFailure(error62, socket.socketPath)}${note}; container metrics skipped`
       );
       client.close();
       return { sources: [] };
     }
     if (answer.status === 404) {
-      warn2(
+      warn(
         `resource monitor: no container ${describeTarget(target)} (Docker: ${dockerMessage(answer)}); its metrics skipped`
       );
       continue;
     }
     const body = answer.body;
     if (answer.status !== 200 || typeof body?.Id !== "string") {
-      warn2(
+      warn(
         `resource monitor: inspecting container ${describeTarget(target)} failed (Docker: ${dockerMessage(answer)}); its metrics skipped`
       );
       continue;
     }
     const name = typeof body.Name === "string" ? body.Name.replace(/^\//, "") : target.ref;
     const label = `container ${target.label ?? name} (${shortId(body.Id)})`;
-    sources.push(createContainerSource(client, body.Id, label, warn2, fallbackCpus));
+    sources.push(createContainerSource(client, body.Id, label, warn, fallbackCpus));
   }
   if (sources.length === 0) client.close();
   return sources.length > 0 ? { sources, client } : { sources };
 }
-function createContainerSource(client, id, label, warn2, fallbackCpus) {
+function createContainerSource(client, id, label, warn, fallbackCpus) {
   const series = { source: "container", label, samples: [] };
-  const warnSampling = warnOnce(warn2);
+  const warnSampling = warnOnce(warn);
   const path = `/containers/${id}/stats?stream=false&one-shot=true`;
   let previous;
   let isGone = false;
@@ -89208,7 +90569,7 @@ function createContainerSource(client, id, label, warn2, fallbackCpus) {
       }
       const atMs = performance.now();
       if (answer.status === 404) {
-        warn2(
+        warn(
           `resource monitor: ${label} is gone (Docker: ${dockerMessage(answer)}); its metrics stop`
         );
         isGone = true;
@@ -89268,15 +90629,15 @@ function createGeneratorSampler() {
 
 // src/monitor/proc-tree.ts
 import { execFileSync } from "node:child_process";
-import { access, readdir, readFile as readFile3 } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 
 // src/monitor/proc-parse.ts
 function parseProcStat(text) {
-  const open6 = text.indexOf("(");
+  const open7 = text.indexOf("(");
   const close = text.lastIndexOf(")");
-  if (open6 < 0 || close < open6) return void 0;
-  const pid = Number(text.slice(0, open6).trim());
-  const comm = text.slice(open6 + 1, close);
+  if (open7 < 0 || close < open7) return void 0;
+  const pid = Number(text.slice(0, open7).trim());
+  const comm = text.slice(open7 + 1, close);
   const rest = text.slice(close + 1).trim().split(/\s+/);
   const field = (n) => Number(rest[n - 3]);
   const state = rest[0] ?? "";
@@ -89349,7 +90710,7 @@ function getTicksPerSecond() {
 }
 async function tryRead(path) {
   try {
-    return await readFile3(path, "utf8");
+    return await readFile(path, "utf8");
   } catch {
     return void 0;
   }
@@ -89422,17 +90783,17 @@ async function createProcessTreeReader(rootPid, discovery) {
     }
   };
 }
-async function createProcessSource(pid, warn2, discovery) {
+async function createProcessSource(pid, warn, discovery) {
   const label = `process tree of pid ${pid}`;
   if (process.platform !== "linux") {
-    warn2(
+    warn(
       `resource monitor: process metrics need Linux /proc (this is ${process.platform}); ${label} not watched`
     );
     return void 0;
   }
   const reader = Number.isInteger(pid) && pid > 0 ? await createProcessTreeReader(pid, discovery) : void 0;
   if (!reader) {
-    warn2(`resource monitor: no process with pid ${pid}; process metrics skipped`);
+    warn(`resource monitor: no process with pid ${pid}; process metrics skipped`);
     return void 0;
   }
   const ticksPerSecond2 = getTicksPerSecond();
@@ -89447,14 +90808,14 @@ async function createProcessSource(pid, warn2, discovery) {
       try {
         reading = await reader.read();
       } catch (error62) {
-        warn2(
+        warn(
           `resource monitor: reading ${label} failed: ${describeError(error62)}; process metrics stop`
         );
         isDone = true;
         return;
       }
       if (!reading) {
-        warn2(`resource monitor: process ${pid} has exited; process metrics stop`);
+        warn(`resource monitor: process ${pid} has exited; process metrics stop`);
         isDone = true;
         return;
       }
@@ -89504,7 +90865,7 @@ function joinWithAnd(items) {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
-function createRunner(source, warn2) {
+function createRunner(source, warn) {
   let inFlight;
   let lastStartedAtMs = Number.NEGATIVE_INFINITY;
   return {
@@ -89515,7 +90876,7 @@ function createRunner(source, warn2) {
       if (!inFlight) {
         lastStartedAtMs = performance.now();
         inFlight = source.sample().catch((error62) => {
-          warn2(
+          warn(
             `resource monitor: sampling ${source.series.label} failed: ${describeError(error62)}`
           );
         }).finally(() => {
@@ -89530,7 +90891,7 @@ function createRunner(source, warn2) {
   };
 }
 async function startMonitor(options) {
-  const { intervalMs, warn: warn2 } = options;
+  const { intervalMs, warn } = options;
   if (!(Number.isFinite(intervalMs) && intervalMs > 0)) {
     throw new ConfigError(
       `resource monitor: the interval must be a positive number of ms, got ${intervalMs}`
@@ -89541,18 +90902,18 @@ async function startMonitor(options) {
     ...parseServices(options.services).map((s) => ({ ref: s.id, label: s.label }))
   ];
   const cores = availableParallelism();
-  const processSource = options.pid === void 0 ? void 0 : await createProcessSource(options.pid, warn2);
+  const processSource = options.pid === void 0 ? void 0 : await createProcessSource(options.pid, warn);
   const containers = await createContainerSources(
     targets,
     resolveDockerSocket(options.dockerSocket, process.env.DOCKER_HOST),
-    warn2,
+    warn,
     cores
   );
   const sources = [...processSource ? [processSource] : [], ...containers.sources];
   const generator = createGeneratorSampler();
   const labels = sources.map((s) => s.series.label);
   const description = `${labels.length > 0 ? joinWithAnd(labels) : "no service resources (load generator CPU only)"}, every ${intervalMs} ms`;
-  const runners = sources.map((source) => createRunner(source, warn2));
+  const runners = sources.map((source) => createRunner(source, warn));
   const tick = () => {
     generator.sample();
     for (const runner of runners) runner.run();
@@ -90149,13 +91510,13 @@ function stressSections(run2, checks, environment) {
 // src/report/video-section.ts
 var SUITE = "video";
 var MAX_REASONS = 5;
-function formatBytes(bytes) {
+function formatBytes2(bytes) {
   return formatValue(bytes / (1024 * 1024), "MB");
 }
 function describeVideos(run2) {
   const list2 = run2.videos.map((v) => {
     const facts = v.kind === "synthetic" ? v.description : `${formatValue(v.durationS, "s")}`;
-    return `${v.name} (${facts}; ${formatBytes(v.bytes)})`;
+    return `${v.name} (${facts}; ${formatBytes2(v.bytes)})`;
   });
   return `Videos, sent in turn: ${list2.join(", ")}.`;
 }
@@ -90753,6 +92114,44 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
+// src/report/markdown-text.ts
+var LINKISH = [
+  // A mention needs no word character before the @ (`seed@1000` in a metric key is none), an
+  // email address a dot in its domain.
+  /(?:^|[^A-Za-z0-9_])@[A-Za-z0-9_-]/,
+  /[A-Za-z0-9_.+-]@[A-Za-z0-9_-]+\.[A-Za-z0-9_-]/,
+  /(?:^|[^A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:(?=[^\s:])/,
+  /(?:^|[^A-Za-z0-9])www\./i,
+  /#\d/,
+  /(?:^|[^A-Za-z0-9])gh-\d/i
+];
+var MARKDOWN_PUNCTUATION = /[\\`<&[\]|]/g;
+var INVISIBLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+function oneLine(text) {
+  return text.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(INVISIBLE, "");
+}
+function isLinkish(token) {
+  return LINKISH.some((pattern) => pattern.test(token));
+}
+function markdownText(text, context = {}) {
+  return oneLine(text).split(/(\s+)/).map((token) => {
+    if (token === "" || /^\s+$/.test(token)) return token;
+    if (isLinkish(token)) return markdownCode(token, context);
+    return token.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`);
+  }).join("");
+}
+function markdownCode(text, context = {}) {
+  const body = oneLine(text).replaceAll("`", "'");
+  return `\`${context.inTable ? body.replaceAll("|", "\\|") : body}\``;
+}
+function htmlText(text) {
+  return oneLine(text).split(/(\s+)/).map((token) => {
+    if (token === "" || /^\s+$/.test(token)) return token;
+    const escaped = token.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return isLinkish(token) ? `<code>${escaped}</code>` : escaped;
+  }).join("");
+}
+
 // src/report/markdown.ts
 var ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 var OPEN_IN_COMPACT = /* @__PURE__ */ new Set(["Regressions", "Budgets"]);
@@ -90764,10 +92163,10 @@ function renderMarkdown(result, options = {}) {
   const lines = [
     `## ${ICON[model.verdict]} perf-action: ${model.verdict}`,
     "",
-    `**${escapeText(model.verdictLine)}**`,
+    `**${markdownText(model.verdictLine)}**`,
     "",
-    escapeText(model.context),
-    ...model.baselineLine ? ["", escapeText(model.baselineLine)] : [],
+    markdownText(model.context),
+    ...model.baselineLine ? ["", markdownText(model.baselineLine)] : [],
     ...options.links && options.links.length > 0 ? ["", options.links.join(" \xB7 ")] : []
   ];
   let folded = 0;
@@ -90782,21 +92181,21 @@ function renderMarkdown(result, options = {}) {
       }
     }
     const body = [
-      ...section.note ? [escapeText(section.note)] : [],
+      ...section.note ? [markdownText(section.note)] : [],
       ...section.note && section.table ? [""] : [],
       ...section.table ? [renderTable2(section.table)] : []
     ];
     if (fold) {
       lines.push(
         "",
-        `<details><summary>${section.heading}</summary>`,
+        `<details><summary>${htmlText(section.heading)}</summary>`,
         "",
         ...body,
         "",
         "</details>"
       );
     } else {
-      lines.push("", `### ${section.heading}`, "", ...body);
+      lines.push("", `### ${markdownText(section.heading)}`, "", ...body);
     }
   }
   if (dropped > 0) {
@@ -90808,18 +92207,17 @@ function renderMarkdown(result, options = {}) {
   return `${lines.join("\n")}
 `;
 }
+var IN_TABLE = { inTable: true };
 function renderTable2(table) {
-  return markdownTable([table.header, ...table.rows.map((r) => r.map(renderCell2))], {
+  const header = table.header.map((h) => markdownText(h, IN_TABLE));
+  return markdownTable([header, ...table.rows.map((r) => r.map(renderCell2))], {
     align: table.align
   });
 }
 function renderCell2(cell) {
-  if (typeof cell === "string") return escapeText(cell).replaceAll("|", "\\|");
-  if ("code" in cell) return `\`${cell.code.replaceAll("`", "'").replaceAll("|", "\\|")}\``;
-  return `${ICON[cell.status]} ${cell.label ?? cell.status}`;
-}
-function escapeText(s) {
-  return s.replaceAll("<", "\\<");
+  if (typeof cell === "string") return markdownText(cell, IN_TABLE);
+  if ("code" in cell) return markdownCode(cell.code, IN_TABLE);
+  return `${ICON[cell.status]} ${markdownText(cell.label ?? cell.status, IN_TABLE)}`;
 }
 
 // src/results/environment.ts
@@ -91735,16 +93133,16 @@ function describeFetchError(error62, timeoutMs) {
 }
 function describeOne(error62) {
   if (error62 instanceof Error) {
-    if (error62.message) return oneLine(error62.message);
+    if (error62.message) return oneLine2(error62.message);
     const code = error62.code;
     return code ?? error62.name;
   }
-  return oneLine(String(error62));
+  return oneLine2(String(error62));
 }
 function isNamed(error62, name) {
   return typeof error62 === "object" && error62 !== null && error62.name === name;
 }
-function oneLine(text) {
+function oneLine2(text) {
   return text.replace(/\s+/g, " ").trim();
 }
 
@@ -91818,7 +93216,7 @@ function readJsonPath(value, path) {
 var MAX_QUOTED = 200;
 var POLL_REQUEST_TIMEOUT_MS = 3e4;
 function quote(text) {
-  const line = oneLine(text);
+  const line = oneLine2(text);
   return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}\u2026` : line;
 }
 function renderRequest(request2, values) {
@@ -92066,7 +93464,7 @@ import { mkdir as mkdir2, rename as rename2, rm as rm3, stat } from "node:fs/pro
 import { join as join2, resolve } from "node:path";
 
 // src/video/avi-reader.ts
-import { open as open2 } from "node:fs/promises";
+import { open as open3 } from "node:fs/promises";
 var AviFormatError = class extends Error {
   name = "AviFormatError";
 };
@@ -92081,7 +93479,7 @@ async function readAt(file2, position, length) {
   return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
 }
 async function readAviInfo(path) {
-  const file2 = await open2(path, "r");
+  const file2 = await open3(path, "r");
   try {
     return (await readLayout(file2, path)).info;
   } finally {
@@ -92195,18 +93593,18 @@ function parseStreamList(list2) {
   });
   return stream;
 }
-function forEachChunk(list2, visit2) {
+function forEachChunk(list2, visit3) {
   let offset = 0;
   while (offset + 8 <= list2.length) {
     const id = fourccAt(list2, offset);
     const size = list2.readUInt32LE(offset + 4);
-    visit2(id, list2.subarray(offset + 8, Math.min(list2.length, offset + 8 + size)));
+    visit3(id, list2.subarray(offset + 8, Math.min(list2.length, offset + 8 + size)));
     offset += 8 + size + (size & 1);
   }
 }
 
 // src/video/avi-writer.ts
-import { open as open3, rm as rm2 } from "node:fs/promises";
+import { open as open4, rm as rm2 } from "node:fs/promises";
 
 // src/video/mjpeg-encoder.ts
 var import_jpeg_js = __toESM(require_jpeg_js(), 1);
@@ -92248,7 +93646,7 @@ function parseHuffmanTables(dht) {
     const key = dht[offset];
     const counts = dht.subarray(offset + 1, offset + 17);
     let total = 0;
-    for (const count of counts) total += count;
+    for (const count2 of counts) total += count2;
     const values = dht.slice(offset + 17, offset + 17 + total);
     if (values.length !== total) throw new Error("JPEG: DHT segment is truncated");
     offset += 17 + total;
@@ -92259,16 +93657,16 @@ function parseHuffmanTables(dht) {
     let code = 0;
     let index = 0;
     for (let length = 1; length <= 16; length++) {
-      const count = counts[length - 1];
+      const count2 = counts[length - 1];
       valueOffset[length] = index - code;
-      for (let i = 0; i < count; i++) {
+      for (let i = 0; i < count2; i++) {
         const symbol2 = values[index];
         codeOf[symbol2] = code;
         lengthOf[symbol2] = length;
         index++;
         code++;
       }
-      maxCode[length] = count > 0 ? code - 1 : -1;
+      maxCode[length] = count2 > 0 ? code - 1 : -1;
       code <<= 1;
     }
     tables.set(key, { maxCode, valueOffset, values, codeOf, lengthOf });
@@ -92295,9 +93693,9 @@ var BitReader = class {
     this.data = data;
   }
   /** Reads `count` bits (0..24) as an unsigned number; past the end reads 1-bits (padding). */
-  read(count) {
+  read(count2) {
     let value = 0;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count2; i++) {
       const byte = this.data[this.position >>> 3] ?? 255;
       value = value << 1 | byte >>> 7 - (this.position & 7) & 1;
       this.position++;
@@ -92321,8 +93719,8 @@ var BitWriter = class {
   #current = 0;
   #bitCount = 0;
   /** Appends the low `count` bits (0..24) of `value`. */
-  write(value, count) {
-    for (let i = count - 1; i >= 0; i--) {
+  write(value, count2) {
+    for (let i = count2 - 1; i >= 0; i--) {
       this.#current = this.#current << 1 | value >>> i & 1;
       if (++this.#bitCount === 8) this.#flushByte();
     }
@@ -92332,9 +93730,9 @@ var BitWriter = class {
     reader.position = from;
     let left = to - from;
     while (left > 0) {
-      const count = Math.min(left, 24);
-      this.write(reader.read(count), count);
-      left -= count;
+      const count2 = Math.min(left, 24);
+      this.write(reader.read(count2), count2);
+      left -= count2;
     }
   }
   /** Pads the last byte with 1-bits (as T.81 asks before a marker) and returns the bytes. */
@@ -92449,9 +93847,9 @@ function createTiledFrameEncoder(options) {
   checkOptions(options);
   return new TiledEncoder(options);
 }
-function largestDivisor(count, limit) {
-  for (let divisor = Math.min(limit, count); divisor > 1; divisor--)
-    if (count % divisor === 0) return divisor;
+function largestDivisor(count2, limit) {
+  for (let divisor = Math.min(limit, count2); divisor > 1; divisor--)
+    if (count2 % divisor === 0) return divisor;
   return 1;
 }
 var RGB_MASK = new Int32Array(new Uint8Array([255, 255, 255, 0]).buffer)[0];
@@ -92576,9 +93974,9 @@ var TiledEncoder = class {
   }
   /** The frame as 32-bit pixels (copied once into an aligned buffer when it is not aligned). */
   #view(rgba) {
-    const count = this.#width * this.#height;
-    if (rgba.byteOffset % 4 === 0) return new Int32Array(rgba.buffer, rgba.byteOffset, count);
-    this.#aligned ??= new Int32Array(count);
+    const count2 = this.#width * this.#height;
+    if (rgba.byteOffset % 4 === 0) return new Int32Array(rgba.buffer, rgba.byteOffset, count2);
+    this.#aligned ??= new Int32Array(count2);
     new Uint8Array(this.#aligned.buffer).set(rgba);
     return this.#aligned;
   }
@@ -92805,11 +94203,11 @@ function planScene(spec) {
   const random = createRandom2(spec.seed);
   const between = (low, high) => low + (high - low) * random();
   const background = hsvToRgb(random(), between(0.2, 0.5), between(0.15, 0.3));
-  const count = spec.objects ?? DEFAULT_OBJECTS;
+  const count2 = spec.objects ?? DEFAULT_OBJECTS;
   const hueStart = random();
-  const laneHeight = spec.height / Math.max(1, count);
+  const laneHeight = spec.height / Math.max(1, count2);
   const objects = [];
-  for (let id = 0; id < count; id++) {
+  for (let id = 0; id < count2; id++) {
     const width = Math.max(4, Math.round(spec.width * between(0.08, 0.2)));
     const height = Math.max(2, Math.round(laneHeight * between(0.4, 0.65)));
     const laneTop = Math.ceil(id * laneHeight);
@@ -92823,7 +94221,7 @@ function planScene(spec) {
       id,
       width,
       height,
-      color: hsvToRgb((hueStart + id / Math.max(1, count)) % 1, between(0.75, 1), between(0.85, 1)),
+      color: hsvToRgb((hueStart + id / Math.max(1, count2)) % 1, between(0.75, 1), between(0.85, 1)),
       path: {
         startX: Math.round(between(minX, maxX)),
         startY: Math.round(between(minY, maxY)),
@@ -93016,7 +94414,7 @@ var AviWriter = class _AviWriter {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
       throw new RangeError(`AVI writer: bad frame size ${width}x${height}`);
     if (!(Number.isFinite(fps) && fps > 0)) throw new RangeError(`AVI writer: bad fps ${fps}`);
-    const file2 = await open3(path, "w");
+    const file2 = await open4(path, "w");
     try {
       await file2.write(buildHeaders(format), 0, AT.firstChunk, 0);
     } catch (error62) {
@@ -93190,7 +94588,7 @@ async function tryReuse(path, spec) {
 }
 
 // src/suites/video-duration.ts
-import { open as open4 } from "node:fs/promises";
+import { open as open5 } from "node:fs/promises";
 var MP4_FIRST_BOXES = /* @__PURE__ */ new Set(["ftyp", "moov", "mdat", "free", "skip", "wide", "pdin", "uuid"]);
 var MAX_BOXES = 1e4;
 async function readAt2(file2, position, length) {
@@ -93200,7 +94598,7 @@ async function readAt2(file2, position, length) {
 }
 async function* readBoxes(file2, from, to) {
   let at = from;
-  for (let count = 0; count < MAX_BOXES && at + 8 <= to; count++) {
+  for (let count2 = 0; count2 < MAX_BOXES && at + 8 <= to; count2++) {
     const header = await readAt2(file2, at, 16);
     if (header.length < 8) return;
     let size = header.readUInt32BE(0);
@@ -93241,7 +94639,7 @@ async function readMp4DurationS(file2, size) {
   return void 0;
 }
 async function readVideoDurationS(path) {
-  const file2 = await open4(path, "r");
+  const file2 = await open5(path, "r");
   let kind;
   let duration3;
   try {
@@ -93370,10 +94768,10 @@ async function runVideoSuite(options) {
   let uploaded = await warmUp2(video.warmupVideos, videos, jobOptions, log);
   for (const level of video.levels) {
     options.signal?.throwIfAborted();
-    const count = videosAtLevel(video, level);
-    log(`video: level ${level}: ${count} video${count === 1 ? "" : "s"}, ${level} in flight`);
-    const measured = await runLevel(level, count, uploaded, videos, jobOptions, log);
-    uploaded += count;
+    const count2 = videosAtLevel(video, level);
+    log(`video: level ${level}: ${count2} video${count2 === 1 ? "" : "s"}, ${level} in flight`);
+    const measured = await runLevel(level, count2, uploaded, videos, jobOptions, log);
+    uploaded += count2;
     const summary = options.monitor ? summarizeResources(
       options.monitor.series(),
       options.monitor.generator(),
@@ -93382,7 +94780,7 @@ async function runVideoSuite(options) {
     ) : void 0;
     const levelRun = {
       level,
-      videos: count,
+      videos: count2,
       succeeded: measured.rows.filter((row) => row.outcome === "done").length,
       failed: measured.rows.filter((row) => row.outcome !== "done").length,
       windowMs: Math.round(measured.toMs - measured.fromMs),
@@ -93397,10 +94795,10 @@ async function runVideoSuite(options) {
   }
   return { metrics, run: run2 };
 }
-async function warmUp2(count, videos, jobOptions, log) {
-  if (count === 0) return 0;
-  log(`video: warm-up: ${count} video${count === 1 ? "" : "s"}, one at a time, not measured`);
-  for (let i = 0; i < count; i++) {
+async function warmUp2(count2, videos, jobOptions, log) {
+  if (count2 === 0) return 0;
+  log(`video: warm-up: ${count2} video${count2 === 1 ? "" : "s"}, one at a time, not measured`);
+  for (let i = 0; i < count2; i++) {
     jobOptions.signal?.throwIfAborted();
     const video = videos[i % videos.length];
     try {
@@ -93413,18 +94811,18 @@ async function warmUp2(count, videos, jobOptions, log) {
       log(`video: warm-up upload ${i + 1} (${video.name}) error: ${describeError(error62)}`);
     }
   }
-  return count;
+  return count2;
 }
 function toUsed(video) {
   const { name, kind, description, durationS, bytes } = video;
   return { name, kind, description, durationS, bytes };
 }
-async function runLevel(level, count, uploadedBefore, videos, jobOptions, log) {
+async function runLevel(level, count2, uploadedBefore, videos, jobOptions, log) {
   const rows = [];
   let next = 0;
   const fromMs = performance7.now();
   const work = async () => {
-    while (next < count) {
+    while (next < count2) {
       const index = next++;
       const video = videos[index % videos.length];
       const place = { upload: uploadedBefore + index + 1, level };
@@ -93448,7 +94846,7 @@ async function runLevel(level, count, uploadedBefore, videos, jobOptions, log) {
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(level, count) }, work));
+  await Promise.all(Array.from({ length: Math.min(level, count2) }, work));
   return { rows, fromMs, toMs: performance7.now() };
 }
 function describeLevel(level, metrics) {
@@ -93493,9 +94891,9 @@ async function seedThroughApi(options) {
     );
   }, options.progressEveryMs ?? 2e3);
   progress.unref();
-  const send = async (first, count) => {
-    const request2 = template.render(first, count);
-    const what = `${request2.method} ${request2.path} (records ${first}..${first + count - 1})`;
+  const send = async (first, count2) => {
+    const request2 = template.render(first, count2);
+    const what = `${request2.method} ${request2.path} (records ${first}..${first + count2 - 1})`;
     let status;
     let statusText;
     let text;
@@ -93513,18 +94911,18 @@ async function seedThroughApi(options) {
       throw new SeedError(`${what} failed: ${describeFetchError(error62, seed.timeoutMs)}`);
     }
     if (!isOkStatus(status)) {
-      const quoted = oneLine(text).slice(0, MAX_QUOTED_BODY);
+      const quoted = oneLine2(text).slice(0, MAX_QUOTED_BODY);
       throw new SeedError(
         `${what} answered ${status}${statusText ? ` ${statusText}` : ""}${quoted ? `: ${quoted}` : ""}`
       );
     }
-    accepted += count;
+    accepted += count2;
   };
   const worker = async () => {
     while (failure2 === void 0 && next < to) {
       const first = next;
-      const count = Math.min(perRequest, to - first);
-      next += count;
+      const count2 = Math.min(perRequest, to - first);
+      next += count2;
       const index = requests++;
       if (seed.rate !== void 0) {
         const wait = startedAt + index * 1e3 / seed.rate - performance8.now();
@@ -93532,7 +94930,7 @@ async function seedThroughApi(options) {
         if (failure2 !== void 0) return;
       }
       try {
-        await send(first, count);
+        await send(first, count2);
       } catch (error62) {
         failure2 ??= error62 instanceof SeedError ? error62 : new SeedError(String(error62));
       }
@@ -93576,7 +94974,7 @@ function runSeedCommand(options) {
     });
     const tail = [];
     const onLine = (line) => {
-      const text = oneLine(line);
+      const text = oneLine2(line);
       if (text === "") return;
       options.log(`seed.command: ${text}`);
       tail.push(text);
@@ -93715,12 +95113,12 @@ async function runVolumeSuite(options) {
   }
   return output2;
 }
-function describeCount(count) {
-  return `${count.request.method} ${count.request.path} -> ${count.value}`;
+function describeCount(count2) {
+  return `${count2.request.method} ${count2.request.path} -> ${count2.value}`;
 }
-async function readRecordCount(options, count) {
-  const request2 = toHttpRequest(count.request, options.authHeaders);
-  const what = `record count ${describeCount(count)}`;
+async function readRecordCount(options, count2) {
+  const request2 = toHttpRequest(count2.request, options.authHeaders);
+  const what = `record count ${describeCount(count2)}`;
   let status;
   let text;
   try {
@@ -93735,16 +95133,16 @@ async function readRecordCount(options, count) {
   } catch (error62) {
     throw new SeedError(`${what} failed: ${describeFetchError(error62, COUNT_TIMEOUT_MS)}`);
   }
-  const quoted = oneLine(text).slice(0, MAX_QUOTED2);
+  const quoted = oneLine2(text).slice(0, MAX_QUOTED2);
   if (!isOkStatus(status)) throw new SeedError(`${what} answered ${status}: ${quoted}`);
   let value;
   try {
-    value = readJsonPath(JSON.parse(text), count.value);
+    value = readJsonPath(JSON.parse(text), count2.value);
   } catch {
     value = void 0;
   }
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new SeedError(`${what}: no count of records at ${count.value} in ${quoted}`);
+    throw new SeedError(`${what}: no count of records at ${count2.value} in ${quoted}`);
   }
   return value;
 }
@@ -93940,7 +95338,7 @@ function excerptOf(text, contentType, secrets) {
     if (/html|xml/i.test(contentType) || text.trimStart().startsWith("<")) return void 0;
     shown = text;
   }
-  shown = oneLine(shown);
+  shown = oneLine2(shown);
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     shown = shown.replaceAll(secret, "***").replaceAll(JSON.stringify(secret).slice(1, -1), "***");
   }
@@ -93960,7 +95358,7 @@ function maskSensitive(value) {
 // src/target/start-command.ts
 import { spawn as spawn2, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir as mkdir3, open as open5, stat as stat3 } from "node:fs/promises";
+import { mkdir as mkdir3, open as open6, stat as stat3 } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
 var isWindows2 = process.platform === "win32";
@@ -93973,7 +95371,7 @@ async function startCommand(options) {
   let log;
   try {
     await mkdir3(dirname(logFile), { recursive: true });
-    log = await open5(logFile, "a");
+    log = await open6(logFile, "a");
   } catch (error62) {
     throw new TargetError(
       `target.start: cannot open log file '${logFile}': ${describeError(error62)}`,
@@ -94059,11 +95457,11 @@ async function startCommand(options) {
     }
   };
 }
-function describeEarlyExit(started) {
+function describeEarlyExit(started, logShownAs = started.logFile) {
   const status = started.exited();
   if (status === void 0 || status.code === 0) return void 0;
   const how = status.signal !== null ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
-  return `target.start ${how} before becoming healthy; see ${started.logFile}`;
+  return `target.start ${how} before becoming healthy; see ${logShownAs}`;
 }
 async function checkDirectory(cwd) {
   let isDirectory;
@@ -94190,26 +95588,35 @@ async function pause(ms, isAlive, signal) {
 
 // src/target/prepare-target.ts
 async function prepareTarget(options) {
-  const { config: config2, log } = options;
+  const { config: config2, log, serviceLog } = options;
   let started;
-  if (config2.target.start) {
-    log(`starting target: ${config2.target.start} (output in ${options.logFile})`);
-    started = await startCommand({
-      command: config2.target.start,
-      env: options.env,
-      logFile: options.logFile
-    });
-  }
   const stop = async () => {
-    await started?.stop();
+    try {
+      await started?.stop();
+    } finally {
+      if (config2.target.start) await serviceLog.publish();
+    }
   };
+  if (config2.target.start) {
+    log(`starting target: ${config2.target.start} (output in ${serviceLog.path} when it stops)`);
+    try {
+      started = await startCommand({
+        command: config2.target.start,
+        env: options.env,
+        logFile: await serviceLog.open()
+      });
+    } catch (error62) {
+      await stop();
+      throw error62;
+    }
+  }
   try {
     const health = config2.target.health ?? "";
     const ready = await waitForHealth({
       url: config2.target.url,
       ...config2.target.health ? { health: config2.target.health } : {},
       timeoutMs: config2.target.waitMs,
-      ...started ? { isAlive: () => describeEarlyExit(started) } : {}
+      ...started ? { isAlive: () => describeEarlyExit(started, serviceLog.path) } : {}
     });
     log(
       `target ${config2.target.url}${health} healthy after ${(ready.elapsedMs / 1e3).toFixed(1)} s`
@@ -94229,7 +95636,7 @@ async function prepareTarget(options) {
     return {
       authHeaders,
       secrets,
-      ...started ? { pid: started.pid, logFile: started.logFile } : {},
+      ...started ? { pid: started.pid, logFile: serviceLog.path } : {},
       stop
     };
   } catch (error62) {
@@ -94429,21 +95836,24 @@ async function runPerf(settings) {
   const loaded = await loadConfig(settings.configPath, settings.env);
   const { config: config2 } = loaded;
   applyOverrides(config2, settings);
-  const secrets = loaded.secrets.filter((s) => s !== config2.target.url);
+  const { outlet } = settings;
+  for (const secret of configSecrets(loaded.secrets, config2.target.url)) {
+    outlet.protect(secret, "a value taken from the environment");
+  }
   const suites = selectSuites(config2, settings.suites);
-  const log = (line) => settings.log(redact(line, secrets));
+  const log = (line) => outlet.info(line);
+  const warn = (line) => outlet.warn(line);
   await mkdir4(settings.outDir, { recursive: true });
   const environment = describeEnvironment(settings.calibrationMs ?? 200);
   const target = await prepareTarget({
     config: config2,
     env: settings.env,
-    logFile: join3(settings.outDir, "service.log"),
+    serviceLog: outlet.serviceLog(join3(settings.outDir, "service.log")),
     log
   });
-  secrets.push(...target.secrets);
-  const warn2 = (line) => (settings.warn ?? log)(redact(line, secrets));
-  const history = settings.baselineStore ? await tryLoadHistory(settings.baselineStore, config2.baseline.name, warn2) : {};
-  const monitor = await tryStartMonitor(config2, target.pid, settings.services, log, warn2);
+  for (const secret of target.secrets) outlet.protect(secret, "the login token");
+  const history = settings.baselineStore ? await tryLoadHistory(settings.baselineStore, config2.baseline, warn) : {};
+  const monitor = await tryStartMonitor(config2, target.pid, settings.services, log, warn);
   const scenarios = [];
   const stress = [];
   let video;
@@ -94530,7 +95940,7 @@ async function runPerf(settings) {
     ...capInvalidRegressions(comparison.checks, invalid),
     ...checkBudgets(metrics, budgetScopes(config2, environment.cores))
   ];
-  const result = {
+  const measured = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "perf-action", version: TOOL_VERSION },
     startedAt: startedAt.toISOString(),
@@ -94547,24 +95957,25 @@ async function runPerf(settings) {
     checks,
     verdict: verdictOf(checks)
   };
+  const result = outlet.redact(measured);
   const paths = {
     results: join3(settings.outDir, "results.json"),
     markdown: join3(settings.outDir, "report.md"),
     html: join3(settings.outDir, "report.html"),
     ...target.logFile ? { serviceLog: target.logFile } : {}
   };
-  await writeFile2(paths.results, `${redact(JSON.stringify(result, null, 2), secrets)}
+  await outlet.writeFile(paths.results, `${JSON.stringify(result, null, 2)}
 `);
-  const markdown = redact(renderMarkdown(result), secrets);
-  await writeFile2(paths.markdown, markdown);
-  await writeFile2(paths.html, redact(renderHtml(result), secrets));
+  const markdown = outlet.redact(renderMarkdown(result));
+  await outlet.writeFile(paths.markdown, markdown);
+  await outlet.writeFile(paths.html, renderHtml(result));
   const baselineSaved = settings.updateBaseline === true && settings.baselineStore !== void 0 && await trySaveHistory(settings.baselineStore, history.history, result, config2, settings, {
     log,
-    warn: warn2
+    warn
   });
-  return { result, markdown, paths, secrets, baselineSaved };
+  return { result, markdown, paths, baselineSaved };
 }
-async function tryStartMonitor(config2, startedPid, services, log, warn2) {
+async function tryStartMonitor(config2, startedPid, services, log, warn) {
   if (!config2.monitor.isEnabled) return void 0;
   const pid = startedPid ?? config2.target.pid;
   const monitor = await startMonitor({
@@ -94573,22 +95984,23 @@ async function tryStartMonitor(config2, startedPid, services, log, warn2) {
     ...services ? { services } : {},
     ...config2.target.dockerSocket ? { dockerSocket: config2.target.dockerSocket } : {},
     intervalMs: config2.monitor.intervalMs,
-    warn: warn2
+    warn
   });
   log(`resource monitor: ${monitor.description}`);
   return monitor;
 }
-async function tryLoadHistory(store, name, warn2) {
+async function tryLoadHistory(store, { name, history: maxRecords }, warn) {
   try {
-    const history = await store.load(name);
+    const history = await store.load(name, { maxRecords });
     return history ? { history } : {};
   } catch (error62) {
     const why = `baseline history '${name}' unavailable from ${store.description}: ${describeError(error62)}`;
-    warn2(`${why}; budgets alone decide this run`);
+    warn(`${why}; budgets alone decide this run`);
     return { unavailable: why };
   }
 }
 async function trySaveHistory(store, history, result, config2, settings, out) {
+  const { outlet } = settings;
   const record2 = makeRecord(result, {
     savedAt: result.finishedAt,
     ...settings.runId !== void 0 ? { runId: settings.runId } : {}
@@ -94598,16 +96010,21 @@ async function trySaveHistory(store, history, result, config2, settings, out) {
     record2,
     config2.baseline.history
   );
+  let report;
   try {
-    await store.save(next);
-    out.log(
-      `baseline '${config2.baseline.name}' saved to ${store.description} (${next.records.length} runs)`
-    );
-    return true;
+    report = await store.save(outlet.redact(next));
   } catch (error62) {
-    out.warn(`baseline not saved to ${store.description}: ${describeError(error62)}`);
-    return false;
+    report = { saved: [], failed: [{ store: store.description, reason: describeError(error62) }] };
   }
+  for (const { store: where, reason } of report.failed) {
+    out.warn(`baseline '${config2.baseline.name}' not saved to ${where}: ${reason}`);
+  }
+  if (report.saved.length > 0) {
+    out.log(
+      `baseline '${config2.baseline.name}' saved to ${report.saved.join(" and ")} (${next.stored?.length ?? next.records.length} runs)`
+    );
+  }
+  return report.saved.length > 0;
 }
 function applyOverrides(config2, settings) {
   if (settings.targetUrl !== void 0) {
@@ -94641,6 +96058,11 @@ function hasSuite(config2, suite) {
   if (suite === "video") return config2.video !== void 0;
   return false;
 }
+function configSecrets(values, targetUrl) {
+  const url2 = URL.parse(targetUrl);
+  const address = url2 ? [url2.host, url2.hostname, url2.port, url2.origin] : [];
+  return values.filter((value) => value !== targetUrl && !address.includes(value));
+}
 function displayUrl(url2) {
   const u = new URL(url2);
   u.username = "";
@@ -94651,30 +96073,93 @@ function displayUrl(url2) {
 
 // src/cli/args.ts
 import { parseArgs } from "node:util";
+var COMMANDS = ["run", "demo", "validate", "compare", "schema"];
+var EXIT_CODES = "Exit codes: 0 pass or warn, 1 fail, 2 bad usage or config, 3 target unreachable.";
 var USAGE = `Usage: perf-action <command> [options]
 
 Commands:
   run                       run the suites in perf.yml against the target
   demo                      start the bundled sample service and run examples/perf.yml against it
                             (its baseline history is kept in DIR/baseline: run it twice to compare)
+  validate                  check perf.yml without contacting the target
   compare BASE.json HEAD.json   compare two results files and print the report
   schema                    print the JSON Schema of perf.yml
 
-Options (run, demo):
-  -c, --config FILE   config file (default perf.yml; demo: examples/perf.yml)
-      --target URL    target URL, replaces target.url
-      --suite LIST    suites to run, comma-separated (load, stress, volume, video)
-      --out DIR       where results.json, report.md and report.html go (default perf-results)
-      --baseline-dir DIR      compare with the baseline history kept in DIR
-      --update-baseline       append this run to that history
-      --debug         print stack traces
+Run perf-action <command> --help for a command's options.
   -h, --help          this help
   -v, --version       the version
 
-Options (compare):
-  -c, --config FILE   take regression thresholds and accept: rules from this config
+${EXIT_CODES}`;
+var COMMAND_HELP = {
+  run: `Usage: perf-action run [options]
 
-Exit codes: 0 pass or warn, 1 fail, 2 bad usage or config, 3 target unreachable.`;
+Runs the suites configured in perf.yml against the target, writes results.json, report.md and
+report.html, and prints the report and the verdict.
+
+Options:
+  -c, --config FILE         config file (default perf.yml)
+      --target URL          target URL, replaces target.url
+      --suite LIST          suites to run, comma-separated (load, stress, volume, video)
+      --out DIR             where the results and reports go (default perf-results)
+      --baseline-dir DIR    compare with the baseline history kept in DIR
+      --update-baseline     append this run to that history (needs --baseline-dir)
+      --debug               print stack traces
+  -h, --help                this help
+
+${EXIT_CODES}`,
+  demo: `Usage: perf-action demo [options]
+
+Starts the bundled sample service on a free loopback port and runs examples/perf.yml against it.
+Its baseline history is kept in DIR/baseline: run it twice to see a comparison.
+
+Options:
+  -c, --config FILE         config file (default examples/perf.yml)
+      --target URL          use a service already running there instead of starting one
+      --suite LIST          suites to run, comma-separated (load, stress, volume, video)
+      --out DIR             where the results and reports go (default perf-results)
+      --baseline-dir DIR    the baseline history (default DIR/baseline)
+      --debug               print stack traces
+  -h, --help                this help
+
+${EXIT_CODES}`,
+  validate: `Usage: perf-action validate [options]
+
+Checks perf.yml as a run would (\${env:\u2026} references resolved from this environment), without
+contacting the target or starting anything, and says what it configures.
+
+Options:
+  -c, --config FILE         config file (default perf.yml)
+      --target URL          check this target URL as well, as run would use it
+      --suite LIST          check that these suites are configured
+      --debug               print stack traces
+  -h, --help                this help
+
+Exit codes: 0 the config is valid, 2 it is not (every problem is listed).`,
+  compare: `Usage: perf-action compare BASE.json HEAD.json [options]
+
+Compares two results files as a run compares with its baseline, and prints the report.
+
+Options:
+  -c, --config FILE         take regression thresholds and accept: rules from this config
+      --debug               print stack traces
+  -h, --help                this help
+
+Exit codes: 0 pass or warn, 1 fail, 2 bad usage or unreadable files.`,
+  schema: `Usage: perf-action schema
+
+Prints the JSON Schema of perf.yml (for editors: # yaml-language-server: $schema=...).
+
+Options:
+  -h, --help                this help`
+};
+var OPTIONS_OF = {
+  run: ["config", "target", "suite", "out", "baseline-dir", "update-baseline", "debug"],
+  demo: ["config", "target", "suite", "out", "baseline-dir", "debug"],
+  validate: ["config", "target", "suite", "debug"],
+  compare: ["config", "debug"],
+  schema: ["debug"]
+};
+var isCommand = (name) => COMMANDS.includes(name);
 function parseCommand(argv) {
   let parsed;
   try {
@@ -94682,13 +96167,33 @@ function parseCommand(argv) {
   } catch (error62) {
     throw new UsageError(`${error62.message}. See perf-action --help.`);
   }
-  const { values, positionals } = parsed;
-  if (values.help) return { command: "help" };
-  if (values.version) return { command: "version" };
-  const [name, ...rest] = positionals;
-  if (name === void 0) {
-    throw new UsageError("missing command (run, demo, compare or schema). See perf-action --help.");
+  const { values, positionals, tokens } = parsed;
+  const seen = /* @__PURE__ */ new Set();
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    if (seen.has(token.name)) {
+      throw new UsageError(`--${token.name} is given more than once. See perf-action --help.`);
+    }
+    seen.add(token.name);
   }
+  const [name, ...rest] = positionals;
+  if (name === "help") {
+    const [topic, extra] = rest;
+    if (topic === void 0) return { command: "help" };
+    if (!isCommand(topic) || extra !== void 0) {
+      throw new UsageError(`no help for '${rest.join(" ")}' (commands: ${COMMANDS.join(", ")})`);
+    }
+    return { command: "help", topic };
+  }
+  if (values.help) return isCommand(name) ? { command: "help", topic: name } : { command: "help" };
+  if (values.version) return { command: "version" };
+  if (name === void 0) {
+    throw new UsageError(`missing command (${COMMANDS.join(", ")}). See perf-action --help.`);
+  }
+  if (!isCommand(name)) {
+    throw new UsageError(`unknown command '${name}' (expected ${COMMANDS.join(", ")})`);
+  }
+  checkOptions2(name, values);
   const debug = values.debug ?? false;
   if (name === "compare") {
     const [base, head, extra] = rest;
@@ -94698,7 +96203,7 @@ function parseCommand(argv) {
       );
     }
     if (extra !== void 0) {
-      throw new UsageError(`unexpected argument '${extra}'. See perf-action --help.`);
+      throw new UsageError(`unexpected argument '${extra}'. See perf-action compare --help.`);
     }
     return {
       command: "compare",
@@ -94709,18 +96214,25 @@ function parseCommand(argv) {
     };
   }
   if (rest.length > 0) {
-    throw new UsageError(`unexpected argument '${rest[0]}'. See perf-action --help.`);
+    throw new UsageError(`unexpected argument '${rest[0]}'. See perf-action ${name} --help.`);
   }
   if (name === "schema") return { command: "schema", debug };
-  if (name !== "run" && name !== "demo") {
-    throw new UsageError(`unknown command '${name}' (expected run, demo, compare or schema)`);
-  }
-  if (values["update-baseline"] && values["baseline-dir"] === void 0 && name === "run") {
-    throw new UsageError("--update-baseline needs --baseline-dir DIR");
-  }
+  if (values.target !== void 0) parseTargetUrl(values.target, { key: "--target" });
   const suites = values.suite?.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
   if (values.suite !== void 0 && suites?.length === 0) {
     throw new UsageError("--suite needs at least one suite name");
+  }
+  if (name === "validate") {
+    return {
+      command: "validate",
+      config: values.config ?? "perf.yml",
+      ...values.target !== void 0 ? { target: values.target } : {},
+      ...suites ? { suites } : {},
+      debug
+    };
+  }
+  if (values["update-baseline"] && values["baseline-dir"] === void 0) {
+    throw new UsageError("--update-baseline needs --baseline-dir DIR");
   }
   return {
     command: name,
@@ -94733,11 +96245,26 @@ function parseCommand(argv) {
     debug
   };
 }
+function checkOptions2(name, values) {
+  const allowed = OPTIONS_OF[name];
+  for (const [option, value] of Object.entries(values)) {
+    if (value === void 0 || option === "help" || option === "version") continue;
+    if (!allowed.includes(option)) {
+      throw new UsageError(
+        `--${option} does not apply to ${name}. See perf-action ${name} --help.`
+      );
+    }
+    if (typeof value === "string" && value.trim() === "") {
+      throw new UsageError(`--${option} needs a value. See perf-action ${name} --help.`);
+    }
+  }
+}
 function parse3(argv) {
   return parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
+    tokens: true,
     options: {
       config: { type: "string", short: "c" },
       target: { type: "string" },
@@ -94752,22 +96279,193 @@ function parse3(argv) {
   });
 }
 
+// src/output/outlet.ts
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir as mkdir5, mkdtemp as mkdtemp2, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname3, join as join4 } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { StringDecoder } from "node:string_decoder";
+function createOutlet(sinks, redactor = new Redactor()) {
+  const text = (value) => redactor.redact(value);
+  const warned = /* @__PURE__ */ new Set();
+  const outlet = {
+    protect(secret, origin) {
+      if (secret === "" || redactor.has(secret)) return;
+      const protection = redactor.add(secret);
+      if (protection !== "none") sinks.mask?.(secret);
+      const why = protection === "none" ? `${origin} is shorter than ${SHORTEST_HIDDEN} characters: it is not hidden in the output` : protection === "standalone" ? `${origin} is shorter than ${SHORTEST_HIDDEN_ANYWHERE} characters: it is hidden only where it stands alone, not inside a longer word or number` : void 0;
+      if (why && !warned.has(why)) {
+        warned.add(why);
+        sinks.warn(why);
+      }
+    },
+    info: (line) => sinks.info(text(line)),
+    warn: (line) => sinks.warn(text(line)),
+    fail: (line) => sinks.fail(text(line)),
+    print: (value) => sinks.print(text(value)),
+    async writeFile(path, value) {
+      await mkdir5(dirname3(path), { recursive: true });
+      await writeFile2(path, text(value));
+    },
+    serviceLog: (path) => createServiceLog(path, redactor),
+    redact: (value) => redactor.redactDeep(value)
+  };
+  return outlet;
+}
+function createServiceLog(path, redactor) {
+  let folder;
+  let published;
+  const publish = async () => {
+    if (folder === void 0) return;
+    const raw = join4(folder, "service.log");
+    try {
+      await mkdir5(dirname3(path), { recursive: true });
+      await pipeline(
+        createReadStream(raw),
+        redactingStream(redactor),
+        createWriteStream(path, { flags: "a" })
+      );
+    } finally {
+      await rm5(folder, { recursive: true, force: true });
+    }
+  };
+  return {
+    path,
+    async open() {
+      if (folder === void 0) {
+        const parent = process.env.RUNNER_TEMP || tmpdir2();
+        await mkdir5(parent, { recursive: true });
+        folder = await mkdtemp2(join4(parent, "perf-action-service-"));
+      }
+      const raw = join4(folder, "service.log");
+      await writeFile2(raw, "", { mode: 384, flag: "a" });
+      return raw;
+    },
+    publish: () => {
+      published ??= publish();
+      return published;
+    }
+  };
+}
+function redactingStream(redactor) {
+  const decoder = new StringDecoder("utf8");
+  const stream = redactor.streaming();
+  return new Transform({
+    transform(chunk, _encoding, done) {
+      done(null, stream.write(decoder.write(chunk)));
+    },
+    flush(done) {
+      done(null, stream.write(decoder.end()) + stream.end());
+    }
+  });
+}
+
+// src/output/process-guard.ts
+function guardProcessOutput(redactor, options = {}) {
+  let lifted = 0;
+  const originals = /* @__PURE__ */ new Map();
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write;
+    originals.set(stream, original);
+    const guarded = function(...args) {
+      const [chunk, encoding] = args;
+      if (lifted === 0) {
+        const text = textOf(chunk, encoding);
+        if (text !== void 0) {
+          const redacted = redactor.redact(text);
+          if (redacted !== text) {
+            const callback = args.find((arg) => typeof arg === "function");
+            return Reflect.apply(original, this, callback ? [redacted, callback] : [redacted]);
+          }
+        }
+      }
+      return Reflect.apply(original, this, args);
+    };
+    stream.write = guarded;
+  }
+  const onCrash = options.onCrash;
+  const crash = (error62) => onCrash?.(error62);
+  if (onCrash) {
+    process.on("uncaughtException", crash);
+    process.on("unhandledRejection", crash);
+  }
+  return {
+    unguarded(write) {
+      lifted++;
+      try {
+        return write();
+      } finally {
+        lifted--;
+      }
+    },
+    restore() {
+      for (const [stream, original] of originals) stream.write = original;
+      process.removeListener("uncaughtException", crash);
+      process.removeListener("unhandledRejection", crash);
+    }
+  };
+}
+function textOf(chunk, encoding) {
+  if (typeof chunk === "string") {
+    return typeof encoding !== "string" || /^utf-?8$/i.test(encoding) ? chunk : void 0;
+  }
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk).toString("utf8");
+  return void 0;
+}
+
+// src/cli/cli-outlet.ts
+function createCliOutlet(options = {}) {
+  const redactor = new Redactor();
+  const outlet = createOutlet(
+    {
+      info: (line) => process.stderr.write(`${line}
+`),
+      warn: (line) => process.stderr.write(`warning: ${line}
+`),
+      fail: (line) => process.stderr.write(`perf-action: ${line}
+`),
+      print: (text) => process.stdout.write(text)
+    },
+    redactor
+  );
+  if (options.guard === false) return outlet;
+  guardProcessOutput(redactor, {
+    onCrash: (error62) => {
+      outlet.fail(`internal error: ${describeError(error62)}`);
+      process.exit(ExitCode.usage);
+    }
+  });
+  return outlet;
+}
+
 // src/cli/compare.ts
-import { readFile as readFile4 } from "node:fs/promises";
 async function readResults(file2) {
+  let text;
+  try {
+    text = await readBoundedFile(file2, {
+      maxBytes: FILE_LIMITS.resultsBytes,
+      noun: "results file"
+    });
+  } catch (error62) {
+    throw new UsageError(`${file2}: ${describeError(error62)}`, { cause: error62 });
+  }
   let data;
   try {
-    data = JSON.parse(await readFile4(file2, "utf8"));
+    data = JSON.parse(text);
   } catch (error62) {
-    throw new UsageError(`cannot read results file ${file2}: ${describeError(error62)}`);
+    throw new UsageError(`${file2}: the results file is not JSON (${describeError(error62)})`, {
+      cause: error62
+    });
   }
+  const parsed = runResultSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
   const result = data;
-  if (result?.schemaVersion !== SCHEMA_VERSION || !Array.isArray(result.metrics)) {
-    throw new UsageError(
-      `${file2} is not a perf-action results.json of schemaVersion ${SCHEMA_VERSION}`
-    );
-  }
-  return result;
+  const what = result?.schemaVersion === SCHEMA_VERSION && Array.isArray(result.metrics) ? `: ${describeIssues(parsed.error)};` : "";
+  throw new UsageError(
+    `${file2}${what || " is"} not a perf-action results.json of schemaVersion ${SCHEMA_VERSION}`
+  );
 }
 async function compareResults(basePath, headPath, configPath) {
   const [base, head] = await Promise.all([readResults(basePath), readResults(headPath)]);
@@ -94799,13 +96497,13 @@ async function compareResults(basePath, headPath, configPath) {
 // src/cli/demo.ts
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname as dirname3, join as join4, relative } from "node:path";
+import { dirname as dirname4, join as join5, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot(from = fileURLToPath(import.meta.url)) {
-  let dir = dirname3(from);
+  let dir = dirname4(from);
   for (; ; ) {
-    if (existsSync(join4(dir, "examples", "perf.yml"))) return dir;
-    const parent = dirname3(dir);
+    if (existsSync(join5(dir, "examples", "perf.yml"))) return dir;
+    const parent = dirname4(dir);
     if (parent === dir) throw new UsageError("cannot find examples/perf.yml beside perf-action");
     dir = parent;
   }
@@ -94826,91 +96524,128 @@ function freePort() {
 async function demoSettings(cwd) {
   const root = findPackageRoot();
   const port = await freePort();
-  const server = join4(root, "examples", "validation-platform", "server.ts");
+  const server = sampleServiceEntry(root);
   const start = `${shellQuote(process.execPath)} ${shellQuote(server)} --port ${port}`;
   return {
-    configPath: relative(cwd, join4(root, "examples", "perf.yml")) || "perf.yml",
+    configPath: relative(cwd, join5(root, "examples", "perf.yml")) || "perf.yml",
     targetUrl: `http://127.0.0.1:${port}`,
     targetStart: start
   };
+}
+function sampleServiceEntry(root, from = fileURLToPath(import.meta.url)) {
+  const bundled = join5(dirname4(from), "sample-service.js");
+  return existsSync(bundled) ? bundled : join5(root, "examples", "validation-platform", "server.ts");
 }
 function shellQuote(s) {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
+// src/cli/validate.ts
+var plural2 = (count2, one, many = `${one}s`) => `${count2} ${count2 === 1 ? one : many}`;
+function describeSuite(config2, suite) {
+  switch (suite) {
+    case "load":
+      return `load (${plural2(config2.load?.scenarios.length ?? 0, "scenario")})`;
+    case "stress":
+      return `stress (${plural2(config2.stress?.scenarios.length ?? 0, "scenario")})`;
+    case "volume": {
+      const volume = config2.volume;
+      return `volume (${plural2(volume?.queries.length ?? 0, "query", "queries")} at ${plural2(volume?.steps.length ?? 0, "step")})`;
+    }
+    case "video":
+      return `video (${plural2(config2.video?.levels.length ?? 0, "level")})`;
+  }
+}
+function showTarget(url2) {
+  const parsed = new URL(url2);
+  return `${parsed.origin}${parsed.pathname === "/" ? "" : parsed.pathname}`;
+}
+async function validateConfig(command, env) {
+  const { config: config2 } = await loadConfig(command.config, env);
+  if (command.target !== void 0) {
+    config2.target.url = parseTargetUrl(command.target, { key: "--target" });
+  }
+  const suites = selectSuites(config2, command.suites);
+  const started = config2.target.start !== void 0 ? " (started by perf-action)" : "";
+  return `${command.config} is valid: ${suites.map((suite) => describeSuite(config2, suite)).join(", ")} against ${showTarget(config2.target.url)}${started}`;
+}
+
 // src/cli/main.ts
-async function main(argv) {
+async function main(argv, out) {
   let debug = argv.includes("--debug");
   try {
     const command = parseCommand(argv);
     switch (command.command) {
       case "help":
-        process.stdout.write(`${USAGE}
+        out.print(`${command.topic ? COMMAND_HELP[command.topic] : USAGE}
+`);
+        return ExitCode.ok;
+      case "validate":
+        debug = command.debug;
+        out.print(`perf-action: ${await validateConfig(command, process.env)}
 `);
         return ExitCode.ok;
       case "version":
-        process.stdout.write(`${TOOL_VERSION}
+        out.print(`${TOOL_VERSION}
 `);
         return ExitCode.ok;
       case "schema":
-        process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}
+        out.print(`${JSON.stringify(configJsonSchema(), null, 2)}
 `);
         return ExitCode.ok;
       case "compare": {
         debug = command.debug;
         const result = await compareResults(command.base, command.head, command.config);
-        process.stdout.write(`${renderMarkdown(result)}
+        out.print(`${renderMarkdown(result)}
 `);
-        process.stdout.write(`perf-action: ${verdictLine(result)}
+        out.print(`perf-action: ${verdictLine(result)}
 `);
         return result.verdict === "fail" ? ExitCode.failed : ExitCode.ok;
       }
       default:
         debug = command.debug;
-        return await run(command);
+        return await run(command, out);
     }
   } catch (error62) {
-    process.stderr.write(`perf-action: ${describeError(error62)}
-`);
-    if (debug && error62 instanceof Error && error62.stack) process.stderr.write(`${error62.stack}
-`);
+    out.fail(describeError(error62));
+    if (debug && error62 instanceof Error && error62.stack) out.info(error62.stack);
     return exitCodeOf(error62);
   }
 }
-var warn = (line) => process.stderr.write(`warning: ${line}
-`);
-async function run(command) {
+async function run(command, out) {
+  const warn = out.warn;
   const settings = {
     configPath: command.config ?? "perf.yml",
     outDir: command.outDir,
     env: process.env,
-    log: (line) => process.stderr.write(`${line}
-`),
+    outlet: out,
     ...command.suites ? { suites: command.suites } : {},
     ...command.target !== void 0 ? { targetUrl: command.target } : {},
     updateBaseline: command.updateBaseline,
-    ...command.baselineDir !== void 0 ? { baselineStore: new LocalDirStore(command.baselineDir, { onWarning: warn }) } : {},
-    warn
+    ...command.baselineDir !== void 0 ? { baselineStore: new LocalDirStore(command.baselineDir, { onWarning: warn }) } : {}
   };
   if (command.command === "demo") {
     const demo = await demoSettings(process.cwd());
     if (command.config === void 0) settings.configPath = demo.configPath;
     settings.targetUrl = command.target ?? demo.targetUrl;
     if (command.target === void 0) settings.targetStart = demo.targetStart;
-    const dir = command.baselineDir ?? join5(command.outDir, "baseline");
+    const dir = command.baselineDir ?? join6(command.outDir, "baseline");
     settings.baselineStore = new LocalDirStore(dir, { onWarning: warn });
     settings.updateBaseline = true;
   }
   const output2 = await runPerf(settings);
-  process.stdout.write(`
+  out.print(`
 ${output2.markdown}
 `);
-  process.stdout.write(`perf-action: ${verdictLine(output2.result)}
+  out.print(`perf-action: ${verdictLine(output2.result)}
 `);
-  process.stdout.write(
+  out.print(
     `perf-action: wrote ${output2.paths.results}, ${output2.paths.markdown}, ${output2.paths.html}
 `
   );
   return output2.result.verdict === "fail" ? ExitCode.failed : ExitCode.ok;
 }
-process.exitCode = await main(process.argv.slice(2));
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2), createCliOutlet());
+export {
+  main
+};

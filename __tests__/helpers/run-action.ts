@@ -21,6 +21,8 @@ export interface ActionRunOptions {
   /** dist/index.js to run. */
   entry: string;
   event: 'pull_request' | 'pull_request_fork' | 'push_main';
+  /** GITHUB_EVENT_PATH in place of the event's fixture (`null`: not set at all). */
+  eventPath?: string | null;
   /** Action inputs by name (`results-dir`, `baseline`, …). */
   inputs: Record<string, string>;
   /** A folder for this run's files (output, summary, GITHUB_WORKSPACE). */
@@ -48,7 +50,9 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     HOME: process.env.HOME ?? '',
     GITHUB_ACTIONS: 'true',
     GITHUB_EVENT_NAME: isPr ? 'pull_request' : 'push',
-    GITHUB_EVENT_PATH: join(EVENTS, `${options.event}.json`),
+    ...(options.eventPath === null
+      ? {}
+      : { GITHUB_EVENT_PATH: options.eventPath ?? join(EVENTS, `${options.event}.json`) }),
     GITHUB_REPOSITORY: 'octo-org/shop',
     GITHUB_REF: isPr ? 'refs/pull/12/merge' : 'refs/heads/main',
     GITHUB_SHA: '4'.repeat(40),

@@ -8,12 +8,15 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDist } from '../../scripts/build.ts';
 import {
   BAD_INPUT_CASES,
   type BadInputCase,
   type CaseKind,
+  EVENT_PAYLOAD_CASES,
   type FileSpec,
 } from '../fixtures/bad-input-cases.ts';
+import { runAction } from '../helpers/run-action.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { runCliInProcess, type TimedCliRun } from '../helpers/run-cli-in-process.ts';
 
@@ -93,13 +96,14 @@ function check(testCase: BadInputCase, run: TimedCliRun): void {
   expect(run.elapsedMs).toBeLessThan(TIME_BOUND_MS);
 }
 
-const label = (testCase: BadInputCase) => `${testCase.kind}: ${testCase.name}`;
+const label = (testCase: { kind: string; name: string }) => `${testCase.kind}: ${testCase.name}`;
 
 describe('the bad-input table', () => {
   it('covers at least 80 cases, of every kind', () => {
-    expect(BAD_INPUT_CASES.length).toBeGreaterThanOrEqual(80);
-    const kinds = new Set(BAD_INPUT_CASES.map((testCase) => testCase.kind));
-    const expected: CaseKind[] = [
+    const all = [...BAD_INPUT_CASES, ...EVENT_PAYLOAD_CASES];
+    expect(all.length).toBeGreaterThanOrEqual(80);
+    const kinds = new Set<string>(all.map((testCase) => testCase.kind));
+    const expected: (CaseKind | 'event payload')[] = [
       'bound',
       'combined values',
       'wrong type',
@@ -112,9 +116,10 @@ describe('the bad-input table', () => {
       'credentials',
       'through run',
       'history file',
+      'event payload',
     ];
     for (const kind of expected) expect(kinds).toContain(kind);
-    const names = BAD_INPUT_CASES.map(label);
+    const names = all.map(label);
     expect(new Set(names).size).toBe(names.length);
   });
 });
@@ -164,6 +169,75 @@ describe.concurrent('bad input through the perf-action program (a child process 
         return { ...child, elapsedMs: performance.now() - started };
       });
       check(testCase, run);
+    },
+    TIME_BOUND_MS * 6,
+  );
+});
+
+describe.concurrent('bad event payloads through the action (dist/index.js, a child process each)', () => {
+  const inTurn = limiter(2);
+  let entry: string;
+  let work: string;
+
+  beforeAll(async () => {
+    work = join(root, 'action');
+    await buildDist(join(work, 'dist'));
+    entry = join(work, 'dist', 'index.js');
+    // A passing run, so that the payload's warning is the only thing wrong.
+    await writeFile(
+      join(work, 'perf.yml'),
+      [
+        'target:',
+        `  url: ${targetUrl}`,
+        'load:',
+        '  scenarios:',
+        '    - { name: a, request: { path: / }, connections: 1, requests: 50, rounds: 1, warmup: 0 }',
+        '',
+      ].join('\n'),
+    );
+  }, 120_000);
+
+  it.each(EVENT_PAYLOAD_CASES.map((testCase) => [label(testCase), testCase] as const))(
+    '%s',
+    async (_, testCase) => {
+      caseNumber += 1;
+      const dir = join(root, `case-${caseNumber}`);
+      await mkdir(dir);
+      const payloadPath = join(dir, 'event.json');
+      if (testCase.payload !== null && testCase.payload !== 'missing') {
+        await writeSpec(payloadPath, testCase.payload, dir);
+      }
+      const run = await inTurn(async () => {
+        const started = performance.now();
+        const action = await runAction({
+          entry,
+          event: testCase.event,
+          eventPath: testCase.payload === null ? null : payloadPath,
+          inputs: {
+            config: join(work, 'perf.yml'),
+            'results-dir': join(dir, 'out'),
+            'baseline-path': join(dir, 'baseline'),
+            'artifact-name': '',
+            'github-token': 'test-token',
+          },
+          work: dir,
+          runnerTemp: join(dir, 'tmp'),
+          // Nothing listens there: a comment attempted would show as a warning about it.
+          githubApiUrl: 'http://127.0.0.1:9',
+          runId: caseNumber,
+          timeoutMs: TIME_BOUND_MS * 3,
+        });
+        return { ...action, elapsedMs: performance.now() - started };
+      });
+      const output = `log:\n${run.log}`;
+      expect(run.code, output).toBe(0);
+      const warnings = run.log.split('\n').filter((line) => line.startsWith('::warning::'));
+      expect(warnings, output).toHaveLength(1);
+      expect(warnings[0], output).toMatch(testCase.line);
+      expect(run.log, output).not.toMatch(STACK_TRACE);
+      expect(run.outputFile, output).toMatch(/baseline-saved<<.*\nfalse\n/s);
+      expect(run.outputFile, output).not.toContain('comment-url');
+      expect(run.elapsedMs).toBeLessThan(TIME_BOUND_MS * 2);
     },
     TIME_BOUND_MS * 6,
   );

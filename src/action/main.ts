@@ -10,15 +10,18 @@ import { createBaselineStore } from './baseline-store.ts';
 import { buildCommentBody } from './comment-body.ts';
 import { reportRunFailure } from './failure-report.ts';
 import { countRegressions, failsJob, failureLine, planRun } from './plan.ts';
-import { readRunContext } from './run-context.ts';
+import { type RunContext, readRunContext } from './run-context.ts';
 import { readSettings } from './settings.ts';
 import { commentMarker } from './sticky-comment.ts';
 import { uploadResults } from './upload-results.ts';
 
-async function main(out: ActionOutlet): Promise<void> {
+async function main(out: ActionOutlet, known: RunContext | undefined): Promise<void> {
   const settings = readSettings();
   out.protect(settings.githubToken, 'the github-token input');
-  const context = readRunContext();
+  const context = known ?? (await readRunContext());
+  if (context.payloadProblem) {
+    out.warn(`${context.payloadProblem}; no comment, no baseline saved`);
+  }
   const plan = planRun(context, settings.updateBaseline);
   const warn = out.warn;
   out.info(`baseline: ${plan.saveBaseline ? 'will save' : 'will not save'} (${plan.reason})`);
@@ -92,12 +95,13 @@ function withStore(store: ReturnType<typeof createBaselineStore>) {
 /**
  * Runs the action once: reads the inputs and the runner's environment, runs the suites and writes
  * every sink. Never rejects: an error fails the step with one line, redacted with every secret the
- * run had learnt by then (the config's, the login token).
+ * run had learnt by then (the config's, the login token). `context` is the run as the entry read it
+ * (read here when absent).
  */
-export async function run(): Promise<void> {
+export async function run(context?: RunContext): Promise<void> {
   const outlet = createActionOutlet();
   try {
-    await main(outlet);
+    await main(outlet, context);
   } catch (error) {
     outlet.fail(describeError(error));
   }

@@ -1,6 +1,10 @@
 // The workflow run as plain data, read once from the runner's environment and the event payload
 // file. The rest of the action (and the core) never reads the GitHub context itself.
-import { readFileSync } from 'node:fs';
+import { describeError } from '../errors.ts';
+import { readBoundedFile } from '../read-bounded-file.ts';
+
+/** GitHub caps a webhook payload at 25 MB; the event file holds one. */
+const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 
 export interface RunContext {
   /** GITHUB_EVENT_NAME, e.g. `pull_request`, `push`. */
@@ -27,11 +31,18 @@ export interface RunContext {
   apiUrl: string;
   /** The pull request, for pull_request events. */
   pullRequest?: { number: number; isFork: boolean; headSha?: string };
+  /**
+   * Why the event payload (GITHUB_EVENT_PATH) could not be used, in one line; the run then knows
+   * no pull request and no default branch, so it comments nowhere and saves no baseline.
+   */
+  payloadProblem?: string;
 }
 
 /** Reads the context from `env` (the runner's environment contract). */
-export function readRunContext(env: Record<string, string | undefined> = process.env): RunContext {
-  const payload = readPayload(env.GITHUB_EVENT_PATH);
+export async function readRunContext(
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunContext> {
+  const { payload, problem } = await readPayload(env.GITHUB_EVENT_PATH);
   const repository = env.GITHUB_REPOSITORY ?? stringAt(payload, 'repository', 'full_name') ?? '';
   const [owner = '', repo = ''] = repository.split('/');
   const eventName = env.GITHUB_EVENT_NAME ?? '';
@@ -55,9 +66,12 @@ export function readRunContext(env: Record<string, string | undefined> = process
     serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, ''),
     apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
   };
+  if (problem) context.payloadProblem = problem;
   const pr = objectAt(payload, 'pull_request');
   const number = pr?.number;
-  if (pr && typeof number === 'number') {
+  if (pr && !(typeof number === 'number' && Number.isSafeInteger(number) && number >= 1)) {
+    context.payloadProblem = `GITHUB_EVENT_PATH ${env.GITHUB_EVENT_PATH}: 'pull_request.number' is not a pull request number (got ${describeValue(number)})`;
+  } else if (pr && typeof number === 'number') {
     const headRepo = stringAt(pr, 'head', 'repo', 'full_name');
     // A fork's PR runs with a read-only token and must never write baselines.
     const isFork = headRepo === undefined || headRepo !== repository;
@@ -67,14 +81,34 @@ export function readRunContext(env: Record<string, string | undefined> = process
   return context;
 }
 
-function readPayload(path: string | undefined): Record<string, unknown> {
-  if (!path) return {};
+/** The payload as an object, or why it cannot be one (a file the runner did not write, say). */
+async function readPayload(
+  path: string | undefined,
+): Promise<{ payload: Record<string, unknown>; problem?: string }> {
+  if (!path) return { payload: {}, problem: 'GITHUB_EVENT_PATH is not set' };
+  let data: unknown;
   try {
-    const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
-  } catch {
-    return {};
+    data = JSON.parse(
+      await readBoundedFile(path, { maxBytes: MAX_PAYLOAD_BYTES, noun: 'payload file' }),
+    );
+  } catch (error) {
+    const why = error instanceof SyntaxError ? `not JSON (${error.message})` : describeError(error);
+    return { payload: {}, problem: `GITHUB_EVENT_PATH ${path}: ${why}` };
   }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return {
+      payload: {},
+      problem: `GITHUB_EVENT_PATH ${path}: expected a JSON object, got ${describeValue(data)}`,
+    };
+  }
+  return { payload: data as Record<string, unknown> };
+}
+
+/** A value as a message shows it: its JSON, cut short. */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function objectAt(value: unknown, ...keys: string[]): Record<string, unknown> | undefined {

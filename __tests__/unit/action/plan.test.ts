@@ -26,8 +26,8 @@ function context(eventName: string, file: string | undefined, ref: string) {
 }
 
 describe('readRunContext', () => {
-  it('reads a pull_request payload', () => {
-    const c = context('pull_request', 'pull_request', 'refs/pull/12/merge');
+  it('reads a pull_request payload', async () => {
+    const c = await context('pull_request', 'pull_request', 'refs/pull/12/merge');
     expect(c).toMatchObject({
       owner: 'octo-org',
       repo: 'shop',
@@ -39,23 +39,28 @@ describe('readRunContext', () => {
     });
   });
 
-  it('knows a fork by its head repository', () => {
-    expect(context('pull_request', 'pull_request_fork', 'refs/pull/13/merge').pullRequest).toEqual({
+  it('knows a fork by its head repository', async () => {
+    expect(
+      (await context('pull_request', 'pull_request_fork', 'refs/pull/13/merge')).pullRequest,
+    ).toEqual({
       number: 13,
       isFork: true,
       headSha: '3'.repeat(40),
     });
   });
 
-  it('survives a missing or unreadable payload, and then does not know the default branch', () => {
-    const c = readRunContext({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: '/nonexistent.json' });
+  it('survives a missing or unreadable payload, and then does not know the default branch', async () => {
+    const c = await readRunContext({
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: '/nonexistent.json',
+    });
     expect(c.defaultBranch).toBe('main');
     expect(c.isDefaultBranchKnown).toBe(false);
     expect(c.pullRequest).toBeUndefined();
   });
 
-  it('reads the default branch of a schedule run from GITHUB_REF (its payload has no repository)', () => {
-    const c = context('schedule', 'schedule', 'refs/heads/trunk');
+  it('reads the default branch of a schedule run from GITHUB_REF (its payload has no repository)', async () => {
+    const c = await context('schedule', 'schedule', 'refs/heads/trunk');
     expect(c).toMatchObject({ defaultBranch: 'trunk', isDefaultBranchKnown: true });
   });
 });
@@ -232,16 +237,16 @@ describe('planRun: runs as the runner describes them', () => {
     ['repository_dispatch', 'repository_dispatch', 'refs/heads/main', 'true', true, undefined],
   ] as const)(
     '%s (%s payload) on %s, update-baseline %s: saves %s',
-    (eventName, file, ref, update, save, pr) => {
-      const plan = planRun(context(eventName, file, ref), update);
+    async (eventName, file, ref, update, save, pr) => {
+      const plan = planRun(await context(eventName, file, ref), update);
       expect(plan.saveBaseline).toBe(save);
       expect(plan.pullRequestNumber).toBe(pr);
     },
   );
 
-  it('says why a fork PR does not save', () => {
+  it('says why a fork PR does not save', async () => {
     const plan = planRun(
-      context('pull_request', 'pull_request_fork', 'refs/pull/13/merge'),
+      await context('pull_request', 'pull_request_fork', 'refs/pull/13/merge'),
       'auto',
     );
     expect(plan.reason).toBe(
