@@ -1,10 +1,21 @@
-// One request/response of the open-model engines as an undici dispatch handler, with its own
-// timeout. The body is discarded chunk by chunk, never buffered.
+// One request/response of the load engines as an undici dispatch handler, with its own timeout.
+// The body is discarded chunk by chunk as it streams (its bytes counted), never buffered, so an
+// answer of any size costs no more memory than one chunk.
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 
-/** How an exchange ended: an HTTP status, a timeout, or a socket-level error. */
-export type ExchangeOutcome = number | 'timeout' | 'error';
+/**
+ * How an exchange ended: an HTTP status (the whole body received), a timeout, a socket-level error
+ * (refused, reset, closed before the whole answer came), or `aborted` by the run itself.
+ */
+export type ExchangeOutcome = number | 'timeout' | 'error' | 'aborted';
+
+/** Called once when an exchange ends: its intended send time, outcome and body bytes received. */
+export type SettleExchange = (
+  intendedAt: number,
+  outcome: ExchangeOutcome,
+  bodyBytes: number,
+) => void;
 
 /** Why an exchange ended without a full response. */
 export class TimeoutError extends Error {}
@@ -16,20 +27,17 @@ class RunAbortedError extends Error {}
  */
 export class Exchange implements Dispatcher.DispatchHandler {
   readonly #intendedAt: number;
-  readonly #settle: (intendedAt: number, outcome: ExchangeOutcome) => void;
+  readonly #settle: SettleExchange;
   #timer: NodeJS.Timeout;
   #controller: Dispatcher.DispatchController | undefined;
   #statusCode = 0;
   #pendingAbort: Error | undefined;
   #isSettled = false;
+  #bodyBytes = 0;
   /** Called once when the exchange ends, whichever way. */
   onSettled: () => void = () => {};
 
-  constructor(
-    intendedAt: number,
-    timeoutMs: number,
-    settle: (intendedAt: number, outcome: ExchangeOutcome) => void,
-  ) {
+  constructor(intendedAt: number, timeoutMs: number, settle: SettleExchange) {
     this.#intendedAt = intendedAt;
     this.#settle = settle;
     this.#timer = this.#armTimeout(performance.now() + timeoutMs);
@@ -61,14 +69,16 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.#statusCode = statusCode;
   }
 
-  onResponseData(): void {}
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#bodyBytes += chunk.length;
+  }
 
   onResponseEnd(): void {
     this.#finish(this.#statusCode);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.#finish(error instanceof TimeoutError ? 'timeout' : 'error');
+    this.#finish(outcomeOf(error));
   }
 
   #abortWith(reason: Error): void {
@@ -79,7 +89,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
     // Not started yet (still connecting or queued in the pool): settle now, abort when it starts.
     this.#pendingAbort = reason;
-    this.#finish(reason instanceof TimeoutError ? 'timeout' : 'error');
+    this.#finish(outcomeOf(reason));
   }
 
   #finish(outcome: ExchangeOutcome): void {
@@ -87,6 +97,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.#isSettled = true;
     clearTimeout(this.#timer);
     this.onSettled();
-    this.#settle(this.#intendedAt, outcome);
+    this.#settle(this.#intendedAt, outcome, this.#bodyBytes);
   }
+}
+
+function outcomeOf(error: Error): ExchangeOutcome {
+  if (error instanceof TimeoutError) return 'timeout';
+  return error instanceof RunAbortedError ? 'aborted' : 'error';
 }
