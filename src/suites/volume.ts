@@ -16,7 +16,8 @@ import {
   growthMetric,
 } from '../results/growth.ts';
 import type { Check, Metric } from '../results/types.ts';
-import { describeFetchError, oneLine } from '../target/http.ts';
+import { describeHttpError, oneLine } from '../target/http.ts';
+import { sendRequest } from '../target/http-client.ts';
 import { readJsonPath } from '../target/json-path.ts';
 import {
   runScenario,
@@ -167,16 +168,18 @@ async function readRecordCount(options: VolumeSuiteOptions, count: RecordCount):
   let status: number;
   let text: string;
   try {
-    const response = await fetch(joinUrl(options.baseUrl, request.path), {
+    const answer = await sendRequest(joinUrl(options.baseUrl, request.path), {
       method: request.method,
       headers: request.headers,
       ...(request.body !== undefined ? { body: request.body } : {}),
-      signal: AbortSignal.timeout(COUNT_TIMEOUT_MS),
+      timeoutMs: COUNT_TIMEOUT_MS,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    status = response.status;
-    text = await response.text();
+    status = answer.status;
+    text = answer.text;
   } catch (error) {
-    throw new SeedError(`${what} failed: ${describeFetchError(error, COUNT_TIMEOUT_MS)}`);
+    options.signal?.throwIfAborted();
+    throw new SeedError(`${what} failed: ${describeHttpError(error, COUNT_TIMEOUT_MS)}`);
   }
   const quoted = oneLine(text).slice(0, MAX_QUOTED);
   if (!isOkStatus(status)) throw new SeedError(`${what} answered ${status}: ${quoted}`);
