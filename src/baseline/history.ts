@@ -61,16 +61,20 @@ const checkSchema = z.looseObject({
   message: z.string(),
 });
 
-const totalsSchema = z.looseObject({
-  sent: z.number(),
-  completed: z.number(),
-  ok: z.number(),
-  socketErrors: z.number(),
-  timeouts: z.number(),
-  late: z.number(),
-  dropped: z.number(),
-  statusCodes: z.record(z.string(), z.number()),
-});
+const totalsSchema = z
+  .looseObject({
+    sent: z.number(),
+    completed: z.number(),
+    ok: z.number(),
+    errorStatus: z.number().optional(),
+    socketErrors: z.number(),
+    timeouts: z.number(),
+    late: z.number(),
+    dropped: z.number(),
+    statusCodes: z.record(z.string(), z.number()),
+  })
+  // Records written before errorStatus existed: the answers that were not ok.
+  .transform((t) => ({ ...t, errorStatus: t.errorStatus ?? t.completed - t.ok }));
 
 const roundSchema = z.looseObject({
   elapsedMs: jsonNumber,

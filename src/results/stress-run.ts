@@ -1,5 +1,5 @@
 // The stress suite's account of one scenario, stored in results.json under `stress` (plain data).
-import type { ResourceFigures } from './types.ts';
+import type { RequestTotals, ResourceFigures } from './types.ts';
 
 /** How a stress level reads: arrivals per second (open model) or connections (closed model). */
 export function levelUnit(model: StressRun['model']): string {
@@ -45,6 +45,8 @@ export interface StressPhaseRow extends LoadFigures {
   memoryMaxMB?: number;
   /** CPU of the load generator while the phase sent, percent of one core. */
   generatorCpuPercent: number;
+  /** What became of the phase's requests, all kinds together (`late` is not tracked here: 0). */
+  totals: RequestTotals;
   byKind: Record<string, LoadFigures>;
 }
 
@@ -91,5 +93,7 @@ export interface StressRun {
   resources?: ResourceFigures;
   /** Set when the load generator's CPU was saturated at the break: the capacity is a lower bound. */
   generatorSaturated?: boolean;
+  /** What became of the requests of every phase together. */
+  totals: RequestTotals;
   seconds: StressSecond[];
 }

@@ -108,14 +108,31 @@ export interface ResourceFigures {
   memoryMaxMB: number;
 }
 
+/**
+ * What became of the requests of a round or a scenario. Every request issued ends as exactly one
+ * outcome: `sent = ok + errorStatus + socketErrors + timeouts + dropped`.
+ */
 export interface RequestTotals {
+  /** Requests issued, dropped ones included. */
   sent: number;
+  /** Answered with any HTTP status: `ok + errorStatus`. */
   completed: number;
+  /** Answered 2xx or 3xx. */
   ok: number;
+  /** Answered with a status outside 2xx/3xx (their codes are in `statusCodes`). */
+  errorStatus: number;
+  /** No whole HTTP answer: refused, reset, or closed before the answer ended. */
   socketErrors: number;
+  /** No answer within the scenario's timeout. */
   timeouts: number;
+  /** Open model: sends that left more than 1 ms after their intended time (not an outcome). */
   late: number;
+  /**
+   * Issued but never sent: the open model's in-flight cap held them until the end, or the
+   * round's wall-clock cap ended it first.
+   */
   dropped: number;
+  /** Answered requests by status code. */
   statusCodes: Record<string, number>;
 }
 
@@ -123,6 +140,11 @@ export interface RoundRun {
   elapsedMs: number;
   achievedRate: number;
   totals: RequestTotals;
+  /**
+   * Set when the round hit its wall-clock cap before sending all its requests (closed model with
+   * a request count): the cap, in ms. The requests not sent by then are counted as dropped.
+   */
+  cappedAtMs?: number;
   /** HdrHistogram compressed base64, latencies in microseconds. */
   histogram: string;
   generatorCpuPercent: number;

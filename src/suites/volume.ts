@@ -129,12 +129,16 @@ export async function runVolumeSuite(options: VolumeSuiteOptions): Promise<Volum
     // cold, the first step would be slow and pull every exponent below 0. So each query is warmed
     // up once more there, all of them before the first is measured.
     if (index === 0) {
-      for (const query of volume.queries) await warmUp(atStep(query, step), options);
+      for (const query of volume.queries) {
+        // A warm-up that throws throws again in the query's own run, which reports it.
+        await warmUp(atStep(query, step), options).catch(() => options.signal?.throwIfAborted());
+      }
     }
     for (const query of volume.queries) {
       const measured = await runScenario(atStep(query, step), options, VOLUME_SUITE);
-      output.scenarios.push(measured.run);
+      if (measured.run) output.scenarios.push(measured.run);
       output.metrics.push(...measured.metrics);
+      output.checks.push(...measured.checks);
       const latency = measured.metrics.find((m) => m.name === GROWTH_LATENCY);
       if (latency) {
         growth.get(query.name)?.push({
