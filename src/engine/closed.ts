@@ -1,12 +1,13 @@
 // Closed model: N connections, each sending its next request as soon as its last one ended.
 //
 // One undici Client per connection (pipelining 1) driven through the callback-style dispatch API:
-// the next request leaves from the end callback of the previous one, with no Promise per request,
-// which keeps the generator as cheap per request as autocannon. Each request is an Exchange
-// (exchange.ts): the body is counted and discarded chunk by chunk, and its own timer ends it at
-// timeoutMs. undici never sends a written request again: when the connection closes or resets
-// under it, the request ends as a socket error (one not yet written when the socket closed is
-// written on a new connection, so the service still sees it once).
+// the next request leaves from the end callback of the previous one, with no Promise per request
+// and one timer per connection, which keeps the generator as cheap per request as autocannon.
+// Each request is an Exchange (exchange.ts): the body is counted and discarded chunk by chunk, and
+// its connection's timer ends it at timeoutMs. undici never sends a written request again: when
+// the connection closes or resets under it, the request ends as a socket error (one not yet
+// written when an idle socket closed is written on a new connection, so the service still sees
+// it once).
 //
 // The end of a run: at the deadline (durationMs, or with a request count the cap) no connection
 // sends again, and the requests in flight finish, each bounded by timeoutMs. So a run lasts at
@@ -55,6 +56,88 @@ function validateClosedOptions(options: ClosedRunOptions): void {
   validateRequest(WHAT, options.request);
 }
 
+/** What the connections of one run share. */
+interface RunState {
+  readonly tally: RunTally;
+  readonly timeoutMs: number;
+  readonly dispatchOptions: Dispatcher.DispatchOptions;
+  readonly isAborted: () => boolean;
+  /** Counts a request as sent and says true, or says false when the run sends no more. */
+  readonly issue: () => boolean;
+  /** A connection has sent its last request and that request has ended. */
+  readonly onConnectionDone: () => void;
+}
+
+/**
+ * One connection: its client, its request in flight, and one timer for all its requests
+ * (refreshed as each leaves), so a request costs one small handler object and no timer of its own.
+ */
+class Connection {
+  readonly #client: Client;
+  readonly #run: RunState;
+  #current: Exchange | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  /** Set when the timer fired a little early (timers are millisecond-grained): the rest of the wait. */
+  #retry: NodeJS.Timeout | undefined;
+  #isDispatching = false;
+
+  constructor(client: Client, run: RunState) {
+    this.#client = client;
+    this.#run = run;
+  }
+
+  /** Sends the next request, or ends this connection when the run sends no more. */
+  readonly sendNext = (): void => {
+    const run = this.#run;
+    if (!run.issue()) {
+      if (this.#timer) clearTimeout(this.#timer);
+      run.onConnectionDone();
+      return;
+    }
+    const exchange = new Exchange(performance.now(), undefined, this.#settle);
+    this.#current = exchange;
+    if (this.#timer) this.#timer.refresh();
+    else this.#timer = setTimeout(this.#onTimer, run.timeoutMs);
+    this.#isDispatching = true;
+    this.#client.dispatch(run.dispatchOptions, exchange);
+    this.#isDispatching = false;
+  };
+
+  /** Ends the request in flight as dropped (the run was aborted). */
+  abort(): void {
+    this.#current?.abort();
+  }
+
+  readonly #settle = (exchange: Exchange, outcome: ExchangeOutcome, bodyBytes: number): void => {
+    const run = this.#run;
+    this.#current = undefined;
+    if (this.#retry) {
+      clearTimeout(this.#retry);
+      this.#retry = undefined;
+    }
+    const now = performance.now();
+    // A timeout waited timeoutMs: its timer may fire late on a busy machine, the wait did not.
+    const latencyMs = outcome === 'timeout' ? run.timeoutMs : now - exchange.intendedAt;
+    run.tally.record(run.isAborted() ? 'aborted' : outcome, latencyMs, bodyBytes, now);
+    // After an answer the next request leaves at once (undici writes it once the answer is fully
+    // handled). After a failure, undici may still be failing its queue (a connect error fails
+    // every queued request in one loop that must not see a new one), and a request refused
+    // inside dispatch would recurse: the next one waits for the next turn.
+    if (typeof outcome === 'number' && !this.#isDispatching) this.sendNext();
+    else setImmediate(this.sendNext);
+  };
+
+  /** Times the request in flight out once it is due, never before. */
+  readonly #onTimer = (): void => {
+    this.#retry = undefined;
+    const exchange = this.#current;
+    if (!exchange) return;
+    const leftMs = exchange.intendedAt + this.#run.timeoutMs - performance.now();
+    if (leftMs > 0) this.#retry = setTimeout(this.#onTimer, Math.max(1, leftMs));
+    else exchange.timeOut();
+  };
+}
+
 /**
  * Runs the closed model: `connections` keep-alive connections, each sending its next request when
  * its last one ended, for `durationMs`, or until `requests` were sent (within `capMs`). Every
@@ -66,71 +149,53 @@ export async function runClosed(options: ClosedRunOptions): Promise<EngineRunRes
   validateClosedOptions(options);
   const { request, timeoutMs, signal } = options;
   const url = joinUrl(options.baseUrl, request.path);
-  const dispatchOptions: Dispatcher.DispatchOptions = {
-    path: `${url.pathname}${url.search}`,
-    method: request.method.toUpperCase() as Dispatcher.HttpMethod,
-    headers: request.headers,
-    body: request.body ?? null,
-  };
   const planned = options.requests;
   // More connections than requests would only open idle sockets.
-  const connections =
+  const connectionCount =
     planned === undefined ? options.connections : Math.min(options.connections, planned);
   const windowMs = options.durationMs ?? options.capMs ?? requestsCapMs(timeoutMs);
 
   const tally = new RunTally();
-  const inFlight = new Set<Exchange>();
   let isSending = true;
   let isAborted = false;
   let abortedAt = 0;
   let cappedAtMs: number | undefined;
-  let running = connections;
+  let running = connectionCount;
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
-
+  const run: RunState = {
+    tally,
+    timeoutMs,
+    dispatchOptions: {
+      path: `${url.pathname}${url.search}`,
+      method: request.method.toUpperCase() as Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: request.body ?? null,
+    },
+    isAborted: () => isAborted,
+    issue: () => {
+      if (!isSending || (planned !== undefined && tally.sent >= planned)) return false;
+      tally.sent += 1;
+      return true;
+    },
+    onConnectionDone: () => {
+      running -= 1;
+      if (running === 0) finish();
+    },
+  };
   const clients = Array.from(
-    { length: connections },
+    { length: connectionCount },
     () =>
       new Client(url.origin, {
         pipelining: 1,
-        // Each exchange's own timer is the only timeout.
+        // Each connection's own timer is the only timeout.
         headersTimeout: 0,
         bodyTimeout: 0,
       }),
   );
-
-  /** One connection's loop: its next request, or its end when the run stops sending. */
-  const sendNext = (client: Client): void => {
-    if (!isSending || (planned !== undefined && tally.sent >= planned)) {
-      running -= 1;
-      if (running === 0) finish();
-      return;
-    }
-    tally.sent += 1;
-    let isDispatching = true;
-    const exchange = new Exchange(
-      performance.now(),
-      timeoutMs,
-      (sentAt: number, outcome: ExchangeOutcome, bodyBytes: number) => {
-        inFlight.delete(exchange);
-        const now = performance.now();
-        // A timeout waited timeoutMs: its timer may fire late on a busy machine, the wait did not.
-        const latencyMs = outcome === 'timeout' ? timeoutMs : now - sentAt;
-        tally.record(isAborted ? 'aborted' : outcome, latencyMs, bodyBytes, now);
-        // After an answer the next request leaves at once (undici writes it once the answer is
-        // fully handled). After a failure, undici may still be failing its queue (a connect
-        // error fails every queued request in one loop that must not see a new one), and a
-        // request refused inside dispatch would recurse: the next one waits for the next turn.
-        if (typeof outcome === 'number' && !isDispatching) sendNext(client);
-        else setImmediate(sendNext, client);
-      },
-    );
-    inFlight.add(exchange);
-    client.dispatch(dispatchOptions, exchange);
-    isDispatching = false;
-  };
+  const connections = clients.map((client) => new Connection(client, run));
 
   const stopSending = (): void => {
     if (!isSending) return;
@@ -149,7 +214,7 @@ export async function runClosed(options: ClosedRunOptions): Promise<EngineRunRes
     isAborted = true;
     abortedAt = performance.now();
     stopSending();
-    for (const exchange of inFlight) exchange.abort();
+    for (const connection of connections) connection.abort();
   };
 
   const cpuStart = process.cpuUsage();
@@ -161,7 +226,7 @@ export async function runClosed(options: ClosedRunOptions): Promise<EngineRunRes
       finish();
     } else {
       signal?.addEventListener('abort', onAbort, { once: true });
-      for (const client of clients) sendNext(client);
+      for (const connection of connections) connection.sendNext();
     }
     await finished;
   } finally {
@@ -177,7 +242,7 @@ export async function runClosed(options: ClosedRunOptions): Promise<EngineRunRes
     elapsedMs: endAt - startedAt,
     cpuStart,
     cpuWallMs: finishedAt - startedAt,
-    connections,
+    connections: connectionCount,
     ...(cappedAtMs !== undefined ? { cappedAtMs } : {}),
   });
 }

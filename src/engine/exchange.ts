@@ -10,9 +10,9 @@ import type { Dispatcher } from 'undici';
  */
 export type ExchangeOutcome = number | 'timeout' | 'error' | 'aborted';
 
-/** Called once when an exchange ends: its intended send time, outcome and body bytes received. */
+/** Called once when an exchange ends, with its outcome and the body bytes it received. */
 export type SettleExchange = (
-  intendedAt: number,
+  exchange: Exchange,
   outcome: ExchangeOutcome,
   bodyBytes: number,
 ) => void;
@@ -23,24 +23,25 @@ class RunAbortedError extends Error {}
 
 /**
  * One request/response as an undici dispatch handler: callbacks instead of a body stream (the body
- * is discarded chunk by chunk, never buffered), and a timer that aborts it after `timeoutMs`.
+ * is discarded chunk by chunk, never buffered), and a timer that aborts it after `timeoutMs`; or,
+ * without `timeoutMs`, no timer of its own: its owner calls {@link Exchange.timeOut} (the closed
+ * model keeps one timer per connection rather than one per request).
  */
 export class Exchange implements Dispatcher.DispatchHandler {
-  readonly #intendedAt: number;
+  /** When the request was meant to leave (performance.now() ms); latency counts from it. */
+  readonly intendedAt: number;
   readonly #settle: SettleExchange;
-  #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout | undefined;
   #controller: Dispatcher.DispatchController | undefined;
   #statusCode = 0;
   #pendingAbort: Error | undefined;
   #isSettled = false;
   #bodyBytes = 0;
-  /** Called once when the exchange ends, whichever way. */
-  onSettled: () => void = () => {};
 
-  constructor(intendedAt: number, timeoutMs: number, settle: SettleExchange) {
-    this.#intendedAt = intendedAt;
+  constructor(intendedAt: number, timeoutMs: number | undefined, settle: SettleExchange) {
+    this.intendedAt = intendedAt;
     this.#settle = settle;
-    this.#timer = this.#armTimeout(performance.now() + timeoutMs);
+    if (timeoutMs !== undefined) this.#timer = this.#armTimeout(performance.now() + timeoutMs);
   }
 
   /** Times out at `deadline` (performance.now() ms), never before: timers may fire ~1 ms early. */
@@ -49,13 +50,18 @@ export class Exchange implements Dispatcher.DispatchHandler {
       () => {
         const remainingMs = deadline - performance.now();
         if (remainingMs > 0) this.#timer = this.#armTimeout(deadline);
-        else this.#abortWith(new TimeoutError('timeout'));
+        else this.timeOut();
       },
       Math.max(1, deadline - performance.now()),
     );
   }
 
-  /** Ends the exchange now without counting it (the run was aborted). */
+  /** Ends the exchange now as a timeout. */
+  timeOut(): void {
+    this.#abortWith(new TimeoutError('timeout'));
+  }
+
+  /** Ends the exchange now as `aborted`: the run was aborted. */
   abort(): void {
     this.#abortWith(new RunAbortedError('run aborted'));
   }
@@ -95,9 +101,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #finish(outcome: ExchangeOutcome): void {
     if (this.#isSettled) return;
     this.#isSettled = true;
-    clearTimeout(this.#timer);
-    this.onSettled();
-    this.#settle(this.#intendedAt, outcome, this.#bodyBytes);
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#settle(this, outcome, this.#bodyBytes);
   }
 }
 

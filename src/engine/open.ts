@@ -94,10 +94,11 @@ export async function runOpen(options: OpenRunOptions): Promise<EngineRunResult>
   const intendedAt = (index: number): number => t0 + index * intervalMs;
 
   /** Settles one request: counts it, records its latency from the intended time, frees its slot. */
-  const settle = (intended: number, outcome: ExchangeOutcome, bodyBytes: number): void => {
+  const settle = (exchange: Exchange, outcome: ExchangeOutcome, bodyBytes: number): void => {
     inFlight -= 1;
+    inFlightExchanges.delete(exchange);
     const now = performance.now();
-    tally.record(isAborted ? 'aborted' : outcome, now - intended, bodyBytes, now);
+    tally.record(isAborted ? 'aborted' : outcome, now - exchange.intendedAt, bodyBytes, now);
     sendFromBacklog();
     maybeFinish();
   };
@@ -109,7 +110,6 @@ export async function runOpen(options: OpenRunOptions): Promise<EngineRunResult>
     inFlight += 1;
     const exchange = new Exchange(intended, timeoutMs, settle);
     inFlightExchanges.add(exchange);
-    exchange.onSettled = () => inFlightExchanges.delete(exchange);
     pool.dispatch(dispatchOptions, exchange);
   };
 

@@ -419,7 +419,7 @@ export class StagedLoad {
   /** Sends one request; resolves when it has ended. */
   #send(slot: Slot, intendedAt: number): Promise<void> {
     return new Promise((resolve) => {
-      const exchange = new Exchange(intendedAt, this.#options.timeoutMs, (_at, outcome) => {
+      const exchange = new Exchange(intendedAt, this.#options.timeoutMs, (_exchange, outcome) => {
         this.#inFlight.delete(exchange);
         this.#record(slot, outcome, performance.now() - intendedAt);
         resolve();
