@@ -4,6 +4,7 @@
 // (6000, 6665-6669, 10080, ...), and a service may listen on any port its user names.
 import { STATUS_CODES } from 'node:http';
 import { Agent, type Dispatcher, FormData, interceptors, request } from 'undici';
+import { MAX_TIMER_MS } from '../engine/limits.ts';
 
 export { FormData };
 
@@ -58,7 +59,10 @@ export interface HttpAnswer {
  * or the signal's reason.
  */
 export async function sendRequest(url: string | URL, call: HttpCall): Promise<HttpAnswer> {
-  const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(call.timeoutMs)));
+  // A timer holds at most MAX_TIMER_MS (~24.8 days); a longer one would fire after 1 ms.
+  const timeout = AbortSignal.timeout(
+    Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(call.timeoutMs))),
+  );
   const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
   const headers = { ...call.headers };
   if (typeof call.body === 'string' && !hasHeader(headers, 'content-type')) {
