@@ -42,7 +42,8 @@ export async function buildDist(outdir: string): Promise<void> {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    // CommonJS dependencies (autocannon) call require(); ESM output has none unless we make one.
+    // CommonJS dependencies (undici, busboy, @actions/*) call require(); ESM output has none unless
+    // we make one.
     banner: {
       js: "import { createRequire as __perfActionCreateRequire } from 'node:module'; const require = __perfActionCreateRequire(import.meta.url);",
     },

@@ -1,5 +1,21 @@
 // A constructed RunResult for report and verdict tests: plain data, no run needed.
-import type { Metric, RunResult, ScenarioRun } from '../../src/results/types.ts';
+import type { Metric, RequestTotals, RunResult, ScenarioRun } from '../../src/results/types.ts';
+
+/** Request totals of `ok` answered requests, the rest zero unless given. */
+export function requestTotals(ok = 0, over: Partial<RequestTotals> = {}): RequestTotals {
+  return {
+    sent: ok,
+    completed: ok,
+    ok,
+    errorStatus: 0,
+    socketErrors: 0,
+    timeouts: 0,
+    late: 0,
+    dropped: 0,
+    statusCodes: ok > 0 ? { '200': ok } : {},
+    ...over,
+  };
+}
 
 export function metric(
   scenario: string,
@@ -25,6 +41,7 @@ function scenarioRun(name: string, over: Partial<ScenarioRun>): ScenarioRun {
     sent: 1000,
     completed: 1000,
     ok: 1000,
+    errorStatus: 0,
     socketErrors: 0,
     timeouts: 0,
     late: 0,
@@ -81,6 +98,7 @@ export function sampleResult(): RunResult {
           sent: 600,
           completed: 599,
           ok: 597,
+          errorStatus: 2,
           socketErrors: 0,
           timeouts: 1,
           late: 3,

@@ -168,7 +168,7 @@ describe('baselines through the CLI', () => {
     );
     const config = await writeConfig(
       'confirm.yml',
-      smallConfig(slow.url).replace('requests: 40', 'requests: 8'),
+      smallConfig(slow.url).replace('requests: 40', 'requests: 10'),
     );
     const out = join(dir, 'out-confirm');
     const run = await runCli(

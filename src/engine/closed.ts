@@ -1,221 +1,248 @@
-// Closed model: N connections, each sending its next request as soon as the last one was answered,
-// driven by autocannon. autocannon's own histogram is whole milliseconds without p95, so every
-// latency goes into our LatencyHistogram from the 'response' event (float ms from
-// process.hrtime) and status codes, timeouts and socket errors are counted here too.
+// Closed model: N connections, each sending its next request as soon as its last one ended.
 //
-// The end of a timed run is ours, not autocannon's: autocannon only notices its stop flag on its
-// sampling tick and then abandons the requests in flight. At the deadline we instead let each
-// connection finish its request in flight (bounded by timeoutMs) and close it, so the slow
-// requests that happen to be in flight at the end are measured too, and sent == answered +
-// timeouts + socket errors.
+// One undici Client per connection (pipelining 1) driven through the callback-style dispatch API:
+// the next request leaves from the end callback of the previous one, with no Promise per request
+// and one timer per connection, which keeps the generator as cheap per request as autocannon.
+// Each request is an Exchange (exchange.ts): the body is counted and discarded chunk by chunk, and
+// its connection's timer ends it at timeoutMs. undici never sends a written request again: when
+// the connection closes or resets under it, the request ends as a socket error (one not yet
+// written when an idle socket closed is written on a new connection, so the service still sees
+// it once).
+//
+// The end of a run: at the deadline (durationMs, or with a request count the cap) no connection
+// sends again, and the requests in flight finish, each bounded by timeoutMs. So a run lasts at
+// most its sending window plus one timeout, and the slow requests in flight at the end are
+// measured too.
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import { Client, type Dispatcher } from 'undici';
 import { EngineError } from '../errors.ts';
-import { cpuPercentSince, isOkStatus, joinUrl } from './common.ts';
-import { LatencyHistogram } from './histogram.ts';
+import { joinUrl, validateRequest } from './common.ts';
+import { Exchange, type ExchangeOutcome } from './exchange.ts';
+import {
+  MAX_CONNECTIONS,
+  MAX_REQUESTS,
+  MAX_TIMER_MS,
+  requireCount,
+  requireMillis,
+} from './limits.ts';
+import { RunTally, resultOf } from './run-tally.ts';
 import type { ClosedRunOptions, EngineRunResult } from './types.ts';
 
-/** How often autocannon checks whether the run is over, in ms (its default 1 s would add up to 1 s per run). */
-const SAMPLE_INTERVAL_MS = 100;
-/** Margin on autocannon's own duration, which only backs up our deadline, in seconds. */
-const SAFETY_MARGIN_S = 5;
+/** The shortest wall-clock cap of a run with a request count, in ms. */
+const MIN_REQUESTS_CAP_MS = 60_000;
 
 /**
- * The fields of autocannon's per-connection client (lib/httpClient.js, autocannon 9) that this
- * module touches beyond the typed API: `timeout` (ms) is read on every request, and a client closes
- * itself on its next send once `reqsMade >= responseMax` (when responseMax is non-zero).
+ * The wall-clock cap of a closed-model run with a request count, in ms: 60 s, or three timeouts
+ * when that is longer. A healthy service answers a round's requests well within it; a service
+ * that hangs no longer holds a round for requests / connections x timeout. Requests not sent by
+ * then count as dropped.
  */
-interface ClientInternals {
-  timeout: number;
-  responseMax: number;
-  reqsMade: number;
+export function requestsCapMs(timeoutMs: number): number {
+  return Math.min(MAX_TIMER_MS, Math.max(MIN_REQUESTS_CAP_MS, 3 * timeoutMs));
 }
 
-function isClientInternals(client: object): client is ClientInternals {
-  const c = client as Partial<ClientInternals>;
-  return (
-    typeof c.timeout === 'number' &&
-    typeof c.responseMax === 'number' &&
-    typeof c.reqsMade === 'number'
-  );
-}
-
-/** Mutable tallies of one run; frozen (no more counting) once the run is aborted. */
-interface Tally {
-  histogram: LatencyHistogram;
-  statusCodes: Record<string, number>;
-  sent: number;
-  completed: number;
-  ok: number;
-  socketErrors: number;
-  timeouts: number;
-  /** performance.now() of the last answer, timeout or socket error; 0 before any. */
-  lastEventAt: number;
-}
+const WHAT = 'closed model';
 
 function validateClosedOptions(options: ClosedRunOptions): void {
-  const { connections, durationMs, requests, timeoutMs } = options;
-  if (!Number.isInteger(connections) || connections < 1) {
-    throw new EngineError(`closed model: connections must be an integer >= 1, got ${connections}`);
-  }
+  const { connections, durationMs, requests, timeoutMs, capMs } = options;
+  requireCount(WHAT, 'connections', connections, MAX_CONNECTIONS);
   if ((durationMs === undefined) === (requests === undefined)) {
-    throw new EngineError('closed model: set exactly one of durationMs and requests');
+    throw new EngineError(`${WHAT}: set exactly one of durationMs and requests`);
   }
-  if (durationMs !== undefined && !(durationMs > 0 && Number.isFinite(durationMs))) {
-    throw new EngineError(`closed model: durationMs must be > 0, got ${durationMs}`);
+  if (durationMs !== undefined) requireMillis(WHAT, 'durationMs', durationMs);
+  if (requests !== undefined) requireCount(WHAT, 'requests', requests, MAX_REQUESTS);
+  if (capMs !== undefined) requireMillis(WHAT, 'capMs', capMs);
+  requireMillis(WHAT, 'timeoutMs', timeoutMs);
+  validateRequest(WHAT, options.request);
+}
+
+/** What the connections of one run share. */
+interface RunState {
+  readonly tally: RunTally;
+  readonly timeoutMs: number;
+  readonly dispatchOptions: Dispatcher.DispatchOptions;
+  readonly isAborted: () => boolean;
+  /** Counts a request as sent and says true, or says false when the run sends no more. */
+  readonly issue: () => boolean;
+  /** A connection has sent its last request and that request has ended. */
+  readonly onConnectionDone: () => void;
+}
+
+/**
+ * One connection: its client, its request in flight, and one timer for all its requests
+ * (refreshed as each leaves), so a request costs one small handler object and no timer of its own.
+ */
+class Connection {
+  readonly #client: Client;
+  readonly #run: RunState;
+  #current: Exchange | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  /** Set when the timer fired a little early (timers are millisecond-grained): the rest of the wait. */
+  #retry: NodeJS.Timeout | undefined;
+  #isDispatching = false;
+
+  constructor(client: Client, run: RunState) {
+    this.#client = client;
+    this.#run = run;
   }
-  if (requests !== undefined && (!Number.isInteger(requests) || requests < 1)) {
-    throw new EngineError(`closed model: requests must be an integer >= 1, got ${requests}`);
+
+  /** Sends the next request, or ends this connection when the run sends no more. */
+  readonly sendNext = (): void => {
+    const run = this.#run;
+    if (!run.issue()) {
+      if (this.#timer) clearTimeout(this.#timer);
+      run.onConnectionDone();
+      return;
+    }
+    const exchange = new Exchange(performance.now(), undefined, this.#settle);
+    this.#current = exchange;
+    if (this.#timer) this.#timer.refresh();
+    else this.#timer = setTimeout(this.#onTimer, run.timeoutMs);
+    this.#isDispatching = true;
+    this.#client.dispatch(run.dispatchOptions, exchange);
+    this.#isDispatching = false;
+  };
+
+  /** Ends the request in flight as dropped (the run was aborted). */
+  abort(): void {
+    this.#current?.abort();
   }
-  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-    throw new EngineError(`closed model: timeoutMs must be > 0, got ${timeoutMs}`);
-  }
+
+  readonly #settle = (exchange: Exchange, outcome: ExchangeOutcome, bodyBytes: number): void => {
+    const run = this.#run;
+    this.#current = undefined;
+    if (this.#retry) {
+      clearTimeout(this.#retry);
+      this.#retry = undefined;
+    }
+    const now = performance.now();
+    // A timeout waited timeoutMs: its timer may fire late on a busy machine, the wait did not.
+    const latencyMs = outcome === 'timeout' ? run.timeoutMs : now - exchange.intendedAt;
+    run.tally.record(run.isAborted() ? 'aborted' : outcome, latencyMs, bodyBytes, now);
+    // After an answer the next request leaves at once (undici writes it once the answer is fully
+    // handled). After a failure, undici may still be failing its queue (a connect error fails
+    // every queued request in one loop that must not see a new one), and a request refused
+    // inside dispatch would recurse: the next one waits for the next turn.
+    if (typeof outcome === 'number' && !this.#isDispatching) this.sendNext();
+    else setImmediate(this.sendNext);
+  };
+
+  /** Times the request in flight out once it is due, never before. */
+  readonly #onTimer = (): void => {
+    this.#retry = undefined;
+    const exchange = this.#current;
+    if (!exchange) return;
+    const leftMs = exchange.intendedAt + this.#run.timeoutMs - performance.now();
+    if (leftMs > 0) this.#retry = setTimeout(this.#onTimer, Math.max(1, leftMs));
+    else exchange.timeOut();
+  };
 }
 
 /**
  * Runs the closed model: `connections` keep-alive connections, each sending its next request when
- * its last one was answered, for `durationMs` or until `requests` were sent. Every response
- * (any status) is recorded in microseconds; each timeout is recorded at `timeoutMs`.
+ * its last one ended, for `durationMs`, or until `requests` were sent (within `capMs`). Every
+ * response (any status) is recorded in microseconds; each timeout at `timeoutMs`.
  *
- * @throws EngineError when the options are invalid or autocannon fails to start.
+ * @throws EngineError when the options are invalid.
  */
 export async function runClosed(options: ClosedRunOptions): Promise<EngineRunResult> {
   validateClosedOptions(options);
   const { request, timeoutMs, signal } = options;
   const url = joinUrl(options.baseUrl, request.path);
-  // autocannon refuses fewer requests than connections.
-  const connections =
-    options.requests === undefined
-      ? options.connections
-      : Math.min(options.connections, options.requests);
+  const planned = options.requests;
+  // More connections than requests would only open idle sockets.
+  const connectionCount =
+    planned === undefined ? options.connections : Math.min(options.connections, planned);
+  const windowMs = options.durationMs ?? options.capMs ?? requestsCapMs(timeoutMs);
 
-  const tally: Tally = {
-    histogram: LatencyHistogram.create(),
-    statusCodes: {},
-    sent: 0,
-    completed: 0,
-    ok: 0,
-    socketErrors: 0,
-    timeouts: 0,
-    lastEventAt: 0,
-  };
-  const clients: ClientInternals[] = [];
-  let isCounting = true;
+  const tally = new RunTally();
+  let isSending = true;
+  let isAborted = false;
   let abortedAt = 0;
+  let cappedAtMs: number | undefined;
+  let running = connectionCount;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const run: RunState = {
+    tally,
+    timeoutMs,
+    dispatchOptions: {
+      path: `${url.pathname}${url.search}`,
+      method: request.method.toUpperCase() as Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: request.body ?? null,
+    },
+    isAborted: () => isAborted,
+    issue: () => {
+      if (!isSending || (planned !== undefined && tally.sent >= planned)) return false;
+      tally.sent += 1;
+      return true;
+    },
+    onConnectionDone: () => {
+      running -= 1;
+      if (running === 0) finish();
+    },
+  };
+  const clients = Array.from(
+    { length: connectionCount },
+    () =>
+      new Client(url.origin, {
+        pipelining: 1,
+        // Each connection's own timer is the only timeout.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      }),
+  );
+  const connections = clients.map((client) => new Connection(client, run));
+
+  const stopSending = (): void => {
+    if (!isSending) return;
+    isSending = false;
+    if (planned !== undefined && tally.sent < planned && !isAborted) {
+      // The cap came first: the requests never sent end here, as dropped.
+      cappedAtMs = windowMs;
+      const unsent = planned - tally.sent;
+      tally.sent += unsent;
+      tally.dropped += unsent;
+    }
+  };
+
+  const onAbort = (): void => {
+    if (isAborted) return;
+    isAborted = true;
+    abortedAt = performance.now();
+    stopSending();
+    for (const connection of connections) connection.abort();
+  };
 
   const cpuStart = process.cpuUsage();
   const startedAt = performance.now();
-
-  const setupClient = (client: autocannon.Client): void => {
-    if (!isClientInternals(client)) {
-      throw new EngineError(
-        'closed model: unsupported autocannon version (client internals changed)',
-      );
-    }
-    // autocannon's own option is whole seconds >= 1; the client reads this field (ms) instead.
-    client.timeout = timeoutMs;
-    clients.push(client);
-    // These events are emitted by the client but missing from its typings.
-    const events: NodeJS.EventEmitter = client;
-    events.on('request', () => {
-      if (isCounting) tally.sent += 1;
-    });
-    events.on('timeout', () => {
-      if (!isCounting) return;
-      tally.timeouts += 1;
-      tally.histogram.recordMillis(timeoutMs);
-      tally.lastEventAt = performance.now();
-    });
-    events.on('connError', () => {
-      if (!isCounting) return;
-      tally.socketErrors += 1;
-      tally.lastEventAt = performance.now();
-    });
-  };
-
-  const autocannonOptions: autocannon.Options = {
-    url: url.href,
-    method: request.method.toUpperCase() as autocannon.Request['method'],
-    headers: request.headers,
-    connections,
-    pipelining: 1,
-    // Validation wants >= 1 s; the real per-request timeout is set on each client above.
-    timeout: Math.max(1, timeoutMs / 1000),
-    sampleInt: SAMPLE_INTERVAL_MS,
-    setupClient,
-  };
-  if (request.body !== undefined) autocannonOptions.body = request.body;
-  if (options.requests !== undefined) {
-    autocannonOptions.amount = options.requests;
-  } else {
-    // Only a backstop: our deadline below ends the run and drains it within timeoutMs.
-    autocannonOptions.duration = ((options.durationMs ?? 0) + timeoutMs) / 1000 + SAFETY_MARGIN_S;
-  }
-
-  let deadline: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
+  const deadline = setTimeout(stopSending, windowMs);
   try {
-    await new Promise<void>((resolve, reject) => {
-      let instance: autocannon.Instance;
-      try {
-        instance = autocannon(autocannonOptions, (error: unknown) => {
-          if (error) reject(new EngineError(`closed model: autocannon failed: ${String(error)}`));
-          else resolve();
-        });
-      } catch (error) {
-        reject(new EngineError(`closed model: autocannon failed to start: ${String(error)}`));
-        return;
-      }
-      instance.on('response', (_client, statusCode: number, _bytes: number, millis: number) => {
-        if (!isCounting) return;
-        tally.completed += 1;
-        if (isOkStatus(statusCode)) tally.ok += 1;
-        const code = String(statusCode);
-        tally.statusCodes[code] = (tally.statusCodes[code] ?? 0) + 1;
-        tally.histogram.recordMillis(millis);
-        tally.lastEventAt = performance.now();
-      });
-      if (options.durationMs !== undefined) {
-        deadline = setTimeout(() => drainClients(clients), options.durationMs);
-      }
-      onAbort = () => {
-        isCounting = false;
-        abortedAt = performance.now();
-        instance.stop();
-      };
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    if (signal?.aborted) {
+      onAbort();
+      finish();
+    } else {
+      signal?.addEventListener('abort', onAbort, { once: true });
+      for (const connection of connections) connection.sendNext();
+    }
+    await finished;
   } finally {
-    if (deadline) clearTimeout(deadline);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    clearTimeout(deadline);
+    signal?.removeEventListener('abort', onAbort);
+    await Promise.all(clients.map((client) => client.destroy().catch(() => {})));
   }
 
   const finishedAt = performance.now();
-  const endAt = abortedAt || tally.lastEventAt || finishedAt;
-  const elapsedMs = Math.max(endAt - startedAt, 0);
-  return {
+  const endAt = abortedAt || tally.lastOutcomeAt || finishedAt;
+  return resultOf(tally, {
     model: 'closed',
-    histogram: tally.histogram,
-    statusCodes: tally.statusCodes,
-    sent: tally.sent,
-    completed: tally.completed,
-    ok: tally.ok,
-    socketErrors: tally.socketErrors,
-    timeouts: tally.timeouts,
-    late: 0,
-    dropped: 0,
-    elapsedMs,
-    achievedRate: elapsedMs > 0 ? (tally.completed * 1000) / elapsedMs : 0,
-    connections,
-    generatorCpuPercent: cpuPercentSince(cpuStart, finishedAt - startedAt),
-  };
-}
-
-/**
- * Ends a timed run the gentle way: each client closes itself on its next send, i.e. after its
- * request in flight was answered, timed out or failed; autocannon ends once all have closed.
- */
-function drainClients(clients: readonly ClientInternals[]): void {
-  for (const client of clients) client.responseMax = Math.max(1, client.reqsMade);
+    elapsedMs: endAt - startedAt,
+    cpuStart,
+    cpuWallMs: finishedAt - startedAt,
+    connections: connectionCount,
+    ...(cappedAtMs !== undefined ? { cappedAtMs } : {}),
+  });
 }

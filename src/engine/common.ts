@@ -1,5 +1,7 @@
-// Small helpers both load models share.
+// Small helpers the load models share.
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { EngineError } from '../errors.ts';
+import type { HttpRequestSpec } from './types.ts';
 
 /**
  * `baseUrl` (which may carry a path prefix, e.g. `http://127.0.0.1:8080/api`) joined with a request
@@ -36,4 +38,30 @@ export function addStatusCodes(
   from: Readonly<Record<string, number>>,
 ): void {
   for (const [code, n] of Object.entries(from)) into[code] = (into[code] ?? 0) + n;
+}
+
+/** An HTTP token (RFC 9110): what a method and a header name are made of. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Refuses a request that could never be sent, before any is: each one would otherwise fail alike
+ * and be counted as the service's socket error. Messages never quote a header's value.
+ * @throws EngineError naming the method or the header.
+ */
+export function validateRequest(what: string, request: HttpRequestSpec): void {
+  if (!TOKEN.test(request.method)) {
+    throw new EngineError(`${what}: request method '${request.method}' is not an HTTP token`);
+  }
+  for (const [name, value] of Object.entries(request.headers)) {
+    try {
+      validateHeaderName(name);
+    } catch {
+      throw new EngineError(`${what}: request header name '${name}' is not an HTTP token`);
+    }
+    try {
+      validateHeaderValue(name, value);
+    } catch {
+      throw new EngineError(`${what}: request header '${name}' has a value that cannot be sent`);
+    }
+  }
 }

@@ -6,12 +6,15 @@
 // Scheduling precision: a timer sleeps until ~2 ms before the next intended time (timers are
 // millisecond-grained and often late by up to ~1 ms), then setImmediate turns (which still let
 // I/O through) spin until it is due; whatever is overdue goes out in one batch.
+//
+// Memory does not grow with the rate: the arrivals waiting for a free in-flight slot are always a
+// run of consecutive schedule indexes, so the backlog is two integers, not a list.
 import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
-import { EngineError } from '../errors.ts';
-import { cpuPercentSince, isOkStatus, joinUrl } from './common.ts';
-import { Exchange } from './exchange.ts';
-import { LatencyHistogram } from './histogram.ts';
+import { joinUrl, validateRequest } from './common.ts';
+import { Exchange, type ExchangeOutcome } from './exchange.ts';
+import { MAX_CONNECTIONS, requireCount, requireMillis, requireRate } from './limits.ts';
+import { RunTally, resultOf } from './run-tally.ts';
 import type { EngineRunResult, OpenRunOptions } from './types.ts';
 
 /** Sleep with a timer only while the next send is further away than this, in ms. */
@@ -19,20 +22,14 @@ const SPIN_WINDOW_MS = 2;
 /** A send leaving later than its intended time by more than this (ms) counts as late. */
 const LATE_AFTER_MS = 1;
 
+const WHAT = 'open model';
+
 function validateOpenOptions(options: OpenRunOptions): void {
-  const { rate, durationMs, maxInFlight, timeoutMs } = options;
-  if (!(rate > 0 && Number.isFinite(rate))) {
-    throw new EngineError(`open model: rate must be > 0 requests/s, got ${rate}`);
-  }
-  if (!(durationMs > 0 && Number.isFinite(durationMs))) {
-    throw new EngineError(`open model: durationMs must be > 0, got ${durationMs}`);
-  }
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
-    throw new EngineError(`open model: maxInFlight must be an integer >= 1, got ${maxInFlight}`);
-  }
-  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-    throw new EngineError(`open model: timeoutMs must be > 0, got ${timeoutMs}`);
-  }
+  requireRate(WHAT, 'rate', options.rate);
+  requireMillis(WHAT, 'durationMs', options.durationMs);
+  requireCount(WHAT, 'maxInFlight', options.maxInFlight, MAX_CONNECTIONS);
+  requireMillis(WHAT, 'timeoutMs', options.timeoutMs);
+  validateRequest(WHAT, options.request);
 }
 
 /** Number of sends the schedule holds: intended times t0 + i / rate that fall before t0 + durationMs. */
@@ -45,7 +42,8 @@ export function countScheduledSends(rate: number, durationMs: number): number {
  * Runs the open model: `rate` requests per second for `durationMs`, each measured from its intended
  * send time, with at most `maxInFlight` in flight (the rest wait in a FIFO backlog, counted late;
  * those still waiting when the duration ends are dropped). After the last send it waits for the
- * requests in flight (each bounded by `timeoutMs`, counted from its actual send).
+ * requests in flight (each bounded by `timeoutMs`, counted from its actual send), so a run lasts
+ * at most durationMs plus one timeout.
  *
  * @throws EngineError when the options are invalid.
  */
@@ -67,28 +65,18 @@ export async function runOpen(options: OpenRunOptions): Promise<EngineRunResult>
     bodyTimeout: 0,
   });
 
-  const histogram = LatencyHistogram.create();
-  const statusCodes: Record<string, number> = {};
-  let sent = 0;
-  let completed = 0;
-  let ok = 0;
-  let socketErrors = 0;
-  let timeouts = 0;
-  let late = 0;
-  let dropped = 0;
-  let lastSettledAt = 0;
-
+  const tally = new RunTally();
   const intervalMs = 1000 / rate;
   const total = countScheduledSends(rate, durationMs);
-  // Intended send times waiting for a free in-flight slot; `backlogHead` makes shift() O(1).
-  let backlog: number[] = [];
-  let backlogHead = 0;
+  // Schedule indexes: [backlogStart, nextIndex) are due and wait for a free slot; from nextIndex
+  // on they are not due yet.
+  let backlogStart = 0;
+  let nextIndex = 0;
   let inFlight = 0;
   const inFlightExchanges = new Set<Exchange>();
   let isSending = true;
   let isAborted = false;
   let abortedAt = 0;
-  let nextIndex = 0;
   let scheduleTimer: NodeJS.Timeout | undefined;
   let endTimer: NodeJS.Timeout | undefined;
   let finish: () => void = () => {};
@@ -100,65 +88,57 @@ export async function runOpen(options: OpenRunOptions): Promise<EngineRunResult>
     if (!isSending && inFlight === 0) finish();
   };
 
+  const startedAt = performance.now();
+  const cpuStart = process.cpuUsage();
+  const t0 = startedAt;
+  const intendedAt = (index: number): number => t0 + index * intervalMs;
+
   /** Settles one request: counts it, records its latency from the intended time, frees its slot. */
-  const settle = (intendedAt: number, outcome: number | 'timeout' | 'error'): void => {
+  const settle = (exchange: Exchange, outcome: ExchangeOutcome, bodyBytes: number): void => {
     inFlight -= 1;
-    if (!isAborted) {
-      const now = performance.now();
-      lastSettledAt = now;
-      if (outcome === 'error') {
-        socketErrors += 1;
-      } else {
-        histogram.recordMillis(now - intendedAt);
-        if (outcome === 'timeout') {
-          timeouts += 1;
-        } else {
-          completed += 1;
-          if (isOkStatus(outcome)) ok += 1;
-          const code = String(outcome);
-          statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-        }
-      }
-    }
+    inFlightExchanges.delete(exchange);
+    const now = performance.now();
+    tally.record(isAborted ? 'aborted' : outcome, now - exchange.intendedAt, bodyBytes, now);
     sendFromBacklog();
     maybeFinish();
   };
 
-  const send = (intendedAt: number): void => {
-    const sentAt = performance.now();
-    if (sentAt - intendedAt > LATE_AFTER_MS) late += 1;
-    sent += 1;
+  const send = (index: number): void => {
+    const intended = intendedAt(index);
+    if (performance.now() - intended > LATE_AFTER_MS) tally.late += 1;
+    tally.sent += 1;
     inFlight += 1;
-    const exchange = new Exchange(intendedAt, timeoutMs, settle);
+    const exchange = new Exchange(intended, timeoutMs, settle);
     inFlightExchanges.add(exchange);
-    exchange.onSettled = () => inFlightExchanges.delete(exchange);
     pool.dispatch(dispatchOptions, exchange);
   };
 
   const sendFromBacklog = (): void => {
-    while (isSending && inFlight < maxInFlight && backlogHead < backlog.length) {
-      const intendedAt = backlog[backlogHead] as number;
-      backlogHead += 1;
-      send(intendedAt);
-    }
-    if (backlogHead > 1024 && backlogHead * 2 > backlog.length) {
-      backlog = backlog.slice(backlogHead);
-      backlogHead = 0;
+    while (isSending && inFlight < maxInFlight && backlogStart < nextIndex) {
+      send(backlogStart);
+      backlogStart += 1;
     }
   };
 
-  const startedAt = performance.now();
-  const cpuStart = process.cpuUsage();
-  const t0 = startedAt;
+  /** The first schedule index not yet due at `now`. */
+  const firstNotDue = (now: number): number => {
+    let index = Math.min(total, Math.max(nextIndex, Math.floor((now - t0) / intervalMs) + 1));
+    // Float rounding may put the estimate one off either way.
+    while (index > nextIndex && intendedAt(index - 1) > now) index -= 1;
+    while (index < total && intendedAt(index) <= now) index += 1;
+    return index;
+  };
 
-  /** Sends (or backlogs) every scheduled request whose intended time has come. */
+  /** Sends every scheduled request whose intended time has come, as far as slots allow. */
   const dispatchDue = (now: number): void => {
-    while (nextIndex < total && t0 + nextIndex * intervalMs <= now) {
-      const intendedAt = t0 + nextIndex * intervalMs;
+    const due = firstNotDue(now);
+    while (nextIndex < due && backlogStart === nextIndex && inFlight < maxInFlight) {
+      send(nextIndex);
       nextIndex += 1;
-      if (inFlight < maxInFlight && backlogHead === backlog.length) send(intendedAt);
-      else backlog.push(intendedAt);
+      backlogStart = nextIndex;
     }
+    // The rest join the backlog.
+    nextIndex = due;
   };
 
   const tick = (): void => {
@@ -166,7 +146,7 @@ export async function runOpen(options: OpenRunOptions): Promise<EngineRunResult>
     if (!isSending) return;
     dispatchDue(performance.now());
     if (nextIndex >= total) return;
-    const waitMs = t0 + nextIndex * intervalMs - performance.now();
+    const waitMs = intendedAt(nextIndex) - performance.now();
     if (waitMs > SPIN_WINDOW_MS) scheduleTimer = setTimeout(tick, waitMs - SPIN_WINDOW_MS);
     else setImmediate(tick);
   };
@@ -185,9 +165,11 @@ export async function runOpen(options: OpenRunOptions): Promise<EngineRunResult>
       dispatchDue(now);
     }
     isSending = false;
-    dropped += backlog.length - backlogHead;
-    backlog = [];
-    backlogHead = 0;
+    // Those still waiting for a slot were issued and never sent.
+    const waiting = nextIndex - backlogStart;
+    tally.sent += waiting;
+    tally.dropped += waiting;
+    backlogStart = nextIndex;
     maybeFinish();
   };
 
@@ -215,22 +197,12 @@ export async function runOpen(options: OpenRunOptions): Promise<EngineRunResult>
   }
 
   const finishedAt = performance.now();
-  const endAt = abortedAt || Math.max(lastSettledAt, t0 + durationMs);
-  const elapsedMs = Math.max(endAt - t0, 0);
-  return {
+  const endAt = abortedAt || Math.max(tally.lastOutcomeAt, t0 + durationMs);
+  return resultOf(tally, {
     model: 'open',
-    histogram,
-    statusCodes,
-    sent,
-    completed,
-    ok,
-    socketErrors,
-    timeouts,
-    late,
-    dropped,
-    elapsedMs,
+    elapsedMs: endAt - t0,
+    cpuStart,
+    cpuWallMs: finishedAt - startedAt,
     targetRate: rate,
-    achievedRate: elapsedMs > 0 ? (completed * 1000) / elapsedMs : 0,
-    generatorCpuPercent: cpuPercentSince(cpuStart, finishedAt - startedAt),
-  };
+  });
 }

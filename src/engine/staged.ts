@@ -9,13 +9,24 @@
 //
 // Open model as in open.ts: latency counts from the intended send time. Arrivals beyond
 // `maxInFlight` wait in a backlog; an arrival still waiting after `timeoutMs` counts as a timeout
-// (its user gave up), so an overloaded service shows up as errors, not as missing data.
+// (its user gave up), so an overloaded service shows up as errors, not as missing data. The backlog
+// holds at most MAX_BACKLOG arrivals; later ones are dropped (counted, never sent).
+//
+// Every arrival (open) or request (closed) is counted as sent once and ends as exactly one outcome
+// in its tallies: `sent = ok + (completed - ok) + socketErrors + timeouts + dropped`.
 import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
 import { EngineError } from '../errors.ts';
-import { addStatusCodes, isOkStatus, joinUrl } from './common.ts';
+import { addStatusCodes, isOkStatus, joinUrl, validateRequest } from './common.ts';
 import { Exchange, type ExchangeOutcome } from './exchange.ts';
 import { LatencyHistogram } from './histogram.ts';
+import {
+  MAX_BACKLOG,
+  MAX_CONNECTIONS,
+  requireCount,
+  requireMillis,
+  requireRate,
+} from './limits.ts';
 import type { HttpRequestSpec } from './types.ts';
 
 /** One kind of request in the mix, chosen with probability weight / (sum of weights). */
@@ -43,7 +54,10 @@ export interface StagedLoadOptions {
 /** What the answers of one kind in one phase or second came to. Latencies in µs. */
 export interface Tally {
   histogram: LatencyHistogram;
-  /** Requests sent, plus arrivals that timed out in the backlog (never sent). */
+  /**
+   * Requests issued: sent, plus arrivals that timed out in the backlog or were dropped (never
+   * sent). Each ends as exactly one of the outcomes below.
+   */
   sent: number;
   /** Answered with any HTTP status. */
   completed: number;
@@ -51,6 +65,8 @@ export interface Tally {
   ok: number;
   socketErrors: number;
   timeouts: number;
+  /** Never sent because the backlog was full, or cut off by an abort. */
+  dropped: number;
   statusCodes: Record<string, number>;
 }
 
@@ -121,6 +137,7 @@ export function emptyTally(): Tally {
     ok: 0,
     socketErrors: 0,
     timeouts: 0,
+    dropped: 0,
     statusCodes: {},
   };
 }
@@ -133,12 +150,13 @@ export function addTally(a: Tally, b: Tally): void {
   a.ok += b.ok;
   a.socketErrors += b.socketErrors;
   a.timeouts += b.timeouts;
+  a.dropped += b.dropped;
   addStatusCodes(a.statusCodes, b.statusCodes);
 }
 
-/** Failed requests of a tally: non-2xx/3xx answers, socket errors and timeouts. */
+/** Failed requests of a tally: non-2xx/3xx answers, socket errors, timeouts and dropped ones. */
 export function failuresOf(t: Tally): number {
-  return t.completed - t.ok + t.socketErrors + t.timeouts;
+  return t.completed - t.ok + t.socketErrors + t.timeouts + t.dropped;
 }
 
 /** A small seeded PRNG (mulberry32): uniform in [0, 1). */
@@ -153,17 +171,18 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+const WHAT = 'staged load';
+
 function validate(options: StagedLoadOptions): void {
-  if (options.mix.length === 0) throw new EngineError('staged load: the mix is empty');
+  if (options.mix.length === 0) throw new EngineError(`${WHAT}: the mix is empty`);
   for (const entry of options.mix) {
     if (!(entry.weight > 0 && Number.isFinite(entry.weight))) {
-      throw new EngineError(`staged load: weight of '${entry.kind}' must be > 0`);
+      throw new EngineError(`${WHAT}: weight of '${entry.kind}' must be > 0`);
     }
+    validateRequest(`${WHAT}: '${entry.kind}'`, entry.request);
   }
-  if (!(options.timeoutMs > 0)) throw new EngineError('staged load: timeoutMs must be > 0');
-  if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1) {
-    throw new EngineError('staged load: maxInFlight must be an integer >= 1');
-  }
+  requireMillis(WHAT, 'timeoutMs', options.timeoutMs);
+  requireCount(WHAT, 'maxInFlight', options.maxInFlight, MAX_CONNECTIONS);
 }
 
 /** A staged run against one service. Start phases in order, then `finish()`. */
@@ -231,12 +250,12 @@ export class StagedLoad {
 
   /** Starts a phase now; the phase still sending (if any) ends first. */
   startPhase(spec: PhaseSpec): PhaseHandle {
-    if (this.#isFinished) throw new EngineError('staged load: already finished');
-    if (!(spec.level > 0) || !(spec.durationMs > 0)) {
-      throw new EngineError(`staged load: a phase needs level > 0 and duration > 0`);
-    }
-    if (this.#options.model === 'closed' && !Number.isInteger(spec.level)) {
-      throw new EngineError(`staged load: connections must be an integer, got ${spec.level}`);
+    if (this.#isFinished) throw new EngineError(`${WHAT}: already finished`);
+    requireMillis(WHAT, 'a phase duration', spec.durationMs);
+    if (this.#options.model === 'closed') {
+      requireCount(WHAT, 'connections', spec.level, MAX_CONNECTIONS);
+    } else {
+      requireRate(WHAT, 'a phase rate', spec.level);
     }
     const previous = this.#current;
     if (previous) this.#endPhase(previous);
@@ -311,7 +330,7 @@ export class StagedLoad {
     while (this.#backlogHead < this.#backlog.length) {
       const waiting = this.#backlog[this.#backlogHead] as { intendedAt: number; slot: Slot };
       this.#backlogHead += 1;
-      this.#record(waiting.slot, 'error', 0);
+      this.#record(waiting.slot, 'aborted', 0);
     }
     for (const exchange of this.#inFlight) exchange.abort();
   };
@@ -360,24 +379,30 @@ export class StagedLoad {
     return { phase, second: Math.floor(Math.max(0, at - this.#t0) / 1000), kind: this.#pick() };
   }
 
-  /** Records one ended request (`latencyMs` from its intended or actual send time). */
+  /**
+   * Records one ended request (`latencyMs` from its intended or actual send time). After an abort
+   * every request still ending counts as dropped: the run cut it off, not the service.
+   */
   #record(slot: Slot, outcome: ExchangeOutcome, latencyMs: number): void {
     slot.phase.pending -= 1;
-    if (!this.#isAborted) {
-      for (const t of this.#tallyFor(slot)) {
-        t.sent += 1;
-        if (outcome === 'error') {
-          t.socketErrors += 1;
-          continue;
-        }
-        t.histogram.recordMillis(latencyMs);
-        if (outcome === 'timeout') {
-          t.timeouts += 1;
-        } else {
-          t.completed += 1;
-          if (isOkStatus(outcome)) t.ok += 1;
-          t.statusCodes[String(outcome)] = (t.statusCodes[String(outcome)] ?? 0) + 1;
-        }
+    const ended = this.#isAborted ? 'aborted' : outcome;
+    for (const t of this.#tallyFor(slot)) {
+      t.sent += 1;
+      if (ended === 'aborted') {
+        t.dropped += 1;
+        continue;
+      }
+      if (ended === 'error') {
+        t.socketErrors += 1;
+        continue;
+      }
+      t.histogram.recordMillis(latencyMs);
+      if (ended === 'timeout') {
+        t.timeouts += 1;
+      } else {
+        t.completed += 1;
+        if (isOkStatus(ended)) t.ok += 1;
+        t.statusCodes[String(ended)] = (t.statusCodes[String(ended)] ?? 0) + 1;
       }
     }
     this.#maybeSettled(slot.phase);
@@ -394,7 +419,7 @@ export class StagedLoad {
   /** Sends one request; resolves when it has ended. */
   #send(slot: Slot, intendedAt: number): Promise<void> {
     return new Promise((resolve) => {
-      const exchange = new Exchange(intendedAt, this.#options.timeoutMs, (_at, outcome) => {
+      const exchange = new Exchange(intendedAt, this.#options.timeoutMs, (_exchange, outcome) => {
         this.#inFlight.delete(exchange);
         this.#record(slot, outcome, performance.now() - intendedAt);
         resolve();
@@ -442,6 +467,9 @@ export class StagedLoad {
         this.#backlogHead === this.#backlog.length
       ) {
         void this.#send(slot, intendedAt).then(this.#drainBacklog);
+      } else if (this.#backlog.length - this.#backlogHead >= MAX_BACKLOG) {
+        // The run gives up on it at once: counted as dropped, like an arrival an abort cut off.
+        this.#record(slot, 'aborted', 0);
       } else {
         this.#backlog.push({ intendedAt, slot });
       }

@@ -25,10 +25,15 @@ interface CommonRunOptions {
 /** Closed model: `connections` virtual users, each sending its next request when the last answered. */
 export interface ClosedRunOptions extends CommonRunOptions {
   connections: number;
-  /** How long to run, in milliseconds. Exactly one of durationMs and requests is set. */
+  /** How long to send, in milliseconds. Exactly one of durationMs and requests is set. */
   durationMs?: number;
   /** Total number of requests to send (over all connections). */
   requests?: number;
+  /**
+   * With `requests`: stop sending after this long even if not all were sent, in milliseconds
+   * (default: `requestsCapMs(timeoutMs)` of closed.ts). The requests never sent count as dropped.
+   */
+  capMs?: number;
 }
 
 /**
@@ -44,7 +49,10 @@ export interface OpenRunOptions extends CommonRunOptions {
   maxInFlight: number;
 }
 
-/** What one engine run measured. Counts are requests; times are milliseconds. */
+/**
+ * What one engine run measured. Counts are requests; times are milliseconds. Every request the run
+ * issued ends as exactly one outcome: `sent = ok + errorStatus + socketErrors + timeouts + dropped`.
+ */
 export interface EngineRunResult {
   model: 'closed' | 'open';
   /**
@@ -54,20 +62,33 @@ export interface EngineRunResult {
   histogram: LatencyHistogram;
   /** Requests that got an HTTP response, by status code (`"200"`, `"503"`, ...). */
   statusCodes: Record<string, number>;
-  /** Requests sent (open model: excludes dropped ones). */
+  /** Requests issued: each ends as exactly one of the five outcomes below (dropped included). */
   sent: number;
-  /** Requests answered with any HTTP status. */
+  /** Requests answered with any HTTP status: `ok + errorStatus`. */
   completed: number;
   /** Requests answered 2xx or 3xx. */
   ok: number;
-  /** Socket-level failures (refused, reset, ...) without an HTTP response. */
+  /** Requests answered with a status outside 2xx/3xx. */
+  errorStatus: number;
+  /**
+   * Requests without a whole HTTP response: the connection was refused, reset or closed before the
+   * answer ended. A request that was written and lost is never sent again.
+   */
   socketErrors: number;
   /** Requests that hit timeoutMs. */
   timeouts: number;
   /** Open model: sends that left later than their intended time by more than 1 ms. */
   late: number;
-  /** Open model: sends never made because the in-flight cap held them until the run ended. */
+  /**
+   * Requests the run ended without an outcome from the service: never sent because the open
+   * model's in-flight cap held them until the end, or the closed model's cap (`capMs`) ended the
+   * run first; or cut off by an abort.
+   */
   dropped: number;
+  /** Body bytes received (bodies are counted and discarded as they stream, never held). */
+  bodyBytes: number;
+  /** Set when the run hit its wall-clock cap before sending every request: the cap, in ms. */
+  cappedAtMs?: number;
   /** Wall time of the measured run, from the first intended send to the last answer, in ms. */
   elapsedMs: number;
   /** Open model: the asked-for rate (requests/s). */

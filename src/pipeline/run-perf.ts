@@ -28,6 +28,7 @@ import {
 import type { VideoSuiteRun } from '../results/video-run.ts';
 import type { LoadEngine } from '../suites/engine-port.ts';
 import { runLoadSuite } from '../suites/load.ts';
+import { couldNotRunCheck } from '../suites/scenario-checks.ts';
 import { runStressSuite } from '../suites/stress.ts';
 import { runVideoSuite } from '../suites/video.ts';
 import { runVolumeSuite } from '../suites/volume.ts';
@@ -138,10 +139,14 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   let comparison: ReturnType<typeof compareWithHistory>;
   try {
     if (suites.includes('load') && config.load) {
-      log(`load suite: ${config.load.scenarios.length} scenario(s) against ${config.target.url}`);
-      const out = await runLoadSuite({ ...loadOptions, scenarios: config.load.scenarios });
-      scenarios.push(...out.scenarios);
-      metrics.push(...out.metrics);
+      const { scenarios: list } = config.load;
+      log(`load suite: ${list.length} scenario(s) against ${config.target.url}`);
+      await keepGoing('load', suiteChecks, log, async () => {
+        const out = await runLoadSuite({ ...loadOptions, scenarios: list });
+        scenarios.push(...out.scenarios);
+        metrics.push(...out.metrics);
+        suiteChecks.push(...out.checks);
+      });
     }
     // Stress last: it may leave the service strained, and its writes must not shift volume steps.
     if (suites.includes('volume') && config.volume) {
@@ -150,23 +155,23 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
         `volume suite: ${queries.length} quer${queries.length === 1 ? 'y' : 'ies'} at ` +
           `${steps.join(', ')} records against ${config.target.url}`,
       );
-      const out = await runVolumeSuite({
-        ...loadOptions,
-        volume: config.volume,
-        env: settings.env,
+      const volume = config.volume;
+      await keepGoing('volume', suiteChecks, log, async () => {
+        const out = await runVolumeSuite({ ...loadOptions, volume, env: settings.env });
+        scenarios.push(...out.scenarios);
+        metrics.push(...out.metrics);
+        suiteChecks.push(...out.checks);
       });
-      scenarios.push(...out.scenarios);
-      metrics.push(...out.metrics);
-      suiteChecks.push(...out.checks);
     }
     if (suites.includes('stress') && config.stress) {
-      log(
-        `stress suite: ${config.stress.scenarios.length} scenario(s) against ${config.target.url}`,
-      );
-      const out = await runStressSuite({ ...loadOptions, scenarios: config.stress.scenarios });
-      stress.push(...out.runs);
-      metrics.push(...out.metrics);
-      suiteChecks.push(...out.checks);
+      const { scenarios: list } = config.stress;
+      log(`stress suite: ${list.length} scenario(s) against ${config.target.url}`);
+      await keepGoing('stress', suiteChecks, log, async () => {
+        const out = await runStressSuite({ ...loadOptions, scenarios: list });
+        stress.push(...out.runs);
+        metrics.push(...out.metrics);
+        suiteChecks.push(...out.checks);
+      });
     }
     if (suites.includes('video') && config.video) {
       const { levels } = config.video;
@@ -175,15 +180,18 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
       );
       // Synthetic videos are generated once per run, shared by every level, removed at the end.
       const workDir = await mkdtemp(join(tmpdir(), 'perf-action-videos-'));
+      const videoConfig = config.video;
       try {
-        const out = await runVideoSuite({
-          ...loadOptions,
-          video: config.video,
-          workDir,
-          configDir: dirname(settings.configPath),
+        await keepGoing('video', suiteChecks, log, async () => {
+          const out = await runVideoSuite({
+            ...loadOptions,
+            video: videoConfig,
+            workDir,
+            configDir: dirname(settings.configPath),
+          });
+          video = out.run;
+          metrics.push(...out.metrics);
         });
-        video = out.run;
-        metrics.push(...out.metrics);
       } finally {
         await rm(workDir, { recursive: true, force: true });
       }
@@ -252,6 +260,25 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
       warn,
     }));
   return { result, markdown, paths, baselineSaved };
+}
+
+/**
+ * Runs one suite; when it throws, the run goes on: what the suite had handed over stays, and a
+ * failed check `<suite>/suite/run` names the error (its scenarios catch their own errors first,
+ * keeping what they measured). The run then ends with verdict fail, exit 1, its results written.
+ */
+async function keepGoing(
+  suite: SuiteName,
+  checks: Check[],
+  log: (line: string) => void,
+  body: () => Promise<void>,
+): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    log(`${suite} suite could not run to its end: ${describeError(error)}`);
+    checks.push(couldNotRunCheck(suite, 'suite', error, 'what it measured before is kept'));
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // (artifact) both render this model, so the two never disagree. Pure.
 import { SEED_SCENARIO } from '../config/schema.ts';
 import { classifyGrowth, describeGrowthClasses, GROWTH_METRIC } from '../results/growth.ts';
-import { errorRate } from '../results/scenario-metrics.ts';
+import { attemptedRequests, errorRate } from '../results/scenario-metrics.ts';
 import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
 import { describeModel } from '../suites/describe-model.ts';
 import { verdictOf } from '../verdict/verdict.ts';
@@ -251,7 +251,7 @@ function scenarioTable(result: RunResult, suite: string): Table {
       return [
         run.name,
         model,
-        String(t.completed + t.socketErrors + t.timeouts),
+        String(attemptedRequests(t)),
         value('throughput.rps'),
         value('latency.p50'),
         value('latency.p90'),
@@ -334,7 +334,7 @@ function detailsTable(scenarios: ScenarioRun[]): Table {
       codes || '–',
       String(t.socketErrors),
       String(t.timeouts),
-      run.model === 'open' ? `${t.late} / ${t.dropped}` : '–',
+      run.model === 'open' || t.dropped > 0 ? `${t.late} / ${t.dropped}` : '–',
       rate,
       run.rounds.map((r) => r.achievedRate.toFixed(1)).join(' / '),
     ];

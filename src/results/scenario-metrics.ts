@@ -14,6 +14,7 @@ export function totalsOf(run: EngineRunResult): RequestTotals {
     sent: run.sent,
     completed: run.completed,
     ok: run.ok,
+    errorStatus: run.errorStatus,
     socketErrors: run.socketErrors,
     timeouts: run.timeouts,
     late: run.late,
@@ -28,6 +29,7 @@ export function sumTotals(all: RequestTotals[]): RequestTotals {
     sent: 0,
     completed: 0,
     ok: 0,
+    errorStatus: 0,
     socketErrors: 0,
     timeouts: 0,
     late: 0,
@@ -38,6 +40,7 @@ export function sumTotals(all: RequestTotals[]): RequestTotals {
     sum.sent += t.sent;
     sum.completed += t.completed;
     sum.ok += t.ok;
+    sum.errorStatus += t.errorStatus;
     sum.socketErrors += t.socketErrors;
     sum.timeouts += t.timeouts;
     sum.late += t.late;
@@ -48,15 +51,20 @@ export function sumTotals(all: RequestTotals[]): RequestTotals {
 }
 
 /**
- * Requests that count against the error rate: answered outside 2xx/3xx, socket errors, timeouts,
- * and sends the open model had to drop because the service held every slot until the end.
- * Timeouts are not also counted as non-2xx: they never got a status.
+ * Requests that count against the error rate: every outcome but an ok answer (error statuses,
+ * socket errors, timeouts, and dropped requests, which the service held or never got in time).
+ * Written with `completed - ok` (= errorStatus), so that files written before errorStatus existed
+ * read the same.
  */
 export function failedRequests(t: RequestTotals): number {
   return t.completed - t.ok + t.socketErrors + t.timeouts + t.dropped;
 }
 
-/** Requests that were attempted: each ends answered, failed at the socket, timed out or dropped. */
+/**
+ * Requests with an outcome: answered, failed at the socket, timed out or dropped. Equal to `sent`
+ * by the outcome identity; summed from the outcomes so that older files (whose open-model `sent`
+ * left out the dropped ones) read the same.
+ */
 export function attemptedRequests(t: RequestTotals): number {
   return t.completed + t.socketErrors + t.timeouts + t.dropped;
 }

@@ -136,23 +136,60 @@ export const checkSchema = z.object({
  * How the requests of a round (or of all rounds) ended, as counts. A new outcome is a new field
  * here; older records without it fail to parse, so add it `.optional()` or bump schemaVersion.
  */
-export const requestTotalsSchema = z.object({
-  sent: count,
-  completed: count,
-  ok: count,
-  socketErrors: count,
-  timeouts: count,
-  late: count,
-  dropped: count,
-  /** Answers by HTTP status code (`"200"`, `"503"`). */
-  statusCodes: z.record(z.string(), count),
-});
+export const requestTotalsSchema = z
+  .object({
+    /** Requests issued, dropped ones included. */
+    sent: count,
+    /** Answered with any HTTP status: `ok + errorStatus`. */
+    completed: count,
+    /** Answered 2xx or 3xx. */
+    ok: count,
+    /**
+     * Answered with a status outside 2xx/3xx (their codes are in `statusCodes`). Absent in records
+     * written before it existed: read as `completed - ok`.
+     */
+    errorStatus: count.optional(),
+    /** No whole HTTP answer: refused, reset, or closed before the answer ended. */
+    socketErrors: count,
+    /** No answer within the scenario's timeout. */
+    timeouts: count,
+    /** Open model: sends that left more than 1 ms after their intended time (not an outcome). */
+    late: count,
+    /**
+     * Issued but never sent: the open model's in-flight cap held them until the end, or the
+     * round's wall-clock cap ended it first.
+     */
+    dropped: count,
+    /** Answers by HTTP status code (`"200"`, `"503"`). */
+    statusCodes: z.record(z.string(), count),
+  })
+  // Every request issued ends as exactly one outcome. Records older than `errorStatus` counted
+  // the open model's dropped sends outside `sent`, so only totals that state it are held to it.
+  .superRefine((t, context) => {
+    if (t.errorStatus === undefined) return;
+    const outcomes = t.ok + t.errorStatus + t.socketErrors + t.timeouts + t.dropped;
+    if (t.sent !== outcomes || t.completed !== t.ok + t.errorStatus) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          `sent ${t.sent} is not ok ${t.ok} + errorStatus ${t.errorStatus} + socketErrors ` +
+          `${t.socketErrors} + timeouts ${t.timeouts} + dropped ${t.dropped}, or completed ` +
+          `${t.completed} is not ok + errorStatus`,
+      });
+    }
+  })
+  .transform((t) => ({ ...t, errorStatus: t.errorStatus ?? t.completed - t.ok }));
 
 /** One measured round of a scenario. */
 export const roundRunSchema = z.object({
   elapsedMs: nonNegative,
   achievedRate: nonNegative,
   totals: requestTotalsSchema,
+  /**
+   * Set when the round hit its wall-clock cap before sending all its requests (closed model with
+   * a request count): the cap, in ms. The requests not sent by then are counted as dropped.
+   */
+  cappedAtMs: nonNegative.optional(),
   /** HdrHistogram compressed base64, latencies in microseconds ('' in baseline records). */
   histogram: z.string(),
   /** CPU of the load generator over the round, percent of one core. */
@@ -249,6 +286,8 @@ export const stressPhaseRowSchema = loadFiguresSchema.extend({
   memoryMaxMB: nonNegative.optional(),
   /** CPU of the load generator while the phase sent, percent of one core. */
   generatorCpuPercent: nonNegative,
+  /** What became of the phase's requests, all kinds together (`late` is not tracked here: 0). */
+  totals: requestTotalsSchema,
   byKind: z.record(z.string(), loadFiguresSchema),
 });
 
@@ -300,6 +339,8 @@ export const stressRunSchema = z.object({
   resources: resourceFiguresSchema.optional(),
   /** Set when the load generator's CPU was saturated at the break: the capacity is a lower bound. */
   generatorSaturated: z.boolean().optional(),
+  /** What became of the requests of every phase together. */
+  totals: requestTotalsSchema,
   /** The time series ([] in baseline records). */
   seconds: z.array(stressSecondSchema),
 });

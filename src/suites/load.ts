@@ -1,8 +1,11 @@
 // The load suite: each scenario runs an untimed warm-up, then `rounds` measured rounds through the
 // engine. Each round's figures become a metric's `samples`; the merged histogram gives its `value`.
+// A scenario that throws (the engine refused a value) ends with a failed check and keeps the
+// rounds measured before; the next scenario still runs.
 import type { LoadScenario, RequestConfig } from '../config/schema.ts';
 import { mergeHistograms } from '../engine/histogram.ts';
 import type { EngineRunResult, HttpRequestSpec } from '../engine/types.ts';
+import { describeError } from '../errors.ts';
 import { resourceFigures, resourceMetrics, summarizeResources } from '../monitor/summarize.ts';
 import type { ResourceMonitor } from '../monitor/types.ts';
 import {
@@ -12,9 +15,10 @@ import {
   sumTotals,
   totalsOf,
 } from '../results/scenario-metrics.ts';
-import type { Metric, RoundRun, ScenarioRun } from '../results/types.ts';
+import type { Check, Metric, RoundRun, ScenarioRun } from '../results/types.ts';
 import { describeModel } from './describe-model.ts';
 import type { LoadEngine } from './engine-port.ts';
+import { capCheck, couldNotRunCheck, describeKept, tooFewAnswersCheck } from './scenario-checks.ts';
 
 export const LOAD_SUITE = 'load';
 
@@ -37,15 +41,25 @@ export type ScenarioRunOptions = Omit<LoadSuiteOptions, 'scenarios'>;
 export interface SuiteOutput {
   scenarios: ScenarioRun[];
   metrics: Metric[];
+  /** Scenarios that could not run, measured too few answers, or hit their wall-clock cap. */
+  checks: Check[];
+}
+
+/** What one scenario measured; `run` is absent when not even one round was measured. */
+export interface ScenarioOutput {
+  run?: ScenarioRun;
+  metrics: Metric[];
+  checks: Check[];
 }
 
 /** Runs every load scenario in order; one scenario's service errors are measured, not thrown. */
 export async function runLoadSuite(options: LoadSuiteOptions): Promise<SuiteOutput> {
-  const output: SuiteOutput = { scenarios: [], metrics: [] };
+  const output: SuiteOutput = { scenarios: [], metrics: [], checks: [] };
   for (const scenario of options.scenarios) {
-    const { run, metrics } = await runScenario(scenario, options);
-    output.scenarios.push(run);
+    const { run, metrics, checks } = await runScenario(scenario, options);
+    if (run) output.scenarios.push(run);
     output.metrics.push(...metrics);
+    output.checks.push(...checks);
   }
   return output;
 }
@@ -104,37 +118,74 @@ export async function warmUp(scenario: LoadScenario, options: ScenarioRunOptions
 /**
  * Runs one scenario: an unmeasured warm-up, then its measured rounds. Metrics are keyed
  * `<suite>/<scenario.name>/<metric>`; the volume suite passes its queries renamed `<query>@<step>`.
+ * Never throws but on abort: an error ends the scenario with a failed check, and the rounds
+ * measured before it are kept.
  */
 export async function runScenario(
   scenario: LoadScenario,
   options: ScenarioRunOptions,
   suite: string = LOAD_SUITE,
-): Promise<{ run: ScenarioRun; metrics: Metric[] }> {
-  await warmUp(scenario, options);
-  const measuredFrom = performance.now();
+): Promise<ScenarioOutput> {
   const rounds: RoundRun[] = [];
   const roundFigures: Record<string, number>[] = [];
-  for (let i = 1; i <= scenario.rounds; i++) {
-    const measured = await engineRun(scenario, options, {
-      ...(scenario.durationMs !== undefined ? { durationMs: scenario.durationMs } : {}),
-      ...(scenario.requests !== undefined ? { requests: scenario.requests } : {}),
-    });
-    const totals = totalsOf(measured);
-    roundFigures.push(measurementFigures(measured.histogram, totals, measured.achievedRate));
-    rounds.push({
-      elapsedMs: measured.elapsedMs,
-      achievedRate: measured.achievedRate,
-      totals,
-      histogram: measured.histogram.encode(),
-      generatorCpuPercent: measured.generatorCpuPercent,
-    });
-    const f = roundFigures.at(-1) ?? {};
-    options.log(
-      `${scenario.name}: round ${i}/${scenario.rounds}: ${measured.completed} answered, ` +
-        `${(f['throughput.rps'] ?? 0).toFixed(1)} req/s, p95 ${(f['latency.p95'] ?? 0).toFixed(2)} ms, ` +
-        `errors ${((f['errors.rate'] ?? 0) * 100).toFixed(2)} %`,
-    );
+  let measuredFrom = performance.now();
+  let failure: { error: unknown } | undefined;
+  try {
+    await warmUp(scenario, options);
+    measuredFrom = performance.now();
+    for (let i = 1; i <= scenario.rounds; i++) {
+      const measured = await engineRun(scenario, options, {
+        ...(scenario.durationMs !== undefined ? { durationMs: scenario.durationMs } : {}),
+        ...(scenario.requests !== undefined ? { requests: scenario.requests } : {}),
+      });
+      const totals = totalsOf(measured);
+      roundFigures.push(measurementFigures(measured.histogram, totals, measured.achievedRate));
+      rounds.push({
+        elapsedMs: measured.elapsedMs,
+        achievedRate: measured.achievedRate,
+        totals,
+        ...(measured.cappedAtMs !== undefined ? { cappedAtMs: measured.cappedAtMs } : {}),
+        histogram: measured.histogram.encode(),
+        generatorCpuPercent: measured.generatorCpuPercent,
+      });
+      const f = roundFigures.at(-1) ?? {};
+      const capped =
+        measured.cappedAtMs === undefined
+          ? ''
+          : `, hit the ${formatSeconds(measured.cappedAtMs)} cap: ${measured.dropped} not sent (dropped)`;
+      options.log(
+        `${scenario.name}: round ${i}/${scenario.rounds}: ${measured.completed} answered, ` +
+          `${(f['throughput.rps'] ?? 0).toFixed(1)} req/s, p95 ${(f['latency.p95'] ?? 0).toFixed(2)} ms, ` +
+          `errors ${((f['errors.rate'] ?? 0) * 100).toFixed(2)} %${capped}`,
+      );
+      // A round that hit its cap, or got no answer at all, ends the scenario: the next rounds
+      // would do the same, each as long, and the scenario fails either way.
+      const skipBecause =
+        measured.cappedAtMs !== undefined
+          ? 'the cap was hit'
+          : measured.completed === 0
+            ? 'nothing was answered'
+            : undefined;
+      if (skipBecause !== undefined && i < scenario.rounds) {
+        options.log(`${scenario.name}: the remaining rounds are skipped (${skipBecause})`);
+        break;
+      }
+    }
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    failure = { error };
+    options.log(`${scenario.name}: could not run: ${describeError(error)}`);
   }
+  const checks: Check[] = [];
+  if (failure) {
+    const kept = describeKept(rounds.length);
+    checks.push(couldNotRunCheck(suite, scenario.name, failure.error, kept));
+  }
+  if (rounds.length === 0) return { metrics: [], checks };
+  const tooFew = tooFewAnswersCheck(suite, scenario.name, rounds);
+  if (tooFew) checks.push(tooFew);
+  const capped = capCheck(suite, scenario.name, rounds);
+  if (capped) checks.push(capped);
   // A reading at the end: a scenario shorter than the interval still gets one.
   await options.monitor?.sampleNow();
   const resources = options.monitor
@@ -166,7 +217,7 @@ export async function runScenario(
     run.resources = resourceFigures(resources);
     metrics.push(...resourceMetrics(suite, scenario.name, resources));
   }
-  return { run, metrics };
+  return { run, metrics, checks };
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

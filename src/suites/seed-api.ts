@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestSeed } from '../config/schema.ts';
 import { isOkStatus, joinUrl } from '../engine/common.ts';
-import { describeFetchError, oneLine } from '../target/http.ts';
+import { describeHttpError, oneLine } from '../target/http.ts';
+import { sendRequest } from '../target/http-client.ts';
 import type { SeedRequestTemplate } from './seed-template.ts';
 
 /** Seeding failed; the message names the request (method, path, records) and the answer. */
@@ -71,17 +72,17 @@ export async function seedThroughApi(options: ApiSeedOptions): Promise<SeedOutco
     let statusText: string;
     let text: string;
     try {
-      const response = await fetch(joinUrl(options.baseUrl, request.path), {
+      const answer = await sendRequest(joinUrl(options.baseUrl, request.path), {
         method: request.method,
         headers: { ...options.authHeaders, ...request.headers },
         ...(request.body !== undefined ? { body: request.body } : {}),
-        signal: AbortSignal.timeout(seed.timeoutMs),
+        timeoutMs: seed.timeoutMs,
       });
-      status = response.status;
-      statusText = response.statusText;
-      text = await response.text();
+      status = answer.status;
+      statusText = answer.statusText;
+      text = answer.text;
     } catch (error) {
-      throw new SeedError(`${what} failed: ${describeFetchError(error, seed.timeoutMs)}`);
+      throw new SeedError(`${what} failed: ${describeHttpError(error, seed.timeoutMs)}`);
     }
     if (!isOkStatus(status)) {
       const quoted = oneLine(text).slice(0, MAX_QUOTED_BODY);

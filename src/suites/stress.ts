@@ -11,10 +11,12 @@ import {
   type StagedLoadOptions,
   type Tally,
 } from '../engine/staged.ts';
+import { describeError } from '../errors.ts';
 import { GENERATOR_SATURATION_PERCENT } from '../monitor/generator.ts';
 import { resourceFigures, resourceMetrics, summarizeResources } from '../monitor/summarize.ts';
 import type { ResourceMonitor } from '../monitor/types.ts';
 import { formatValue } from '../report/format.ts';
+import { sumTotals } from '../results/scenario-metrics.ts';
 import {
   type LoadFigures,
   levelMetricUnit,
@@ -23,8 +25,9 @@ import {
   type StressRun,
   type StressSecond,
 } from '../results/stress-run.ts';
-import type { Check, Metric } from '../results/types.ts';
+import type { Check, Metric, RequestTotals } from '../results/types.ts';
 import { toHttpRequest } from './load.ts';
+import { couldNotRunCheck } from './scenario-checks.ts';
 import {
   breachOf,
   type CooldownSecond,
@@ -56,7 +59,17 @@ export interface StressSuiteOutput {
 export async function runStressSuite(options: StressSuiteOptions): Promise<StressSuiteOutput> {
   const output: StressSuiteOutput = { runs: [], metrics: [], checks: [] };
   for (const scenario of options.scenarios) {
-    const run = await runStressScenario(scenario, options);
+    let run: StressRun;
+    try {
+      run = await runStressScenario(scenario, options);
+    } catch (error) {
+      // The scenario's partial phases are not kept (they are judged only as a whole run); the
+      // scenarios before it are, and the next one still runs.
+      options.signal?.throwIfAborted();
+      options.log(`${scenario.name}: could not run: ${describeError(error)}`);
+      output.checks.push(couldNotRunCheck(STRESS_SUITE, scenario.name, error, 'nothing kept'));
+      continue;
+    }
     output.runs.push(run);
     output.metrics.push(...stressMetrics(run));
     output.checks.push(...stabilityChecks(run));
@@ -173,6 +186,7 @@ async function runStressScenario(
     seconds: seconds
       .filter((s) => t0 + s.second * 1000 + 500 <= (results.at(-1)?.endedAt ?? t0))
       .map((s) => secondRow(s, results, t0, options.monitor)),
+    totals: sumTotals(rows.map((r) => r.totals)),
   };
   const cooldown = rows.at(-1);
   if (cooldown?.kind === 'cooldown' && rows[0]?.status === 'held') {
@@ -262,6 +276,7 @@ function phaseRow(
     ...figuresOf(mergeKinds(result.kinds), durationMs),
     status,
     generatorCpuPercent: result.generatorCpuPercent,
+    totals: totalsOfTally(mergeKinds(result.kinds)),
     byKind: byKind(result.kinds, durationMs),
   };
   if (status === 'broke' && verdict !== undefined) row.reason = verdict;
@@ -271,6 +286,21 @@ function phaseRow(
     row.memoryMaxMB = summary.memoryMaxMB;
   }
   return row;
+}
+
+/** A staged tally in results.json form: every request issued, by outcome. */
+function totalsOfTally(t: Tally): RequestTotals {
+  return {
+    sent: t.sent,
+    completed: t.completed,
+    ok: t.ok,
+    errorStatus: t.completed - t.ok,
+    socketErrors: t.socketErrors,
+    timeouts: t.timeouts,
+    late: 0,
+    dropped: t.dropped,
+    statusCodes: { ...t.statusCodes },
+  };
 }
 
 /** The service's resources between two performance.now() times, when it was watched. */

@@ -12,7 +12,8 @@ import type {
 } from '../config/video-schema.ts';
 import { joinUrl } from '../engine/common.ts';
 import type { VideoUploadRow } from '../results/video-run.ts';
-import { describeFetchError, formatDuration, oneLine } from '../target/http.ts';
+import { describeHttpError, formatDuration, oneLine } from '../target/http.ts';
+import { FormData, sendRequest } from '../target/http-client.ts';
 import { readJsonPath } from '../target/json-path.ts';
 import type { PreparedVideo } from './video-sources.ts';
 import { renderVideoTemplate, type VideoPlaceholder } from './video-template.ts';
@@ -107,22 +108,16 @@ async function uploadBody(
     form.append(name, renderVideoTemplate(value, values));
   }
   form.append(config.field, blob, video.name);
-  // fetch writes the multipart content type with its boundary; a configured one would break it.
+  // undici writes the multipart content type with its boundary; a configured one would break it.
   const without = Object.fromEntries(
     Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-type'),
   );
   return { body: form, headers: without };
 }
 
-/** A signal that aborts at the deadline (or after `capMs`), or with `outer`; and its timeout. */
-function deadlineSignal(
-  deadlineMs: number,
-  outer: AbortSignal | undefined,
-  capMs = Number.POSITIVE_INFINITY,
-): { signal: AbortSignal; timeoutMs: number } {
-  const timeoutMs = Math.max(1, Math.ceil(Math.min(capMs, deadlineMs - performance.now())));
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return { signal: outer ? AbortSignal.any([timeout, outer]) : timeout, timeoutMs };
+/** The time left until the deadline (at most `capMs`), in whole milliseconds, at least 1. */
+function timeLeftMs(deadlineMs: number, capMs = Number.POSITIVE_INFINITY): number {
+  return Math.max(1, Math.ceil(Math.min(capMs, deadlineMs - performance.now())));
 }
 
 /**
@@ -156,24 +151,25 @@ export async function processVideo(
     ...upload.request.headers,
   });
   let answer: { status: number; text: string };
-  const limit = deadlineSignal(deadline, signal);
+  const uploadTimeoutMs = timeLeftMs(deadline);
   try {
-    const response = await fetch(url, {
+    answer = await sendRequest(url, {
       method: upload.request.method,
       headers: prepared.headers,
       body: prepared.body,
-      // Following redirects makes fetch keep the whole body in memory to send it again
-      // (nodejs/undici#4058): with 'error' the file streams from disk at constant memory.
-      redirect: 'error',
-      signal: limit.signal,
+      timeoutMs: uploadTimeoutMs,
+      // Following redirects would keep the whole body in memory to send it again (as fetch does,
+      // nodejs/undici#4058): not following, the file streams from disk at constant memory, and a
+      // 3xx is an answer like any other.
+      followRedirects: false,
+      ...(signal ? { signal } : {}),
     });
-    answer = { status: response.status, text: await response.text() };
   } catch (error) {
     signal?.throwIfAborted();
     if (performance.now() >= deadline - 1) {
       return { ...row, outcome: 'timeout', reason: `upload not answered within ${timeLimit}` };
     }
-    const why = describeFetchError(error, limit.timeoutMs);
+    const why = describeHttpError(error, uploadTimeoutMs);
     return { ...row, outcome: 'error', reason: `upload failed: ${why}` };
   }
   row.uploadMs = Math.round((performance.now() - startedAt) * 10) / 10;
@@ -233,13 +229,17 @@ async function pollStatus(
 ): Promise<Poll> {
   const method = status.request.method;
   let answer: { status: number; text: string };
-  const limit = deadlineSignal(limits.deadline, limits.signal, POLL_REQUEST_TIMEOUT_MS);
+  const timeoutMs = timeLeftMs(limits.deadline, POLL_REQUEST_TIMEOUT_MS);
   try {
-    const response = await fetch(url, { method, headers, signal: limit.signal });
-    answer = { status: response.status, text: await response.text() };
+    answer = await sendRequest(url, {
+      method,
+      headers,
+      timeoutMs,
+      ...(limits.signal ? { signal: limits.signal } : {}),
+    });
   } catch (error) {
     limits.signal?.throwIfAborted();
-    return { kind: 'unanswered', why: describeFetchError(error, limit.timeoutMs) };
+    return { kind: 'unanswered', why: describeHttpError(error, timeoutMs) };
   }
   const quoted = quote(answer.text) || '(empty body)';
   if (answer.status === 429 || answer.status >= 500) {

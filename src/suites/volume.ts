@@ -16,7 +16,8 @@ import {
   growthMetric,
 } from '../results/growth.ts';
 import type { Check, Metric } from '../results/types.ts';
-import { describeFetchError, oneLine } from '../target/http.ts';
+import { describeHttpError, oneLine } from '../target/http.ts';
+import { sendRequest } from '../target/http-client.ts';
 import { readJsonPath } from '../target/json-path.ts';
 import {
   runScenario,
@@ -128,12 +129,16 @@ export async function runVolumeSuite(options: VolumeSuiteOptions): Promise<Volum
     // cold, the first step would be slow and pull every exponent below 0. So each query is warmed
     // up once more there, all of them before the first is measured.
     if (index === 0) {
-      for (const query of volume.queries) await warmUp(atStep(query, step), options);
+      for (const query of volume.queries) {
+        // A warm-up that throws throws again in the query's own run, which reports it.
+        await warmUp(atStep(query, step), options).catch(() => options.signal?.throwIfAborted());
+      }
     }
     for (const query of volume.queries) {
       const measured = await runScenario(atStep(query, step), options, VOLUME_SUITE);
-      output.scenarios.push(measured.run);
+      if (measured.run) output.scenarios.push(measured.run);
       output.metrics.push(...measured.metrics);
+      output.checks.push(...measured.checks);
       const latency = measured.metrics.find((m) => m.name === GROWTH_LATENCY);
       if (latency) {
         growth.get(query.name)?.push({
@@ -167,16 +172,18 @@ async function readRecordCount(options: VolumeSuiteOptions, count: RecordCount):
   let status: number;
   let text: string;
   try {
-    const response = await fetch(joinUrl(options.baseUrl, request.path), {
+    const answer = await sendRequest(joinUrl(options.baseUrl, request.path), {
       method: request.method,
       headers: request.headers,
       ...(request.body !== undefined ? { body: request.body } : {}),
-      signal: AbortSignal.timeout(COUNT_TIMEOUT_MS),
+      timeoutMs: COUNT_TIMEOUT_MS,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    status = response.status;
-    text = await response.text();
+    status = answer.status;
+    text = answer.text;
   } catch (error) {
-    throw new SeedError(`${what} failed: ${describeFetchError(error, COUNT_TIMEOUT_MS)}`);
+    options.signal?.throwIfAborted();
+    throw new SeedError(`${what} failed: ${describeHttpError(error, COUNT_TIMEOUT_MS)}`);
   }
   const quoted = oneLine(text).slice(0, MAX_QUOTED);
   if (!isOkStatus(status)) throw new SeedError(`${what} answered ${status}: ${quoted}`);

@@ -1,5 +1,5 @@
-// Shared helpers for the target's HTTP calls: one-line descriptions of fetch failures and of
-// durations. Internal to src/target/.
+// Shared helpers for perf-action's own HTTP calls (http-client.ts): one-line descriptions of
+// their failures and of durations.
 
 /** A duration for a message: `750 ms`, `2 s`, `1.5 s`, `60 s`. */
 export function formatDuration(ms: number): string {
@@ -8,11 +8,11 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * One line for a failed `fetch`: undici hides the useful part (`connect ECONNREFUSED
+ * One line for a failed request: undici may hide the useful part (`connect ECONNREFUSED
  * 127.0.0.1:8000`) in `cause`, sometimes as an AggregateError when a name resolved to several
  * addresses. `timeoutMs` is the per-request timeout, named when the request timed out.
  */
-export function describeFetchError(error: unknown, timeoutMs: number): string {
+export function describeHttpError(error: unknown, timeoutMs: number): string {
   if (isNamed(error, 'TimeoutError')) return `no answer within ${formatDuration(timeoutMs)}`;
   let deepest: unknown = error;
   while (deepest instanceof Error && deepest.cause !== undefined) deepest = deepest.cause;

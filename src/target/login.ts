@@ -3,7 +3,8 @@
 
 import { ConfigError, describeError, TargetError } from '../errors.ts';
 import { joinUrl } from './base-url.ts';
-import { describeFetchError, oneLine } from './http.ts';
+import { describeHttpError, oneLine } from './http.ts';
+import { sendRequest } from './http-client.ts';
 import { lookupJsonPath, parseJsonPath } from './json-path.ts';
 
 /** The login request, relative to the target's base URL. */
@@ -92,18 +93,18 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   let contentType: string;
   let text: string;
   try {
-    const response = await fetch(url, {
+    const answer = await sendRequest(url, {
       method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(Math.ceil(timeoutMs)),
+      headers: Object.fromEntries(headers),
+      ...(body !== undefined ? { body } : {}),
+      timeoutMs,
     });
-    status = response.status;
-    statusText = response.statusText;
-    contentType = response.headers.get('content-type') ?? '';
-    text = await response.text();
+    status = answer.status;
+    statusText = answer.statusText;
+    contentType = answer.headers['content-type'] ?? '';
+    text = answer.text;
   } catch (error) {
-    throw new TargetError(`${what} failed: ${describeFetchError(error, timeoutMs)}`, {
+    throw new TargetError(`${what} failed: ${describeHttpError(error, timeoutMs)}`, {
       cause: error,
     });
   }

@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TargetError } from '../errors.ts';
 import { joinUrl } from './base-url.ts';
-import { describeFetchError, formatDuration } from './http.ts';
+import { describeHttpError, formatDuration } from './http.ts';
+import { sendRequest } from './http-client.ts';
 
 /** How to wait for the target. */
 export interface WaitForHealthOptions {
@@ -108,18 +109,18 @@ async function probe(
   isAnyAnswerUp: boolean,
   outer: AbortSignal | undefined,
 ): Promise<ProbeOutcome> {
-  const timeout = AbortSignal.timeout(Math.ceil(timeoutMs));
   try {
-    const response = await fetch(url, {
+    const answer = await sendRequest(url, {
       method: 'GET',
-      signal: outer ? AbortSignal.any([timeout, outer]) : timeout,
+      timeoutMs,
+      readBody: false,
+      ...(outer ? { signal: outer } : {}),
     });
-    await response.body?.cancel().catch(() => undefined);
-    if (isAnyAnswerUp || response.ok) return { isUp: true };
-    return { isUp: false, last: `last answer: ${response.status}` };
+    if (isAnyAnswerUp || (answer.status >= 200 && answer.status < 300)) return { isUp: true };
+    return { isUp: false, last: `last answer: ${answer.status}` };
   } catch (error) {
     outer?.throwIfAborted();
-    return { isUp: false, last: `last error: ${describeFetchError(error, timeoutMs)}` };
+    return { isUp: false, last: `last error: ${describeHttpError(error, timeoutMs)}` };
   }
 }
 

@@ -373,6 +373,7 @@ describe('StagedLoad, validation', () => {
     ['a NaN weight', { mix: [entry('a', '/a', Number.NaN)] }, "weight of 'a' must be > 0"],
     ['no timeout', { timeoutMs: 0 }, 'timeoutMs must be > 0'],
     ['no in-flight slot', { maxInFlight: 0 }, 'maxInFlight must be an integer >= 1'],
+    ['a timeout beyond a timer', { timeoutMs: 1e12 }, 'timeoutMs must be > 0 and <= 2147483647'],
     ['a relative base URL', { baseUrl: '/api' }, "invalid base URL '/api'"],
   ])('refuses %s', (_, over, message) => {
     const make = () => new StagedLoad({ ...base, ...over });
@@ -381,9 +382,18 @@ describe('StagedLoad, validation', () => {
   });
 
   it.each<[string, StagedLoadOptions['model'], number, number, string]>([
-    ['non-integer connections', 'closed', 1.5, 1000, 'connections must be an integer, got 1.5'],
-    ['a zero level', 'open', 0, 1000, 'level > 0 and duration > 0'],
-    ['a zero duration', 'open', 10, 0, 'level > 0 and duration > 0'],
+    ['non-integer connections', 'closed', 1.5, 1000, 'connections must be an integer >= 1'],
+    ['absurd connections', 'closed', 1e9, 1000, 'connections must be an integer >= 1 and <= 10000'],
+    ['a zero level', 'open', 0, 1000, 'a phase rate must be > 0'],
+    ['an absurd rate', 'open', 1e12, 1000, 'a phase rate must be > 0 and <= 1000000 requests/s'],
+    ['a zero duration', 'open', 10, 0, 'a phase duration must be > 0'],
+    [
+      'a duration beyond a timer',
+      'open',
+      10,
+      1e12,
+      'a phase duration must be > 0 and <= 2147483647',
+    ],
   ])('refuses a phase with %s', async (_, model, level, durationMs, message) => {
     const load = new StagedLoad({ ...base, model });
     try {

@@ -13,7 +13,7 @@ import type {
 } from '../../../src/results/stress-run.ts';
 import { stabilityChecks, stressMetrics } from '../../../src/suites/stress.ts';
 import { capacityOf } from '../../../src/suites/stress-analysis.ts';
-import { sampleResult } from '../../helpers/sample-result.ts';
+import { requestTotals, sampleResult } from '../../helpers/sample-result.ts';
 
 const ENVIRONMENT = { cores: 2 };
 
@@ -43,6 +43,7 @@ function phase(
     durationMs: 2000,
     status,
     generatorCpuPercent: 15,
+    totals: requestTotals(f.requests),
     byKind: {
       list: { ...f, achievedRps: f.achievedRps * 0.75 },
       create: { ...f, achievedRps: f.achievedRps * 0.25 },
@@ -91,6 +92,7 @@ function brokenRun(over: Partial<StressRun> = {}): StressRun {
       second(7, 4, figures(10, 300)),
       second(8, 4, figures(10, 9)),
     ],
+    totals: requestTotals(phases.reduce((n, p) => n + p.requests, 0)),
     ...over,
   };
 }

@@ -14,6 +14,7 @@ function totals(over: Partial<RequestTotals>): RequestTotals {
     sent: 0,
     completed: 0,
     ok: 0,
+    errorStatus: 0,
     socketErrors: 0,
     timeouts: 0,
     late: 0,

@@ -12,6 +12,7 @@ import {
   findRecovery,
   mergeKinds,
 } from '../../../src/suites/stress-analysis.ts';
+import { requestTotals } from '../../helpers/sample-result.ts';
 
 const LIMITS: StabilityLimits = { errorRate: 0.05, p95Ms: 2000 };
 
@@ -106,6 +107,7 @@ function row(
     durationMs: 1000,
     status,
     generatorCpuPercent: 10,
+    totals: requestTotals(),
     byKind: {},
     ...(status === 'broke' ? { reason: `p95 broke at ${level}` } : {}),
     ...over,

@@ -5,6 +5,7 @@ import type { StressPhaseRow, StressRun } from '../../../src/results/stress-run.
 import type { Check } from '../../../src/results/types.ts';
 import { stabilityChecks, stressMetrics } from '../../../src/suites/stress.ts';
 import { capacityOf } from '../../../src/suites/stress-analysis.ts';
+import { requestTotals } from '../../helpers/sample-result.ts';
 
 function row(
   kind: StressPhaseRow['kind'],
@@ -25,6 +26,7 @@ function row(
     errorRate: 0,
     status,
     generatorCpuPercent: 20,
+    totals: requestTotals(level * 2),
     byKind: {},
     ...(reason ? { reason } : {}),
   };
@@ -50,6 +52,7 @@ function run(phases: StressPhaseRow[], over: Partial<StressRun> = {}): StressRun
     capacity: capacityOf(phases),
     recovery: RECOVERED,
     seconds: [],
+    totals: requestTotals(),
     ...over,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFetchError, formatDuration, oneLine } from '../../../src/target/http.ts';
+import { describeHttpError, formatDuration, oneLine } from '../../../src/target/http.ts';
 
 function errno(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -19,12 +19,12 @@ describe('formatDuration', () => {
   });
 });
 
-describe('describeFetchError', () => {
+describe('describeHttpError', () => {
   it('digs the socket error out of fetch failed', () => {
     const error = new TypeError('fetch failed', {
       cause: errno('connect ECONNREFUSED 127.0.0.1:8000', 'ECONNREFUSED'),
     });
-    expect(describeFetchError(error, 5000)).toBe('connect ECONNREFUSED 127.0.0.1:8000');
+    expect(describeHttpError(error, 5000)).toBe('connect ECONNREFUSED 127.0.0.1:8000');
   });
 
   it('lists the distinct errors of an AggregateError', () => {
@@ -33,20 +33,20 @@ describe('describeFetchError', () => {
       errno('connect ECONNREFUSED 127.0.0.1:8000', 'ECONNREFUSED'),
       errno('connect ECONNREFUSED 127.0.0.1:8000', 'ECONNREFUSED'),
     ]);
-    expect(describeFetchError(new TypeError('fetch failed', { cause }), 5000)).toBe(
+    expect(describeHttpError(new TypeError('fetch failed', { cause }), 5000)).toBe(
       'connect ECONNREFUSED ::1:8000; connect ECONNREFUSED 127.0.0.1:8000',
     );
   });
 
   it('names the timeout', () => {
     const error = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    expect(describeFetchError(error, 2000)).toBe('no answer within 2 s');
+    expect(describeHttpError(error, 2000)).toBe('no answer within 2 s');
   });
 
   it('falls back to the code, then the name, and handles non-Error throws', () => {
-    expect(describeFetchError(errno('', 'ECONNRESET'), 1)).toBe('ECONNRESET');
-    expect(describeFetchError(new RangeError(''), 1)).toBe('RangeError');
-    expect(describeFetchError('plain\nstring', 1)).toBe('plain string');
+    expect(describeHttpError(errno('', 'ECONNRESET'), 1)).toBe('ECONNRESET');
+    expect(describeHttpError(new RangeError(''), 1)).toBe('RangeError');
+    expect(describeHttpError('plain\nstring', 1)).toBe('plain string');
   });
 });
 

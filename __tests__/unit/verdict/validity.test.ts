@@ -10,6 +10,7 @@ const TOTALS = {
   timeouts: 0,
   late: 0,
   dropped: 0,
+  errorStatus: 0,
   statusCodes: {},
 };
 
