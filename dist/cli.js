@@ -43703,13 +43703,418 @@ var require_jpeg_js = __commonJS({
   }
 });
 
+// src/errors.ts
+var ExitCode = {
+  /** pass or warn */
+  ok: 0,
+  /** a budget or a regression failed */
+  failed: 1,
+  /** bad usage or bad config */
+  usage: 2,
+  /** the target was unreachable or failed to start */
+  target: 3
+};
+var PerfActionError = class extends Error {
+  exitCode;
+  constructor(message, exitCode, options) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+};
+var UsageError = class extends PerfActionError {
+  constructor(message, options) {
+    super(message, ExitCode.usage, options);
+  }
+};
+var ConfigError = class extends PerfActionError {
+  location;
+  key;
+  constructor(message, where = {}, options) {
+    const prefix = [where.location, where.key ? `'${where.key}'` : void 0].filter(Boolean).join(" ");
+    super(prefix ? `${prefix}: ${message}` : message, ExitCode.usage, options);
+    this.location = where.location;
+    this.key = where.key;
+  }
+};
+var TargetError = class extends PerfActionError {
+  constructor(message, options) {
+    super(message, ExitCode.target, options);
+  }
+};
+var EngineError = class extends PerfActionError {
+  constructor(message, options) {
+    super(message, ExitCode.usage, options);
+  }
+};
+function describeError(error62) {
+  if (error62 instanceof Error) return error62.message;
+  if (typeof error62 === "string") return error62;
+  try {
+    return JSON.stringify(error62) ?? String(error62);
+  } catch {
+    return String(error62);
+  }
+}
+function exitCodeOf(error62) {
+  return error62 instanceof PerfActionError ? error62.exitCode : ExitCode.usage;
+}
+
+// src/output/outlet.ts
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { StringDecoder } from "node:string_decoder";
+
+// src/output/redactor.ts
+var REDACTED = "***";
+var SHORTEST_HIDDEN_ANYWHERE = 8;
+var SHORTEST_HIDDEN = 4;
+function protectionOf(secret) {
+  if (secret.length >= SHORTEST_HIDDEN_ANYWHERE) return "anywhere";
+  if (secret.length >= SHORTEST_HIDDEN) return "standalone";
+  return "none";
+}
+function secretForms(secret) {
+  if (secret === "") return [];
+  const forms = /* @__PURE__ */ new Set([secret]);
+  const json2 = JSON.stringify(secret).slice(1, -1);
+  forms.add(json2);
+  forms.add(JSON.stringify(json2).slice(1, -1));
+  forms.add(json2.replaceAll("/", "\\/"));
+  forms.add(
+    json2.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  );
+  for (const encoded of percentForms(secret)) {
+    forms.add(encoded);
+    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (hex3) => hex3.toLowerCase()));
+  }
+  forms.add(secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`));
+  forms.add(secret.replace(/[&<>"']/g, (c) => NAMED_ENTITIES[c] ?? c));
+  for (const encoded of base64Forms(secret)) forms.add(encoded);
+  for (const decoded of decodedCredential(secret)) forms.add(decoded);
+  return [...forms].filter((form) => form.length >= SHORTEST_HIDDEN);
+}
+var NAMED_ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function percentForms(secret) {
+  const forms = [encodeURIComponent(secret), encodeURI(secret)];
+  forms.push(new URLSearchParams({ v: secret }).toString().slice(2));
+  const path = URL.parse(`http://h/${secret.replaceAll("?", "%3F").replaceAll("#", "%23")}`);
+  const query = URL.parse(`http://h/?${secret.replaceAll("#", "%23")}`);
+  if (path) forms.push(path.pathname.slice(1));
+  if (query) forms.push(query.search.slice(1));
+  return forms;
+}
+function base64Forms(secret) {
+  const bytes = Buffer.from(secret, "utf8");
+  const forms = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+    const encoded = padded.toString("base64");
+    const lead = [0, 2, 3][offset] ?? 0;
+    const total = offset + bytes.length;
+    const whole = Math.floor(total / 3) * 4;
+    const tail = [0, 1, 2][total % 3] ?? 0;
+    const stable = encoded.slice(lead, whole + tail);
+    if (offset === 0) forms.push(encoded, encoded.replace(/=+$/, ""));
+    forms.push(stable);
+  }
+  return [...forms, ...forms.map((f) => f.replaceAll("+", "-").replaceAll("/", "_"))];
+}
+function decodedCredential(secret) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret) || secret.length % 4 !== 0) return [];
+  const text = Buffer.from(secret, "base64").toString("utf8");
+  if (!/^[\x20-\x7e]+$/.test(text)) return [];
+  const colon = text.indexOf(":");
+  return colon < 0 ? [text] : [text, text.slice(colon + 1)];
+}
+var Redactor = class {
+  #secrets = [];
+  #matcher;
+  constructor(secrets = []) {
+    for (const secret of secrets) this.add(secret);
+  }
+  /**
+   * Adds a secret (empty strings are ignored) and answers how it is protected: secrets shorter
+   * than {@link SHORTEST_HIDDEN} are kept (see {@link has}) but not hidden.
+   */
+  add(secret) {
+    const protection = protectionOf(secret);
+    if (secret === "" || this.#secrets.includes(secret)) return protection;
+    this.#secrets.push(secret);
+    this.#matcher = buildMatcher(this.#secrets);
+    return protection;
+  }
+  /** Whether `secret` was added. */
+  has(secret) {
+    return this.#secrets.includes(secret);
+  }
+  /** `text` with every form of every secret replaced by {@link REDACTED}. */
+  redact(text) {
+    const matcher = this.#matcher;
+    if (!matcher || text.length === 0) return text;
+    return text.replace(matcher.pattern, REDACTED);
+  }
+  /**
+   * A copy of `value` with every string in it redacted, object keys included, at any depth; other
+   * values are kept. For plain data (results, histories): class instances are copied as plain
+   * objects.
+   */
+  redactDeep(value) {
+    if (!this.#matcher) return value;
+    const keys = /* @__PURE__ */ new Map();
+    const key = (name) => {
+      let redacted = keys.get(name);
+      if (redacted === void 0) {
+        redacted = this.redact(name);
+        keys.set(name, redacted);
+      }
+      return redacted;
+    };
+    const deep = (inner) => {
+      if (typeof inner === "string") return this.redact(inner);
+      if (Array.isArray(inner)) return inner.map(deep);
+      if (typeof inner !== "object" || inner === null) return inner;
+      const copy = {};
+      for (const [name, item] of Object.entries(inner)) copy[key(name)] = deep(item);
+      return copy;
+    };
+    return deep(value);
+  }
+  /**
+   * A redactor for text that arrives in chunks (a service's log): `write` answers the part of the
+   * text so far that can be redacted already; the rest (up to the longest form, so that a secret
+   * split across chunks is still found whole) waits for the next chunk or for `end`.
+   */
+  streaming() {
+    let pending = "";
+    return {
+      write: (chunk) => {
+        pending += chunk;
+        const matcher = this.#matcher;
+        if (!matcher) {
+          const out2 = pending;
+          pending = "";
+          return out2;
+        }
+        let cut = pending.length - matcher.longest - 1;
+        if (cut <= 0) return "";
+        let out = "";
+        let last = 0;
+        for (const match of pending.matchAll(matcher.pattern)) {
+          const end = match.index + match[0].length;
+          if (end > cut) {
+            if (match.index < cut) cut = match.index;
+            break;
+          }
+          out += pending.slice(last, match.index) + REDACTED;
+          last = end;
+        }
+        out += pending.slice(last, cut);
+        pending = pending.slice(cut);
+        return out;
+      },
+      end: () => {
+        const out = this.redact(pending);
+        pending = "";
+        return out;
+      }
+    };
+  }
+};
+function buildMatcher(secrets) {
+  const alternatives = /* @__PURE__ */ new Map();
+  for (const secret of secrets) {
+    const protection = protectionOf(secret);
+    if (protection === "none") continue;
+    for (const form of secretForms(secret)) {
+      const own2 = protectionOf(form);
+      if (own2 === "none") continue;
+      if (alternatives.get(form) !== "anywhere") alternatives.set(form, own2);
+    }
+  }
+  if (alternatives.size === 0) return void 0;
+  const forms = [...alternatives.keys()].sort((a, b) => b.length - a.length);
+  const source = forms.map((form) => {
+    const literal2 = escapeRegExp(form);
+    return alternatives.get(form) === "anywhere" ? literal2 : `(?<![A-Za-z0-9])${literal2}(?![A-Za-z0-9])`;
+  }).join("|");
+  return { pattern: new RegExp(source, "g"), longest: forms[0]?.length ?? 0 };
+}
+function escapeRegExp(text) {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+}
+
+// src/output/outlet.ts
+function createOutlet(sinks, redactor = new Redactor()) {
+  const text = (value) => redactor.redact(value);
+  const warned = /* @__PURE__ */ new Set();
+  const outlet = {
+    protect(secret, origin) {
+      if (secret === "" || redactor.has(secret)) return;
+      const protection = redactor.add(secret);
+      if (protection !== "none") sinks.mask?.(secret);
+      const why = protection === "none" ? `${origin} is shorter than ${SHORTEST_HIDDEN} characters: it is not hidden in the output` : protection === "standalone" ? `${origin} is shorter than ${SHORTEST_HIDDEN_ANYWHERE} characters: it is hidden only where it stands alone, not inside a longer word or number` : void 0;
+      if (why && !warned.has(why)) {
+        warned.add(why);
+        sinks.warn(why);
+      }
+    },
+    info: (line) => sinks.info(text(line)),
+    warn: (line) => sinks.warn(text(line)),
+    fail: (line) => sinks.fail(text(line)),
+    print: (value) => sinks.print(text(value)),
+    async writeFile(path, value) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, text(value));
+    },
+    serviceLog: (path) => createServiceLog(path, redactor),
+    redact: (value) => redactor.redactDeep(value)
+  };
+  return outlet;
+}
+function createServiceLog(path, redactor) {
+  let folder;
+  let published;
+  const publish = async () => {
+    if (folder === void 0) return;
+    const raw = join(folder, "service.log");
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await pipeline(
+        createReadStream(raw),
+        redactingStream(redactor),
+        createWriteStream(path, { flags: "a" })
+      );
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  };
+  return {
+    path,
+    async open() {
+      if (folder === void 0) {
+        const parent = process.env.RUNNER_TEMP || tmpdir();
+        await mkdir(parent, { recursive: true });
+        folder = await mkdtemp(join(parent, "perf-action-service-"));
+      }
+      const raw = join(folder, "service.log");
+      await writeFile(raw, "", { mode: 384, flag: "a" });
+      return raw;
+    },
+    publish: () => {
+      published ??= publish();
+      return published;
+    }
+  };
+}
+function redactingStream(redactor) {
+  const decoder = new StringDecoder("utf8");
+  const stream = redactor.streaming();
+  return new Transform({
+    transform(chunk, _encoding, done) {
+      done(null, stream.write(decoder.write(chunk)));
+    },
+    flush(done) {
+      done(null, stream.write(decoder.end()) + stream.end());
+    }
+  });
+}
+
+// src/output/process-guard.ts
+function guardProcessOutput(redactor, options = {}) {
+  let lifted = 0;
+  const originals = /* @__PURE__ */ new Map();
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write;
+    originals.set(stream, original);
+    const guarded = function(...args) {
+      const [chunk, encoding] = args;
+      if (lifted === 0) {
+        const text = textOf(chunk, encoding);
+        if (text !== void 0) {
+          const redacted = redactor.redact(text);
+          if (redacted !== text) {
+            const callback = args.find((arg) => typeof arg === "function");
+            return Reflect.apply(original, this, callback ? [redacted, callback] : [redacted]);
+          }
+        }
+      }
+      return Reflect.apply(original, this, args);
+    };
+    stream.write = guarded;
+  }
+  const onCrash = options.onCrash;
+  const crash = (error62) => onCrash?.(error62);
+  if (onCrash) {
+    process.on("uncaughtException", crash);
+    process.on("unhandledRejection", crash);
+  }
+  return {
+    unguarded(write) {
+      lifted++;
+      try {
+        return write();
+      } finally {
+        lifted--;
+      }
+    },
+    restore() {
+      for (const [stream, original] of originals) stream.write = original;
+      process.removeListener("uncaughtException", crash);
+      process.removeListener("unhandledRejection", crash);
+    }
+  };
+}
+function textOf(chunk, encoding) {
+  if (typeof chunk === "string") {
+    return typeof encoding !== "string" || /^utf-?8$/i.test(encoding) ? chunk : void 0;
+  }
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk).toString("utf8");
+  return void 0;
+}
+
+// src/cli/cli-outlet.ts
+function createCliOutlet(options = {}) {
+  const redactor = new Redactor();
+  const outlet = createOutlet(
+    {
+      info: (line) => process.stderr.write(`${line}
+`),
+      warn: (line) => process.stderr.write(`warning: ${line}
+`),
+      fail: (line) => process.stderr.write(`perf-action: ${line}
+`),
+      print: (text) => process.stdout.write(text)
+    },
+    redactor
+  );
+  if (options.guard === false) return outlet;
+  guardProcessOutput(redactor, {
+    onCrash: (error62) => {
+      outlet.fail(`internal error: ${describeError(error62)}`);
+      process.exit(ExitCode.usage);
+    }
+  });
+  return outlet;
+}
+
 // src/cli/main.ts
 import { join as join6 } from "node:path";
 
 // src/baseline/local-store.ts
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir as mkdir2, rename, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
 
 // src/config/bounds.ts
 var SECOND = 1e3;
@@ -64334,63 +64739,6 @@ function fnv1a(text) {
   return hash2.toString(16).padStart(8, "0");
 }
 
-// src/errors.ts
-var ExitCode = {
-  /** pass or warn */
-  ok: 0,
-  /** a budget or a regression failed */
-  failed: 1,
-  /** bad usage or bad config */
-  usage: 2,
-  /** the target was unreachable or failed to start */
-  target: 3
-};
-var PerfActionError = class extends Error {
-  exitCode;
-  constructor(message, exitCode, options) {
-    super(message, options);
-    this.name = new.target.name;
-    this.exitCode = exitCode;
-  }
-};
-var UsageError = class extends PerfActionError {
-  constructor(message, options) {
-    super(message, ExitCode.usage, options);
-  }
-};
-var ConfigError = class extends PerfActionError {
-  location;
-  key;
-  constructor(message, where = {}, options) {
-    const prefix = [where.location, where.key ? `'${where.key}'` : void 0].filter(Boolean).join(" ");
-    super(prefix ? `${prefix}: ${message}` : message, ExitCode.usage, options);
-    this.location = where.location;
-    this.key = where.key;
-  }
-};
-var TargetError = class extends PerfActionError {
-  constructor(message, options) {
-    super(message, ExitCode.target, options);
-  }
-};
-var EngineError = class extends PerfActionError {
-  constructor(message, options) {
-    super(message, ExitCode.usage, options);
-  }
-};
-function describeError(error62) {
-  if (error62 instanceof Error) return error62.message;
-  if (typeof error62 === "string") return error62;
-  try {
-    return JSON.stringify(error62) ?? String(error62);
-  } catch {
-    return String(error62);
-  }
-}
-function exitCodeOf(error62) {
-  return error62 instanceof PerfActionError ? error62.exitCode : ExitCode.usage;
-}
-
 // src/baseline/overwrite-guard.ts
 var OverwriteGuard = class {
   /** name → why the stored history must not be replaced, or undefined when it may be. */
@@ -64443,7 +64791,7 @@ var LocalDirStore = class {
   }
   /** The file that holds the history `name`. */
   pathOf(name) {
-    return join(this.#dir, `${historyId(name)}.history.json`);
+    return join2(this.#dir, `${historyId(name)}.history.json`);
   }
   /**
    * The history, or undefined when its file does not exist. A corrupt file gives an empty history
@@ -64486,11 +64834,11 @@ var LocalDirStore = class {
     if (refusal) throw new Error(`cannot write baseline history ${file2}: refused, ${refusal}`);
     const temporary = `${file2}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      await mkdir(this.#dir, { recursive: true });
-      await writeFile(temporary, serializeHistory(history), "utf8");
+      await mkdir2(this.#dir, { recursive: true });
+      await writeFile2(temporary, serializeHistory(history), "utf8");
       await rename(temporary, file2);
     } catch (error62) {
-      await rm(temporary, { force: true }).catch(() => void 0);
+      await rm2(temporary, { force: true }).catch(() => void 0);
       throw new Error(`cannot write baseline history ${file2}: ${error62.message}`, {
         cause: error62
       });
@@ -67051,197 +67399,12 @@ function configJsonSchema() {
 }
 
 // src/pipeline/run-perf.ts
-import { mkdir as mkdir4, mkdtemp, rm as rm4 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname as dirname2, join as join3 } from "node:path";
+import { mkdir as mkdir5, mkdtemp as mkdtemp2, rm as rm5 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname3, join as join4 } from "node:path";
 
 // src/config/parse-config.ts
 var import_yaml = __toESM(require_dist(), 1);
-
-// src/output/redactor.ts
-var REDACTED = "***";
-var SHORTEST_HIDDEN_ANYWHERE = 8;
-var SHORTEST_HIDDEN = 4;
-function protectionOf(secret) {
-  if (secret.length >= SHORTEST_HIDDEN_ANYWHERE) return "anywhere";
-  if (secret.length >= SHORTEST_HIDDEN) return "standalone";
-  return "none";
-}
-function secretForms(secret) {
-  if (secret === "") return [];
-  const forms = /* @__PURE__ */ new Set([secret]);
-  const json2 = JSON.stringify(secret).slice(1, -1);
-  forms.add(json2);
-  forms.add(JSON.stringify(json2).slice(1, -1));
-  forms.add(json2.replaceAll("/", "\\/"));
-  forms.add(
-    json2.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-  );
-  for (const encoded of percentForms(secret)) {
-    forms.add(encoded);
-    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (hex3) => hex3.toLowerCase()));
-  }
-  forms.add(secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`));
-  forms.add(secret.replace(/[&<>"']/g, (c) => NAMED_ENTITIES[c] ?? c));
-  for (const encoded of base64Forms(secret)) forms.add(encoded);
-  for (const decoded of decodedCredential(secret)) forms.add(decoded);
-  return [...forms].filter((form) => form.length >= SHORTEST_HIDDEN);
-}
-var NAMED_ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function percentForms(secret) {
-  const forms = [encodeURIComponent(secret), encodeURI(secret)];
-  forms.push(new URLSearchParams({ v: secret }).toString().slice(2));
-  const path = URL.parse(`http://h/${secret.replaceAll("?", "%3F").replaceAll("#", "%23")}`);
-  const query = URL.parse(`http://h/?${secret.replaceAll("#", "%23")}`);
-  if (path) forms.push(path.pathname.slice(1));
-  if (query) forms.push(query.search.slice(1));
-  return forms;
-}
-function base64Forms(secret) {
-  const bytes = Buffer.from(secret, "utf8");
-  const forms = [];
-  for (let offset = 0; offset < 3; offset++) {
-    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
-    const encoded = padded.toString("base64");
-    const lead = [0, 2, 3][offset] ?? 0;
-    const total = offset + bytes.length;
-    const whole = Math.floor(total / 3) * 4;
-    const tail = [0, 1, 2][total % 3] ?? 0;
-    const stable = encoded.slice(lead, whole + tail);
-    if (offset === 0) forms.push(encoded, encoded.replace(/=+$/, ""));
-    forms.push(stable);
-  }
-  return [...forms, ...forms.map((f) => f.replaceAll("+", "-").replaceAll("/", "_"))];
-}
-function decodedCredential(secret) {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret) || secret.length % 4 !== 0) return [];
-  const text = Buffer.from(secret, "base64").toString("utf8");
-  if (!/^[\x20-\x7e]+$/.test(text)) return [];
-  const colon = text.indexOf(":");
-  return colon < 0 ? [text] : [text, text.slice(colon + 1)];
-}
-var Redactor = class {
-  #secrets = [];
-  #matcher;
-  constructor(secrets = []) {
-    for (const secret of secrets) this.add(secret);
-  }
-  /**
-   * Adds a secret (empty strings are ignored) and answers how it is protected: secrets shorter
-   * than {@link SHORTEST_HIDDEN} are kept (see {@link has}) but not hidden.
-   */
-  add(secret) {
-    const protection = protectionOf(secret);
-    if (secret === "" || this.#secrets.includes(secret)) return protection;
-    this.#secrets.push(secret);
-    this.#matcher = buildMatcher(this.#secrets);
-    return protection;
-  }
-  /** Whether `secret` was added. */
-  has(secret) {
-    return this.#secrets.includes(secret);
-  }
-  /** `text` with every form of every secret replaced by {@link REDACTED}. */
-  redact(text) {
-    const matcher = this.#matcher;
-    if (!matcher || text.length === 0) return text;
-    return text.replace(matcher.pattern, REDACTED);
-  }
-  /**
-   * A copy of `value` with every string in it redacted, object keys included, at any depth; other
-   * values are kept. For plain data (results, histories): class instances are copied as plain
-   * objects.
-   */
-  redactDeep(value) {
-    if (!this.#matcher) return value;
-    const keys = /* @__PURE__ */ new Map();
-    const key = (name) => {
-      let redacted = keys.get(name);
-      if (redacted === void 0) {
-        redacted = this.redact(name);
-        keys.set(name, redacted);
-      }
-      return redacted;
-    };
-    const deep = (inner) => {
-      if (typeof inner === "string") return this.redact(inner);
-      if (Array.isArray(inner)) return inner.map(deep);
-      if (typeof inner !== "object" || inner === null) return inner;
-      const copy = {};
-      for (const [name, item] of Object.entries(inner)) copy[key(name)] = deep(item);
-      return copy;
-    };
-    return deep(value);
-  }
-  /**
-   * A redactor for text that arrives in chunks (a service's log): `write` answers the part of the
-   * text so far that can be redacted already; the rest (up to the longest form, so that a secret
-   * split across chunks is still found whole) waits for the next chunk or for `end`.
-   */
-  streaming() {
-    let pending = "";
-    return {
-      write: (chunk) => {
-        pending += chunk;
-        const matcher = this.#matcher;
-        if (!matcher) {
-          const out2 = pending;
-          pending = "";
-          return out2;
-        }
-        let cut = pending.length - matcher.longest - 1;
-        if (cut <= 0) return "";
-        let out = "";
-        let last = 0;
-        for (const match of pending.matchAll(matcher.pattern)) {
-          const end = match.index + match[0].length;
-          if (end > cut) {
-            if (match.index < cut) cut = match.index;
-            break;
-          }
-          out += pending.slice(last, match.index) + REDACTED;
-          last = end;
-        }
-        out += pending.slice(last, cut);
-        pending = pending.slice(cut);
-        return out;
-      },
-      end: () => {
-        const out = this.redact(pending);
-        pending = "";
-        return out;
-      }
-    };
-  }
-};
-function buildMatcher(secrets) {
-  const alternatives = /* @__PURE__ */ new Map();
-  for (const secret of secrets) {
-    const protection = protectionOf(secret);
-    if (protection === "none") continue;
-    for (const form of secretForms(secret)) {
-      const own2 = protectionOf(form);
-      if (own2 === "none") continue;
-      if (alternatives.get(form) !== "anywhere") alternatives.set(form, own2);
-    }
-  }
-  if (alternatives.size === 0) return void 0;
-  const forms = [...alternatives.keys()].sort((a, b) => b.length - a.length);
-  const source = forms.map((form) => {
-    const literal2 = escapeRegExp(form);
-    return alternatives.get(form) === "anywhere" ? literal2 : `(?<![A-Za-z0-9])${literal2}(?![A-Za-z0-9])`;
-  }).join("|");
-  return { pattern: new RegExp(source, "g"), longest: forms[0]?.length ?? 0 };
-}
-function escapeRegExp(text) {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
-}
 
 // src/config/redact.ts
 function redact(text, secrets) {
@@ -71699,8 +71862,8 @@ import { basename, extname, isAbsolute, resolve as resolve2 } from "node:path";
 
 // src/video/video-cache.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir2, rename as rename2, rm as rm3, stat } from "node:fs/promises";
-import { join as join2, resolve } from "node:path";
+import { mkdir as mkdir3, rename as rename2, rm as rm4, stat } from "node:fs/promises";
+import { join as join3, resolve } from "node:path";
 
 // src/video/avi-reader.ts
 import { open as open3 } from "node:fs/promises";
@@ -71843,7 +72006,7 @@ function forEachChunk(list2, visit3) {
 }
 
 // src/video/avi-writer.ts
-import { open as open4, rm as rm2 } from "node:fs/promises";
+import { open as open4, rm as rm3 } from "node:fs/promises";
 
 // src/video/mjpeg-encoder.ts
 var import_jpeg_js = __toESM(require_jpeg_js(), 1);
@@ -72734,7 +72897,7 @@ var AviWriter = class _AviWriter {
       this.#closed = true;
       await this.#file.close().catch(() => void 0);
     }
-    await rm2(this.path, { force: true });
+    await rm3(this.path, { force: true });
   }
   #putChunk(target, offset, jpeg2) {
     target.write("00dc", offset, "latin1");
@@ -72792,7 +72955,7 @@ function syntheticVideoName(spec) {
 var generations = /* @__PURE__ */ new Map();
 function ensureSyntheticVideo(dir, spec) {
   validateSceneSpec(spec);
-  const path = resolve(join2(dir, syntheticVideoName(spec)));
+  const path = resolve(join3(dir, syntheticVideoName(spec)));
   let generation = generations.get(path);
   if (!generation) {
     generation = reuseOrGenerate(dir, path, spec);
@@ -72804,14 +72967,14 @@ function ensureSyntheticVideo(dir, spec) {
 async function reuseOrGenerate(dir, path, spec) {
   const existing = await tryReuse(path, spec);
   if (existing) return existing;
-  await mkdir2(dir, { recursive: true });
+  await mkdir3(dir, { recursive: true });
   const temporary = `${path}.${process.pid}-${randomBytes2(4).toString("hex")}.tmp`;
   try {
     const written = await writeSyntheticVideo(temporary, spec);
     await rename2(temporary, path);
     return { path, durationS: written.durationS, bytes: written.bytes };
   } catch (error62) {
-    await rm3(temporary, { force: true });
+    await rm4(temporary, { force: true });
     throw error62;
   }
 }
@@ -73602,8 +73765,8 @@ function maskSensitive(value) {
 // src/target/start-command.ts
 import { spawn as spawn2, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir as mkdir3, open as open6, stat as stat3 } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir as mkdir4, open as open6, stat as stat3 } from "node:fs/promises";
+import { dirname as dirname2 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
 var isWindows2 = process.platform === "win32";
 var pollMs = 25;
@@ -73614,7 +73777,7 @@ async function startCommand(options) {
   if (cwd !== void 0) await checkDirectory(cwd);
   let log;
   try {
-    await mkdir3(dirname(logFile), { recursive: true });
+    await mkdir4(dirname2(logFile), { recursive: true });
     log = await open6(logFile, "a");
   } catch (error62) {
     throw new TargetError(
@@ -74087,12 +74250,12 @@ async function runPerf(settings) {
   const suites = selectSuites(config2, settings.suites);
   const log = (line) => outlet.info(line);
   const warn = (line) => outlet.warn(line);
-  await mkdir4(settings.outDir, { recursive: true });
+  await mkdir5(settings.outDir, { recursive: true });
   const environment = describeEnvironment(settings.calibrationMs ?? 200);
   const target = await prepareTarget({
     config: config2,
     env: settings.env,
-    serviceLog: outlet.serviceLog(join3(settings.outDir, "service.log")),
+    serviceLog: outlet.serviceLog(join4(settings.outDir, "service.log")),
     log
   });
   for (const secret of target.secrets) outlet.protect(secret, "the login token");
@@ -74151,7 +74314,7 @@ async function runPerf(settings) {
       log(
         `video suite: levels ${levels.join(", ")} (videos in flight) against ${config2.target.url}`
       );
-      const workDir = await mkdtemp(join3(tmpdir(), "perf-action-videos-"));
+      const workDir = await mkdtemp2(join4(tmpdir2(), "perf-action-videos-"));
       const videoConfig = config2.video;
       try {
         await keepGoing("video", suiteChecks, log, async () => {
@@ -74159,13 +74322,13 @@ async function runPerf(settings) {
             ...loadOptions,
             video: videoConfig,
             workDir,
-            configDir: dirname2(settings.configPath)
+            configDir: dirname3(settings.configPath)
           });
           video = out.run;
           metrics.push(...out.metrics);
         });
       } finally {
-        await rm4(workDir, { recursive: true, force: true });
+        await rm5(workDir, { recursive: true, force: true });
       }
     }
     comparison = compareWithHistory(metrics, environment, history.history, config2);
@@ -74210,9 +74373,9 @@ async function runPerf(settings) {
   };
   const result = outlet.redact(measured);
   const paths = {
-    results: join3(settings.outDir, "results.json"),
-    markdown: join3(settings.outDir, "report.md"),
-    html: join3(settings.outDir, "report.html"),
+    results: join4(settings.outDir, "results.json"),
+    markdown: join4(settings.outDir, "report.md"),
+    html: join4(settings.outDir, "report.html"),
     ...target.logFile ? { serviceLog: target.logFile } : {}
   };
   await outlet.writeFile(paths.results, `${JSON.stringify(result, null, 2)}
@@ -74538,167 +74701,6 @@ function parse3(argv) {
   });
 }
 
-// src/output/outlet.ts
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir as mkdir5, mkdtemp as mkdtemp2, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname3, join as join4 } from "node:path";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { StringDecoder } from "node:string_decoder";
-function createOutlet(sinks, redactor = new Redactor()) {
-  const text = (value) => redactor.redact(value);
-  const warned = /* @__PURE__ */ new Set();
-  const outlet = {
-    protect(secret, origin) {
-      if (secret === "" || redactor.has(secret)) return;
-      const protection = redactor.add(secret);
-      if (protection !== "none") sinks.mask?.(secret);
-      const why = protection === "none" ? `${origin} is shorter than ${SHORTEST_HIDDEN} characters: it is not hidden in the output` : protection === "standalone" ? `${origin} is shorter than ${SHORTEST_HIDDEN_ANYWHERE} characters: it is hidden only where it stands alone, not inside a longer word or number` : void 0;
-      if (why && !warned.has(why)) {
-        warned.add(why);
-        sinks.warn(why);
-      }
-    },
-    info: (line) => sinks.info(text(line)),
-    warn: (line) => sinks.warn(text(line)),
-    fail: (line) => sinks.fail(text(line)),
-    print: (value) => sinks.print(text(value)),
-    async writeFile(path, value) {
-      await mkdir5(dirname3(path), { recursive: true });
-      await writeFile2(path, text(value));
-    },
-    serviceLog: (path) => createServiceLog(path, redactor),
-    redact: (value) => redactor.redactDeep(value)
-  };
-  return outlet;
-}
-function createServiceLog(path, redactor) {
-  let folder;
-  let published;
-  const publish = async () => {
-    if (folder === void 0) return;
-    const raw = join4(folder, "service.log");
-    try {
-      await mkdir5(dirname3(path), { recursive: true });
-      await pipeline(
-        createReadStream(raw),
-        redactingStream(redactor),
-        createWriteStream(path, { flags: "a" })
-      );
-    } finally {
-      await rm5(folder, { recursive: true, force: true });
-    }
-  };
-  return {
-    path,
-    async open() {
-      if (folder === void 0) {
-        const parent = process.env.RUNNER_TEMP || tmpdir2();
-        await mkdir5(parent, { recursive: true });
-        folder = await mkdtemp2(join4(parent, "perf-action-service-"));
-      }
-      const raw = join4(folder, "service.log");
-      await writeFile2(raw, "", { mode: 384, flag: "a" });
-      return raw;
-    },
-    publish: () => {
-      published ??= publish();
-      return published;
-    }
-  };
-}
-function redactingStream(redactor) {
-  const decoder = new StringDecoder("utf8");
-  const stream = redactor.streaming();
-  return new Transform({
-    transform(chunk, _encoding, done) {
-      done(null, stream.write(decoder.write(chunk)));
-    },
-    flush(done) {
-      done(null, stream.write(decoder.end()) + stream.end());
-    }
-  });
-}
-
-// src/output/process-guard.ts
-function guardProcessOutput(redactor, options = {}) {
-  let lifted = 0;
-  const originals = /* @__PURE__ */ new Map();
-  for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write;
-    originals.set(stream, original);
-    const guarded = function(...args) {
-      const [chunk, encoding] = args;
-      if (lifted === 0) {
-        const text = textOf(chunk, encoding);
-        if (text !== void 0) {
-          const redacted = redactor.redact(text);
-          if (redacted !== text) {
-            const callback = args.find((arg) => typeof arg === "function");
-            return Reflect.apply(original, this, callback ? [redacted, callback] : [redacted]);
-          }
-        }
-      }
-      return Reflect.apply(original, this, args);
-    };
-    stream.write = guarded;
-  }
-  const onCrash = options.onCrash;
-  const crash = (error62) => onCrash?.(error62);
-  if (onCrash) {
-    process.on("uncaughtException", crash);
-    process.on("unhandledRejection", crash);
-  }
-  return {
-    unguarded(write) {
-      lifted++;
-      try {
-        return write();
-      } finally {
-        lifted--;
-      }
-    },
-    restore() {
-      for (const [stream, original] of originals) stream.write = original;
-      process.removeListener("uncaughtException", crash);
-      process.removeListener("unhandledRejection", crash);
-    }
-  };
-}
-function textOf(chunk, encoding) {
-  if (typeof chunk === "string") {
-    return typeof encoding !== "string" || /^utf-?8$/i.test(encoding) ? chunk : void 0;
-  }
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk).toString("utf8");
-  return void 0;
-}
-
-// src/cli/cli-outlet.ts
-function createCliOutlet(options = {}) {
-  const redactor = new Redactor();
-  const outlet = createOutlet(
-    {
-      info: (line) => process.stderr.write(`${line}
-`),
-      warn: (line) => process.stderr.write(`warning: ${line}
-`),
-      fail: (line) => process.stderr.write(`perf-action: ${line}
-`),
-      print: (text) => process.stdout.write(text)
-    },
-    redactor
-  );
-  if (options.guard === false) return outlet;
-  guardProcessOutput(redactor, {
-    onCrash: (error62) => {
-      outlet.fail(`internal error: ${describeError(error62)}`);
-      process.exit(ExitCode.usage);
-    }
-  });
-  return outlet;
-}
-
 // src/cli/compare.ts
 async function readResults(file2) {
   let text;
@@ -74904,7 +74906,6 @@ ${output2.markdown}
   );
   return output2.result.verdict === "fail" ? ExitCode.failed : ExitCode.ok;
 }
-if (import.meta.main) process.exitCode = await main(process.argv.slice(2), createCliOutlet());
-export {
-  main
-};
+
+// src/cli/index.ts
+process.exitCode = await main(process.argv.slice(2), createCliOutlet());

@@ -17,7 +17,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 export const ENTRY_POINTS = {
   index: 'src/action/index.ts',
-  cli: 'src/cli/main.ts',
+  cli: 'src/cli/index.ts',
   'sample-service': 'examples/validation-platform/server.ts',
   'sample-service-worker': 'examples/validation-platform/video-worker.ts',
 } as const;

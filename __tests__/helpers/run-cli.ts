@@ -20,7 +20,7 @@ export function runCli(
     timeoutMs?: number;
   } = {},
 ): Promise<CliRun> {
-  const entry = options.entry === 'dist' ? 'dist/cli.js' : 'src/cli/main.ts';
+  const entry = options.entry === 'dist' ? 'dist/cli.js' : 'src/cli/index.ts';
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${ROOT}${entry}`, ...args], {
       cwd: options.cwd ?? ROOT,

@@ -53,7 +53,9 @@ export async function compareResults(
   headPath: string,
   configPath?: string,
 ): Promise<RunResult> {
-  const [base, head] = await Promise.all([readResults(basePath), readResults(headPath)]);
+  // One after the other: when both are bad, the line names the first, whatever the disk does.
+  const base = await readResults(basePath);
+  const head = await readResults(headPath);
   const config = configPath
     ? (await loadConfig(configPath)).config
     : {

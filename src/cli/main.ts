@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The perf-action CLI: parse argv, run the pipeline, print the report and the verdict, exit per the
 // contract (0 pass/warn, 1 fail, 2 usage/config, 3 target). Everything printed passes the run's
 // redaction: the outlet's writers, and process.stdout/stderr themselves (see cli-outlet.ts).
@@ -12,7 +11,6 @@ import { renderMarkdown } from '../report/markdown.ts';
 import { verdictLine } from '../report/report-model.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { COMMAND_HELP, parseCommand, type RunCommand, USAGE } from './args.ts';
-import { createCliOutlet } from './cli-outlet.ts';
 import { compareResults } from './compare.ts';
 import { demoSettings } from './demo.ts';
 import { validateConfig } from './validate.ts';
@@ -91,6 +89,3 @@ async function run(command: RunCommand, out: Outlet): Promise<number> {
   );
   return output.result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
 }
-
-// Run as a program (also as the bundled dist/cli.js); imported, it only exports main.
-if (import.meta.main) process.exitCode = await main(process.argv.slice(2), createCliOutlet());
