@@ -74729,7 +74729,8 @@ async function readResults(file2) {
   );
 }
 async function compareResults(basePath, headPath, configPath) {
-  const [base, head] = await Promise.all([readResults(basePath), readResults(headPath)]);
+  const base = await readResults(basePath);
+  const head = await readResults(headPath);
   const config2 = configPath ? (await loadConfig(configPath)).config : {
     baseline: { name: head.config?.name ?? "default", history: 1 },
     regression: {
