@@ -272,8 +272,16 @@ export function makeRecord(
   result: RunResult,
   meta: { commit?: string; ref?: string; runId?: string; savedAt: string },
 ): BaselineRecord {
+  // A scenario that could not run, measured too few answers or hit its wall-clock cap measured
+  // nothing a later run should be compared with: its metrics stay out of the history.
+  const unmeasured = new Set(
+    result.checks
+      .filter((check) => check.source === 'run' && check.status === 'fail')
+      .map((check) => check.metric.slice(0, check.metric.lastIndexOf('/'))),
+  );
   const slim: RunResult = {
     ...result,
+    metrics: result.metrics.filter((m) => !unmeasured.has(`${m.suite}/${m.scenario}`)),
     scenarios: result.scenarios.map((scenario) => ({
       ...scenario,
       rounds: scenario.rounds.map((round) => ({ ...round, histogram: '' })),

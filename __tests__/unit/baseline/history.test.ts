@@ -236,6 +236,24 @@ describe('makeRecord', () => {
     expect(result.scenarios[0]?.rounds[0]?.histogram).toBe('HISTR-round');
   });
 
+  it('keeps the metrics of a scenario that could not be judged out of the record', () => {
+    const result = sampleResult();
+    result.checks.push({
+      kind: 'budget',
+      metric: 'load/sessions-rate/requests',
+      status: 'fail',
+      value: 3,
+      unit: 'count',
+      source: 'run',
+      message: 'requests: 3 answered over 1 measured round, fewer than the 20 needed',
+    });
+    const made = makeRecord(result, { savedAt: 't' });
+    expect(made.result.metrics.map((m) => m.scenario)).not.toContain('sessions-rate');
+    expect(made.result.metrics).toEqual(
+      result.metrics.filter((m) => m.scenario === 'projects-list'),
+    );
+  });
+
   it('lets meta override the commit facts of the result', () => {
     const result = sampleResult();
     result.git = { sha: 'abc123' };
