@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
-import { createDockerClient } from '../../src/monitor/docker-api.ts';
+import { answeringEngine, createDockerClient } from '../../src/monitor/docker-api.ts';
 import { startMonitor } from '../../src/monitor/start-monitor.ts';
 import { summarizeResources } from '../../src/monitor/summarize.ts';
 import type { ResourceMonitor } from '../../src/monitor/types.ts';
@@ -308,7 +308,10 @@ describe('resource monitor, containers (Docker Engine API stand-in)', () => {
       expect(inspect.status).toBe(200);
       expect(inspect.body).toMatchObject({ Id: db.id, Name: '/db' });
       const missing = await client.get('/v1.45/containers/x/stats?stream=false');
-      expect(missing).toEqual({ status: 404, body: { message: 'No such container: x' } });
+      expect(missing.status).toBe(404);
+      expect(missing.body).toEqual({ message: 'No such container: x' });
+      // Taken for Docker, not podman (whose answers carry Libpod-Api-Version).
+      expect(answeringEngine(missing)).toBe('docker');
     } finally {
       client.close();
     }

@@ -59,7 +59,7 @@ ${mix.join('\n')}
         - { rate: 80, duration: 1s }
       limits: { errors.rate: 100%, latency.p95: 10s }
       warmup: 0s
-      cooldown: 1s
+      cooldown: 2s
       timeout: 300ms
     - name: closed-mix
       mix:
@@ -69,7 +69,7 @@ ${mix.join('\n')}
         - { connections: 4, duration: 1s }
       limits: { errors.rate: 100%, latency.p95: 10s }
       warmup: 0s
-      cooldown: 1s
+      cooldown: 2s
       timeout: 300ms
 volume:
   steps: [10, 20]

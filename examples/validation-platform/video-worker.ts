@@ -75,7 +75,9 @@ const MAX_DECODE_MEMORY_MB = 512;
  * Processes one video: every `frameStep`-th frame decoded to RGBA and compared with the previous
  * analysed frame. Throws on a file that is not an MJPEG AVI or a frame that
  * does not decode (jpeg-js's strict mode, so a corrupt frame fails the job instead of yielding
- * garbage).
+ * garbage). Progress goes out at most every {@link REPORT_INTERVAL_MS}, and once more before a
+ * failure: however soon a job fails, it keeps the progress of the frames it got through and
+ * their detections.
  */
 export async function processVideo(
   request: JobRequest,
@@ -94,47 +96,58 @@ export async function processVideo(
   let pending: Detection[] = [];
   let lastReport = performance.now();
   let progress = 0;
-  for await (const frame of readAhead(readAviFrames(request.path))) {
-    progress = frameCount > 0 ? Math.min(1, (frame.index + 1) / frameCount) : 0;
-    if (request.hook === 'fail' && progress >= 0.5) throw new Error('simulated failure');
-    if (request.hook === 'crash' && progress >= 0.5) {
-      // An uncaught exception outside the job's promise chain: the thread dies, as on a bug.
-      setImmediate(() => {
-        throw new Error('simulated crash');
-      });
-      await sleep(1_000);
-    }
-    if (frame.index % frameStep !== 0) continue;
-    let image: { width: number; height: number; data: Uint8Array };
-    try {
-      image = decode(frame.jpeg, {
-        useTArray: true,
-        formatAsRGBA: true,
-        tolerantDecoding: false,
-        maxResolutionInMP: MAX_FRAME_MEGAPIXELS,
-        maxMemoryUsageInMB: MAX_DECODE_MEMORY_MB,
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`frame ${frame.index} does not decode: ${reason}`);
-    }
-    if (image.width !== width || image.height !== height) {
-      throw new Error(
-        `frame ${frame.index} is ${image.width}x${image.height}, the file says ${width}x${height}`,
-      );
-    }
-    if (previous !== undefined) {
-      const timeS = frame.index / fps;
-      for (const box of detectMotion(previous, image.data, width, height, detector, scratch)) {
-        pending.push({ frame: frame.index, time_s: timeS, ...box });
+  /** The progress of the frames handled to the end (decoded and searched, or skipped). */
+  let handled = 0;
+  try {
+    for await (const frame of readAhead(readAviFrames(request.path))) {
+      progress = frameCount > 0 ? Math.min(1, (frame.index + 1) / frameCount) : 0;
+      if (request.hook === 'fail' && progress >= 0.5) throw new Error('simulated failure');
+      if (request.hook === 'crash' && progress >= 0.5) {
+        // An uncaught exception outside the job's promise chain: the thread dies, as on a bug.
+        setImmediate(() => {
+          throw new Error('simulated crash');
+        });
+        await sleep(1_000);
       }
+      if (frame.index % frameStep !== 0) {
+        handled = progress;
+        continue;
+      }
+      let image: { width: number; height: number; data: Uint8Array };
+      try {
+        image = decode(frame.jpeg, {
+          useTArray: true,
+          formatAsRGBA: true,
+          tolerantDecoding: false,
+          maxResolutionInMP: MAX_FRAME_MEGAPIXELS,
+          maxMemoryUsageInMB: MAX_DECODE_MEMORY_MB,
+        });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`frame ${frame.index} does not decode: ${reason}`);
+      }
+      if (image.width !== width || image.height !== height) {
+        throw new Error(
+          `frame ${frame.index} is ${image.width}x${image.height}, the file says ${width}x${height}`,
+        );
+      }
+      if (previous !== undefined) {
+        const timeS = frame.index / fps;
+        for (const box of detectMotion(previous, image.data, width, height, detector, scratch)) {
+          pending.push({ frame: frame.index, time_s: timeS, ...box });
+        }
+      }
+      previous = image.data;
+      if (performance.now() - lastReport >= REPORT_INTERVAL_MS) {
+        report({ type: 'progress', id, progress, detections: pending });
+        pending = [];
+        lastReport = performance.now();
+      }
+      handled = progress;
     }
-    previous = image.data;
-    if (performance.now() - lastReport >= REPORT_INTERVAL_MS) {
-      report({ type: 'progress', id, progress, detections: pending });
-      pending = [];
-      lastReport = performance.now();
-    }
+  } catch (error) {
+    if (handled > 0) report({ type: 'progress', id, progress: handled, detections: pending });
+    throw error;
   }
   report({ type: 'progress', id, progress: 1, detections: pending });
 }

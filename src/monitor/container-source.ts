@@ -1,6 +1,7 @@
 // Service containers as monitor sources, read through the Docker Engine API.
 import { describeError } from '../errors.ts';
 import {
+  answeringEngine,
   createDockerClient,
   type DockerClient,
   type DockerSocketChoice,
@@ -8,11 +9,10 @@ import {
   dockerMessage,
 } from './docker-api.ts';
 import {
-  type CpuCounters,
-  computeContainerCpuPercent,
+  type ContainerEngine,
   computeMemoryBytes,
+  createCpuTracker,
   type DockerStats,
-  readCpuCounters,
 } from './docker-stats.ts';
 import { type Source, toMB, warnOnce } from './source.ts';
 import type { ResourceSeries } from './types.ts';
@@ -82,7 +82,8 @@ export async function createContainerSources(
     }
     const name = typeof body.Name === 'string' ? body.Name.replace(/^\//, '') : target.ref;
     const label = `container ${target.label ?? name} (${shortId(body.Id)})`;
-    sources.push(createContainerSource(client, body.Id, label, warn, fallbackCpus));
+    const engine = answeringEngine(answer);
+    sources.push(createContainerSource(client, body.Id, label, warn, engine, fallbackCpus));
   }
   if (sources.length === 0) client.close();
   return sources.length > 0 ? { sources, client } : { sources };
@@ -92,18 +93,20 @@ export async function createContainerSources(
  * One container as a source. `one-shot=true` makes the daemon answer at once with empty
  * precpu_stats (API ≥ 1.41; older daemons ignore it and fill precpu after ~1 s), so CPU is mostly
  * taken against this source's previous answer; the first answer then only sets the baseline.
+ * Podman's answers are always taken against the previous one, over wall time (docker-stats.ts).
  */
 function createContainerSource(
   client: DockerClient,
   id: string,
   label: string,
   warn: (line: string) => void,
+  engine: ContainerEngine,
   fallbackCpus: number,
 ): Source {
   const series: ResourceSeries = { source: 'container', label, samples: [] };
   const warnSampling = warnOnce(warn);
   const path = `/containers/${id}/stats?stream=false&one-shot=true`;
-  let previous: CpuCounters | undefined;
+  const cpu = createCpuTracker(engine, fallbackCpus);
   let isGone = false;
   return {
     series,
@@ -119,6 +122,7 @@ function createContainerSource(
         return;
       }
       const atMs = performance.now();
+      const receivedAtMs = Date.now();
       if (answer.status === 404) {
         warn(
           `resource monitor: ${label} is gone (Docker: ${dockerMessage(answer)}); its metrics stop`,
@@ -126,6 +130,9 @@ function createContainerSource(
         isGone = true;
         return;
       }
+      // A container that is not running: podman answers 200 with an empty body (Docker answers
+      // zeros and an empty memory_stats, which give no sample below). No sample, and no warning.
+      if (answer.status === 200 && answer.body === '') return;
       if (answer.status !== 200 || !answer.body || typeof answer.body !== 'object') {
         warnSampling(
           `resource monitor: reading ${label} failed (Docker: ${dockerMessage(answer)}); its samples are missing meanwhile`,
@@ -134,9 +141,8 @@ function createContainerSource(
       }
       try {
         const stats = answer.body as DockerStats;
-        const cpuPercent = computeContainerCpuPercent(stats, previous, fallbackCpus);
+        const cpuPercent = cpu.next(stats, receivedAtMs);
         const memoryBytes = computeMemoryBytes(stats);
-        previous = readCpuCounters(stats.cpu_stats, fallbackCpus) ?? previous;
         if (cpuPercent !== undefined && memoryBytes !== undefined) {
           series.samples.push({ atMs, cpuPercent, memoryMB: toMB(memoryBytes) });
         }

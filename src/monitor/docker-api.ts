@@ -1,6 +1,7 @@
 // A tiny Docker Engine API client over its unix socket (node:http with socketPath), enough for
 // inspecting a container and reading one stats sample.
-import { Agent, request } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
+import type { ContainerEngine } from './docker-stats.ts';
 
 /** The socket a Docker client uses by default. */
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -34,6 +35,21 @@ export function resolveDockerSocket(
 export interface DockerAnswer {
   status: number;
   body: unknown;
+  /** The response headers (names in lower case). */
+  headers?: IncomingHttpHeaders;
+}
+
+/**
+ * Which engine gave an answer: podman's API service marks every answer with a `Libpod-Api-Version`
+ * header and a `Server: Libpod/…` one; anything else is taken for Docker.
+ */
+export function answeringEngine(answer: DockerAnswer): ContainerEngine {
+  const headers = answer.headers ?? {};
+  const server = headers.server;
+  return headers['libpod-api-version'] !== undefined ||
+    (typeof server === 'string' && /^libpod\//i.test(server))
+    ? 'podman'
+    : 'docker';
 }
 
 /** A failure to talk to Docker at all (not an HTTP error status). */
@@ -66,7 +82,7 @@ export function createDockerClient(socketPath: string, timeoutMs = 10_000): Dock
               } catch {
                 // Not JSON (a proxy's error page): keep the text for the message.
               }
-              resolve({ status: res.statusCode ?? 0, body });
+              resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
             });
           },
         );

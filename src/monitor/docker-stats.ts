@@ -1,5 +1,15 @@
 // Pure arithmetic on Docker Engine API stats (GET /containers/{id}/stats), the way `docker stats`
 // computes CPU % and memory. Only the fields used are typed; all may be missing.
+//
+// Podman serves the same API but its `system_cpu_usage` is not Docker's: up to podman 5 it is the
+// CPU time the host's cgroups used (cgroup v1: the root's cpuacct.usage; v2: the sum of the
+// top-level cgroups' usage_usec), i.e. busy time only, not the time of all CPUs including idle
+// that Docker takes from /proc/stat. Docker's formula then divides by far too little: one busy
+// core on an otherwise idle 2-CPU host reads ~190 % instead of ~100 %. Its precpu_stats are empty
+// (podman 4) or read a moment before cpu_stats in the same request (later podman), so they give no
+// interval worth measuring either. For podman, CPU is therefore taken against wall time: the
+// container's CPU time between two of our own readings over the time between the engine's `read`
+// stamps of those readings.
 
 /** cpu_stats / precpu_stats of a stats answer. */
 export interface DockerCpuStats {
@@ -16,6 +26,7 @@ export interface DockerCpuStats {
 
 /** The parts of a stats answer the monitor reads. */
 export interface DockerStats {
+  /** When the engine read cpu_stats, RFC 3339 with up to ns, e.g. `2024-05-01T10:00:00.123456789Z`. */
   read?: string;
   cpu_stats?: DockerCpuStats;
   precpu_stats?: DockerCpuStats;
@@ -76,6 +87,87 @@ export function computeContainerCpuPercent(
   if (!now) return undefined;
   const before = readCpuCounters(stats.precpu_stats, fallbackCpus) ?? previous;
   return before ? computeCpuPercent(before, now) : undefined;
+}
+
+/** Which engine answers: their `system_cpu_usage` differ (see the top of this file). */
+export type ContainerEngine = 'docker' | 'podman';
+
+/**
+ * An RFC 3339 time with up to 9 fraction digits (Go's time.Time in JSON) in ms since the epoch,
+ * with the fraction kept (a double holds it to well under 1 µs).
+ * @returns undefined when it is missing, not such a time, or Go's zero time (`0001-01-01T…`, an
+ *   unset `preread`).
+ */
+export function parseReadTimeMs(read: string | undefined): number | undefined {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(
+    read ?? '',
+  );
+  if (!match) return undefined;
+  const wholeMs = Date.parse(`${match[1]}${match[3]}`);
+  if (!(Number.isFinite(wholeMs) && wholeMs > 0)) return undefined;
+  return wholeMs + Number((match[2] ?? '').padEnd(9, '0')) / 1e6;
+}
+
+/** A container's cumulative CPU time and when it was read. */
+export interface TimedCpuReading {
+  containerNs: number;
+  /** ms since the epoch. */
+  atMs: number;
+}
+
+/**
+ * CPU of a container between two readings against wall time, in percent of one core:
+ * container delta / elapsed time × 100.
+ * @returns undefined when no time passed or the container counter went back (a restart).
+ */
+export function computeWallCpuPercent(
+  before: TimedCpuReading,
+  now: TimedCpuReading,
+): number | undefined {
+  const containerDelta = now.containerNs - before.containerNs;
+  const elapsedNs = (now.atMs - before.atMs) * 1e6;
+  if (!(elapsedNs > 0) || containerDelta < 0) return undefined;
+  return (containerDelta / elapsedNs) * 100;
+}
+
+/** Turns a container's stats answers, in the order they came, into CPU %. */
+export interface CpuTracker {
+  /**
+   * The CPU % of this answer (undefined when there is no meaningful number yet, e.g. for the
+   * first answer of a one-shot read); remembers its counters for the next one.
+   * @param receivedAtMs when the answer came, in ms since the epoch: the reading's time when the
+   *   answer has no usable `read`.
+   */
+  next(stats: DockerStats, receivedAtMs: number): number | undefined;
+}
+
+/**
+ * A tracker for one container. Docker: as `docker stats`, against precpu_stats when filled, else
+ * against the previous answer. Podman: against the previous answer, over wall time.
+ * @param fallbackCpus used when an answer does not say how many CPUs (Docker's formula).
+ */
+export function createCpuTracker(engine: ContainerEngine, fallbackCpus: number): CpuTracker {
+  if (engine === 'podman') {
+    let previous: TimedCpuReading | undefined;
+    return {
+      next(stats, receivedAtMs) {
+        const containerNs = stats.cpu_stats?.cpu_usage?.total_usage;
+        if (typeof containerNs !== 'number' || !Number.isFinite(containerNs)) return undefined;
+        const now = { containerNs, atMs: parseReadTimeMs(stats.read) ?? receivedAtMs };
+        const cpuPercent = previous ? computeWallCpuPercent(previous, now) : undefined;
+        previous = now;
+        return cpuPercent;
+      },
+    };
+  }
+  let previous: CpuCounters | undefined;
+  return {
+    next(stats) {
+      const cpuPercent = computeContainerCpuPercent(stats, previous, fallbackCpus);
+      previous = readCpuCounters(stats.cpu_stats, fallbackCpus) ?? previous;
+      return cpuPercent;
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  answeringEngine,
   describeDockerFailure,
   dockerMessage,
   resolveDockerSocket,
@@ -8,7 +9,10 @@ import {
   computeContainerCpuPercent,
   computeCpuPercent,
   computeMemoryBytes,
+  computeWallCpuPercent,
+  createCpuTracker,
   type DockerStats,
+  parseReadTimeMs,
   readCpuCounters,
 } from '../../../src/monitor/docker-stats.ts';
 
@@ -76,6 +80,128 @@ describe('container CPU %', () => {
   });
 });
 
+// Two one-shot answers of podman 4.3.1's Docker-compatible API (cgroup v1 host, 2 CPUs, runc),
+// 200 ms apart, for a container running `while :; do :; done`: one core busy, nothing else of
+// note on the host. The unused fields are left out.
+const PODMAN_EMPTY_PRECPU = {
+  cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
+  cpu: 0,
+  throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
+};
+const PODMAN_ANSWERS: DockerStats[] = [
+  {
+    read: '2026-12-05T18:21:30.228247982Z',
+    preread: '0001-01-01T00:00:00Z',
+    cpu_stats: {
+      cpu_usage: { total_usage: 1601242603, percpu_usage: [43965413, 1557277190] },
+      system_cpu_usage: 603448212876,
+      online_cpus: 2,
+    },
+    precpu_stats: PODMAN_EMPTY_PRECPU,
+  } as DockerStats,
+  {
+    read: '2026-12-05T18:21:30.442659203Z',
+    preread: '0001-01-01T00:00:00Z',
+    cpu_stats: {
+      cpu_usage: { total_usage: 1817241932, percpu_usage: [43965413, 1773276519] },
+      system_cpu_usage: 603678547566,
+      online_cpus: 2,
+    },
+    precpu_stats: PODMAN_EMPTY_PRECPU,
+  } as DockerStats,
+];
+
+describe('container CPU % from podman', () => {
+  it("would read ~190 % for one busy core with Docker's formula: podman's system_cpu_usage is busy time only", () => {
+    // The host counter moved 230 ms in 214 ms of wall time on 2 CPUs (Docker's would move ~428
+    // ms): it is the host cgroups' CPU time (cpuacct.usage), mostly this very container's.
+    const [first, second] = PODMAN_ANSWERS as [DockerStats, DockerStats];
+    const before = readCpuCounters(first.cpu_stats, 2);
+    const docker = computeContainerCpuPercent(second, before, 2);
+    expect(docker).toBeGreaterThan(180);
+  });
+
+  it('is the container delta over the time between the engine read stamps, 100 = one core', () => {
+    const tracker = createCpuTracker('podman', 2);
+    const [first, second] = PODMAN_ANSWERS as [DockerStats, DockerStats];
+    // The first answer only sets the baseline (precpu is empty).
+    expect(tracker.next(first, 1_000)).toBeUndefined();
+    const cpu = tracker.next(second, 1_100);
+    // 215.999329 ms of CPU in 214.411221 ms.
+    expect(cpu).toBeCloseTo((215.999329 / 214.411221) * 100, 3);
+  });
+
+  it('ignores precpu_stats, even when filled (later podman reads them a moment before cpu_stats)', () => {
+    const tracker = createCpuTracker('podman', 2);
+    const seeded = (answer: DockerStats): DockerStats => ({
+      ...answer,
+      precpu_stats: {
+        cpu_usage: { total_usage: (answer.cpu_stats?.cpu_usage?.total_usage ?? 0) - 10_000 },
+        system_cpu_usage: (answer.cpu_stats?.system_cpu_usage ?? 0) - 20_000,
+      },
+    });
+    const [first, second] = PODMAN_ANSWERS as [DockerStats, DockerStats];
+    expect(tracker.next(seeded(first), 0)).toBeUndefined();
+    expect(tracker.next(seeded(second), 0)).toBeCloseTo((215.999329 / 214.411221) * 100, 3);
+  });
+
+  it('uses the time the answer came when it has no usable read stamp', () => {
+    const tracker = createCpuTracker('podman', 2);
+    expect(tracker.next({ cpu_stats: { cpu_usage: { total_usage: 1e9 } } }, 5_000)).toBeUndefined();
+    // 100 ms of CPU in 400 ms: 25 %.
+    expect(
+      tracker.next({ read: 'garbage', cpu_stats: { cpu_usage: { total_usage: 1.1e9 } } }, 5_400),
+    ).toBeCloseTo(25, 9);
+  });
+
+  it('gives no number when no time passed or the container restarted', () => {
+    expect(
+      computeWallCpuPercent({ containerNs: 5, atMs: 10 }, { containerNs: 9, atMs: 10 }),
+    ).toBeUndefined();
+    expect(
+      computeWallCpuPercent({ containerNs: 5e9, atMs: 10 }, { containerNs: 1e6, atMs: 20 }),
+    ).toBeUndefined();
+    expect(computeWallCpuPercent({ containerNs: 5, atMs: 10 }, { containerNs: 5, atMs: 20 })).toBe(
+      0,
+    );
+  });
+
+  it("a Docker tracker keeps docker stats' formula", () => {
+    const tracker = createCpuTracker('docker', 2);
+    const answer = (containerNs: number, systemNs: number): DockerStats => ({
+      read: '2026-12-05T18:21:30Z',
+      cpu_stats: {
+        cpu_usage: { total_usage: containerNs },
+        system_cpu_usage: systemNs,
+        online_cpus: 4,
+      },
+    });
+    expect(tracker.next(answer(100e6, 1e9), 0)).toBeUndefined();
+    expect(tracker.next(answer(300e6, 2e9), 0)).toBeCloseTo(80, 9);
+  });
+});
+
+describe('parseReadTimeMs', () => {
+  it.each([
+    { read: '2026-12-05T18:21:30.228247982Z', ms: Date.UTC(2026, 11, 5, 18, 21, 30) + 228.247982 },
+    {
+      read: '2025-07-01T00:33:35.410552169+08:00',
+      ms: Date.UTC(2025, 5, 30, 16, 33, 35) + 410.552169,
+    },
+    { read: '2026-12-05T18:21:30.5Z', ms: Date.UTC(2026, 11, 5, 18, 21, 30) + 500 },
+    { read: '2026-12-05T18:21:30Z', ms: Date.UTC(2026, 11, 5, 18, 21, 30) },
+  ])('$read', ({ read, ms }) => {
+    expect(parseReadTimeMs(read)).toBeCloseTo(ms, 3);
+  });
+
+  it.each([undefined, '', '0001-01-01T00:00:00Z', 'yesterday', '2026-12-05 18:21:30Z'])(
+    'no time for %j',
+    (read) => {
+      expect(parseReadTimeMs(read)).toBeUndefined();
+    },
+  );
+});
+
 describe('container memory', () => {
   it.each<{ shape: string; stats: Record<string, number> | undefined; expectedMiB: number }>([
     {
@@ -133,6 +259,35 @@ describe('resolveDockerSocket', () => {
     expect(choice.socketPath).toBe(path);
     expect(choice.note !== undefined).toBe(hasNote);
     if (hasNote) expect(choice.note).toContain(host);
+  });
+});
+
+describe('answeringEngine', () => {
+  it.each([
+    {
+      why: 'podman 4 (Libpod-Api-Version, Server: Libpod/…)',
+      headers: {
+        'api-version': '1.41',
+        'libpod-api-version': '4.3.1',
+        server: 'Libpod/4.3.1 (linux)',
+      },
+      engine: 'podman',
+    },
+    {
+      why: 'a Libpod server header alone',
+      headers: { server: 'Libpod/5.2.0 (linux)' },
+      engine: 'podman',
+    },
+    {
+      why: 'Docker',
+      headers: { 'api-version': '1.45', server: 'Docker/26.1.0 (linux)' },
+      engine: 'docker',
+    },
+    { why: 'no headers', headers: undefined, engine: 'docker' },
+  ])('$why -> $engine', ({ headers, engine }) => {
+    expect(answeringEngine({ status: 200, body: {}, ...(headers ? { headers } : {}) })).toBe(
+      engine,
+    );
   });
 });
 
