@@ -78,7 +78,13 @@ export async function compareResults(
       },
     ],
   };
-  const comparison = compareWithHistory(head.metrics, head.environment, history, config);
+  const comparison = compareWithHistory(
+    head.metrics,
+    head.scenarios,
+    head.environment,
+    history,
+    config,
+  );
   const checks = [...comparison.checks, ...(head.checks ?? []).filter((c) => c.kind === 'budget')];
   return { ...head, baseline: comparison.summary, checks, verdict: verdictOf(checks) };
 }

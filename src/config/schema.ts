@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_HISTORY_SIZE } from '../baseline/history.ts';
 import type { GrowthExpectation } from '../results/growth.ts';
 import { findTemplateProblems } from '../suites/seed-template.ts';
+import { DEFAULT_GATED } from '../verdict/gated-metrics.ts';
 import {
   type AcceptRule,
   DEFAULT_REGRESSION_POLICY,
@@ -580,14 +581,25 @@ const baselineSchema = strictObject({
     .optional(),
 });
 
-const gateableMetric = z
-  .string({ error: 'expected a metric name like latency.p95' })
-  .superRefine((name, ctx) => {
-    if (Object.hasOwn(BUDGET_METRICS, name)) return;
-    const hint = suggestClosest(name, Object.keys(BUDGET_METRICS));
+/**
+ * An entry of `regression.metrics`: `default`, a metric name (checked against the catalogue, with a
+ * suggestion), a key glob with `/` as in `accept:`, or any of those after `!` to remove.
+ */
+const gatedPattern = z
+  .string({ error: 'expected a metric name like latency.p95, a key pattern, or default' })
+  .superRefine((entry, ctx) => {
+    const pattern = entry.startsWith('!') ? entry.slice(1) : entry;
+    if (pattern === DEFAULT_GATED || pattern.includes('/') || pattern.includes('*')) {
+      if (pattern.trim() === '' || /\s/.test(pattern)) {
+        ctx.addIssue({ code: 'custom', message: `'${entry}' is not a metric key pattern` });
+      }
+      return;
+    }
+    if (Object.hasOwn(BUDGET_METRICS, pattern)) return;
+    const hint = suggestClosest(pattern, [...Object.keys(BUDGET_METRICS), DEFAULT_GATED]);
     ctx.addIssue({
       code: 'custom',
-      message: `unknown metric '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
+      message: `unknown metric '${pattern}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
     });
   });
 
@@ -599,8 +611,10 @@ const regressionSchema = strictObject({
     .describe('baseline runs needed for the statistical test (default 5)')
     .optional(),
   metrics: z
-    .array(gateableMetric, { error: 'expected a list of metric names' })
-    .describe('metric names checked for regressions')
+    .array(gatedPattern, { error: 'expected a list of metric names or key patterns' })
+    .describe(
+      'what is gated on regressions: default, metric names, key patterns as in accept; !pattern removes',
+    )
     .optional(),
 }).superRefine((policy, ctx) => {
   if (policy.warn !== undefined && policy.fail !== undefined && policy.warn >= policy.fail) {

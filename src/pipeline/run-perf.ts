@@ -196,7 +196,7 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
         await rm(workDir, { recursive: true, force: true });
       }
     }
-    comparison = compareWithHistory(metrics, environment, history.history, config);
+    comparison = compareWithHistory(metrics, scenarios, environment, history.history, config);
     // While the target is still up: run each load scenario with a failing regression once more.
     const failing = new Set(scenariosToConfirm(comparison.checks));
     const again = (config.load?.scenarios ?? []).filter((s) => failing.has(`load/${s.name}`));
@@ -205,7 +205,13 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
         `confirming failing regressions with a second run of: ${again.map((s) => s.name).join(', ')}`,
       );
       const second = await runLoadSuite({ ...loadOptions, scenarios: again });
-      const recheck = compareWithHistory(second.metrics, environment, history.history, config);
+      const recheck = compareWithHistory(
+        second.metrics,
+        second.scenarios,
+        environment,
+        history.history,
+        config,
+      );
       comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
     }
   } finally {

@@ -246,6 +246,10 @@ export const baselineSummarySchema = z.object({
   newestAt: z.string().optional(),
   /** Set when the baseline runs came from a different kind of machine: what differs. */
   environmentNote: z.string().optional(),
+  /** This run's CPU speed score against the baseline runs', beside their own spread: explains, never flags. */
+  speedNote: z.string().optional(),
+  /** One line on how the regressions were judged: the test, the run-level false-alarm control, low confidence. */
+  errorControl: z.string().optional(),
   /** Set when the history could not be read (store down): why. Budgets alone decided. */
   unavailable: z.string().optional(),
 });

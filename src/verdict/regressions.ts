@@ -8,6 +8,8 @@
 // See `assessStatistically` for the test and why it is built the way it is.
 import { formatChange, formatValue } from '../report/format.ts';
 import type { Check, Metric, Status, Unit } from '../results/types.ts';
+import { DEFAULT_GATED, selectGatedKeys } from './gated-metrics.ts';
+import { matchesKeyPattern } from './key-pattern.ts';
 import {
   bootstrapInterval,
   createRandom,
@@ -16,6 +18,7 @@ import {
   medianOf,
   qnScale,
   seedFromString,
+  studentTCdf,
   studentTQuantile,
 } from './statistics.ts';
 
@@ -33,12 +36,8 @@ export interface RegressionPolicy {
   /** Baseline runs that hold the metric needed for the statistical test (at least 3 are); default 5. */
   minHistory: number;
   /**
-   * Metric names checked. `latency.max` is left out (one slow request decides it: too noisy to
-   * gate on), so is `latency.mean` (redundant with p50 and the tail percentiles): both are reported,
-   * not gated. `growth.exponent` (volume suite) is gated: a query whose latency grows faster with
-   * the data than before regresses even while its latency at today's sizes is still fine. The
-   * stress suite's `capacity.rps` (lower is worse) and `recovery.s` (longer is worse) are gated,
-   * and so are the video suite's `seconds_per_minute` and `success.rate`.
+   * Which metrics are gated: `default` (a few meaningful ones per scenario, see gated-metrics.ts),
+   * metric names, key globs as in `accept:`, and `!` patterns that remove. The rest is reported.
    */
   metrics: string[];
 }
@@ -49,18 +48,7 @@ export const DEFAULT_REGRESSION_POLICY: Readonly<RegressionPolicy> = Object.free
   fail: 0.25,
   confidence: 0.95,
   minHistory: 5,
-  metrics: [
-    'latency.p50',
-    'latency.p95',
-    'latency.p99',
-    'throughput.rps',
-    'errors.rate',
-    'growth.exponent',
-    'capacity.rps',
-    'recovery.s',
-    'seconds_per_minute',
-    'success.rate',
-  ],
+  metrics: [DEFAULT_GATED],
 });
 
 /** An `accept:` entry of perf.yml: a known regression that must not fail the run. */
@@ -141,12 +129,34 @@ const MIN_RUNS_FOR_SPREAD = 3;
 
 const BOOTSTRAP_RESAMPLES = 2000;
 
+/** What else decides the checks besides the metrics, the history and the policy. */
+export interface RegressionOptions {
+  /**
+   * Keys of the metrics to gate; by default those `policy.metrics` selects without knowing the
+   * scenarios' models and request counts (see selectGatedKeys).
+   */
+  gated?: ReadonlySet<string>;
+  /**
+   * Control false alarms over the whole run (default true): Benjamini–Hochberg over the
+   * statistically tested comparisons. False gives each comparison its own level, which cries wolf
+   * on a run of many metrics; it is there to show the difference (bench:verdict).
+   */
+  controlRunErrors?: boolean;
+}
+
 /**
- * One check per current metric whose name is in `policy.metrics` and which has at least one value
+ * One check per gated current metric (see RegressionOptions.gated) that has at least one value
  * in `history` (runs oldest first, metrics matched by key and unit; runs without the key are
  * skipped). Kind `regression` (pass / warn / fail) or `improvement` (pass): an improvement is a
  * change for the better at least as large as `warn` and as significant as a regression must be.
  * A regression that would warn or fail and matches an `accept` rule passes, with `accepted` set.
+ *
+ * Significance is judged over the run, not per check (see controlRunErrors): with 30 gated
+ * metrics at 2.5 % each, unchanged code would be called worse somewhere in half of all runs.
+ *
+ * Low confidence (fewer than `minHistory` runs, no statistical test): a regression warns at most,
+ * and a metric without a spread on both sides (fewer than two rounds or videos) gets no check: one
+ * sample against one sample is no evidence either way.
  *
  * Metrics whose current value is not a finite number get no check; history values that are not
  * finite are ignored. The result never holds NaN or Infinity.
@@ -156,51 +166,74 @@ export function checkRegressions(
   history: readonly (readonly Metric[])[],
   policy: Partial<RegressionPolicy> = {},
   accept: readonly AcceptRule[] = [],
+  options: RegressionOptions = {},
 ): Check[] {
   const full: RegressionPolicy = { ...DEFAULT_REGRESSION_POLICY, ...definedOnly(policy) };
-  const gated = new Set(full.metrics);
+  const gated = options.gated ?? selectGatedKeys(current, [], full.metrics);
   const runs = history.map((run) => new Map(run.map((m) => [m.key, m])));
-  const checks: Check[] = [];
+  const assessed: { metric: Metric; size: number; assessment: Assessment }[] = [];
   for (const metric of current) {
-    if (!gated.has(metric.name) || !Number.isFinite(metric.value)) continue;
+    if (!gated.has(metric.key) || !Number.isFinite(metric.value)) continue;
     const past = runs
       .map((run) => run.get(metric.key))
       .filter((m): m is Metric => m !== undefined && m.unit === metric.unit)
       .filter((m) => Number.isFinite(m.value));
     if (past.length === 0) continue;
     const assessment = assess(metric, past, full);
-    checks.push(toCheck(metric, past.length, assessment, full, accept));
+    if (assessment) assessed.push({ metric, size: past.length, assessment });
   }
-  return checks;
+  const tested = assessed.map((a) => a.assessment).filter((a) => !a.lowConfidence);
+  if (options.controlRunErrors !== false) controlRunErrors(tested, full.confidence);
+  return assessed.map(({ metric, size, assessment }) =>
+    toCheck(metric, size, assessment, full, accept),
+  );
+}
+
+/**
+ * Benjamini–Hochberg over the run's tested comparisons, worse and better sides apart, at the
+ * one-sided level of `confidence` ((1 - confidence) / 2 each): a comparison stays significant
+ * only when its p-value is within its rank's share of that level. When the code did not change,
+ * every null is true and this bounds the chance that ANY comparison of the run is called worse
+ * by the level (2.5 % at 95 %), whatever the number of metrics; when it did change, several
+ * metrics moving together lend each other weight, so real regressions are lost far less than
+ * under Bonferroni. Comparisons of one run are positively dependent (the metrics of a scenario
+ * move together), under which the bound holds. Mutates the significance fields in place.
+ */
+function controlRunErrors(tested: Assessment[], confidence: number): void {
+  const level = (1 - confidence) / 2;
+  const keepWorse = benjaminiHochberg(
+    tested.map((a) => a.pWorse),
+    level,
+  );
+  const keepBetter = benjaminiHochberg(
+    tested.map((a) => a.pBetter),
+    level,
+  );
+  tested.forEach((a, i) => {
+    a.comparisons = tested.length;
+    if (a.significantlyWorse && !keepWorse[i]) {
+      a.significantlyWorse = false;
+      a.lostToRunControl = true;
+    }
+    if (a.significantlyBetter && !keepBetter[i]) a.significantlyBetter = false;
+  });
+}
+
+/** Which of `pValues` the Benjamini–Hochberg step-up procedure rejects at `level`. */
+export function benjaminiHochberg(pValues: readonly number[], level: number): boolean[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+  let cut = -1;
+  order.forEach(({ p }, rank) => {
+    if (p <= ((rank + 1) / m) * level) cut = rank;
+  });
+  const rejected = new Array<boolean>(m).fill(false);
+  for (let rank = 0; rank <= cut; rank++) rejected[(order[rank] as { i: number }).i] = true;
+  return rejected;
 }
 
 function definedOnly(policy: Partial<RegressionPolicy>): Partial<RegressionPolicy> {
   return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined));
-}
-
-/**
- * Whether a metric key matches a glob: `*` matches any characters but `/` (within one segment),
- * `**` matches anything including `/` (between two slashes also nothing, so `a/**` + `/b` matches
- * `a/b`). Everything else is literal. The whole key must match.
- */
-export function matchesKeyPattern(key: string, pattern: string): boolean {
-  let source = '';
-  for (let i = 0; i < pattern.length; ) {
-    if (pattern.startsWith('/**/', i)) {
-      source += '/(?:.*/)?';
-      i += 4;
-    } else if (pattern.startsWith('**', i)) {
-      source += '.*';
-      i += 2;
-    } else if (pattern[i] === '*') {
-      source += '[^/]*';
-      i += 1;
-    } else {
-      source += (pattern[i] ?? '').replace(/[\\^$.|?+()[\]{}]/g, '\\$&');
-      i += 1;
-    }
-  }
-  return new RegExp(`^${source}$`).test(key);
 }
 
 /** What the numbers say about one metric, before thresholds become a status. */
@@ -226,9 +259,21 @@ interface Assessment {
   significantlyBetter: boolean;
   /** The z-score said "worse" but the rank test did not: past runs were as slow. */
   rankVetoedWorse: boolean;
+  /** One-sided p-values of the statistical test (1 on the percent-only path). */
+  pWorse: number;
+  pBetter: number;
+  /** Comparisons of the run the significance was controlled over, when it was. */
+  comparisons?: number;
+  /** Significantly worse on its own, not once the run's other comparisons are accounted for. */
+  lostToRunControl?: boolean;
 }
 
-function assess(metric: Metric, past: readonly Metric[], policy: RegressionPolicy): Assessment {
+/** Undefined when there is nothing to judge by: low confidence and no spread on either side. */
+function assess(
+  metric: Metric,
+  past: readonly Metric[],
+  policy: RegressionPolicy,
+): Assessment | undefined {
   const values = past.map((m) => m.value);
   const reference = medianOf(values) ?? 0;
   const x = metric.value;
@@ -258,22 +303,24 @@ function assess(metric: Metric, past: readonly Metric[], policy: RegressionPolic
     ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0)
     : floors.warn / 10;
   if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
-    const interval = relative ? roundsInterval(metric, past, policy.confidence) : undefined;
-    // Too few runs to know the run-to-run noise: the percent rule decides. Where both sides have
-    // rounds, a change whose rounds-only interval still straddles 0 is not called either way:
-    // one noisy short run must not fail a PR (nor be celebrated) on its own.
-    const [low, high] = interval ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    const roundsSayWorse = !interval || (direction > 0 ? low > 0 : high < 0);
-    const roundsSayBetter = !interval || (direction > 0 ? high < 0 : low > 0);
+    // Too few runs to know the run-to-run noise: the percent rule decides, and only where both
+    // sides have a spread of their own (rounds, videos): a change whose rounds-only interval
+    // straddles 0 is not called either way, and one sample against one sample is not judged.
+    const interval = roundsInterval(metric, past, policy.confidence, relative);
+    if (!interval) return undefined;
+    const [low, high] = interval;
     return {
       ...base,
-      ...(interval ? { interval } : {}),
-      intervalFromRounds: interval !== undefined,
+      // Shown as the change's interval only where the change is relative.
+      ...(relative ? { interval } : {}),
+      intervalFromRounds: true,
       method: 'percent-only',
       lowConfidence: true,
-      significantlyWorse: roundsSayWorse,
-      significantlyBetter: roundsSayBetter,
+      significantlyWorse: direction > 0 ? low > 0 : high < 0,
+      significantlyBetter: direction > 0 ? high < 0 : low > 0,
       rankVetoedWorse: false,
+      pWorse: 1,
+      pBetter: 1,
     };
   }
   return { ...base, ...assessStatistically(metric, values, reference, spreadFloor, policy) };
@@ -338,11 +385,14 @@ function assessStatistically(
   | 'significantlyWorse'
   | 'significantlyBetter'
   | 'rankVetoedWorse'
+  | 'pWorse'
+  | 'pBetter'
 > {
   const n = values.length;
   const spread = Math.max(qnScale(values), spreadFloor) * Math.sqrt(1 + Math.PI / (2 * n));
   const alpha = (1 - policy.confidence) / 2;
-  const t = studentTQuantile(1 - alpha, QN_DF_PER_RUN * (n - 1));
+  const df = QN_DF_PER_RUN * (n - 1);
+  const t = studentTQuantile(1 - alpha, df);
   const x = metric.value;
   const z = (x - reference) / spread;
   const higherIsWorse = metric.better === 'lower';
@@ -370,19 +420,22 @@ function assessStatistically(
     significantlyWorse: zWorse >= t && rankSays(worseSide),
     significantlyBetter: -zWorse >= t && rankSays(betterSide),
     rankVetoedWorse: zWorse >= t && !rankSays(worseSide),
+    pWorse: 1 - studentTCdf(zWorse, df),
+    pBetter: studentTCdf(zWorse, df),
   };
 }
 
 /**
- * Percent-only path: a percentile bootstrap interval of the ratio of medians of the current
- * round samples and the history's pooled round samples, seeded by the metric key so it is
- * reproducible. Informational only: it treats rounds as independent, which they are not, so it
+ * Percent-only path: a percentile bootstrap interval of the ratio of medians (`relative`) or of
+ * their difference, of the current round samples and the history's pooled round samples, seeded
+ * by the metric key so it is reproducible. Undefined when a side has fewer than two samples. Informational only: it treats rounds as independent, which they are not, so it
  * is narrower than the truth (the check says so with `lowConfidence`).
  */
 function roundsInterval(
   metric: Metric,
   past: readonly Metric[],
   confidence: number,
+  relative: boolean,
 ): [number, number] | undefined {
   const now = (metric.samples ?? []).filter(Number.isFinite);
   const before = past.flatMap((m) => m.samples ?? []).filter(Number.isFinite);
@@ -391,6 +444,7 @@ function roundsInterval(
     [now, before],
     ([a = [], b = []]) => {
       const ref = medianOf(b) ?? 0;
+      if (!relative) return (medianOf(a) ?? 0) - ref;
       return ref > 0 ? (medianOf(a) ?? 0) / ref - 1 : Number.NaN;
     },
     {
@@ -413,28 +467,23 @@ function toCheck(
   let level: Status = 'pass';
   if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = 'fail';
   else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = 'warn';
-  // Low confidence fails only when even the rounds' interval lies wholly past the fail level:
-  // one short baseline run cannot tell a real +30 % from a noisy runner, but it can tell +300 %.
-  let capped = false;
-  if (a.lowConfidence && level === 'fail' && a.interval && a.change !== undefined) {
-    const nearEdge = metric.better === 'lower' ? a.interval[0] : -a.interval[1];
-    if (nearEdge < policy.fail) {
-      level = 'warn';
-      capped = true;
-    }
-  }
+  // Low confidence never fails: without the run-to-run noise of a history, a short baseline
+  // cannot tell a real +30 % from a noisy runner. The report says so once, not on every row.
+  const capped = a.lowConfidence && level === 'fail';
+  if (capped) level = 'warn';
   const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
   const rule =
     level === 'pass' ? undefined : accept.find((r) => matchesKeyPattern(metric.key, r.metric));
 
   const notes: string[] = [];
-  if (a.lowConfidence) {
-    const needed = Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD);
-    notes.push(`low confidence: ${historySize} of ${needed} baseline runs, percent rule alone`);
-    if (capped) notes.push('would fail, but the rounds do not all clear the fail level');
-  } else if (level === 'pass' && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
+  if (capped) notes.push('would fail, but low confidence warns at most');
+  else if (level === 'pass' && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
     notes.push(
-      a.rankVetoedWorse ? 'within the range of past runs (rank test)' : 'within run-to-run noise',
+      a.rankVetoedWorse
+        ? 'within the range of past runs (rank test)'
+        : a.lostToRunControl
+          ? `within what chance gives over the run's ${a.comparisons} comparisons`
+          : 'within run-to-run noise',
     );
   }
   if (rule) notes.push(`accepted (would ${level}): ${rule.reason}`);
@@ -490,4 +539,35 @@ function describe(
   }
   const against = historySize === 1 ? 'vs 1 baseline run' : `vs median of ${historySize} runs`;
   return [`${head} ${against}`, ...notes].join('; ');
+}
+
+/**
+ * One line on how the run's regressions were judged, for the report (once, not per row): the
+ * test and how many comparisons its false alarms are controlled over, and the low-confidence
+ * comparisons that warn at most. Undefined when nothing was compared.
+ */
+export function describeRegressionMethod(
+  checks: readonly Check[],
+  policy: Pick<RegressionPolicy, 'confidence' | 'minHistory'>,
+): string | undefined {
+  const compared = checks.filter((c) => c.kind !== 'budget' && c.method !== undefined);
+  const tested = compared.filter((c) => !c.lowConfidence).length;
+  const low = compared.length - tested;
+  const parts: string[] = [];
+  if (tested > 0) {
+    const share = Number((((1 - policy.confidence) / 2) * 100).toFixed(2));
+    parts.push(
+      `Each metric is tested against the history's run-to-run spread (robust z), false alarms ` +
+        `controlled over the run's ${tested} comparison${tested === 1 ? '' : 's'} ` +
+        `(Benjamini–Hochberg): unchanged code is called worse in at most ${share} % of runs.`,
+    );
+  }
+  if (low > 0) {
+    const needed = Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD);
+    parts.push(
+      `Low confidence for ${low} comparison${low === 1 ? '' : 's'} (fewer than ${needed} ` +
+        'baseline runs): the percent rule alone, so they warn at most.',
+    );
+  }
+  return parts.length > 0 ? parts.join(' ') : undefined;
 }

@@ -149,7 +149,13 @@ describe('a history record with garbage in it', () => {
     const { history } = parseHistory(historyText(records), 'default');
     expect(history.records).toHaveLength(4);
     const run = sampleResult();
-    const { checks, summary } = compareWithHistory(run.metrics, run.environment, history, config);
+    const { checks, summary } = compareWithHistory(
+      run.metrics,
+      run.scenarios,
+      run.environment,
+      history,
+      config,
+    );
     expect(summary.runs).toBe(4);
     expect(checks.filter((check) => check.status !== 'pass')).toEqual([]);
     expect(checks.filter((check) => check.kind === 'improvement')).toEqual([]);

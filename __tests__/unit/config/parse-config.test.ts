@@ -133,7 +133,7 @@ describe('parseConfig: valid configs', () => {
       '  fail: 0.1',
       '  confidence: 90%',
       '  min-history: 4',
-      '  metrics: [latency.p95, throughput.rps]',
+      '  metrics: [default, latency.p50, "load/**/latency.p90", "!load/health/**"]',
       'accept:',
       '  - { metric: "load/*/latency.p99", reason: "new index build, see #12" }',
     );
@@ -195,7 +195,7 @@ describe('parseConfig: valid configs', () => {
         fail: 0.1,
         confidence: 0.9,
         minHistory: 4,
-        metrics: ['latency.p95', 'throughput.rps'],
+        metrics: ['default', 'latency.p50', 'load/**/latency.p90', '!load/health/**'],
       },
       accept: [{ metric: 'load/*/latency.p99', reason: 'new index build, see #12' }],
     };
@@ -341,6 +341,16 @@ describe('parseConfig: validation errors point at the key', () => {
       'an unknown regression metric',
       yaml(...TARGET, 'regression: { metrics: [latency.p59] }'),
       "perf.yml:3:25 'regression.metrics[0]': unknown metric 'latency.p59' (did you mean 'latency.p50'?)",
+    ],
+    [
+      'a misspelt default in regression metrics, after a !',
+      yaml(...TARGET, 'regression: { metrics: [latency.p95, "!defualt"] }'),
+      "perf.yml:3:38 'regression.metrics[1]': unknown metric 'defualt' (did you mean 'default'?)",
+    ],
+    [
+      'a key pattern with a space',
+      yaml(...TARGET, 'regression: { metrics: ["load/** /x"] }'),
+      "perf.yml:3:25 'regression.metrics[0]': 'load/** /x' is not a metric key pattern",
     ],
     [
       'a confidence of 100 %',

@@ -91,16 +91,20 @@ describe('checkRegressions: growth exponents compare by difference', () => {
     expect(checkRegressions([growth('search', 2)], linear)[0]?.status).toBe('fail');
   });
 
-  it('with one baseline run the absolute floors alone decide', () => {
-    const one = [[growth('page', 0.01)]];
+  it('with one baseline run the absolute floors alone decide, warning at most', () => {
+    const one = [[growth('page', 0.01, [0.005, 0.015])]];
     expect(checkRegressions([growth('page', 0.15, [0.1, 0.2])], one)[0]).toMatchObject({
       status: 'pass',
       lowConfidence: true,
     });
     expect(checkRegressions([growth('page', 0.8, [0.7, 0.9])], one)[0]).toMatchObject({
-      status: 'fail',
+      status: 'warn',
       lowConfidence: true,
     });
+    // Without a spread on the history's side: reported, not judged.
+    expect(checkRegressions([growth('page', 0.8, [0.7, 0.9])], [[growth('page', 0.01)]])).toEqual(
+      [],
+    );
   });
 
   it('a flatter query is an improvement', () => {
