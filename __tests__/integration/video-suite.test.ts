@@ -212,7 +212,7 @@ async function run(url: string, video: ReturnType<typeof section>, extra = {}) {
 }
 
 describe('video suite against a local video service', () => {
-  it('measures every level: 1 s of processing for 2 s of video is about 30 s per minute', async () => {
+  it('measures every level, three videos each by default: 1 s of processing for 2 s of video is about 30 s per minute', async () => {
     const service = await serve(1000);
     const monitor = await startMonitor({ pid: process.pid, intervalMs: 100, warn: () => {} });
     let result: Awaited<ReturnType<typeof run>>;
@@ -229,7 +229,7 @@ describe('video suite against a local video service', () => {
     const bytes = (await stat(join(dir, 'work', name))).size;
 
     // The uploads arrived as multipart, streamed whole, with the auth header and the fields.
-    expect(service.received).toHaveLength(3);
+    expect(service.received).toHaveLength(6);
     for (const received of service.received) {
       expect(received).toMatchObject({
         fileField: 'file',
@@ -243,6 +243,9 @@ describe('video suite against a local video service', () => {
       'perf 1',
       'perf 2',
       'perf 3',
+      'perf 4',
+      'perf 5',
+      'perf 6',
     ]);
     expect(service.maxActive).toBe(2);
 
@@ -251,7 +254,7 @@ describe('video suite against a local video service', () => {
       // 1 s processing + upload + up to one 50 ms poll interval, for 2 s of video (noisy machine)
       expect(perMinute?.value).toBeGreaterThanOrEqual(30);
       expect(perMinute?.value).toBeLessThan(45);
-      expect(perMinute?.samples).toHaveLength(level);
+      expect(perMinute?.samples).toHaveLength(3);
       expect(metric(out, `video/c${level}/realtime_factor`)?.value).toBeCloseTo(
         60 / (perMinute?.value ?? 1),
         3,
@@ -272,8 +275,8 @@ describe('video suite against a local video service', () => {
       },
     ]);
     expect(out.run.levels.map((l) => [l.level, l.videos, l.succeeded, l.failed])).toStrictEqual([
-      [1, 1, 1, 0],
-      [2, 2, 2, 0],
+      [1, 3, 3, 0],
+      [2, 3, 3, 0],
     ]);
     const level2 = out.run.levels[1];
     expect(level2?.windowMs).toBeGreaterThanOrEqual(1000);
@@ -284,17 +287,18 @@ describe('video suite against a local video service', () => {
       expect(row.uploadMs).toBeGreaterThan(0);
       expect(row.id).toMatch(/^\d+$/);
     }
-    expect(lines.some((l) => l.startsWith('video: c2: 2/2 done'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('video: c2: 3/3 done'))).toBe(true);
   });
 
   it('counts each failure with its reason and runs the other videos and levels', async () => {
-    // level 2: uploads 1 and 2; level 3: uploads 3, 4 and 5; level 4: 6 .. 9
+    // three videos at least per level: level 2: uploads 1 .. 3; level 3: 4 .. 6; level 4: 7 .. 10
     const behaviours: Record<number, Behaviour> = {
       1: 'reject',
       2: 'stall',
-      3: 'fail',
-      4: 'reset',
-      6: 'forget',
+      3: 'reject',
+      4: 'fail',
+      5: 'reset',
+      7: 'forget',
     };
     const service = await serve(200, (i) => behaviours[i] ?? 'ok');
     const { out, lines } = await run(
@@ -305,7 +309,7 @@ describe('video suite against a local video service', () => {
       }),
     );
     const [c2, c3, c4] = out.run.levels;
-    expect(c2?.rows.map((r) => r.outcome)).toStrictEqual(['rejected', 'timeout']);
+    expect(c2?.rows.map((r) => r.outcome)).toStrictEqual(['rejected', 'timeout', 'rejected']);
     expect(c2?.rows[0]?.reason).toBe('upload answered 422: {"detail":"unsupported codec: XVID"}');
     expect(c2?.rows[0]?.uploadMs).toBeGreaterThan(0);
     expect(c2?.rows[1]?.reason).toBe('not done within 1.5 s (last status: "processing")');
@@ -314,7 +318,7 @@ describe('video suite against a local video service', () => {
     expect(c3?.rows[1]?.reason).toMatch(/^upload failed: /);
     expect(c4?.rows.map((r) => r.outcome)).toStrictEqual(['failed', 'done', 'done', 'done']);
     expect(c4?.rows[0]?.reason).toBe('status answered 404: {"detail":"no such video"}');
-    expect([c2?.failed, c3?.failed, c4?.failed]).toStrictEqual([2, 2, 1]);
+    expect([c2?.failed, c3?.failed, c4?.failed]).toStrictEqual([3, 2, 1]);
 
     // a level where everything failed has a success rate of 0 and no time metrics
     expect(metric(out, 'video/c2/success.rate')?.value).toBe(0);
@@ -370,13 +374,13 @@ describe('video suite against a local video service', () => {
     // The warm-up's only video fails: it is logged, and the levels are not affected.
     const service = await serve(100, (i) => (i === 1 ? 'fail' : 'ok'));
     const { out, lines } = await run(service.url, section({ levels: [2], warmup: 2 }));
-    // The warm-up's two go one after the other; the level's two are in flight together, so the
-    // service may receive them in either order.
+    // The warm-up's two go one after the other; the level's three go two at a time, so the
+    // service may receive them in another order.
     const names = service.received.map((r) => r.fields.name);
     expect(names.slice(0, 2)).toEqual(['perf 1', 'perf 2']);
-    expect(names.slice(2).sort()).toEqual(['perf 3', 'perf 4']);
-    expect(out.run.levels.map((l) => [l.level, l.videos, l.succeeded])).toEqual([[2, 2, 2]]);
-    expect(out.run.levels[0]?.rows.map((r) => r.upload)).toEqual([3, 4]);
+    expect(names.slice(2).sort()).toEqual(['perf 3', 'perf 4', 'perf 5']);
+    expect(out.run.levels.map((l) => [l.level, l.videos, l.succeeded])).toEqual([[2, 3, 3]]);
+    expect(out.run.levels[0]?.rows.map((r) => r.upload)).toEqual([3, 4, 5]);
     expect(metric(out, 'video/c2/success.rate')?.value).toBe(1);
     expect(lines).toContain('video: warm-up: 2 videos, one at a time, not measured');
     expect(lines.some((l) => l.startsWith('video: warm-up upload 1 (clip.avi) failed'))).toBe(true);
@@ -388,6 +392,7 @@ describe('video suite against a local video service', () => {
       service.url,
       section({
         levels: [1],
+        'videos-per-level': 1,
         upload: { request: { method: 'PUT', path: '/raw?i={{i}}' }, raw: true },
       }),
     );
@@ -414,6 +419,7 @@ describe('video suite against a local video service', () => {
         section({
           videos: [{ file: 'large.avi', duration: '1m' }],
           levels: [1],
+          'videos-per-level': 1,
           status: { request: { path: '/api/videos/{{id}}' }, interval: '50ms', timeout: '60s' },
         }),
       );
@@ -441,7 +447,7 @@ describe('video suite against the sample service, in process', () => {
     const server = await startServer({
       port: 0,
       videoWorkers: 1,
-      videoHooks: { failNames: ['raw2'] },
+      videoHooks: { failNames: ['raw5'] },
       videoTempDir: dir,
     });
     try {
@@ -466,15 +472,19 @@ describe('video suite against the sample service, in process', () => {
         log: () => {},
       });
       const rows = out.run.levels.flatMap((level) => level.rows);
+      // three videos per level by default; the fifth is level 2's second
       expect(rows.map((r) => [r.upload, r.outcome])).toStrictEqual([
         [1, 'done'],
-        [2, 'failed'],
+        [2, 'done'],
         [3, 'done'],
+        [4, 'done'],
+        [5, 'failed'],
+        [6, 'done'],
       ]);
-      expect(rows[1]?.reason).toMatch(/^processing "failed": .*simulated failure/);
+      expect(rows[4]?.reason).toMatch(/^processing "failed": .*simulated failure/);
       expect(metric(out, 'video/c1/success.rate')?.value).toBe(1);
-      expect(metric(out, 'video/c2/success.rate')?.value).toBe(0.5);
-      expect(metric(out, 'video/c2/seconds_per_minute')?.samples).toHaveLength(1);
+      expect(metric(out, 'video/c2/success.rate')?.value).toBeCloseTo(2 / 3, 6);
+      expect(metric(out, 'video/c2/seconds_per_minute')?.samples).toHaveLength(2);
       // The service read the same length from the upload's headers.
       const answer = await fetch(`${server.url}/api/videos/${rows[0]?.id}`, {
         headers: { authorization: `Bearer ${token}` },

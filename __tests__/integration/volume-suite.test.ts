@@ -255,7 +255,7 @@ volume:
       expect(keys.some((k) => k.includes('@400') || k.includes('@800'))).toBe(false);
       expect(saved.checks[0]?.metric).toBe('volume/seed@400/seed.failed');
       const report = await readFile(join(out, 'report.md'), 'utf8');
-      expect(report).toContain('FAIL: 1 of');
+      expect(report).toMatch(/^\*\*❌ \d+ budgets? over \(worst: seed@400 seeding /);
       expect(report).toContain('answered 500 Internal Server Error');
     } finally {
       await server.close();

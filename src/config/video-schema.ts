@@ -108,8 +108,9 @@ export interface VideoConfig {
   /** Videos in flight at each level, strictly increasing (default [1, 3, 5, 8]). */
   levels: number[];
   /**
-   * Videos each level processes, keeping `level` in flight until all are done; absent: each level
-   * processes `level` videos (one wave). Never below the highest level.
+   * Videos each level processes, keeping `level` in flight until all are done; absent: the level
+   * itself, but at least `VIDEO_DEFAULTS.minVideosPerLevel` (see videosAtLevel). Never below the
+   * highest level.
    */
   videosPerLevel?: number;
   /**
@@ -146,6 +147,14 @@ export const DEFAULT_VIDEO_BUDGETS: Readonly<BudgetMap> = {
 /** The values the video suite uses when perf.yml does not set them. */
 export const VIDEO_DEFAULTS = {
   levels: [1, 3, 5, 8],
+  /**
+   * Videos a level processes at least when `videos-per-level` is not set: three give a median
+   * that one slow video cannot move and a spread to judge a change by, where one video would be a
+   * single noisy sample. On a busy 2-core machine an extra 5 s 640x360 video took 1 to 2 s at
+   * level 1, so the default levels (two more videos of 10 s at level 1 than one wave each) take
+   * some 4 to 8 s longer.
+   */
+  minVideosPerLevel: 3,
   intervalMs: 500,
   timeoutMs: 300_000,
   field: 'file',
@@ -385,7 +394,9 @@ export const videoSectionSchema = strictObject({
   status: statusSchema,
   levels: levelsSchema.optional(),
   'videos-per-level': countSchema(NUMBER_BOUNDS.videosPerLevel)
-    .describe('videos each level processes, level in flight at a time (default: the level)')
+    .describe(
+      'videos each level processes, level in flight at a time (default: the level, at least 3)',
+    )
     .optional(),
   warmup: countSchema(NUMBER_BOUNDS.videoWarmup)
     .describe('videos processed one by one before the levels, not measured (default 0)')
@@ -395,7 +406,9 @@ export const videoSectionSchema = strictObject({
   const perLevel = video['videos-per-level'];
   const levels = video.levels ?? VIDEO_DEFAULTS.levels;
   const highest = levels.at(-1) ?? 1;
-  const total = (video.warmup ?? 0) + levels.reduce((sum, level) => sum + (perLevel ?? level), 0);
+  const total =
+    (video.warmup ?? 0) +
+    levels.reduce((sum, level) => sum + videosAtLevel({ videosPerLevel: perLevel }, level), 0);
   const arePartsValid =
     levels.every((level) => isWithin(level, NUMBER_BOUNDS.videoLevel)) &&
     (perLevel === undefined || isWithin(perLevel, NUMBER_BOUNDS.videosPerLevel)) &&
@@ -498,9 +511,12 @@ export function buildVideoConfig(input: VideoSectionInput): VideoConfig {
   return config;
 }
 
-/** How many videos a level processes: `videos-per-level`, or the level itself (one wave). */
+/**
+ * How many videos a level processes: `videos-per-level`, or the level itself (one wave) but at
+ * least `VIDEO_DEFAULTS.minVideosPerLevel`, so that no level rests on a single video.
+ */
 export function videosAtLevel(config: Pick<VideoConfig, 'videosPerLevel'>, level: number): number {
-  return config.videosPerLevel ?? level;
+  return config.videosPerLevel ?? Math.max(level, VIDEO_DEFAULTS.minVideosPerLevel);
 }
 
 /** The scenario name of a level in metric keys: `c<level>` (`video/c3/seconds_per_minute`). */

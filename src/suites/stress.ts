@@ -118,10 +118,13 @@ async function runStressScenario(
     verdicts[index] = reason;
     if (brokeAt === undefined || index < brokeAt) {
       brokeAt = index;
-      phases.at(-1)?.handle.stop();
+      // A ramp phase judged late must not cut the cool-down short: recovery from that very
+      // break is what the cool-down measures.
+      const running = phases.at(-1);
+      if (running?.kind !== 'cooldown') running?.handle.stop();
     }
   };
-  const judge = async (index: number, handle: PhaseHandle): Promise<void> => {
+  const decide = async (index: number, handle: PhaseHandle): Promise<string> => {
     await handle.ended;
     const isLate = await Promise.race([
       handle.settled.then(() => false),
@@ -135,12 +138,18 @@ async function runStressScenario(
     const result = await handle.settled;
     const figures = figuresOf(mergeKinds(result.kinds), result.endedAt - result.startedAt);
     const reason = verdicts[index] ?? breachOf(figures, scenario.limits);
-    options.log(
-      `${scenario.name}: ${result.level} ${unit}: ${figures.achievedRps.toFixed(1)} req/s, ` +
-        `p95 ${formatValue(figures.p95Ms, 'ms')}, errors ${formatValue(figures.errorRate, 'ratio')}` +
-        ` — ${reason === undefined ? 'held' : `broke (${reason})`}`,
-    );
     if (reason !== undefined) breakAt(index, reason);
+    return (
+      `${scenario.name}: ${result.level} ${unit}: ${describeFigures(figures)}` +
+      ` — ${reason === undefined ? 'held' : `broke (${reason})`}`
+    );
+  };
+  // A phase is decided when its requests have settled, which for a slow phase comes after the
+  // next phase's: the lines still go out in phase order, each after the one before.
+  let logged: Promise<void> = Promise.resolve();
+  const judge = (index: number, handle: PhaseHandle): Promise<void> => {
+    logged = Promise.all([decide(index, handle), logged]).then(([line]) => options.log(line));
+    return logged;
   };
   const judgements: Promise<void>[] = [];
 
@@ -155,9 +164,6 @@ async function runStressScenario(
   // Recovery needs a peak to recover from and a first level that held (its p95 is the reference).
   if (phases.length > 1 && brokeAt !== 0 && !options.signal?.aborted) {
     const spec = { level: first.level, durationMs: scenario.cooldownMs };
-    options.log(
-      `${scenario.name}: cool-down at ${first.level} ${unit} for ${formatValue(spec.durationMs, 'ms')}`,
-    );
     const handle = load.startPhase(spec);
     phases.push({ kind: 'cooldown', spec, handle });
     await handle.ended;
@@ -192,6 +198,10 @@ async function runStressScenario(
   if (cooldown?.kind === 'cooldown' && rows[0]?.status === 'held') {
     run.recovery = recoveryOf(rows, run.seconds, cooldown, scenario);
   }
+  // Once it is over and every stage's line is out, with what it found.
+  if (cooldown?.kind === 'cooldown') {
+    options.log(describeCooldown(scenario.name, unit, cooldown, run.recovery));
+  }
   const whole = resourcesOver(options.monitor, t0, results.at(-1)?.endedAt ?? t0);
   if (whole) run.resources = resourceFigures(whole);
   // The engine measured its own CPU over exactly the phase's sending time.
@@ -200,6 +210,34 @@ async function runStressScenario(
     run.generatorSaturated = true;
   }
   return run;
+}
+
+/** `100.0 req/s, p95 2.01 ms, errors 0.00 %`. */
+function describeFigures(figures: LoadFigures): string {
+  return (
+    `${figures.achievedRps.toFixed(1)} req/s, p95 ${formatValue(figures.p95Ms, 'ms')}, ` +
+    `errors ${formatValue(figures.errorRate, 'ratio')}`
+  );
+}
+
+/** `mix: cool-down at 100 req/s for 4.00 s: 100.0 req/s, p95 1.2 ms, errors 0.00 % — recovered after 1.00 s`. */
+function describeCooldown(
+  name: string,
+  unit: string,
+  row: StressPhaseRow,
+  recovery: StressRun['recovery'],
+): string {
+  let found = '';
+  if (recovery?.isRecovered) {
+    found = ` — recovered after ${formatValue(recovery.seconds ?? 0, 's')}`;
+  } else if (recovery) {
+    const back = formatValue(recovery.prePeakP95Ms + recovery.toleranceMs, 'ms');
+    found = ` — did not recover (p95 stayed above ${back})`;
+  }
+  return (
+    `${name}: cool-down at ${row.level} ${unit} for ${formatValue(row.durationMs, 'ms')}: ` +
+    `${describeFigures(row)}${found}`
+  );
 }
 
 /**

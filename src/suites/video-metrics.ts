@@ -16,6 +16,14 @@ function mean(values: readonly number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 function metric(
   level: number,
   name: string,
@@ -41,9 +49,13 @@ function metric(
  * The metrics of one level (`video/c<level>/…`), none without data:
  * - `success.rate`: done / sent (0..1); absent when nothing was sent.
  * - `seconds_per_minute`: per done video, seconds from upload start to done divided by its length
- *   in minutes; the value is their mean, the samples are the per-video values.
+ *   in minutes; the value is their median, the samples are the per-video values (in upload
+ *   order). The median, because one video that met a busy moment of a shared machine would pull
+ *   a mean of three by a third of its excess.
  * - `realtime_factor`: 60 / seconds_per_minute (video seconds per processing second), so the two
  *   always tell the same story; the samples are the per-video factors.
+ * - No per-video samples for `success.rate`: a 0 or 1 per video does not compare with the rates
+ *   of past runs the way a sample must; the level's `videos` in results.json is its size.
  * - `upload.throughput`: per answered upload (2xx, whatever the processing did), MB (MiB) per
  *   second of that upload; the value is their mean.
  */
@@ -66,7 +78,7 @@ export function levelMetrics(level: number, rows: readonly VideoUploadRow[]): Me
     .filter((row) => row.durationS > 0)
     .map((row) => (row.processingS ?? 0) / (row.durationS / 60));
   if (perMinute.length > 0) {
-    const value = mean(perMinute);
+    const value = median(perMinute);
     metrics.push(
       metric(
         level,

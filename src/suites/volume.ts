@@ -129,9 +129,19 @@ export async function runVolumeSuite(options: VolumeSuiteOptions): Promise<Volum
     // cold, the first step would be slow and pull every exponent below 0. So each query is warmed
     // up once more there, all of them before the first is measured.
     if (index === 0) {
+      // Silent: each query's own warm-up line follows right before its rounds, and one line
+      // per query here would print every warm-up line twice.
+      const quiet = { ...options, log: () => {} };
       for (const query of volume.queries) {
         // A warm-up that throws throws again in the query's own run, which reports it.
-        await warmUp(atStep(query, step), options).catch(() => options.signal?.throwIfAborted());
+        await warmUp(atStep(query, step), quiet).catch(() => options.signal?.throwIfAborted());
+      }
+      const warmed = volume.queries.filter((query) => query.warmupMs > 0).length;
+      if (warmed > 0) {
+        log(
+          `volume: warmed up ${warmed} quer${warmed === 1 ? 'y' : 'ies'} at ${step} records ` +
+            'first, unmeasured (each warms up again right before its rounds)',
+        );
       }
     }
     for (const query of volume.queries) {

@@ -109,9 +109,13 @@ describe('video: valid sections', () => {
     expect(config.upload.mode).toBe('raw');
   });
 
-  it('counts videos per level: the level itself by default, else videos-per-level', () => {
-    expect(videosAtLevel(build(MINIMAL), 5)).toBe(5);
+  it('counts videos per level: the level but at least 3 by default, else videos-per-level', () => {
+    expect([1, 2, 3, 5, 8].map((level) => videosAtLevel(build(MINIMAL), level))).toStrictEqual([
+      3, 3, 3, 5, 8,
+    ]);
     expect(videosAtLevel(build({ ...MINIMAL, 'videos-per-level': 10 }), 5)).toBe(10);
+    // Set explicitly, fewer than three is the user's choice.
+    expect(videosAtLevel(build({ ...MINIMAL, levels: [1], 'videos-per-level': 1 }), 1)).toBe(1);
   });
 
   it('has default budgets the budgets schema accepts as written', () => {

@@ -42,7 +42,7 @@ describe('levelMetrics', () => {
       value: 60,
       samples: [30, 90],
     });
-    // 60 / mean(s per minute), so the two agree; samples per video
+    // 60 / median(s per minute), so the two agree; samples per video
     expect(metrics.realtime_factor).toMatchObject({
       unit: 'x',
       better: 'higher',
@@ -50,6 +50,7 @@ describe('levelMetrics', () => {
       samples: [2, 0.6667],
     });
     expect(metrics['success.rate']).toMatchObject({ unit: 'ratio', better: 'higher', value: 1 });
+    // a 0 or 1 per video is no sample of a rate
     expect(metrics['success.rate']?.samples).toBeUndefined();
     expect(metrics['upload.throughput']).toMatchObject({
       key: 'video/c3/upload.throughput',
@@ -58,6 +59,26 @@ describe('levelMetrics', () => {
       value: 2.5,
       samples: [4, 1],
     });
+  });
+
+  it('takes the median of the videos, so that one slow video does not move the level', () => {
+    const metrics = byName([
+      // 30, 36 and 120 s per minute: the mean would be 62, over a 60 s budget
+      row({ upload: 1, processingS: 1 }),
+      row({ upload: 2, processingS: 4 }),
+      row({ upload: 3, processingS: 1.2 }),
+    ]);
+    expect(metrics.seconds_per_minute).toMatchObject({ value: 36, samples: [30, 120, 36] });
+    expect(metrics.realtime_factor).toMatchObject({ value: 1.6667, samples: [2, 0.5, 1.6667] });
+    // an even count: the mean of the middle two
+    expect(
+      byName([
+        row({ upload: 1, processingS: 1 }),
+        row({ upload: 2, processingS: 4 }),
+        row({ upload: 3, processingS: 1.2 }),
+        row({ upload: 4, processingS: 2 }),
+      ]).seconds_per_minute?.value,
+    ).toBe(48);
   });
 
   it('counts every outcome but done as a failure; times only the done ones', () => {
