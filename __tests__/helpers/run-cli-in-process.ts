@@ -3,6 +3,7 @@
 // Calls run one at a time (they share process.stdout, process.stderr and process.env).
 import { createCliOutlet } from '../../src/cli/cli-outlet.ts';
 import { main } from '../../src/cli/main.ts';
+import { PLAIN } from '../../src/report/terminal.ts';
 import type { CliRun } from './run-cli.ts';
 
 /** A finished run and how long it took, in milliseconds. */
@@ -45,7 +46,11 @@ async function runOnce(args: string[], env: Record<string, string>): Promise<Tim
   process.stderr.write = capture(stderr);
   const started = performance.now();
   try {
-    const code = await main(args, createCliOutlet({ guard: false }));
+    // Not a terminal, whatever runs the tests: `--format auto` prints markdown, as in CI.
+    const code = await main(args, createCliOutlet({ guard: false }), {
+      isTerminal: false,
+      style: PLAIN,
+    });
     return {
       code,
       stdout: stdout.join(''),

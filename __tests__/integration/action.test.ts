@@ -161,7 +161,8 @@ describe('the action, from dist/index.js', () => {
     expect(first.code).toBe(0);
     expect(marked(12)).toHaveLength(1);
     const comment = marked(12)[0];
-    expect(comment?.body).toContain('perf-action: pass');
+    // Line 1 after the marker is the headline.
+    expect(comment?.body.split('\n')[1]).toMatch(/^\*\*✅ /);
     expect(comment?.body).toContain(
       '[Workflow run](https://github.com/octo-org/shop/actions/runs/',
     );
@@ -171,7 +172,7 @@ describe('the action, from dist/index.js', () => {
     expect(first.outputs['report-path']).toMatch(/report\.md$/);
     expect(first.outputs.regressions).toBe('0');
     expect(first.outputs['baseline-saved']).toBe('false');
-    expect(first.summary).toContain('perf-action: pass');
+    expect(first.summary).toMatch(/^\*\*✅ /);
 
     const second = await runAction({
       event: 'pull_request',
@@ -195,7 +196,7 @@ describe('the action, from dist/index.js', () => {
       /::warning::cannot comment on PR #13: Resource not accessible by integration/,
     );
     expect(marked(13)).toHaveLength(0);
-    expect(run.summary).toContain('## ✅ perf-action: pass');
+    expect(run.summary).toMatch(/^\*\*✅ /);
     expect(run.outputs.verdict).toBe('pass');
     expect(run.outputs['comment-url']).toBeUndefined();
   });
@@ -245,15 +246,13 @@ describe('the action, from dist/index.js', () => {
     expect(run.outputs.verdict).toBe('fail');
     expect(run.code).toBe(code);
     if (code === 1) {
-      // One short line: the report holds the detail.
+      // One short line, the headline: the report holds the detail.
       const [line] = run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
-      expect(line).toMatch(
-        /^::error::perf-action: FAIL: \d+ of \d+ checks failed \(see the report\)$/,
-      );
-      expect(line?.length).toBeLessThanOrEqual('::error::'.length + 200);
+      expect(line).toMatch(/^::error::❌ \d+ budgets? over \(worst: .+\) · budgets only$/);
+      expect([...(line ?? '')].length).toBeLessThanOrEqual('::error::'.length + 120);
     }
     // The report is out before the job fails.
-    expect(run.summary).toContain('## ❌ perf-action: fail');
+    expect(run.summary).toMatch(/^\*\*❌ /);
   });
 
   it('bad input fails the step with one line', async () => {
@@ -396,7 +395,7 @@ describe('the action when the target is down', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/127\.0\.0\.1/);
     expect(run.summary).toContain(
-      '## ❌ perf-action: no result, the target could not be reached or failed to start',
+      '**❌ no result: the target could not be reached or failed to start**',
     );
     expect(run.summary).toContain('[Workflow run](https://github.com/octo-org/shop/actions/runs/');
     const [comment] = marked(15);

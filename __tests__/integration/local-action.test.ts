@@ -7,9 +7,15 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { parseEnv } from 'node:util';
+import { parseEnv, stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../examples/validation-platform/service.ts';
+import { inertCommands } from '../../src/action/action-outlet.ts';
+import { failsJob } from '../../src/action/plan.ts';
+import type { FailOn } from '../../src/action/settings.ts';
+import { headline } from '../../src/report/headline.ts';
+import { markdownHeadline } from '../../src/report/markdown.ts';
+import type { Status } from '../../src/results/types.ts';
 import { TOOL_VERSION } from '../../src/version.ts';
 import { ROOT } from '../helpers/run-cli.ts';
 
@@ -119,12 +125,31 @@ describe('the action under @github/local-action', () => {
       const answered = statuses.reduce((a, b) => a + b, 0);
       expect(answered + t.socketErrors + t.timeouts + t.dropped).toBe(t.sent);
     }
-    // The job summary is the report, whole; the verdict line closes the log.
+    // The job summary is the report, whole, with the run's headline as its line 1.
     const report = await readFile(join(results, 'report.md'), 'utf8');
     const summary = await readFile(summaryFile, 'utf8');
     expect(summary).toBe(report);
-    expect(summary).toContain(`perf-action: ${result.verdict}`);
-    expect(out).toMatch(new RegExp(`::(info|error)::${result.verdict.toUpperCase()}: `));
+    expect(summary.split('\n')[0]).toBe(markdownHeadline(headline(result)));
+    // The headline also closes the log, whatever verdict this run got (on a busy machine a check
+    // may fail): as the failure when the verdict fails the job under fail-on, else as info. It is
+    // made from results.json by the function run() uses; the log holds it as one line, once, and
+    // no headline made for another verdict.
+    const failOn = example['INPUT_FAIL-ON'] as FailOn;
+    expect(['fail', 'warn', 'never']).toContain(failOn);
+    const verdictLog = (verdict: Status) => {
+      const line = headline({ ...result, verdict });
+      return failsJob(failOn, verdict) ? `::error::${line}` : `::info::${inertCommands(line)}`;
+    };
+    const logLines = stripVTControlCharacters(out).split(/\r?\n/);
+    const closing = verdictLog(result.verdict);
+    expect(closing).not.toMatch(/[\r\n]/);
+    expect(
+      logLines.filter((l) => l === closing),
+      out,
+    ).toHaveLength(1);
+    for (const other of (['pass', 'warn', 'fail'] as const).filter((v) => v !== result.verdict)) {
+      expect(logLines).not.toContain(verdictLog(other));
+    }
     // The artifact: one zip holding results.json and the reports.
     const zip = await readFile(join(dir, 'perf-results.zip'));
     expect(zip.readUInt32LE(0)).toBe(0x04034b50);

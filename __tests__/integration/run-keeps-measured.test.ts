@@ -79,8 +79,10 @@ load:
       'could not run: closed model: rate must be > 0, got Infinity (1 measured round kept)',
     );
     expect(lines).toContain('broken: could not run: closed model: rate must be > 0, got Infinity');
-    expect(output.markdown).toContain('load/broken could not run: closed model: rate must be > 0');
-    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('load/broken/run');
+    expect(output.markdown).toContain('load/broken: could not run: closed model: rate must be > 0');
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain(
+      'load/broken: could not run',
+    );
   });
 });
 
@@ -107,8 +109,8 @@ video:
     const run = await runCli(['run', '-c', file, '--out', out], { timeoutMs: 60_000 });
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(
-      /perf-action: FAIL: 1 of \d+ checks failed \(video\/suite could not run: /,
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^❌ \d+ budgets? over \(worst: suite could not run: /,
     );
     const saved = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResult;
     expect(saved.scenarios.map((s) => s.name)).toEqual(['list']);

@@ -110,7 +110,7 @@ load:
       'requests: 10 answered over 2 measured rounds, fewer than the 20 needed to judge a ' +
         'scenario (lengthen duration or raise requests)',
     );
-    expect(stdout).toContain('load/ten requests: 10 answered over 2 measured rounds');
-    expect(report).toContain('load/short/requests');
+    expect(stdout).toContain('load/ten: requests: 10 answered over 2 measured rounds');
+    expect(report).toContain('load/short: requests:');
   });
 });

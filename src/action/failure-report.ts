@@ -39,7 +39,8 @@ const HEADLINES: Record<RunFailure['kind'], string> = {
 };
 
 /**
- * The markdown of a run without results: a headline saying so, the reason in a code block (so no
+ * The markdown of a run without results: a headline saying so, in the place and form of a run's
+ * headline (line 1, bold), the reason in a code block (so no
  * text from a service or a config renders as markdown, pings anyone or links anywhere), and links.
  * Pure.
  */
@@ -53,9 +54,9 @@ export function buildFailureReport(failure: RunFailure): string {
   const fence = '`'.repeat(Math.max(3, longest + 1));
   const commit = failure.commit ? ` for commit \`${failure.commit.slice(0, 12)}\`` : '';
   return [
-    `## ❌ perf-action: no result, ${HEADLINES[failure.kind]}`,
+    `**❌ no result: ${HEADLINES[failure.kind]}**`,
     '',
-    `Nothing was measured${commit}, so nothing was compared; an earlier report no longer applies.`,
+    `perf-action measured nothing${commit}, so nothing was compared; an earlier report no longer applies.`,
     '',
     `${fence}text`,
     reason,

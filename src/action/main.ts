@@ -4,12 +4,12 @@
 import { historyId } from '../baseline/history.ts';
 import { describeError } from '../errors.ts';
 import { runPerf } from '../pipeline/run-perf.ts';
-import { verdictLine } from '../report/report-model.ts';
+import { headline } from '../report/headline.ts';
 import { type ActionOutlet, createActionOutlet } from './action-outlet.ts';
 import { createBaselineStore } from './baseline-store.ts';
 import { buildCommentBody } from './comment-body.ts';
 import { reportRunFailure } from './failure-report.ts';
-import { countRegressions, failsJob, failureLine, planRun } from './plan.ts';
+import { countRegressions, failsJob, planRun } from './plan.ts';
 import { type RunContext, readRunContext } from './run-context.ts';
 import { readSettings } from './settings.ts';
 import { commentMarker } from './sticky-comment.ts';
@@ -83,9 +83,10 @@ async function main(out: ActionOutlet, known: RunContext | undefined): Promise<v
     else if (comment.status !== 'skipped') out.setOutput('comment-url', comment.url);
   }
 
-  // The failure annotation is one short line; the report holds the detail.
-  if (failsJob(settings.failOn, result.verdict)) out.fail(failureLine(result));
-  else out.info(verdictLine(result));
+  // The failure annotation is the headline, the comment's line 1: one short line whatever the
+  // number of checks; the report holds the detail.
+  if (failsJob(settings.failOn, result.verdict)) out.fail(headline(result));
+  else out.info(headline(result));
 }
 
 function withStore(store: ReturnType<typeof createBaselineStore>) {

@@ -148,24 +148,3 @@ export function failsJob(failOn: FailOn, verdict: Status): boolean {
   if (failOn === 'warn') return verdict !== 'pass';
   return verdict === 'fail';
 }
-
-/** The longest failure line the job gets, in characters: the report holds the detail. */
-export const FAILURE_LINE_LIMIT = 200;
-
-/**
- * The one line a failing job ends with, e.g. `perf-action: FAIL: 9 of 178 checks failed (see the
- * report)`: counts only, never the checks themselves (a run with many failing checks would make
- * a line of tens of kilobytes). At most {@link FAILURE_LINE_LIMIT} characters.
- */
-export function failureLine(result: Pick<RunResult, 'verdict' | 'checks'>): string {
-  const total = result.checks.length;
-  const failed = result.checks.filter((c) => c.status === 'fail').length;
-  const warned = result.checks.filter((c) => c.status === 'warn').length;
-  const counted =
-    failed > 0
-      ? `${failed} of ${total} checks failed`
-      : warned > 0
-        ? `${warned} of ${total} checks warned`
-        : `all ${total} checks passed`;
-  return `perf-action: ${result.verdict.toUpperCase()}: ${counted} (see the report)`;
-}

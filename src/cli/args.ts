@@ -8,6 +8,13 @@ import { UsageError } from '../errors.ts';
 export const COMMANDS = ['run', 'demo', 'validate', 'compare', 'schema'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
+/** How the report is printed: `auto` is `text` on a terminal and `markdown` elsewhere (CI, a pipe). */
+export const FORMATS = ['auto', 'text', 'markdown'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+const FORMAT_HELP = `      --format FORMAT       how the report is printed: text (a summary table), markdown (the
+                            whole report), or auto (default: text on a terminal, else markdown)`;
+
 const EXIT_CODES =
   'Exit codes: 0 pass or warn, 1 fail, 2 bad usage or config, 3 target unreachable.';
 
@@ -41,6 +48,7 @@ Options:
       --out DIR             where the results and reports go (default perf-results)
       --baseline-dir DIR    compare with the baseline history kept in DIR
       --update-baseline     append this run to that history (needs --baseline-dir)
+${FORMAT_HELP}
       --debug               print stack traces
   -h, --help                this help
 
@@ -56,6 +64,7 @@ Options:
       --suite LIST          suites to run, comma-separated (load, stress, volume, video)
       --out DIR             where the results and reports go (default perf-results)
       --baseline-dir DIR    the baseline history (default DIR/baseline)
+${FORMAT_HELP}
       --debug               print stack traces
   -h, --help                this help
 
@@ -79,6 +88,7 @@ Compares two results files as a run compares with its baseline, and prints the r
 
 Options:
   -c, --config FILE         take regression thresholds and accept: rules from this config
+${FORMAT_HELP}
       --debug               print stack traces
   -h, --help                this help
 
@@ -99,6 +109,7 @@ export interface RunCommand {
   outDir: string;
   baselineDir?: string;
   updateBaseline: boolean;
+  format: OutputFormat;
   debug: boolean;
 }
 
@@ -107,6 +118,7 @@ export interface CompareCommand {
   base: string;
   head: string;
   config?: string;
+  format: OutputFormat;
   debug: boolean;
 }
 
@@ -134,14 +146,15 @@ type OptionName =
   | 'out'
   | 'baseline-dir'
   | 'update-baseline'
+  | 'format'
   | 'debug';
 
 /** The options each command takes (besides --help); any other is a usage error. */
 const OPTIONS_OF: Readonly<Record<CommandName, readonly OptionName[]>> = {
-  run: ['config', 'target', 'suite', 'out', 'baseline-dir', 'update-baseline', 'debug'],
-  demo: ['config', 'target', 'suite', 'out', 'baseline-dir', 'debug'],
+  run: ['config', 'target', 'suite', 'out', 'baseline-dir', 'update-baseline', 'format', 'debug'],
+  demo: ['config', 'target', 'suite', 'out', 'baseline-dir', 'format', 'debug'],
   validate: ['config', 'target', 'suite', 'debug'],
-  compare: ['config', 'debug'],
+  compare: ['config', 'format', 'debug'],
   schema: ['debug'],
 };
 
@@ -185,6 +198,7 @@ export function parseCommand(argv: string[]): Command {
   }
   checkOptions(name, values);
   const debug = values.debug ?? false;
+  const format = parseFormat(values.format, name);
   if (name === 'compare') {
     const [base, head, extra] = rest;
     if (base === undefined || head === undefined) {
@@ -200,6 +214,7 @@ export function parseCommand(argv: string[]): Command {
       base,
       head,
       ...(values.config !== undefined ? { config: values.config } : {}),
+      format,
       debug,
     };
   }
@@ -236,8 +251,20 @@ export function parseCommand(argv: string[]): Command {
     outDir: values.out ?? 'perf-results',
     ...(values['baseline-dir'] !== undefined ? { baselineDir: values['baseline-dir'] } : {}),
     updateBaseline: values['update-baseline'] ?? false,
+    format,
     debug,
   };
+}
+
+function parseFormat(value: string | undefined, command: CommandName): OutputFormat {
+  if (value === undefined) return 'auto';
+  const format = FORMATS.find((f) => f === value.trim());
+  if (format === undefined) {
+    throw new UsageError(
+      `--format must be one of ${FORMATS.join(', ')}, got '${value}'. See perf-action ${command} --help.`,
+    );
+  }
+  return format;
 }
 
 /** Options that do not apply to the command, and string options given empty, are usage errors. */
@@ -269,6 +296,7 @@ function parse(argv: string[]) {
       out: { type: 'string' },
       'baseline-dir': { type: 'string' },
       'update-baseline': { type: 'boolean' },
+      format: { type: 'string' },
       debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

@@ -7,20 +7,27 @@ import { configJsonSchema } from '../config/schema.ts';
 import { describeError, ExitCode, exitCodeOf } from '../errors.ts';
 import type { Outlet } from '../output/outlet.ts';
 import { type RunSettings, runPerf } from '../pipeline/run-perf.ts';
+import { headline } from '../report/headline.ts';
 import { renderMarkdown } from '../report/markdown.ts';
-import { verdictLine } from '../report/report-model.ts';
+import { renderTerminal } from '../report/terminal.ts';
+import type { RunResult } from '../results/types.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { COMMAND_HELP, parseCommand, type RunCommand, USAGE } from './args.ts';
+import { COMMAND_HELP, type OutputFormat, parseCommand, type RunCommand, USAGE } from './args.ts';
 import { compareResults } from './compare.ts';
 import { demoSettings } from './demo.ts';
+import { resolveFormat, type Screen, stdoutScreen } from './screen.ts';
 import { validateConfig } from './validate.ts';
 
 /**
  * Runs the CLI with `argv` (without node and script) and returns the exit code. Everything it
  * prints goes through `out` (the program's guarded outlet; tests that run main in-process pass
- * their own).
+ * their own); `screen` says whether stdout is a terminal and how to colour for it.
  */
-export async function main(argv: string[], out: Outlet): Promise<number> {
+export async function main(
+  argv: string[],
+  out: Outlet,
+  screen: Screen = stdoutScreen(),
+): Promise<number> {
   let debug = argv.includes('--debug');
   try {
     const command = parseCommand(argv);
@@ -41,13 +48,12 @@ export async function main(argv: string[], out: Outlet): Promise<number> {
       case 'compare': {
         debug = command.debug;
         const result = await compareResults(command.base, command.head, command.config);
-        out.print(`${renderMarkdown(result)}\n`);
-        out.print(`perf-action: ${verdictLine(result)}\n`);
+        printReport(out, result, () => renderMarkdown(result), command.format, screen);
         return result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
       }
       default:
         debug = command.debug;
-        return await run(command, out);
+        return await run(command, out, screen);
     }
   } catch (error) {
     // Redacted with every secret the run had learnt by then (the config's, the login token).
@@ -57,7 +63,7 @@ export async function main(argv: string[], out: Outlet): Promise<number> {
   }
 }
 
-async function run(command: RunCommand, out: Outlet): Promise<number> {
+async function run(command: RunCommand, out: Outlet, screen: Screen): Promise<number> {
   const warn = out.warn;
   const settings: RunSettings = {
     configPath: command.config ?? 'perf.yml',
@@ -82,10 +88,28 @@ async function run(command: RunCommand, out: Outlet): Promise<number> {
     settings.updateBaseline = true;
   }
   const output = await runPerf(settings);
-  out.print(`\n${output.markdown}\n`);
-  out.print(`perf-action: ${verdictLine(output.result)}\n`);
   out.print(
     `perf-action: wrote ${output.paths.results}, ${output.paths.markdown}, ${output.paths.html}\n`,
   );
+  printReport(out, output.result, () => output.markdown, command.format, screen);
   return output.result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
+}
+
+/**
+ * The report as the format asks, ending with the headline as the last line (the text summary ends
+ * with it; the markdown, which begins with it, gets it again below).
+ */
+function printReport(
+  out: Outlet,
+  result: RunResult,
+  markdown: () => string,
+  format: OutputFormat,
+  screen: Screen,
+): void {
+  if (resolveFormat(format, screen) === 'text') {
+    out.print(`\n${renderTerminal(result, screen.style)}`);
+    return;
+  }
+  out.print(`\n${markdown()}\n`);
+  out.print(`${headline(result)}\n`);
 }

@@ -19,7 +19,7 @@ export interface OutletSinks {
   warn(line: string): void;
   /** The line that ends the run as failed (CLI: stderr; action: `setFailed`). */
   fail(line: string): void;
-  /** Text for stdout (the CLI's report and verdict line). */
+  /** Text for stdout (the CLI's report and headline). */
   print(text: string): void;
   /** Tells the runner about a secret so that its own log masks it too (action: `::add-mask::`). */
   mask?(secret: string): void;

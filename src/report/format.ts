@@ -1,4 +1,4 @@
-// How numbers read in reports and check messages. One place, so the table and the verdict line agree.
+// How numbers read in reports and check messages. One place, so the tables and the headline agree.
 import type { Unit } from '../results/types.ts';
 
 /** A value with its unit for people: `12.34 ms`, `0.10 %`, `812.3 req/s`. */
@@ -39,4 +39,25 @@ export function formatChange(ratio: number): string {
 
 function trim(n: number, digits: number): string {
   return n.toFixed(digits);
+}
+
+const NBSP = '\u00a0';
+
+/**
+ * The units {@link formatValue} writes after a space; a unit word is followed by no letter, digit
+ * or `/` (so `5 seconds` or `2 sessions` are left alone).
+ */
+const SPACE_BEFORE_UNIT = /(\d) (?=(?:ms|s|req\/s|%|MB\/s|MB|records\/s)(?![\p{L}\p{N}/]))/gu;
+
+/** A comparison sign before a number, as budget limits read (`> 200.00 ms`). */
+const SPACE_AFTER_SIGN = /(^|\s)([<>≤≥]) (?=[+−-]?\d)/g;
+
+/**
+ * The text with a non-breaking space between each number and its unit (`129.7 %`, `12.30 ms`) and
+ * after a comparison sign, so that a narrow table cell never splits a value over two lines. Only
+ * for text a browser wraps (markdown, HTML): terminals and logs do not need it, and searching
+ * them for `12.30 ms` should work.
+ */
+export function keepValuesWhole(text: string): string {
+  return text.replace(SPACE_BEFORE_UNIT, `$1${NBSP}`).replace(SPACE_AFTER_SIGN, `$1$2${NBSP}`);
 }

@@ -28,7 +28,7 @@ body { font: 14px/1.5 system-ui, sans-serif; margin: 2rem; color: #1f2328; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
 th, td { border: 1px solid #d0d7de; padding: 4px 10px; }
 th { background: #f6f8fa; }
-td.r { text-align: right; font-variant-numeric: tabular-nums; }
+td.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code { font: 12px ui-monospace, monospace; }
 .verdict { font-size: 1.2rem; font-weight: 600; }
 figure { margin: 0.5rem 0 1rem; }
@@ -37,7 +37,8 @@ svg.chart { display: block; max-width: 100%; height: auto; }
 </head>
 <body>
 <h1>perf-action report</h1>
-<p class="verdict" style="color: ${COLOR[model.verdict]}">${escapeHtml(model.verdictLine)}</p>
+<p class="verdict" style="color: ${COLOR[model.verdict]}">${escapeHtml(model.headline)}</p>
+<p>${escapeHtml(model.counts)}</p>
 <p>${escapeHtml(model.context)}</p>
 ${model.baselineLine ? `<p>${escapeHtml(model.baselineLine)}</p>` : ''}
 ${sections}

@@ -5,6 +5,8 @@
 // that notify people or teams, no #123 references that post a backlink in another issue, and
 // nothing that ends a table row, a code span or the <summary> it sits in. Pure.
 
+import { oneLine } from './one-line.ts';
+
 /**
  * Tokens GitHub would turn into a link or a notification: @mentions and email addresses, URLs and
  * other `scheme:` links (`javascript:`, `data:`, `mailto:`…), `www.` autolinks, and issue
@@ -28,18 +30,10 @@ const LINKISH = [
  */
 const MARKDOWN_PUNCTUATION = /[\\`<&[\]|]/g;
 
-/** Control characters and bidirectional overrides (which make text read other than it is). */
-const INVISIBLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-
 /** Where the text goes: a table cell must also escape `|` inside code spans. */
 export interface MarkdownContext {
   /** The text is a table cell (default false). */
   inTable?: boolean;
-}
-
-/** One line of plain text: line breaks and tabs as spaces, invisible characters removed. */
-function oneLine(text: string): string {
-  return text.replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' ').replace(INVISIBLE, '');
 }
 
 function isLinkish(token: string): boolean {

@@ -1,18 +1,18 @@
 // The report as markdown (CLI, job summary, PR comment).
 import { markdownTable } from 'markdown-table';
-import type { RunResult, Status } from '../results/types.ts';
+import type { RunResult } from '../results/types.ts';
+import { keepValuesWhole } from './format.ts';
 import { htmlText, markdownCode, markdownText } from './markdown-text.ts';
 import { buildReportModel, type Cell, type Section, type Table } from './report-model.ts';
-
-const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+import { STATUS_ICON } from './status-icon.ts';
 
 export interface MarkdownOptions {
   /**
-   * For the PR comment: only the verdict, regressions and budgets stay open; everything else is
+   * For the PR comment: only the headline, regressions and budgets stay open; everything else is
    * folded, so the comment fits on one screen above its details.
    */
   compact?: boolean;
-  /** Lines under the verdict, e.g. links to the workflow run and the artifact. */
+  /** Lines under the headline, e.g. links to the workflow run and the artifact. */
   links?: string[];
   /** Leave out folded sections from this index on (to fit a size limit); a note says so. */
   dropFoldedFrom?: number;
@@ -25,26 +25,31 @@ function isFolded(section: Section, compact: boolean | undefined): boolean {
   return section.folded === true || (compact === true && !OPEN_IN_COMPACT.has(section.heading));
 }
 
-/** The whole report as markdown. */
+/** The headline as line 1 of the markdown (bold, its values unbroken). */
+export function markdownHeadline(headline: string): string {
+  return `**${keepValuesWhole(markdownText(headline))}**`;
+}
+
+/** The whole report as markdown: line 1 is the headline, line 3 the counts. */
 export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
   const model = buildReportModel(result);
   const lines = [
-    `## ${ICON[model.verdict]} perf-action: ${model.verdict}`,
+    markdownHeadline(model.headline),
     '',
-    `**${markdownText(model.verdictLine)}**`,
+    markdownText(model.counts),
     '',
     markdownText(model.context),
     ...(model.baselineLine ? ['', markdownText(model.baselineLine)] : []),
     ...(options.links && options.links.length > 0 ? ['', options.links.join(' · ')] : []),
   ];
   let folded = 0;
-  let dropped = 0;
+  const dropped: string[] = [];
   for (const section of model.sections) {
     const fold = isFolded(section, options.compact);
     if (fold) {
       folded++;
       if (options.dropFoldedFrom !== undefined && folded > options.dropFoldedFrom) {
-        dropped++;
+        dropped.push(section.heading);
         continue;
       }
     }
@@ -66,10 +71,10 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       lines.push('', `### ${markdownText(section.heading)}`, '', ...body);
     }
   }
-  if (dropped > 0) {
+  if (dropped.length > 0) {
     lines.push(
       '',
-      `_${dropped} more section${dropped === 1 ? '' : 's'} left out to fit; the full report is in the job summary and the artifact._`,
+      `_Left out to keep this short: ${markdownText(dropped.join('; '))}. The full report is in the job summary and the artifact._`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -85,14 +90,15 @@ export function countFoldedSections(result: RunResult, compact: boolean): number
 const IN_TABLE = { inTable: true };
 
 function renderTable(table: Table): string {
-  const header = table.header.map((h) => markdownText(h, IN_TABLE));
+  const header = table.header.map((h) => keepValuesWhole(markdownText(h, IN_TABLE)));
   return markdownTable([header, ...table.rows.map((r) => r.map(renderCell))], {
     align: table.align,
   });
 }
 
+// Table cells are narrow in a PR comment: a value never breaks between its number and its unit.
 function renderCell(cell: Cell): string {
-  if (typeof cell === 'string') return markdownText(cell, IN_TABLE);
+  if (typeof cell === 'string') return keepValuesWhole(markdownText(cell, IN_TABLE));
   if ('code' in cell) return markdownCode(cell.code, IN_TABLE);
-  return `${ICON[cell.status]} ${markdownText(cell.label ?? cell.status, IN_TABLE)}`;
+  return `${STATUS_ICON[cell.status]} ${markdownText(cell.label ?? cell.status, IN_TABLE)}`;
 }

@@ -7,9 +7,13 @@ import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/t
 import { describeModel } from '../suites/describe-model.ts';
 import { verdictOf } from '../verdict/verdict.ts';
 import type { Chart } from './chart-svg.ts';
+import { isToldByMessage } from './check-limits.ts';
 import { formatChange, formatValue } from './format.ts';
+import { countsLine, headline } from './headline.ts';
+import { shortMetricName, splitMetricKey } from './metric-key.ts';
 import { cpuUnitNote, stressSections } from './stress-section.ts';
 import { videoSection } from './video-section.ts';
+import { type BetterOf, betterOfMetrics, groupBySuiteWorstFirst } from './worst-first.ts';
 
 export type Align = 'l' | 'r';
 
@@ -37,72 +41,82 @@ export interface Section {
 
 export interface ReportModel {
   verdict: Status;
-  verdictLine: string;
+  /** The run in one line (see headline.ts). */
+  headline: string;
+  /** The checks counted, one line (see headline.ts). */
+  counts: string;
   context: string;
   /** What the run was compared with, one line; absent when no baseline store was used. */
   baselineLine?: string;
   sections: Section[];
 }
 
-/** One line: the verdict and why, e.g. `FAIL: 1 of 4 checks failed (load/list latency.p95 ...)`. */
-export function verdictLine(result: Pick<RunResult, 'verdict' | 'checks'>): string {
-  const failed = result.checks.filter((c) => c.status === 'fail');
-  const warned = result.checks.filter((c) => c.status === 'warn');
-  const head = result.verdict.toUpperCase();
-  const total = result.checks.length;
-  if (failed.length > 0) {
-    return `${head}: ${failed.length} of ${total} checks failed (${failed.map(checkLabel).join('; ')})`;
-  }
-  if (warned.length > 0) {
-    return `${head}: ${warned.length} of ${total} checks warned (${warned.map(checkLabel).join('; ')})`;
-  }
-  return `${head}: all ${total} checks passed`;
-}
-
-function checkLabel(c: Check): string {
-  // Keys are `<suite>/<scenario>/<name>` and messages start with the name: show the scope once.
-  return `${c.metric.slice(0, c.metric.lastIndexOf('/'))} ${c.message}`;
-}
-
-/** Failures first, then warnings, then passes; stable within each. */
-export function orderChecks(checks: Check[]): Check[] {
-  const rank: Record<Status, number> = { fail: 0, warn: 1, pass: 2 };
-  return checks
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => rank[a.c.status] - rank[b.c.status] || a.i - b.i)
-    .map(({ c }) => c);
-}
+/**
+ * Rows a table of checks shows open; the rest follow in a folded section, so that the first screen
+ * of the report holds the worst cases and the headings after them.
+ */
+export const OPEN_ROWS = 10;
 
 /** The report of a run: regressions first, then budgets, then improvements, then the details. */
 export function buildReportModel(result: RunResult): ReportModel {
   const sections: Section[] = [];
+  const betterOf = betterOfMetrics(result.metrics);
   const regressions = result.checks.filter((c) => c.kind === 'regression');
   const improvements = result.checks.filter((c) => c.kind === 'improvement');
   const budgets = result.checks.filter((c) => c.kind === 'budget');
   const flagged = regressions.filter((c) => c.status !== 'pass' || c.accepted !== undefined);
   if (flagged.length > 0) {
-    sections.push({ heading: 'Regressions', table: comparisonTable(orderChecks(flagged)) });
+    sections.push(
+      ...capRows(
+        { heading: 'Regressions' },
+        groupBySuiteWorstFirst(flagged, betterOf),
+        (rest) => `${rest} more regression${rest === 1 ? '' : 's'}`,
+        comparisonTable,
+      ),
+    );
   }
   if (budgets.length > 0) {
     // Open: the budgets that warned or failed; every budget, passing ones too, folded below.
-    const broken = orderChecks(budgets.filter((c) => c.status !== 'pass'));
+    const broken = groupBySuiteWorstFirst(
+      budgets.filter((c) => c.status !== 'pass'),
+      betterOf,
+    );
+    const budgetRows = (checks: Check[]) => budgetTable(checks, betterOf);
+    // A check whose numbers say nothing (a scenario that could not run) says why in the note.
+    const reasons = broken
+      .filter(isToldByMessage)
+      .map((c) => `${c.metric.slice(0, c.metric.lastIndexOf('/'))}: ${sentence(c.message)}`);
     sections.push(
-      broken.length > 0
-        ? {
-            heading: 'Budgets',
-            note: `${broken.length} of ${budgets.length} budgets warned or failed.`,
-            table: budgetTable(broken, result.metrics),
-          }
-        : { heading: 'Budgets', note: `All ${budgets.length} budgets passed.` },
+      ...(broken.length > 0
+        ? capRows(
+            {
+              heading: 'Budgets',
+              note: [
+                `${broken.length} of ${budgets.length} budgets warned or failed.`,
+                ...reasons,
+              ].join(' '),
+            },
+            broken,
+            (rest) => `${rest} more budget${rest === 1 ? '' : 's'} warned or failed`,
+            budgetRows,
+          )
+        : [{ heading: 'Budgets', note: `All ${budgets.length} budgets passed.` }]),
     );
     sections.push({
       heading: `All budgets (${budgets.length})`,
-      table: budgetTable(orderChecks(budgets), result.metrics),
+      table: budgetRows(groupBySuiteWorstFirst(budgets, betterOf)),
       folded: true,
     });
   }
   if (improvements.length > 0) {
-    sections.push({ heading: 'Improvements', table: comparisonTable(improvements) });
+    sections.push(
+      ...capRows(
+        { heading: 'Improvements' },
+        groupBySuiteWorstFirst(improvements, betterOf),
+        (rest) => `${rest} more improvement${rest === 1 ? '' : 's'}`,
+        comparisonTable,
+      ),
+    );
   }
   for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
     if (suite === VOLUME) continue;
@@ -142,14 +156,39 @@ export function buildReportModel(result: RunResult): ReportModel {
   const baselineLine = describeBaseline(result);
   return {
     verdict: result.verdict,
-    verdictLine: verdictLine(result),
+    headline: headline(result),
+    counts: countsLine(result),
     context: contextLine(result),
     ...(baselineLine ? { baselineLine } : {}),
     sections,
   };
 }
 
-/** One line on the baseline: its size, its newest run, and any reason to read it with care. */
+/**
+ * A table of checks as an open section of at most {@link OPEN_ROWS} rows and, when there are more,
+ * a folded one with the rest.
+ */
+function capRows(
+  open: Omit<Section, 'table'>,
+  checks: Check[],
+  restHeading: (rest: number) => string,
+  toTable: (checks: Check[]) => Table,
+): Section[] {
+  const shown = checks.slice(0, OPEN_ROWS);
+  const rest = checks.slice(OPEN_ROWS);
+  return [
+    { ...open, table: toTable(shown) },
+    ...(rest.length > 0
+      ? [{ heading: restHeading(rest.length), table: toTable(rest), folded: true }]
+      : []),
+  ];
+}
+
+/**
+ * One line on the baseline: its size, its newest run, how the regressions were judged (the test,
+ * the run-level control of false alarms, low confidence), and any reason to read it with care. The
+ * one place a short history's low confidence is stated: the tables do not repeat it per row.
+ */
 export function describeBaseline(
   result: Pick<RunResult, 'baseline' | 'checks'>,
 ): string | undefined {
@@ -163,29 +202,59 @@ export function describeBaseline(
   const parts = [
     `Baseline '${b.name}': ${b.runs} run${b.runs === 1 ? '' : 's'}${newest ? ` (newest ${newest})` : ''}.`,
   ];
-  if (result.checks.some((c) => c.lowConfidence)) {
+  const control = b.errorControl?.trim();
+  if (control) parts.push(sentence(control));
+  else if (result.checks.some((c) => c.lowConfidence)) {
+    // Results written before errorControl existed say nothing of it themselves.
     parts.push(
       'Low confidence: too few baseline runs for the statistical test; the percent rule alone decided.',
     );
   }
   if (b.environmentNote) parts.push(`Note: ${b.environmentNote}.`);
+  if (b.speedNote) parts.push(sentence(b.speedNote));
   return parts.join(' ');
 }
 
-function orderByKey(checks: Check[]): Check[] {
-  return [...checks].sort((a, b) => a.metric.localeCompare(b.metric));
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
+function orderByKey(checks: Check[]): Check[] {
+  return [...checks].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+}
+
+/** Suite, scenario and metric of a check's key, each a short cell of its own. */
+function keyCells(check: Check): Cell[] {
+  const { suite, scenario, name } = splitMetricKey(check.metric);
+  return [suite, scenario === '' ? '–' : scenario, { code: shortMetricName(name) }];
+}
+
+const KEY_HEADER = ['Suite', 'Scenario', 'Metric'];
+const KEY_ALIGN: Align[] = ['l', 'l', 'l'];
+
 function comparisonTable(checks: Check[]): Table {
+  // One level for every row (the usual case) goes in the header, so that the cells stay short; no
+  // interval anywhere (a short history: the percent rule alone) drops the column.
+  const hasInterval = checks.some((c) => c.changeInterval !== undefined);
+  const levels = new Set(checks.map((c) => c.confidenceLevel).filter((l) => l !== undefined));
+  const [level] = levels;
+  const shared = levels.size === 1 && level !== undefined ? level : undefined;
+  const interval = hasInterval
+    ? {
+        header: [shared === undefined ? 'Interval' : `Interval (${formatLevel(shared)})`],
+        align: ['r' as const],
+        cell: (c: Check) => [intervalCell(c, shared === undefined)],
+      }
+    : { header: [], align: [], cell: () => [] };
   return {
-    header: ['Metric', 'Baseline', 'Current', 'Change', 'Confidence interval', 'Status'],
-    align: ['l', 'r', 'r', 'r', 'r', 'l'],
+    header: [...KEY_HEADER, 'Baseline', 'Current', 'Change', ...interval.header, 'Status'],
+    align: [...KEY_ALIGN, 'r', 'r', 'r', ...interval.align, 'l'],
     rows: checks.map((c) => [
-      { code: c.metric },
+      ...keyCells(c),
       c.baseline === undefined ? '–' : formatValue(c.baseline, c.unit),
       formatValue(c.value, c.unit),
-      changeCell(c),
-      intervalCell(c),
+      describeChange(c),
+      ...interval.cell(c),
       c.accepted !== undefined
         ? { status: 'pass', label: 'accepted' }
         : c.kind === 'improvement'
@@ -195,7 +264,8 @@ function comparisonTable(checks: Check[]): Table {
   };
 }
 
-function changeCell(c: Check): string {
+/** A comparison's change: relative when known (`+12.3 %`), else the difference in its unit. */
+export function describeChange(c: Check): string {
   if (c.change !== undefined) return formatChange(c.change);
   if (c.baseline !== undefined) {
     const diff = c.value - c.baseline;
@@ -204,18 +274,24 @@ function changeCell(c: Check): string {
   return '–';
 }
 
-function intervalCell(c: Check): string {
+function formatLevel(level: number): string {
+  return `${Math.round(level * 100)} %`;
+}
+
+function intervalCell(c: Check, withLevel: boolean): string {
   if (!c.changeInterval) return '–';
   const [low, high] = c.changeInterval;
-  const level = c.confidenceLevel === undefined ? '' : `${Math.round(c.confidenceLevel * 100)} %: `;
-  return `${level}${formatChange(low)} … ${formatChange(high)}${c.lowConfidence ? ' (low confidence)' : ''}`;
+  const level =
+    withLevel && c.confidenceLevel !== undefined ? `${formatLevel(c.confidenceLevel)}: ` : '';
+  return `${level}${formatChange(low)} … ${formatChange(high)}`;
 }
 
 function contextLine(result: RunResult): string {
   const env = result.environment;
   const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+  // The tool's name here, since the headline above it has none (it must stay short).
   return (
-    `Target ${result.target.url} · config ${result.config.file} · ` +
+    `perf-action ${result.tool.version} · target ${result.target.url} · config ${result.config.file} · ` +
     `${env.cores} × ${env.cpuModel}, Node ${env.node} · ${seconds.toFixed(1)} s`
   );
 }
@@ -296,18 +372,17 @@ function scenarioTable(result: RunResult, suite: string): Table {
   };
 }
 
-function budgetTable(checks: Check[], metrics: Metric[]): Table {
-  const betterOf = new Map(metrics.map((m) => [m.key, m.better]));
+function budgetTable(checks: Check[], betterOf: BetterOf): Table {
   // A limit reads as the condition that trips it: `> 200.00 ms` for latency, `< 100.0 req/s` for throughput.
   const bound = (c: Check, limit: number | undefined) =>
     limit === undefined
       ? '–'
-      : `${betterOf.get(c.metric) === 'higher' ? '<' : '>'} ${formatValue(limit, c.unit)}`;
+      : `${betterOf(c.metric) === 'higher' ? '<' : '>'} ${formatValue(limit, c.unit)}`;
   return {
-    header: ['Metric', 'Value', 'Warns when', 'Fails when', 'From', 'Status'],
-    align: ['l', 'r', 'r', 'r', 'l', 'l'],
+    header: [...KEY_HEADER, 'Value', 'Warns when', 'Fails when', 'From', 'Status'],
+    align: [...KEY_ALIGN, 'r', 'r', 'r', 'l', 'l'],
     rows: checks.map((c) => [
-      { code: c.metric },
+      ...keyCells(c),
       formatValue(c.value, c.unit),
       bound(c, c.warn),
       bound(c, c.fail),

@@ -81,7 +81,7 @@ export function videoSection(
   const notes = [
     'Each level keeps that many videos in flight until its videos are through. Processing time ' +
       'runs from the start of a video’s upload to the first status answer saying done, per ' +
-      'minute of video (mean over the level’s processed videos); realtime is video seconds per ' +
+      'minute of video (the median over the level’s processed videos); realtime is video seconds per ' +
       'processing second. CPU in percent of one core.',
     describeVideos(run),
     ...run.levels.map(describeFailures).filter((line): line is string => line !== undefined),

@@ -15,9 +15,9 @@ describe('buildFailureReport', () => {
       }),
     ).toBe(
       [
-        '## ❌ perf-action: no result, the target could not be reached or failed to start',
+        '**❌ no result: the target could not be reached or failed to start**',
         '',
-        'Nothing was measured for commit `abcdef012345`, so nothing was compared; an earlier report no longer applies.',
+        'perf-action measured nothing for commit `abcdef012345`, so nothing was compared; an earlier report no longer applies.',
         '',
         '```text',
         'target http://127.0.0.1:1/health did not answer within 5 s (ECONNREFUSED)',
@@ -33,7 +33,7 @@ describe('buildFailureReport', () => {
     ['config', 'the configuration is invalid'],
     ['run', 'the run failed'],
   ] as const)('heads a %s failure with %j', (kind, headline) => {
-    expect(buildFailureReport({ kind, reason: 'x', links })).toContain(`no result, ${headline}`);
+    expect(buildFailureReport({ kind, reason: 'x', links })).toContain(`no result: ${headline}`);
   });
 
   it('keeps a reason that holds fences, mentions and markup inside its code block', () => {

@@ -1,13 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  countRegressions,
-  FAILURE_LINE_LIMIT,
-  failsJob,
-  failureLine,
-  planRun,
-  WORKFLOW_EVENTS,
-} from '../../../src/action/plan.ts';
+import { countRegressions, failsJob, planRun, WORKFLOW_EVENTS } from '../../../src/action/plan.ts';
 import { type RunContext, readRunContext } from '../../../src/action/run-context.ts';
 
 const event = (name: string) =>
@@ -282,33 +275,5 @@ describe('countRegressions', () => {
         ],
       }),
     ).toBe(2);
-  });
-});
-
-describe('failureLine', () => {
-  const check = (status: 'pass' | 'warn' | 'fail', index: number) =>
-    ({
-      kind: 'budget',
-      metric: `load/scenario-${index}-${'x'.repeat(200)}/latency.p95`,
-      status,
-      value: 1,
-      unit: 'ms',
-      message: `latency.p95 ${'very long explanation '.repeat(20)}`,
-    }) as const;
-
-  it('counts, in one short line, however many checks failed', () => {
-    const checks = Array.from({ length: 178 }, (_, index) =>
-      check(index % 20 === 0 ? 'fail' : 'pass', index),
-    );
-    const line = failureLine({ verdict: 'fail', checks });
-    expect(line).toBe('perf-action: FAIL: 9 of 178 checks failed (see the report)');
-    expect(line.length).toBeLessThanOrEqual(FAILURE_LINE_LIMIT);
-    expect(line).not.toContain('\n');
-  });
-
-  it('counts warnings when nothing failed (fail-on: warn)', () => {
-    expect(failureLine({ verdict: 'warn', checks: [check('warn', 1), check('pass', 2)] })).toBe(
-      'perf-action: WARN: 1 of 2 checks warned (see the report)',
-    );
   });
 });

@@ -4,7 +4,16 @@ import { ConfigError, UsageError } from '../../../src/errors.ts';
 
 describe('parseCommand', () => {
   it.each([
-    [['run'], { command: 'run', outDir: 'perf-results', updateBaseline: false, debug: false }],
+    [
+      ['run'],
+      {
+        command: 'run',
+        outDir: 'perf-results',
+        updateBaseline: false,
+        format: 'auto',
+        debug: false,
+      },
+    ],
     [
       [
         'run',
@@ -24,6 +33,7 @@ describe('parseCommand', () => {
         suites: ['load', 'stress'],
         outDir: 'o',
         updateBaseline: false,
+        format: 'auto',
         debug: false,
       },
     ],
@@ -34,16 +44,34 @@ describe('parseCommand', () => {
         outDir: 'perf-results',
         baselineDir: 'b',
         updateBaseline: true,
+        format: 'auto',
         debug: false,
       },
     ],
     [
-      ['demo', '--debug'],
-      { command: 'demo', outDir: 'perf-results', updateBaseline: false, debug: true },
+      ['demo', '--debug', '--format', 'text'],
+      {
+        command: 'demo',
+        outDir: 'perf-results',
+        updateBaseline: false,
+        format: 'text',
+        debug: true,
+      },
     ],
     [
       ['compare', 'a.json', 'b.json', '-c', 'p.yml'],
-      { command: 'compare', base: 'a.json', head: 'b.json', config: 'p.yml', debug: false },
+      {
+        command: 'compare',
+        base: 'a.json',
+        head: 'b.json',
+        config: 'p.yml',
+        format: 'auto',
+        debug: false,
+      },
+    ],
+    [
+      ['compare', 'a.json', 'b.json', '--format', 'markdown'],
+      { command: 'compare', base: 'a.json', head: 'b.json', format: 'markdown', debug: false },
     ],
     [['schema'], { command: 'schema', debug: false }],
     [['--help'], { command: 'help' }],
@@ -88,6 +116,10 @@ describe('parseCommand', () => {
     [['run', '-c', 'a.yml', '-c', 'b.yml'], /--config is given more than once/],
     [['help', 'fly'], /no help for 'fly'/],
     [['validate', 'perf.yml'], /unexpected argument 'perf.yml'/],
+    [['run', '--format', 'html'], /--format must be one of auto, text, markdown, got 'html'/],
+    [['compare', 'a.json', 'b.json', '--format', ''], /--format needs a value/],
+    [['validate', '--format', 'text'], /--format does not apply to validate/],
+    [['schema', '--format', 'text'], /--format does not apply to schema/],
   ])('%o is a usage error', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(UsageError);
     expect(() => parseCommand(argv)).toThrow(message);
@@ -114,6 +146,10 @@ describe('help', () => {
     }
     expect(COMMAND_HELP.compare).not.toContain('--target');
     expect(COMMAND_HELP.validate).not.toContain('--baseline-dir');
+    for (const command of ['run', 'demo', 'compare'] as const) {
+      expect(COMMAND_HELP[command]).toContain('--format FORMAT');
+    }
+    expect(COMMAND_HELP.validate).not.toContain('--format');
     expect(USAGE).toContain('perf-action <command> --help');
   });
 });

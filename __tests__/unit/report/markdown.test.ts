@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { headline } from '../../../src/report/headline.ts';
 import { renderHtml } from '../../../src/report/html.ts';
 import { renderMarkdown } from '../../../src/report/markdown.ts';
-import { orderChecks, verdictLine } from '../../../src/report/report-model.ts';
+import { baselineOf, comparison } from '../../helpers/compared-result.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
 const golden = new URL('../../fixtures/report.golden.md', import.meta.url);
@@ -15,12 +16,16 @@ describe('renderMarkdown', () => {
     expect(markdown).toBe(await readFile(golden, 'utf8'));
   });
 
-  it('states the model that ran and the verdict on top', () => {
+  it('opens with the headline and the counts, and states the model that ran', () => {
     const markdown = renderMarkdown(sampleResult());
     const lines = markdown.split('\n');
-    expect(lines[0]).toBe('## ❌ perf-action: fail');
+    expect(lines[0]).toBe(
+      '**❌ 2 budgets over (worst: sessions-rate p95 250.50\u00a0ms >\u00a0200.00\u00a0ms) · budgets only**',
+    );
+    expect(lines[2]).toBe('0 regressions · 2 budgets over · 0 improvements · 0 unchanged');
     expect(markdown).toContain('closed model, 50 connections');
-    expect(markdown).toContain('open model, 200 req/s');
+    // Table cells keep a value and its unit together.
+    expect(markdown).toContain('open model, 200\u00a0req/s');
   });
 
   it('keeps config text from turning into markup', () => {
@@ -37,39 +42,44 @@ describe('renderMarkdown', () => {
   });
 });
 
-describe('verdictLine', () => {
-  it('names the failed checks', () => {
-    expect(verdictLine(sampleResult())).toBe(
-      'FAIL: 1 of 3 checks failed (load/sessions-rate latency.p95 250.50 ms > 200.00 ms)',
-    );
-  });
-
-  it('names warnings when nothing failed', () => {
+describe('low confidence', () => {
+  const lowConfidence = () => {
     const result = sampleResult();
-    result.checks = result.checks.filter((c) => c.status !== 'fail');
-    result.verdict = 'warn';
-    expect(verdictLine(result)).toBe(
-      'WARN: 1 of 2 checks warned (load/sessions-rate errors.rate 0.50 % > 0.10 % (warn level))',
+    result.baseline = baselineOf(1);
+    result.checks.push(
+      ...['p50', 'p90', 'p95', 'p99'].map((stat) =>
+        comparison(`load/projects-list/latency.${stat}`, 'ms', 10, 13, 'warn', {
+          lowConfidence: true,
+        }),
+      ),
+    );
+    return result;
+  };
+
+  it('is stated once, in the baseline line, not per row', () => {
+    const markdown = renderMarkdown(lowConfidence());
+    expect(markdown.match(/low confidence/gi)).toHaveLength(1);
+    expect(markdown).toContain(
+      "Baseline 'main': 1 run (newest abc1234, 2026-11-26). Low confidence:",
     );
   });
 
-  it('says all passed', () => {
-    expect(verdictLine({ verdict: 'pass', checks: [] })).toBe('PASS: all 0 checks passed');
-  });
-});
-
-describe('orderChecks', () => {
-  it('puts failures, then warnings, then passes', () => {
-    expect(orderChecks(sampleResult().checks).map((c) => c.status)).toEqual([
-      'fail',
-      'warn',
-      'pass',
-    ]);
+  it('is left to the verdict’s own line on how it judged, when the run has one', () => {
+    const result = lowConfidence();
+    result.baseline = baselineOf(1, {
+      errorControl:
+        'Low confidence for 4 comparisons (fewer than 5 baseline runs): they warn at most.',
+    });
+    const markdown = renderMarkdown(result);
+    expect(markdown.match(/low confidence/gi)).toHaveLength(1);
+    expect(markdown).toContain(
+      '(newest abc1234, 2026-11-26). Low confidence for 4 comparisons (fewer than 5 baseline runs): they warn at most.',
+    );
   });
 });
 
 describe('renderHtml', () => {
-  it('escapes text and carries the same verdict line', () => {
+  it('escapes text and carries the same headline', () => {
     const result = sampleResult();
     const first = result.scenarios[0];
     if (!first) throw new Error('fixture');
@@ -77,6 +87,6 @@ describe('renderHtml', () => {
     const html = renderHtml(result);
     expect(html).not.toContain('<img');
     expect(html).toContain('&#60;img src=x&#62;');
-    expect(html).toContain(verdictLine(result).replace('>', '&#62;'));
+    expect(html).toContain(headline(result).replaceAll('>', '&#62;'));
   });
 });

@@ -129,17 +129,17 @@ describe('Volume section', () => {
     );
   });
 
-  it('renders in markdown and HTML, with the verdict line naming the warned query', () => {
+  it('renders in markdown and HTML, with the headline naming the warned query', () => {
     const result = withVolume();
     result.verdict = 'warn';
     result.checks = result.checks.filter((c) => c.metric.startsWith('volume/'));
     const markdown = renderMarkdown(result);
     expect(markdown).toContain('### Volume');
     expect(markdown).toMatch(
-      /\| search +\| +1\.200 \/ 2\.500 ms \|.*\| +0\.91 \| linear-ish \| ⚠️ warn/,
+      /\| search +\| +1\.200 \/ 2\.500\u00a0ms \|.*\| +0\.91 \| linear-ish \| ⚠️ warn/,
     );
-    expect(markdown).toContain(
-      'WARN: 1 of 2 checks warned (volume/search growth.exponent 0.91 > 0.30 (warn level))',
+    expect(markdown.split('\n')[0]).toBe(
+      '**⚠️ 1 budget over (worst: search growth.exponent 0.91 >\u00a00.30) · budgets only**',
     );
     expect(renderHtml(result)).toContain('<h2>Volume</h2>');
   });
