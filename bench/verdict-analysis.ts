@@ -1,69 +1,26 @@
-// Pure helpers of the verdict bench (bench/verdict.ts): what the naive "10 % worse than the last
-// stored run" rule says, how a run's regression checks read, run-to-run noise, the delay that
-// fakes a ~15 % slowdown, and plain-text tables. No I/O here: the bench passes data in.
-import type { Check, Metric, Status } from '../src/results/types.ts';
-import { medianOf, qnScale } from '../src/verdict/statistics.ts';
+// Pure helpers of the verdict bench (bench/verdict.ts): how a run's regression checks read, the
+// delay that fakes a ~15 % slowdown, the machine's CPU shares, and plain-text tables. No I/O here: the bench passes data in.
+import type { Check, Status } from '../src/results/types.ts';
 
 /** Which part of the bench a run belongs to. */
 export type RunKind = 'history' | 'A/A' | 'A/B';
 
-/** What a naive threshold rule says about one run. */
-export interface NaiveOutcome {
-  /** Names of the metrics that got worse than the last run by more than the threshold. */
-  worse: string[];
-  /** Relative change of each compared metric against the last run, by metric name (0.1 = +10 %). */
-  changes: Record<string, number>;
-}
-
-/**
- * The naive gate of the peers: each metric named in `names` is compared with the same key in the
- * last stored run alone, and is "worse" when it moved in its bad direction by more than
- * `threshold` (a fraction, 0.1 = 10 %). A metric at 0 in the last run that is now above 0 in its
- * bad direction counts as worse (an infinite relative change), as a plain percent rule would have
- * it. Without a last run nothing is compared.
- */
-export function judgeNaively(
-  current: readonly Metric[],
-  last: readonly Metric[] | undefined,
-  names: readonly string[],
-  threshold: number,
-): NaiveOutcome {
-  const outcome: NaiveOutcome = { worse: [], changes: {} };
-  if (!last) return outcome;
-  const before = new Map(last.map((m) => [m.key, m]));
-  for (const metric of current) {
-    if (!names.includes(metric.name)) continue;
-    const old = before.get(metric.key);
-    if (!old || !Number.isFinite(old.value) || !Number.isFinite(metric.value)) continue;
-    const direction = metric.better === 'lower' ? 1 : -1;
-    const worsening = direction * (metric.value - old.value);
-    if (old.value === 0) {
-      if (worsening > 0) outcome.worse.push(metric.name);
-      continue;
-    }
-    const change = (metric.value - old.value) / Math.abs(old.value);
-    outcome.changes[metric.name] = change;
-    if (worsening / Math.abs(old.value) > threshold) outcome.worse.push(metric.name);
-  }
-  return outcome;
-}
-
 /** How a run's regression checks read: the worst status, and the metrics at each level. */
 export interface RegressionOutcome {
   status: Status;
-  /** Metric names whose regression check failed. */
+  /** Metric keys whose regression check failed. */
   failed: string[];
-  /** Metric names whose regression check warned. */
+  /** Metric keys whose regression check warned. */
   warned: string[];
 }
 
-/** Summarises the `regression` checks among `checks` (budgets and improvements are ignored). */
+/** Summarises the `regression` checks among `checks` by key (budgets and improvements are ignored). */
 export function summariseRegressions(checks: readonly Check[]): RegressionOutcome {
   const failed: string[] = [];
   const warned: string[] = [];
   for (const check of checks) {
     if (check.kind !== 'regression') continue;
-    const name = check.metric.split('/').at(-1) ?? check.metric;
+    const name = check.metric;
     if (check.status === 'fail') failed.push(name);
     else if (check.status === 'warn') warned.push(name);
   }
@@ -80,20 +37,6 @@ export function deriveDelayMs(p95Ms: number, change: number): number {
     throw new RangeError(`need a p95 > 0 ms and a change > 0, got ${p95Ms} ms and ${change}`);
   }
   return Math.max(1, Math.round(p95Ms * change));
-}
-
-/** Run-to-run noise of values: their Qn spread relative to their median (0.02 = 2 %). */
-export function relativeSpread(values: readonly number[]): number | undefined {
-  const median = medianOf(values);
-  if (median === undefined || median === 0 || values.length < 2) return undefined;
-  return qnScale(values) / Math.abs(median);
-}
-
-/** Values of the metric `name` of each run (runs without it are skipped). */
-export function valuesOf(runs: readonly (readonly Metric[])[], name: string): number[] {
-  return runs
-    .map((metrics) => metrics.find((m) => m.name === name)?.value)
-    .filter((v): v is number => v !== undefined && Number.isFinite(v));
 }
 
 /** Cumulative CPU times of the whole machine, in clock ticks (the `cpu` line of /proc/stat). */
