@@ -11822,8 +11822,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(opts) {
-      const plural3 = opts.types.length === 1 ? "" : " one of";
-      const message = `${opts.argument} could not be converted to${plural3}: ${opts.types.join(", ")}.`;
+      const plural4 = opts.types.length === 1 ? "" : " one of";
+      const message = `${opts.argument} could not be converted to${plural4}: ${opts.types.join(", ")}.`;
       return webidl.errors.exception({
         header: opts.prefix,
         message
@@ -43703,6 +43703,1811 @@ var require_jpeg_js = __commonJS({
   }
 });
 
+// node_modules/cli-table3/src/debug.js
+var require_debug = __commonJS({
+  "node_modules/cli-table3/src/debug.js"(exports2, module2) {
+    var messages = [];
+    var level = 0;
+    var debug = (msg, min) => {
+      if (level >= min) {
+        messages.push(msg);
+      }
+    };
+    debug.WARN = 1;
+    debug.INFO = 2;
+    debug.DEBUG = 3;
+    debug.reset = () => {
+      messages = [];
+    };
+    debug.setDebugLevel = (v) => {
+      level = v;
+    };
+    debug.warn = (msg) => debug(msg, debug.WARN);
+    debug.info = (msg) => debug(msg, debug.INFO);
+    debug.debug = (msg) => debug(msg, debug.DEBUG);
+    debug.debugMessages = () => messages;
+    module2.exports = debug;
+  }
+});
+
+// node_modules/ansi-regex/index.js
+var require_ansi_regex = __commonJS({
+  "node_modules/ansi-regex/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = ({ onlyFirst = false } = {}) => {
+      const pattern = [
+        "[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)",
+        "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"
+      ].join("|");
+      return new RegExp(pattern, onlyFirst ? void 0 : "g");
+    };
+  }
+});
+
+// node_modules/strip-ansi/index.js
+var require_strip_ansi = __commonJS({
+  "node_modules/strip-ansi/index.js"(exports2, module2) {
+    "use strict";
+    var ansiRegex = require_ansi_regex();
+    module2.exports = (string4) => typeof string4 === "string" ? string4.replace(ansiRegex(), "") : string4;
+  }
+});
+
+// node_modules/is-fullwidth-code-point/index.js
+var require_is_fullwidth_code_point = __commonJS({
+  "node_modules/is-fullwidth-code-point/index.js"(exports2, module2) {
+    "use strict";
+    var isFullwidthCodePoint = (codePoint) => {
+      if (Number.isNaN(codePoint)) {
+        return false;
+      }
+      if (codePoint >= 4352 && (codePoint <= 4447 || // Hangul Jamo
+      codePoint === 9001 || // LEFT-POINTING ANGLE BRACKET
+      codePoint === 9002 || // RIGHT-POINTING ANGLE BRACKET
+      // CJK Radicals Supplement .. Enclosed CJK Letters and Months
+      11904 <= codePoint && codePoint <= 12871 && codePoint !== 12351 || // Enclosed CJK Letters and Months .. CJK Unified Ideographs Extension A
+      12880 <= codePoint && codePoint <= 19903 || // CJK Unified Ideographs .. Yi Radicals
+      19968 <= codePoint && codePoint <= 42182 || // Hangul Jamo Extended-A
+      43360 <= codePoint && codePoint <= 43388 || // Hangul Syllables
+      44032 <= codePoint && codePoint <= 55203 || // CJK Compatibility Ideographs
+      63744 <= codePoint && codePoint <= 64255 || // Vertical Forms
+      65040 <= codePoint && codePoint <= 65049 || // CJK Compatibility Forms .. Small Form Variants
+      65072 <= codePoint && codePoint <= 65131 || // Halfwidth and Fullwidth Forms
+      65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510 || // Kana Supplement
+      110592 <= codePoint && codePoint <= 110593 || // Enclosed Ideographic Supplement
+      127488 <= codePoint && codePoint <= 127569 || // CJK Unified Ideographs Extension B .. Tertiary Ideographic Plane
+      131072 <= codePoint && codePoint <= 262141)) {
+        return true;
+      }
+      return false;
+    };
+    module2.exports = isFullwidthCodePoint;
+    module2.exports.default = isFullwidthCodePoint;
+  }
+});
+
+// node_modules/emoji-regex/index.js
+var require_emoji_regex = __commonJS({
+  "node_modules/emoji-regex/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function() {
+      return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
+    };
+  }
+});
+
+// node_modules/string-width/index.js
+var require_string_width = __commonJS({
+  "node_modules/string-width/index.js"(exports2, module2) {
+    "use strict";
+    var stripAnsi = require_strip_ansi();
+    var isFullwidthCodePoint = require_is_fullwidth_code_point();
+    var emojiRegex = require_emoji_regex();
+    var stringWidth = (string4) => {
+      if (typeof string4 !== "string" || string4.length === 0) {
+        return 0;
+      }
+      string4 = stripAnsi(string4);
+      if (string4.length === 0) {
+        return 0;
+      }
+      string4 = string4.replace(emojiRegex(), "  ");
+      let width = 0;
+      for (let i = 0; i < string4.length; i++) {
+        const code = string4.codePointAt(i);
+        if (code <= 31 || code >= 127 && code <= 159) {
+          continue;
+        }
+        if (code >= 768 && code <= 879) {
+          continue;
+        }
+        if (code > 65535) {
+          i++;
+        }
+        width += isFullwidthCodePoint(code) ? 2 : 1;
+      }
+      return width;
+    };
+    module2.exports = stringWidth;
+    module2.exports.default = stringWidth;
+  }
+});
+
+// node_modules/cli-table3/src/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/cli-table3/src/utils.js"(exports2, module2) {
+    var stringWidth = require_string_width();
+    function codeRegex(capture) {
+      return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
+    }
+    function strlen(str) {
+      let code = codeRegex();
+      let stripped = ("" + str).replace(code, "");
+      let split = stripped.split("\n");
+      return split.reduce(function(memo2, s) {
+        return stringWidth(s) > memo2 ? stringWidth(s) : memo2;
+      }, 0);
+    }
+    function repeat(str, times) {
+      return Array(times + 1).join(str);
+    }
+    function pad(str, len, pad2, dir) {
+      let length = strlen(str);
+      if (len + 1 >= length) {
+        let padlen = len - length;
+        switch (dir) {
+          case "right": {
+            str = repeat(pad2, padlen) + str;
+            break;
+          }
+          case "center": {
+            let right = Math.ceil(padlen / 2);
+            let left = padlen - right;
+            str = repeat(pad2, left) + str + repeat(pad2, right);
+            break;
+          }
+          default: {
+            str = str + repeat(pad2, padlen);
+            break;
+          }
+        }
+      }
+      return str;
+    }
+    var codeCache = {};
+    function addToCodeCache(name, on, off) {
+      on = "\x1B[" + on + "m";
+      off = "\x1B[" + off + "m";
+      codeCache[on] = { set: name, to: true };
+      codeCache[off] = { set: name, to: false };
+      codeCache[name] = { on, off };
+    }
+    addToCodeCache("bold", 1, 22);
+    addToCodeCache("italics", 3, 23);
+    addToCodeCache("underline", 4, 24);
+    addToCodeCache("inverse", 7, 27);
+    addToCodeCache("strikethrough", 9, 29);
+    function updateState(state, controlChars) {
+      let controlCode = controlChars[1] ? parseInt(controlChars[1].split(";")[0]) : 0;
+      if (controlCode >= 30 && controlCode <= 39 || controlCode >= 90 && controlCode <= 97) {
+        state.lastForegroundAdded = controlChars[0];
+        return;
+      }
+      if (controlCode >= 40 && controlCode <= 49 || controlCode >= 100 && controlCode <= 107) {
+        state.lastBackgroundAdded = controlChars[0];
+        return;
+      }
+      if (controlCode === 0) {
+        for (let i in state) {
+          if (Object.prototype.hasOwnProperty.call(state, i)) {
+            delete state[i];
+          }
+        }
+        return;
+      }
+      let info = codeCache[controlChars[0]];
+      if (info) {
+        state[info.set] = info.to;
+      }
+    }
+    function readState(line) {
+      let code = codeRegex(true);
+      let controlChars = code.exec(line);
+      let state = {};
+      while (controlChars !== null) {
+        updateState(state, controlChars);
+        controlChars = code.exec(line);
+      }
+      return state;
+    }
+    function unwindState(state, ret) {
+      let lastBackgroundAdded = state.lastBackgroundAdded;
+      let lastForegroundAdded = state.lastForegroundAdded;
+      delete state.lastBackgroundAdded;
+      delete state.lastForegroundAdded;
+      Object.keys(state).forEach(function(key) {
+        if (state[key]) {
+          ret += codeCache[key].off;
+        }
+      });
+      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
+        ret += "\x1B[49m";
+      }
+      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
+        ret += "\x1B[39m";
+      }
+      return ret;
+    }
+    function rewindState(state, ret) {
+      let lastBackgroundAdded = state.lastBackgroundAdded;
+      let lastForegroundAdded = state.lastForegroundAdded;
+      delete state.lastBackgroundAdded;
+      delete state.lastForegroundAdded;
+      Object.keys(state).forEach(function(key) {
+        if (state[key]) {
+          ret = codeCache[key].on + ret;
+        }
+      });
+      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
+        ret = lastBackgroundAdded + ret;
+      }
+      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
+        ret = lastForegroundAdded + ret;
+      }
+      return ret;
+    }
+    function truncateWidth(str, desiredLength) {
+      if (str.length === strlen(str)) {
+        return str.substr(0, desiredLength);
+      }
+      while (strlen(str) > desiredLength) {
+        str = str.slice(0, -1);
+      }
+      return str;
+    }
+    function truncateWidthWithAnsi(str, desiredLength) {
+      let code = codeRegex(true);
+      let split = str.split(codeRegex());
+      let splitIndex = 0;
+      let retLen = 0;
+      let ret = "";
+      let myArray;
+      let state = {};
+      while (retLen < desiredLength) {
+        myArray = code.exec(str);
+        let toAdd = split[splitIndex];
+        splitIndex++;
+        if (retLen + strlen(toAdd) > desiredLength) {
+          toAdd = truncateWidth(toAdd, desiredLength - retLen);
+        }
+        ret += toAdd;
+        retLen += strlen(toAdd);
+        if (retLen < desiredLength) {
+          if (!myArray) {
+            break;
+          }
+          ret += myArray[0];
+          updateState(state, myArray);
+        }
+      }
+      return unwindState(state, ret);
+    }
+    function truncate2(str, desiredLength, truncateChar) {
+      truncateChar = truncateChar || "\u2026";
+      let lengthOfStr = strlen(str);
+      if (lengthOfStr <= desiredLength) {
+        return str;
+      }
+      desiredLength -= strlen(truncateChar);
+      let ret = truncateWidthWithAnsi(str, desiredLength);
+      ret += truncateChar;
+      const hrefTag = "\x1B]8;;\x07";
+      if (str.includes(hrefTag) && !ret.includes(hrefTag)) {
+        ret += hrefTag;
+      }
+      return ret;
+    }
+    function defaultOptions() {
+      return {
+        chars: {
+          top: "\u2500",
+          "top-mid": "\u252C",
+          "top-left": "\u250C",
+          "top-right": "\u2510",
+          bottom: "\u2500",
+          "bottom-mid": "\u2534",
+          "bottom-left": "\u2514",
+          "bottom-right": "\u2518",
+          left: "\u2502",
+          "left-mid": "\u251C",
+          mid: "\u2500",
+          "mid-mid": "\u253C",
+          right: "\u2502",
+          "right-mid": "\u2524",
+          middle: "\u2502"
+        },
+        truncate: "\u2026",
+        colWidths: [],
+        rowHeights: [],
+        colAligns: [],
+        rowAligns: [],
+        style: {
+          "padding-left": 1,
+          "padding-right": 1,
+          head: ["red"],
+          border: ["grey"],
+          compact: false
+        },
+        head: []
+      };
+    }
+    function mergeOptions(options, defaults) {
+      options = options || {};
+      defaults = defaults || defaultOptions();
+      let ret = Object.assign({}, defaults, options);
+      ret.chars = Object.assign({}, defaults.chars, options.chars);
+      ret.style = Object.assign({}, defaults.style, options.style);
+      return ret;
+    }
+    function wordWrap(maxLength, input2) {
+      let lines = [];
+      let split = input2.split(/(\s+)/g);
+      let line = [];
+      let lineLength = 0;
+      let whitespace;
+      for (let i = 0; i < split.length; i += 2) {
+        let word = split[i];
+        let newLength = lineLength + strlen(word);
+        if (lineLength > 0 && whitespace) {
+          newLength += whitespace.length;
+        }
+        if (newLength > maxLength) {
+          if (lineLength !== 0) {
+            lines.push(line.join(""));
+          }
+          line = [word];
+          lineLength = strlen(word);
+        } else {
+          line.push(whitespace || "", word);
+          lineLength = newLength;
+        }
+        whitespace = split[i + 1];
+      }
+      if (lineLength) {
+        lines.push(line.join(""));
+      }
+      return lines;
+    }
+    function textWrap(maxLength, input2) {
+      let lines = [];
+      let line = "";
+      function pushLine(str, ws) {
+        if (line.length && ws) line += ws;
+        line += str;
+        while (line.length > maxLength) {
+          lines.push(line.slice(0, maxLength));
+          line = line.slice(maxLength);
+        }
+      }
+      let split = input2.split(/(\s+)/g);
+      for (let i = 0; i < split.length; i += 2) {
+        pushLine(split[i], i && split[i - 1]);
+      }
+      if (line.length) lines.push(line);
+      return lines;
+    }
+    function multiLineWordWrap(maxLength, input2, wrapOnWordBoundary = true) {
+      let output2 = [];
+      input2 = input2.split("\n");
+      const handler = wrapOnWordBoundary ? wordWrap : textWrap;
+      for (let i = 0; i < input2.length; i++) {
+        output2.push.apply(output2, handler(maxLength, input2[i]));
+      }
+      return output2;
+    }
+    function colorizeLines(input2) {
+      let state = {};
+      let output2 = [];
+      for (let i = 0; i < input2.length; i++) {
+        let line = rewindState(state, input2[i]);
+        state = readState(line);
+        let temp = Object.assign({}, state);
+        output2.push(unwindState(temp, line));
+      }
+      return output2;
+    }
+    function hyperlink(url2, text) {
+      const OSC = "\x1B]";
+      const BEL = "\x07";
+      const SEP = ";";
+      return [OSC, "8", SEP, SEP, url2 || text, BEL, text, OSC, "8", SEP, SEP, BEL].join("");
+    }
+    module2.exports = {
+      strlen,
+      repeat,
+      pad,
+      truncate: truncate2,
+      mergeOptions,
+      wordWrap: multiLineWordWrap,
+      colorizeLines,
+      hyperlink
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/styles.js
+var require_styles = __commonJS({
+  "node_modules/@colors/colors/lib/styles.js"(exports2, module2) {
+    var styles = {};
+    module2["exports"] = styles;
+    var codes = {
+      reset: [0, 0],
+      bold: [1, 22],
+      dim: [2, 22],
+      italic: [3, 23],
+      underline: [4, 24],
+      inverse: [7, 27],
+      hidden: [8, 28],
+      strikethrough: [9, 29],
+      black: [30, 39],
+      red: [31, 39],
+      green: [32, 39],
+      yellow: [33, 39],
+      blue: [34, 39],
+      magenta: [35, 39],
+      cyan: [36, 39],
+      white: [37, 39],
+      gray: [90, 39],
+      grey: [90, 39],
+      brightRed: [91, 39],
+      brightGreen: [92, 39],
+      brightYellow: [93, 39],
+      brightBlue: [94, 39],
+      brightMagenta: [95, 39],
+      brightCyan: [96, 39],
+      brightWhite: [97, 39],
+      bgBlack: [40, 49],
+      bgRed: [41, 49],
+      bgGreen: [42, 49],
+      bgYellow: [43, 49],
+      bgBlue: [44, 49],
+      bgMagenta: [45, 49],
+      bgCyan: [46, 49],
+      bgWhite: [47, 49],
+      bgGray: [100, 49],
+      bgGrey: [100, 49],
+      bgBrightRed: [101, 49],
+      bgBrightGreen: [102, 49],
+      bgBrightYellow: [103, 49],
+      bgBrightBlue: [104, 49],
+      bgBrightMagenta: [105, 49],
+      bgBrightCyan: [106, 49],
+      bgBrightWhite: [107, 49],
+      // legacy styles for colors pre v1.0.0
+      blackBG: [40, 49],
+      redBG: [41, 49],
+      greenBG: [42, 49],
+      yellowBG: [43, 49],
+      blueBG: [44, 49],
+      magentaBG: [45, 49],
+      cyanBG: [46, 49],
+      whiteBG: [47, 49]
+    };
+    Object.keys(codes).forEach(function(key) {
+      var val = codes[key];
+      var style = styles[key] = [];
+      style.open = "\x1B[" + val[0] + "m";
+      style.close = "\x1B[" + val[1] + "m";
+    });
+  }
+});
+
+// node_modules/@colors/colors/lib/system/has-flag.js
+var require_has_flag = __commonJS({
+  "node_modules/@colors/colors/lib/system/has-flag.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function(flag, argv) {
+      argv = argv || process.argv;
+      var terminatorPos = argv.indexOf("--");
+      var prefix = /^-{1,2}/.test(flag) ? "" : "--";
+      var pos = argv.indexOf(prefix + flag);
+      return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/system/supports-colors.js
+var require_supports_colors = __commonJS({
+  "node_modules/@colors/colors/lib/system/supports-colors.js"(exports2, module2) {
+    "use strict";
+    var os = __require("os");
+    var hasFlag = require_has_flag();
+    var env = process.env;
+    var forceColor = void 0;
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false")) {
+      forceColor = false;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      forceColor = true;
+    }
+    if ("FORCE_COLOR" in env) {
+      forceColor = env.FORCE_COLOR.length === 0 || parseInt(env.FORCE_COLOR, 10) !== 0;
+    }
+    function translateLevel(level) {
+      if (level === 0) {
+        return false;
+      }
+      return {
+        level,
+        hasBasic: true,
+        has256: level >= 2,
+        has16m: level >= 3
+      };
+    }
+    function supportsColor(stream) {
+      if (forceColor === false) {
+        return 0;
+      }
+      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
+        return 3;
+      }
+      if (hasFlag("color=256")) {
+        return 2;
+      }
+      if (stream && !stream.isTTY && forceColor !== true) {
+        return 0;
+      }
+      var min = forceColor ? 1 : 0;
+      if (process.platform === "win32") {
+        var osRelease = os.release().split(".");
+        if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+          return Number(osRelease[2]) >= 14931 ? 3 : 2;
+        }
+        return 1;
+      }
+      if ("CI" in env) {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI"].some(function(sign) {
+          return sign in env;
+        }) || env.CI_NAME === "codeship") {
+          return 1;
+        }
+        return min;
+      }
+      if ("TEAMCITY_VERSION" in env) {
+        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+      }
+      if ("TERM_PROGRAM" in env) {
+        var version2 = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        switch (env.TERM_PROGRAM) {
+          case "iTerm.app":
+            return version2 >= 3 ? 3 : 2;
+          case "Hyper":
+            return 3;
+          case "Apple_Terminal":
+            return 2;
+        }
+      }
+      if (/-256(color)?$/i.test(env.TERM)) {
+        return 2;
+      }
+      if (/^screen|^xterm|^vt100|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+        return 1;
+      }
+      if ("COLORTERM" in env) {
+        return 1;
+      }
+      if (env.TERM === "dumb") {
+        return min;
+      }
+      return min;
+    }
+    function getSupportLevel(stream) {
+      var level = supportsColor(stream);
+      return translateLevel(level);
+    }
+    module2.exports = {
+      supportsColor: getSupportLevel,
+      stdout: getSupportLevel(process.stdout),
+      stderr: getSupportLevel(process.stderr)
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/custom/trap.js
+var require_trap = __commonJS({
+  "node_modules/@colors/colors/lib/custom/trap.js"(exports2, module2) {
+    module2["exports"] = function runTheTrap(text, options) {
+      var result = "";
+      text = text || "Run the trap, drop the bass";
+      text = text.split("");
+      var trap = {
+        a: ["@", "\u0104", "\u023A", "\u0245", "\u0394", "\u039B", "\u0414"],
+        b: ["\xDF", "\u0181", "\u0243", "\u026E", "\u03B2", "\u0E3F"],
+        c: ["\xA9", "\u023B", "\u03FE"],
+        d: ["\xD0", "\u018A", "\u0500", "\u0501", "\u0502", "\u0503"],
+        e: [
+          "\xCB",
+          "\u0115",
+          "\u018E",
+          "\u0258",
+          "\u03A3",
+          "\u03BE",
+          "\u04BC",
+          "\u0A6C"
+        ],
+        f: ["\u04FA"],
+        g: ["\u0262"],
+        h: ["\u0126", "\u0195", "\u04A2", "\u04BA", "\u04C7", "\u050A"],
+        i: ["\u0F0F"],
+        j: ["\u0134"],
+        k: ["\u0138", "\u04A0", "\u04C3", "\u051E"],
+        l: ["\u0139"],
+        m: ["\u028D", "\u04CD", "\u04CE", "\u0520", "\u0521", "\u0D69"],
+        n: ["\xD1", "\u014B", "\u019D", "\u0376", "\u03A0", "\u048A"],
+        o: [
+          "\xD8",
+          "\xF5",
+          "\xF8",
+          "\u01FE",
+          "\u0298",
+          "\u047A",
+          "\u05DD",
+          "\u06DD",
+          "\u0E4F"
+        ],
+        p: ["\u01F7", "\u048E"],
+        q: ["\u09CD"],
+        r: ["\xAE", "\u01A6", "\u0210", "\u024C", "\u0280", "\u042F"],
+        s: ["\xA7", "\u03DE", "\u03DF", "\u03E8"],
+        t: ["\u0141", "\u0166", "\u0373"],
+        u: ["\u01B1", "\u054D"],
+        v: ["\u05D8"],
+        w: ["\u0428", "\u0460", "\u047C", "\u0D70"],
+        x: ["\u04B2", "\u04FE", "\u04FC", "\u04FD"],
+        y: ["\xA5", "\u04B0", "\u04CB"],
+        z: ["\u01B5", "\u0240"]
+      };
+      text.forEach(function(c) {
+        c = c.toLowerCase();
+        var chars = trap[c] || [" "];
+        var rand = Math.floor(Math.random() * chars.length);
+        if (typeof trap[c] !== "undefined") {
+          result += trap[c][rand];
+        } else {
+          result += c;
+        }
+      });
+      return result;
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/custom/zalgo.js
+var require_zalgo = __commonJS({
+  "node_modules/@colors/colors/lib/custom/zalgo.js"(exports2, module2) {
+    module2["exports"] = function zalgo(text, options) {
+      text = text || "   he is here   ";
+      var soul = {
+        "up": [
+          "\u030D",
+          "\u030E",
+          "\u0304",
+          "\u0305",
+          "\u033F",
+          "\u0311",
+          "\u0306",
+          "\u0310",
+          "\u0352",
+          "\u0357",
+          "\u0351",
+          "\u0307",
+          "\u0308",
+          "\u030A",
+          "\u0342",
+          "\u0313",
+          "\u0308",
+          "\u034A",
+          "\u034B",
+          "\u034C",
+          "\u0303",
+          "\u0302",
+          "\u030C",
+          "\u0350",
+          "\u0300",
+          "\u0301",
+          "\u030B",
+          "\u030F",
+          "\u0312",
+          "\u0313",
+          "\u0314",
+          "\u033D",
+          "\u0309",
+          "\u0363",
+          "\u0364",
+          "\u0365",
+          "\u0366",
+          "\u0367",
+          "\u0368",
+          "\u0369",
+          "\u036A",
+          "\u036B",
+          "\u036C",
+          "\u036D",
+          "\u036E",
+          "\u036F",
+          "\u033E",
+          "\u035B",
+          "\u0346",
+          "\u031A"
+        ],
+        "down": [
+          "\u0316",
+          "\u0317",
+          "\u0318",
+          "\u0319",
+          "\u031C",
+          "\u031D",
+          "\u031E",
+          "\u031F",
+          "\u0320",
+          "\u0324",
+          "\u0325",
+          "\u0326",
+          "\u0329",
+          "\u032A",
+          "\u032B",
+          "\u032C",
+          "\u032D",
+          "\u032E",
+          "\u032F",
+          "\u0330",
+          "\u0331",
+          "\u0332",
+          "\u0333",
+          "\u0339",
+          "\u033A",
+          "\u033B",
+          "\u033C",
+          "\u0345",
+          "\u0347",
+          "\u0348",
+          "\u0349",
+          "\u034D",
+          "\u034E",
+          "\u0353",
+          "\u0354",
+          "\u0355",
+          "\u0356",
+          "\u0359",
+          "\u035A",
+          "\u0323"
+        ],
+        "mid": [
+          "\u0315",
+          "\u031B",
+          "\u0300",
+          "\u0301",
+          "\u0358",
+          "\u0321",
+          "\u0322",
+          "\u0327",
+          "\u0328",
+          "\u0334",
+          "\u0335",
+          "\u0336",
+          "\u035C",
+          "\u035D",
+          "\u035E",
+          "\u035F",
+          "\u0360",
+          "\u0362",
+          "\u0338",
+          "\u0337",
+          "\u0361",
+          " \u0489"
+        ]
+      };
+      var all = [].concat(soul.up, soul.down, soul.mid);
+      function randomNumber(range) {
+        var r = Math.floor(Math.random() * range);
+        return r;
+      }
+      function isChar(character) {
+        var bool = false;
+        all.filter(function(i) {
+          bool = i === character;
+        });
+        return bool;
+      }
+      function heComes(text2, options2) {
+        var result = "";
+        var counts;
+        var l;
+        options2 = options2 || {};
+        options2["up"] = typeof options2["up"] !== "undefined" ? options2["up"] : true;
+        options2["mid"] = typeof options2["mid"] !== "undefined" ? options2["mid"] : true;
+        options2["down"] = typeof options2["down"] !== "undefined" ? options2["down"] : true;
+        options2["size"] = typeof options2["size"] !== "undefined" ? options2["size"] : "maxi";
+        text2 = text2.split("");
+        for (l in text2) {
+          if (isChar(l)) {
+            continue;
+          }
+          result = result + text2[l];
+          counts = { "up": 0, "down": 0, "mid": 0 };
+          switch (options2.size) {
+            case "mini":
+              counts.up = randomNumber(8);
+              counts.mid = randomNumber(2);
+              counts.down = randomNumber(8);
+              break;
+            case "maxi":
+              counts.up = randomNumber(16) + 3;
+              counts.mid = randomNumber(4) + 1;
+              counts.down = randomNumber(64) + 3;
+              break;
+            default:
+              counts.up = randomNumber(8) + 1;
+              counts.mid = randomNumber(6) / 2;
+              counts.down = randomNumber(8) + 1;
+              break;
+          }
+          var arr = ["up", "mid", "down"];
+          for (var d in arr) {
+            var index = arr[d];
+            for (var i = 0; i <= counts[index]; i++) {
+              if (options2[index]) {
+                result = result + soul[index][randomNumber(soul[index].length)];
+              }
+            }
+          }
+        }
+        return result;
+      }
+      return heComes(text, options);
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/america.js
+var require_america = __commonJS({
+  "node_modules/@colors/colors/lib/maps/america.js"(exports2, module2) {
+    module2["exports"] = function(colors) {
+      return function(letter, i, exploded) {
+        if (letter === " ") return letter;
+        switch (i % 3) {
+          case 0:
+            return colors.red(letter);
+          case 1:
+            return colors.white(letter);
+          case 2:
+            return colors.blue(letter);
+        }
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/zebra.js
+var require_zebra = __commonJS({
+  "node_modules/@colors/colors/lib/maps/zebra.js"(exports2, module2) {
+    module2["exports"] = function(colors) {
+      return function(letter, i, exploded) {
+        return i % 2 === 0 ? letter : colors.inverse(letter);
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/rainbow.js
+var require_rainbow = __commonJS({
+  "node_modules/@colors/colors/lib/maps/rainbow.js"(exports2, module2) {
+    module2["exports"] = function(colors) {
+      var rainbowColors = ["red", "yellow", "green", "blue", "magenta"];
+      return function(letter, i, exploded) {
+        if (letter === " ") {
+          return letter;
+        } else {
+          return colors[rainbowColors[i++ % rainbowColors.length]](letter);
+        }
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/random.js
+var require_random = __commonJS({
+  "node_modules/@colors/colors/lib/maps/random.js"(exports2, module2) {
+    module2["exports"] = function(colors) {
+      var available = [
+        "underline",
+        "inverse",
+        "grey",
+        "yellow",
+        "red",
+        "green",
+        "blue",
+        "white",
+        "cyan",
+        "magenta",
+        "brightYellow",
+        "brightRed",
+        "brightGreen",
+        "brightBlue",
+        "brightWhite",
+        "brightCyan",
+        "brightMagenta"
+      ];
+      return function(letter, i, exploded) {
+        return letter === " " ? letter : colors[available[Math.round(Math.random() * (available.length - 2))]](letter);
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/colors.js
+var require_colors = __commonJS({
+  "node_modules/@colors/colors/lib/colors.js"(exports2, module2) {
+    var colors = {};
+    module2["exports"] = colors;
+    colors.themes = {};
+    var util = __require("util");
+    var ansiStyles = colors.styles = require_styles();
+    var defineProps = Object.defineProperties;
+    var newLineRegex = new RegExp(/[\r\n]+/g);
+    colors.supportsColor = require_supports_colors().supportsColor;
+    if (typeof colors.enabled === "undefined") {
+      colors.enabled = colors.supportsColor() !== false;
+    }
+    colors.enable = function() {
+      colors.enabled = true;
+    };
+    colors.disable = function() {
+      colors.enabled = false;
+    };
+    colors.stripColors = colors.strip = function(str) {
+      return ("" + str).replace(/\x1B\[\d+m/g, "");
+    };
+    var stylize = colors.stylize = function stylize2(str, style) {
+      if (!colors.enabled) {
+        return str + "";
+      }
+      var styleMap = ansiStyles[style];
+      if (!styleMap && style in colors) {
+        return colors[style](str);
+      }
+      return styleMap.open + str + styleMap.close;
+    };
+    var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
+    var escapeStringRegexp = function(str) {
+      if (typeof str !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      return str.replace(matchOperatorsRe, "\\$&");
+    };
+    function build2(_styles) {
+      var builder = function builder2() {
+        return applyStyle.apply(builder2, arguments);
+      };
+      builder._styles = _styles;
+      builder.__proto__ = proto;
+      return builder;
+    }
+    var styles = (function() {
+      var ret = {};
+      ansiStyles.grey = ansiStyles.gray;
+      Object.keys(ansiStyles).forEach(function(key) {
+        ansiStyles[key].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key].close), "g");
+        ret[key] = {
+          get: function() {
+            return build2(this._styles.concat(key));
+          }
+        };
+      });
+      return ret;
+    })();
+    var proto = defineProps(function colors2() {
+    }, styles);
+    function applyStyle() {
+      var args = Array.prototype.slice.call(arguments);
+      var str = args.map(function(arg) {
+        if (arg != null && arg.constructor === String) {
+          return arg;
+        } else {
+          return util.inspect(arg);
+        }
+      }).join(" ");
+      if (!colors.enabled || !str) {
+        return str;
+      }
+      var newLinesPresent = str.indexOf("\n") != -1;
+      var nestedStyles = this._styles;
+      var i = nestedStyles.length;
+      while (i--) {
+        var code = ansiStyles[nestedStyles[i]];
+        str = code.open + str.replace(code.closeRe, code.open) + code.close;
+        if (newLinesPresent) {
+          str = str.replace(newLineRegex, function(match) {
+            return code.close + match + code.open;
+          });
+        }
+      }
+      return str;
+    }
+    colors.setTheme = function(theme) {
+      if (typeof theme === "string") {
+        console.log("colors.setTheme now only accepts an object, not a string.  If you are trying to set a theme from a file, it is now your (the caller's) responsibility to require the file.  The old syntax looked like colors.setTheme(__dirname + '/../themes/generic-logging.js'); The new syntax looks like colors.setTheme(require(__dirname + '/../themes/generic-logging.js'));");
+        return;
+      }
+      for (var style in theme) {
+        (function(style2) {
+          colors[style2] = function(str) {
+            if (typeof theme[style2] === "object") {
+              var out = str;
+              for (var i in theme[style2]) {
+                out = colors[theme[style2][i]](out);
+              }
+              return out;
+            }
+            return colors[theme[style2]](str);
+          };
+        })(style);
+      }
+    };
+    function init() {
+      var ret = {};
+      Object.keys(styles).forEach(function(name) {
+        ret[name] = {
+          get: function() {
+            return build2([name]);
+          }
+        };
+      });
+      return ret;
+    }
+    var sequencer = function sequencer2(map3, str) {
+      var exploded = str.split("");
+      exploded = exploded.map(map3);
+      return exploded.join("");
+    };
+    colors.trap = require_trap();
+    colors.zalgo = require_zalgo();
+    colors.maps = {};
+    colors.maps.america = require_america()(colors);
+    colors.maps.zebra = require_zebra()(colors);
+    colors.maps.rainbow = require_rainbow()(colors);
+    colors.maps.random = require_random()(colors);
+    for (map2 in colors.maps) {
+      (function(map3) {
+        colors[map3] = function(str) {
+          return sequencer(colors.maps[map3], str);
+        };
+      })(map2);
+    }
+    var map2;
+    defineProps(colors, init());
+  }
+});
+
+// node_modules/@colors/colors/safe.js
+var require_safe = __commonJS({
+  "node_modules/@colors/colors/safe.js"(exports2, module2) {
+    var colors = require_colors();
+    module2["exports"] = colors;
+  }
+});
+
+// node_modules/cli-table3/src/cell.js
+var require_cell = __commonJS({
+  "node_modules/cli-table3/src/cell.js"(exports2, module2) {
+    var { info, debug } = require_debug();
+    var utils = require_utils2();
+    var Cell = class _Cell {
+      /**
+       * A representation of a cell within the table.
+       * Implementations must have `init` and `draw` methods,
+       * as well as `colSpan`, `rowSpan`, `desiredHeight` and `desiredWidth` properties.
+       * @param options
+       * @constructor
+       */
+      constructor(options) {
+        this.setOptions(options);
+        this.x = null;
+        this.y = null;
+      }
+      setOptions(options) {
+        if (["boolean", "number", "bigint", "string"].indexOf(typeof options) !== -1) {
+          options = { content: "" + options };
+        }
+        options = options || {};
+        this.options = options;
+        let content = options.content;
+        if (["boolean", "number", "bigint", "string"].indexOf(typeof content) !== -1) {
+          this.content = String(content);
+        } else if (!content) {
+          this.content = this.options.href || "";
+        } else {
+          throw new Error("Content needs to be a primitive, got: " + typeof content);
+        }
+        this.colSpan = options.colSpan || 1;
+        this.rowSpan = options.rowSpan || 1;
+        if (this.options.href) {
+          Object.defineProperty(this, "href", {
+            get() {
+              return this.options.href;
+            }
+          });
+        }
+      }
+      mergeTableOptions(tableOptions, cells) {
+        this.cells = cells;
+        let optionsChars = this.options.chars || {};
+        let tableChars = tableOptions.chars;
+        let chars = this.chars = {};
+        CHAR_NAMES.forEach(function(name) {
+          setOption(optionsChars, tableChars, name, chars);
+        });
+        this.truncate = this.options.truncate || tableOptions.truncate;
+        let style = this.options.style = this.options.style || {};
+        let tableStyle = tableOptions.style;
+        setOption(style, tableStyle, "padding-left", this);
+        setOption(style, tableStyle, "padding-right", this);
+        this.head = style.head || tableStyle.head;
+        this.border = style.border || tableStyle.border;
+        this.fixedWidth = tableOptions.colWidths[this.x];
+        this.lines = this.computeLines(tableOptions);
+        this.desiredWidth = utils.strlen(this.content) + this.paddingLeft + this.paddingRight;
+        this.desiredHeight = this.lines.length;
+      }
+      computeLines(tableOptions) {
+        const tableWordWrap = tableOptions.wordWrap || tableOptions.textWrap;
+        const { wordWrap = tableWordWrap } = this.options;
+        if (this.fixedWidth && wordWrap) {
+          this.fixedWidth -= this.paddingLeft + this.paddingRight;
+          if (this.colSpan) {
+            let i = 1;
+            while (i < this.colSpan) {
+              this.fixedWidth += tableOptions.colWidths[this.x + i];
+              i++;
+            }
+          }
+          const { wrapOnWordBoundary: tableWrapOnWordBoundary = true } = tableOptions;
+          const { wrapOnWordBoundary = tableWrapOnWordBoundary } = this.options;
+          return this.wrapLines(utils.wordWrap(this.fixedWidth, this.content, wrapOnWordBoundary));
+        }
+        return this.wrapLines(this.content.split("\n"));
+      }
+      wrapLines(computedLines) {
+        const lines = utils.colorizeLines(computedLines);
+        if (this.href) {
+          return lines.map((line) => utils.hyperlink(this.href, line));
+        }
+        return lines;
+      }
+      /**
+       * Initializes the Cells data structure.
+       *
+       * @param tableOptions - A fully populated set of tableOptions.
+       * In addition to the standard default values, tableOptions must have fully populated the
+       * `colWidths` and `rowWidths` arrays. Those arrays must have lengths equal to the number
+       * of columns or rows (respectively) in this table, and each array item must be a Number.
+       *
+       */
+      init(tableOptions) {
+        let x = this.x;
+        let y = this.y;
+        this.widths = tableOptions.colWidths.slice(x, x + this.colSpan);
+        this.heights = tableOptions.rowHeights.slice(y, y + this.rowSpan);
+        this.width = this.widths.reduce(sumPlusOne, -1);
+        this.height = this.heights.reduce(sumPlusOne, -1);
+        this.hAlign = this.options.hAlign || tableOptions.colAligns[x];
+        this.vAlign = this.options.vAlign || tableOptions.rowAligns[y];
+        this.drawRight = x + this.colSpan == tableOptions.colWidths.length;
+      }
+      /**
+       * Draws the given line of the cell.
+       * This default implementation defers to methods `drawTop`, `drawBottom`, `drawLine` and `drawEmpty`.
+       * @param lineNum - can be `top`, `bottom` or a numerical line number.
+       * @param spanningCell - will be a number if being called from a RowSpanCell, and will represent how
+       * many rows below it's being called from. Otherwise it's undefined.
+       * @returns {String} The representation of this line.
+       */
+      draw(lineNum, spanningCell) {
+        if (lineNum == "top") return this.drawTop(this.drawRight);
+        if (lineNum == "bottom") return this.drawBottom(this.drawRight);
+        let content = utils.truncate(this.content, 10, this.truncate);
+        if (!lineNum) {
+          info(`${this.y}-${this.x}: ${this.rowSpan - lineNum}x${this.colSpan} Cell ${content}`);
+        } else {
+        }
+        let padLen = Math.max(this.height - this.lines.length, 0);
+        let padTop;
+        switch (this.vAlign) {
+          case "center":
+            padTop = Math.ceil(padLen / 2);
+            break;
+          case "bottom":
+            padTop = padLen;
+            break;
+          default:
+            padTop = 0;
+        }
+        if (lineNum < padTop || lineNum >= padTop + this.lines.length) {
+          return this.drawEmpty(this.drawRight, spanningCell);
+        }
+        let forceTruncation = this.lines.length > this.height && lineNum + 1 >= this.height;
+        return this.drawLine(lineNum - padTop, this.drawRight, forceTruncation, spanningCell);
+      }
+      /**
+       * Renders the top line of the cell.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @returns {String}
+       */
+      drawTop(drawRight) {
+        let content = [];
+        if (this.cells) {
+          this.widths.forEach(function(width, index) {
+            content.push(this._topLeftChar(index));
+            content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], width));
+          }, this);
+        } else {
+          content.push(this._topLeftChar(0));
+          content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], this.width));
+        }
+        if (drawRight) {
+          content.push(this.chars[this.y == 0 ? "topRight" : "rightMid"]);
+        }
+        return this.wrapWithStyleColors("border", content.join(""));
+      }
+      _topLeftChar(offset) {
+        let x = this.x + offset;
+        let leftChar;
+        if (this.y == 0) {
+          leftChar = x == 0 ? "topLeft" : offset == 0 ? "topMid" : "top";
+        } else {
+          if (x == 0) {
+            leftChar = "leftMid";
+          } else {
+            leftChar = offset == 0 ? "midMid" : "bottomMid";
+            if (this.cells) {
+              let spanAbove = this.cells[this.y - 1][x] instanceof _Cell.ColSpanCell;
+              if (spanAbove) {
+                leftChar = offset == 0 ? "topMid" : "mid";
+              }
+              if (offset == 0) {
+                let i = 1;
+                while (this.cells[this.y][x - i] instanceof _Cell.ColSpanCell) {
+                  i++;
+                }
+                if (this.cells[this.y][x - i] instanceof _Cell.RowSpanCell) {
+                  leftChar = "leftMid";
+                }
+              }
+            }
+          }
+        }
+        return this.chars[leftChar];
+      }
+      wrapWithStyleColors(styleProperty, content) {
+        if (this[styleProperty] && this[styleProperty].length) {
+          try {
+            let colors = require_safe();
+            for (let i = this[styleProperty].length - 1; i >= 0; i--) {
+              colors = colors[this[styleProperty][i]];
+            }
+            return colors(content);
+          } catch (e) {
+            return content;
+          }
+        } else {
+          return content;
+        }
+      }
+      /**
+       * Renders a line of text.
+       * @param lineNum - Which line of text to render. This is not necessarily the line within the cell.
+       * There may be top-padding above the first line of text.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @param forceTruncationSymbol - `true` if the rendered text should end with the truncation symbol even
+       * if the text fits. This is used when the cell is vertically truncated. If `false` the text should
+       * only include the truncation symbol if the text will not fit horizontally within the cell width.
+       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+       * @returns {String}
+       */
+      drawLine(lineNum, drawRight, forceTruncationSymbol, spanningCell) {
+        let left = this.chars[this.x == 0 ? "left" : "middle"];
+        if (this.x && spanningCell && this.cells) {
+          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+          while (cellLeft instanceof ColSpanCell) {
+            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+          }
+          if (!(cellLeft instanceof RowSpanCell)) {
+            left = this.chars["rightMid"];
+          }
+        }
+        let leftPadding = utils.repeat(" ", this.paddingLeft);
+        let right = drawRight ? this.chars["right"] : "";
+        let rightPadding = utils.repeat(" ", this.paddingRight);
+        let line = this.lines[lineNum];
+        let len = this.width - (this.paddingLeft + this.paddingRight);
+        if (forceTruncationSymbol) line += this.truncate || "\u2026";
+        let content = utils.truncate(line, len, this.truncate);
+        content = utils.pad(content, len, " ", this.hAlign);
+        content = leftPadding + content + rightPadding;
+        return this.stylizeLine(left, content, right);
+      }
+      stylizeLine(left, content, right) {
+        left = this.wrapWithStyleColors("border", left);
+        right = this.wrapWithStyleColors("border", right);
+        if (this.y === 0) {
+          content = this.wrapWithStyleColors("head", content);
+        }
+        return left + content + right;
+      }
+      /**
+       * Renders the bottom line of the cell.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @returns {String}
+       */
+      drawBottom(drawRight) {
+        let left = this.chars[this.x == 0 ? "bottomLeft" : "bottomMid"];
+        let content = utils.repeat(this.chars.bottom, this.width);
+        let right = drawRight ? this.chars["bottomRight"] : "";
+        return this.wrapWithStyleColors("border", left + content + right);
+      }
+      /**
+       * Renders a blank line of text within the cell. Used for top and/or bottom padding.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+       * @returns {String}
+       */
+      drawEmpty(drawRight, spanningCell) {
+        let left = this.chars[this.x == 0 ? "left" : "middle"];
+        if (this.x && spanningCell && this.cells) {
+          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+          while (cellLeft instanceof ColSpanCell) {
+            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+          }
+          if (!(cellLeft instanceof RowSpanCell)) {
+            left = this.chars["rightMid"];
+          }
+        }
+        let right = drawRight ? this.chars["right"] : "";
+        let content = utils.repeat(" ", this.width);
+        return this.stylizeLine(left, content, right);
+      }
+    };
+    var ColSpanCell = class {
+      /**
+       * A Cell that doesn't do anything. It just draws empty lines.
+       * Used as a placeholder in column spanning.
+       * @constructor
+       */
+      constructor() {
+      }
+      draw(lineNum) {
+        if (typeof lineNum === "number") {
+          debug(`${this.y}-${this.x}: 1x1 ColSpanCell`);
+        }
+        return "";
+      }
+      init() {
+      }
+      mergeTableOptions() {
+      }
+    };
+    var RowSpanCell = class {
+      /**
+       * A placeholder Cell for a Cell that spans multiple rows.
+       * It delegates rendering to the original cell, but adds the appropriate offset.
+       * @param originalCell
+       * @constructor
+       */
+      constructor(originalCell) {
+        this.originalCell = originalCell;
+      }
+      init(tableOptions) {
+        let y = this.y;
+        let originalY = this.originalCell.y;
+        this.cellOffset = y - originalY;
+        this.offset = findDimension(tableOptions.rowHeights, originalY, this.cellOffset);
+      }
+      draw(lineNum) {
+        if (lineNum == "top") {
+          return this.originalCell.draw(this.offset, this.cellOffset);
+        }
+        if (lineNum == "bottom") {
+          return this.originalCell.draw("bottom");
+        }
+        debug(`${this.y}-${this.x}: 1x${this.colSpan} RowSpanCell for ${this.originalCell.content}`);
+        return this.originalCell.draw(this.offset + 1 + lineNum);
+      }
+      mergeTableOptions() {
+      }
+    };
+    function firstDefined(...args) {
+      return args.filter((v) => v !== void 0 && v !== null).shift();
+    }
+    function setOption(objA, objB, nameB, targetObj) {
+      let nameA = nameB.split("-");
+      if (nameA.length > 1) {
+        nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);
+        nameA = nameA.join("");
+        targetObj[nameA] = firstDefined(objA[nameA], objA[nameB], objB[nameA], objB[nameB]);
+      } else {
+        targetObj[nameB] = firstDefined(objA[nameB], objB[nameB]);
+      }
+    }
+    function findDimension(dimensionTable, startingIndex, span) {
+      let ret = dimensionTable[startingIndex];
+      for (let i = 1; i < span; i++) {
+        ret += 1 + dimensionTable[startingIndex + i];
+      }
+      return ret;
+    }
+    function sumPlusOne(a, b) {
+      return a + b + 1;
+    }
+    var CHAR_NAMES = [
+      "top",
+      "top-mid",
+      "top-left",
+      "top-right",
+      "bottom",
+      "bottom-mid",
+      "bottom-left",
+      "bottom-right",
+      "left",
+      "left-mid",
+      "mid",
+      "mid-mid",
+      "right",
+      "right-mid",
+      "middle"
+    ];
+    module2.exports = Cell;
+    module2.exports.ColSpanCell = ColSpanCell;
+    module2.exports.RowSpanCell = RowSpanCell;
+  }
+});
+
+// node_modules/cli-table3/src/layout-manager.js
+var require_layout_manager = __commonJS({
+  "node_modules/cli-table3/src/layout-manager.js"(exports2, module2) {
+    var { warn, debug } = require_debug();
+    var Cell = require_cell();
+    var { ColSpanCell, RowSpanCell } = Cell;
+    (function() {
+      function next(alloc, col) {
+        if (alloc[col] > 0) {
+          return next(alloc, col + 1);
+        }
+        return col;
+      }
+      function layoutTable(table) {
+        let alloc = {};
+        table.forEach(function(row, rowIndex) {
+          let col = 0;
+          row.forEach(function(cell) {
+            cell.y = rowIndex;
+            cell.x = rowIndex ? next(alloc, col) : col;
+            const rowSpan = cell.rowSpan || 1;
+            const colSpan = cell.colSpan || 1;
+            if (rowSpan > 1) {
+              for (let cs = 0; cs < colSpan; cs++) {
+                alloc[cell.x + cs] = rowSpan;
+              }
+            }
+            col = cell.x + colSpan;
+          });
+          Object.keys(alloc).forEach((idx) => {
+            alloc[idx]--;
+            if (alloc[idx] < 1) delete alloc[idx];
+          });
+        });
+      }
+      function maxWidth(table) {
+        let mw = 0;
+        table.forEach(function(row) {
+          row.forEach(function(cell) {
+            mw = Math.max(mw, cell.x + (cell.colSpan || 1));
+          });
+        });
+        return mw;
+      }
+      function maxHeight(table) {
+        return table.length;
+      }
+      function cellsConflict(cell1, cell2) {
+        let yMin1 = cell1.y;
+        let yMax1 = cell1.y - 1 + (cell1.rowSpan || 1);
+        let yMin2 = cell2.y;
+        let yMax2 = cell2.y - 1 + (cell2.rowSpan || 1);
+        let yConflict = !(yMin1 > yMax2 || yMin2 > yMax1);
+        let xMin1 = cell1.x;
+        let xMax1 = cell1.x - 1 + (cell1.colSpan || 1);
+        let xMin2 = cell2.x;
+        let xMax2 = cell2.x - 1 + (cell2.colSpan || 1);
+        let xConflict = !(xMin1 > xMax2 || xMin2 > xMax1);
+        return yConflict && xConflict;
+      }
+      function conflictExists(rows, x, y) {
+        let i_max = Math.min(rows.length - 1, y);
+        let cell = { x, y };
+        for (let i = 0; i <= i_max; i++) {
+          let row = rows[i];
+          for (let j = 0; j < row.length; j++) {
+            if (cellsConflict(cell, row[j])) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      function allBlank(rows, y, xMin, xMax) {
+        for (let x = xMin; x < xMax; x++) {
+          if (conflictExists(rows, x, y)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      function addRowSpanCells(table) {
+        table.forEach(function(row, rowIndex) {
+          row.forEach(function(cell) {
+            for (let i = 1; i < cell.rowSpan; i++) {
+              let rowSpanCell = new RowSpanCell(cell);
+              rowSpanCell.x = cell.x;
+              rowSpanCell.y = cell.y + i;
+              rowSpanCell.colSpan = cell.colSpan;
+              insertCell(rowSpanCell, table[rowIndex + i]);
+            }
+          });
+        });
+      }
+      function addColSpanCells(cellRows) {
+        for (let rowIndex = cellRows.length - 1; rowIndex >= 0; rowIndex--) {
+          let cellColumns = cellRows[rowIndex];
+          for (let columnIndex = 0; columnIndex < cellColumns.length; columnIndex++) {
+            let cell = cellColumns[columnIndex];
+            for (let k = 1; k < cell.colSpan; k++) {
+              let colSpanCell = new ColSpanCell();
+              colSpanCell.x = cell.x + k;
+              colSpanCell.y = cell.y;
+              cellColumns.splice(columnIndex + 1, 0, colSpanCell);
+            }
+          }
+        }
+      }
+      function insertCell(cell, row) {
+        let x = 0;
+        while (x < row.length && row[x].x < cell.x) {
+          x++;
+        }
+        row.splice(x, 0, cell);
+      }
+      function fillInTable(table) {
+        let h_max = maxHeight(table);
+        let w_max = maxWidth(table);
+        debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
+        for (let y = 0; y < h_max; y++) {
+          for (let x = 0; x < w_max; x++) {
+            if (!conflictExists(table, x, y)) {
+              let opts = { x, y, colSpan: 1, rowSpan: 1 };
+              x++;
+              while (x < w_max && !conflictExists(table, x, y)) {
+                opts.colSpan++;
+                x++;
+              }
+              let y2 = y + 1;
+              while (y2 < h_max && allBlank(table, y2, opts.x, opts.x + opts.colSpan)) {
+                opts.rowSpan++;
+                y2++;
+              }
+              let cell = new Cell(opts);
+              cell.x = opts.x;
+              cell.y = opts.y;
+              warn(`Missing cell at ${cell.y}-${cell.x}.`);
+              insertCell(cell, table[y]);
+            }
+          }
+        }
+      }
+      function generateCells(rows) {
+        return rows.map(function(row) {
+          if (!Array.isArray(row)) {
+            let key = Object.keys(row)[0];
+            row = row[key];
+            if (Array.isArray(row)) {
+              row = row.slice();
+              row.unshift(key);
+            } else {
+              row = [key, row];
+            }
+          }
+          return row.map(function(cell) {
+            return new Cell(cell);
+          });
+        });
+      }
+      function makeTableLayout(rows) {
+        let cellRows = generateCells(rows);
+        layoutTable(cellRows);
+        fillInTable(cellRows);
+        addRowSpanCells(cellRows);
+        addColSpanCells(cellRows);
+        return cellRows;
+      }
+      module2.exports = {
+        makeTableLayout,
+        layoutTable,
+        addRowSpanCells,
+        maxWidth,
+        fillInTable,
+        computeWidths: makeComputeWidths("colSpan", "desiredWidth", "x", 1),
+        computeHeights: makeComputeWidths("rowSpan", "desiredHeight", "y", 1)
+      };
+    })();
+    function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
+      return function(vals, table) {
+        let result = [];
+        let spanners = [];
+        let auto = {};
+        table.forEach(function(row) {
+          row.forEach(function(cell) {
+            if ((cell[colSpan] || 1) > 1) {
+              spanners.push(cell);
+            } else {
+              result[cell[x]] = Math.max(result[cell[x]] || 0, cell[desiredWidth] || 0, forcedMin);
+            }
+          });
+        });
+        vals.forEach(function(val, index) {
+          if (typeof val === "number") {
+            result[index] = val;
+          }
+        });
+        for (let k = spanners.length - 1; k >= 0; k--) {
+          let cell = spanners[k];
+          let span = cell[colSpan];
+          let col = cell[x];
+          let existingWidth = result[col];
+          let editableCols = typeof vals[col] === "number" ? 0 : 1;
+          if (typeof existingWidth === "number") {
+            for (let i = 1; i < span; i++) {
+              existingWidth += 1 + result[col + i];
+              if (typeof vals[col + i] !== "number") {
+                editableCols++;
+              }
+            }
+          } else {
+            existingWidth = desiredWidth === "desiredWidth" ? cell.desiredWidth - 1 : 1;
+            if (!auto[col] || auto[col] < existingWidth) {
+              auto[col] = existingWidth;
+            }
+          }
+          if (cell[desiredWidth] > existingWidth) {
+            let i = 0;
+            while (editableCols > 0 && cell[desiredWidth] > existingWidth) {
+              if (typeof vals[col + i] !== "number") {
+                let dif = Math.round((cell[desiredWidth] - existingWidth) / editableCols);
+                existingWidth += dif;
+                result[col + i] += dif;
+                editableCols--;
+              }
+              i++;
+            }
+          }
+        }
+        Object.assign(vals, result, auto);
+        for (let j = 0; j < vals.length; j++) {
+          vals[j] = Math.max(forcedMin, vals[j] || 0);
+        }
+      };
+    }
+  }
+});
+
+// node_modules/cli-table3/src/table.js
+var require_table = __commonJS({
+  "node_modules/cli-table3/src/table.js"(exports2, module2) {
+    var debug = require_debug();
+    var utils = require_utils2();
+    var tableLayout = require_layout_manager();
+    var Table2 = class extends Array {
+      constructor(opts) {
+        super();
+        const options = utils.mergeOptions(opts);
+        Object.defineProperty(this, "options", {
+          value: options,
+          enumerable: options.debug
+        });
+        if (options.debug) {
+          switch (typeof options.debug) {
+            case "boolean":
+              debug.setDebugLevel(debug.WARN);
+              break;
+            case "number":
+              debug.setDebugLevel(options.debug);
+              break;
+            case "string":
+              debug.setDebugLevel(parseInt(options.debug, 10));
+              break;
+            default:
+              debug.setDebugLevel(debug.WARN);
+              debug.warn(`Debug option is expected to be boolean, number, or string. Received a ${typeof options.debug}`);
+          }
+          Object.defineProperty(this, "messages", {
+            get() {
+              return debug.debugMessages();
+            }
+          });
+        }
+      }
+      toString() {
+        let array2 = this;
+        let headersPresent = this.options.head && this.options.head.length;
+        if (headersPresent) {
+          array2 = [this.options.head];
+          if (this.length) {
+            array2.push.apply(array2, this);
+          }
+        } else {
+          this.options.style.head = [];
+        }
+        let cells = tableLayout.makeTableLayout(array2);
+        cells.forEach(function(row) {
+          row.forEach(function(cell) {
+            cell.mergeTableOptions(this.options, cells);
+          }, this);
+        }, this);
+        tableLayout.computeWidths(this.options.colWidths, cells);
+        tableLayout.computeHeights(this.options.rowHeights, cells);
+        cells.forEach(function(row) {
+          row.forEach(function(cell) {
+            cell.init(this.options);
+          }, this);
+        }, this);
+        let result = [];
+        for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
+          let row = cells[rowIndex];
+          let heightOfRow = this.options.rowHeights[rowIndex];
+          if (rowIndex === 0 || !this.options.style.compact || rowIndex == 1 && headersPresent) {
+            doDraw(row, "top", result);
+          }
+          for (let lineNum = 0; lineNum < heightOfRow; lineNum++) {
+            doDraw(row, lineNum, result);
+          }
+          if (rowIndex + 1 == cells.length) {
+            doDraw(row, "bottom", result);
+          }
+        }
+        return result.join("\n");
+      }
+      get width() {
+        let str = this.toString().split("\n");
+        return str[0].length;
+      }
+    };
+    Table2.reset = () => debug.reset();
+    function doDraw(row, lineNum, result) {
+      let line = [];
+      row.forEach(function(cell) {
+        line.push(cell.draw(lineNum));
+      });
+      let str = line.join("");
+      if (str.length) result.push(str);
+    }
+    module2.exports = Table2;
+  }
+});
+
+// node_modules/cli-table3/index.js
+var require_cli_table3 = __commonJS({
+  "node_modules/cli-table3/index.js"(exports2, module2) {
+    module2.exports = require_table();
+  }
+});
+
 // src/errors.ts
 var ExitCode = {
   /** pass or warn */
@@ -55162,8 +56967,8 @@ var error43 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural3 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
+        const plural4 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural4} inv\xE1lida${plural4}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -55307,8 +57112,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural3 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
+        const plural4 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural4} inv\xE1lida${plural4}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -64361,6 +66166,10 @@ var baselineSummarySchema = external_exports.object({
   newestAt: external_exports.string().optional(),
   /** Set when the baseline runs came from a different kind of machine: what differs. */
   environmentNote: external_exports.string().optional(),
+  /** This run's CPU speed score against the baseline runs', beside their own spread: explains, never flags. */
+  speedNote: external_exports.string().optional(),
+  /** One line on how the regressions were judged: the test, the run-level false-alarm control, low confidence. */
+  errorControl: external_exports.string().optional(),
   /** Set when the history could not be read (store down): why. Budgets alone decided. */
   unavailable: external_exports.string().optional()
 });
@@ -64704,8 +66513,12 @@ function serializeHistory(history) {
 `;
 }
 function makeRecord(result, meta3) {
+  const unmeasured = new Set(
+    result.checks.filter((check2) => check2.source === "run" && check2.status === "fail").map((check2) => check2.metric.slice(0, check2.metric.lastIndexOf("/")))
+  );
   const slim = {
     ...result,
+    metrics: result.metrics.filter((m) => !unmeasured.has(`${m.suite}/${m.scenario}`)),
     scenarios: result.scenarios.map((scenario) => ({
       ...scenario,
       rounds: scenario.rounds.map((round2) => ({ ...round2, histogram: "" }))
@@ -65565,6 +67378,84 @@ function hasHeader(headers) {
   return Object.keys(headers).some((h) => h.toLowerCase() === "content-type");
 }
 
+// src/verdict/key-pattern.ts
+function matchesKeyPattern(key, pattern) {
+  let source = "";
+  for (let i = 0; i < pattern.length; ) {
+    if (pattern.startsWith("/**/", i)) {
+      source += "/(?:.*/)?";
+      i += 4;
+    } else if (pattern.startsWith("**", i)) {
+      source += ".*";
+      i += 2;
+    } else if (pattern[i] === "*") {
+      source += "[^/]*";
+      i += 1;
+    } else {
+      source += (pattern[i] ?? "").replace(/[\\^$.|?+()[\]{}]/g, "\\$&");
+      i += 1;
+    }
+  }
+  return new RegExp(`^${source}$`).test(key);
+}
+
+// src/verdict/gated-metrics.ts
+var DEFAULT_GATED = "default";
+var MIN_ANSWERS_FOR_P99 = 1e3;
+function selectGatedKeys(metrics, scenarios, patterns) {
+  const adds = patterns.filter((p) => !p.startsWith("!"));
+  const removes = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+  const facts = new Map(scenarios.map((s) => [`${s.suite}/${s.name}`, s]));
+  const largestStep = largestVolumeSteps(metrics);
+  const gated = /* @__PURE__ */ new Set();
+  for (const metric2 of metrics) {
+    const chosen = adds.some(
+      (pattern) => pattern === DEFAULT_GATED ? isGatedByDefault(metric2, facts.get(`${metric2.suite}/${metric2.scenario}`), largestStep) : matchesMetric(metric2, pattern)
+    );
+    if (chosen && !removes.some((pattern) => matchesMetric(metric2, pattern))) gated.add(metric2.key);
+  }
+  return gated;
+}
+function matchesMetric(metric2, pattern) {
+  return pattern.includes("/") ? matchesKeyPattern(metric2.key, pattern) : matchesKeyPattern(metric2.name, pattern);
+}
+function isGatedByDefault(metric2, facts, largestStep) {
+  switch (metric2.suite) {
+    case "load":
+      if (metric2.name === "latency.p95" || metric2.name === "errors.rate") return true;
+      if (metric2.name === "latency.p99") return !facts || facts.answered >= MIN_ANSWERS_FOR_P99;
+      if (metric2.name === "throughput.rps") return !facts || facts.model === "closed";
+      return false;
+    case "volume": {
+      if (metric2.name === "growth.exponent") return true;
+      if (metric2.name !== "latency.p95") return false;
+      const step = splitVolumeStep(metric2.scenario);
+      return step !== void 0 && largestStep.get(step.query) === step.step;
+    }
+    case "stress":
+      return metric2.name === "capacity.rps" || metric2.name === "recovery.s";
+    case "video":
+      return metric2.name === "seconds_per_minute" || metric2.name === "success.rate";
+    default:
+      return false;
+  }
+}
+function splitVolumeStep(scenario) {
+  const at = scenario.lastIndexOf("@");
+  if (at <= 0) return void 0;
+  const step = Number(scenario.slice(at + 1));
+  return Number.isInteger(step) && step > 0 ? { query: scenario.slice(0, at), step } : void 0;
+}
+function largestVolumeSteps(metrics) {
+  const largest = /* @__PURE__ */ new Map();
+  for (const metric2 of metrics) {
+    if (metric2.suite !== "volume" || metric2.name !== "latency.p95") continue;
+    const step = splitVolumeStep(metric2.scenario);
+    if (step && step.step > (largest.get(step.query) ?? 0)) largest.set(step.query, step.step);
+  }
+  return largest;
+}
+
 // src/report/format.ts
 function formatValue(value, unit) {
   if (!Number.isFinite(value)) return String(value);
@@ -65600,6 +67491,12 @@ function formatChange(ratio) {
 function trim(n, digits) {
   return n.toFixed(digits);
 }
+var NBSP = "\xA0";
+var SPACE_BEFORE_UNIT = /(\d) (?=(?:ms|s|req\/s|%|MB\/s|MB|records\/s)(?![\p{L}\p{N}/]))/gu;
+var SPACE_AFTER_SIGN = /(^|\s)([<>≤≥]) (?=[+−-]?\d)/g;
+function keepValuesWhole(text) {
+  return text.replace(SPACE_BEFORE_UNIT, `$1${NBSP}`).replace(SPACE_AFTER_SIGN, `$1$2${NBSP}`);
+}
 
 // src/verdict/regressions.ts
 var DEFAULT_REGRESSION_POLICY = Object.freeze({
@@ -65607,18 +67504,7 @@ var DEFAULT_REGRESSION_POLICY = Object.freeze({
   fail: 0.25,
   confidence: 0.95,
   minHistory: 5,
-  metrics: [
-    "latency.p50",
-    "latency.p95",
-    "latency.p99",
-    "throughput.rps",
-    "errors.rate",
-    "growth.exponent",
-    "capacity.rps",
-    "recovery.s",
-    "seconds_per_minute",
-    "success.rate"
-  ]
+  metrics: [DEFAULT_GATED]
 });
 var ABSOLUTE_FLOORS = {
   ratio: { warn: 1e-3, fail: 0.01 },
@@ -65644,41 +67530,56 @@ var SPREAD_FLOOR = 0.01;
 var QN_DF_PER_RUN = 0.8;
 var MIN_RUNS_FOR_SPREAD = 3;
 var BOOTSTRAP_RESAMPLES = 2e3;
-function checkRegressions(current, history, policy = {}, accept = []) {
+function checkRegressions(current, history, policy = {}, accept = [], options = {}) {
   const full = { ...DEFAULT_REGRESSION_POLICY, ...definedOnly(policy) };
-  const gated = new Set(full.metrics);
+  const gated = options.gated ?? selectGatedKeys(current, [], full.metrics);
   const runs = history.map((run2) => new Map(run2.map((m) => [m.key, m])));
-  const checks = [];
+  const assessed = [];
   for (const metric2 of current) {
-    if (!gated.has(metric2.name) || !Number.isFinite(metric2.value)) continue;
+    if (!gated.has(metric2.key) || !Number.isFinite(metric2.value)) continue;
     const past = runs.map((run2) => run2.get(metric2.key)).filter((m) => m !== void 0 && m.unit === metric2.unit).filter((m) => Number.isFinite(m.value));
     if (past.length === 0) continue;
     const assessment = assess(metric2, past, full);
-    checks.push(toCheck(metric2, past.length, assessment, full, accept));
+    if (assessment) assessed.push({ metric: metric2, size: past.length, assessment });
   }
-  return checks;
+  const tested = assessed.map((a) => a.assessment).filter((a) => !a.lowConfidence);
+  if (options.controlRunErrors !== false) controlRunErrors(tested, full.confidence);
+  return assessed.map(
+    ({ metric: metric2, size, assessment }) => toCheck(metric2, size, assessment, full, accept)
+  );
+}
+function controlRunErrors(tested, confidence) {
+  const level = (1 - confidence) / 2;
+  const keepWorse = benjaminiHochberg(
+    tested.map((a) => a.pWorse),
+    level
+  );
+  const keepBetter = benjaminiHochberg(
+    tested.map((a) => a.pBetter),
+    level
+  );
+  tested.forEach((a, i) => {
+    a.comparisons = tested.length;
+    if (a.significantlyWorse && !keepWorse[i]) {
+      a.significantlyWorse = false;
+      a.lostToRunControl = true;
+    }
+    if (a.significantlyBetter && !keepBetter[i]) a.significantlyBetter = false;
+  });
+}
+function benjaminiHochberg(pValues, level) {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+  let cut = -1;
+  order.forEach(({ p }, rank) => {
+    if (p <= (rank + 1) / m * level) cut = rank;
+  });
+  const rejected = new Array(m).fill(false);
+  for (let rank = 0; rank <= cut; rank++) rejected[order[rank].i] = true;
+  return rejected;
 }
 function definedOnly(policy) {
   return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== void 0));
-}
-function matchesKeyPattern(key, pattern) {
-  let source = "";
-  for (let i = 0; i < pattern.length; ) {
-    if (pattern.startsWith("/**/", i)) {
-      source += "/(?:.*/)?";
-      i += 4;
-    } else if (pattern.startsWith("**", i)) {
-      source += ".*";
-      i += 2;
-    } else if (pattern[i] === "*") {
-      source += "[^/]*";
-      i += 1;
-    } else {
-      source += (pattern[i] ?? "").replace(/[\\^$.|?+()[\]{}]/g, "\\$&");
-      i += 1;
-    }
-  }
-  return new RegExp(`^${source}$`).test(key);
 }
 function assess(metric2, past, policy) {
   const values = past.map((m) => m.value);
@@ -65704,19 +67605,21 @@ function assess(metric2, past, policy) {
   };
   const spreadFloor = relative2 ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0) : floors.warn / 10;
   if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
-    const interval = relative2 ? roundsInterval(metric2, past, policy.confidence) : void 0;
-    const [low, high] = interval ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-    const roundsSayWorse = !interval || (direction > 0 ? low > 0 : high < 0);
-    const roundsSayBetter = !interval || (direction > 0 ? high < 0 : low > 0);
+    const interval = roundsInterval(metric2, past, policy.confidence, relative2);
+    if (!interval) return void 0;
+    const [low, high] = interval;
     return {
       ...base,
-      ...interval ? { interval } : {},
-      intervalFromRounds: interval !== void 0,
+      // Shown as the change's interval only where the change is relative.
+      ...relative2 ? { interval } : {},
+      intervalFromRounds: true,
       method: "percent-only",
       lowConfidence: true,
-      significantlyWorse: roundsSayWorse,
-      significantlyBetter: roundsSayBetter,
-      rankVetoedWorse: false
+      significantlyWorse: direction > 0 ? low > 0 : high < 0,
+      significantlyBetter: direction > 0 ? high < 0 : low > 0,
+      rankVetoedWorse: false,
+      pWorse: 1,
+      pBetter: 1
     };
   }
   return { ...base, ...assessStatistically(metric2, values, reference, spreadFloor, policy) };
@@ -65725,7 +67628,8 @@ function assessStatistically(metric2, values, reference, spreadFloor, policy) {
   const n = values.length;
   const spread = Math.max(qnScale(values), spreadFloor) * Math.sqrt(1 + Math.PI / (2 * n));
   const alpha = (1 - policy.confidence) / 2;
-  const t = studentTQuantile(1 - alpha, QN_DF_PER_RUN * (n - 1));
+  const df = QN_DF_PER_RUN * (n - 1);
+  const t = studentTQuantile(1 - alpha, df);
   const x = metric2.value;
   const z3 = (x - reference) / spread;
   const higherIsWorse = metric2.better === "lower";
@@ -65746,10 +67650,12 @@ function assessStatistically(metric2, values, reference, spreadFloor, policy) {
     lowConfidence: false,
     significantlyWorse: zWorse >= t && rankSays(worseSide),
     significantlyBetter: -zWorse >= t && rankSays(betterSide),
-    rankVetoedWorse: zWorse >= t && !rankSays(worseSide)
+    rankVetoedWorse: zWorse >= t && !rankSays(worseSide),
+    pWorse: 1 - studentTCdf(zWorse, df),
+    pBetter: studentTCdf(zWorse, df)
   };
 }
-function roundsInterval(metric2, past, confidence) {
+function roundsInterval(metric2, past, confidence, relative2) {
   const now = (metric2.samples ?? []).filter(Number.isFinite);
   const before = past.flatMap((m) => m.samples ?? []).filter(Number.isFinite);
   if (now.length < 2 || before.length < 2) return void 0;
@@ -65757,6 +67663,7 @@ function roundsInterval(metric2, past, confidence) {
     [now, before],
     ([a = [], b = []]) => {
       const ref = medianOf(b) ?? 0;
+      if (!relative2) return (medianOf(a) ?? 0) - ref;
       return ref > 0 ? (medianOf(a) ?? 0) / ref - 1 : Number.NaN;
     },
     {
@@ -65772,24 +67679,15 @@ function toCheck(metric2, historySize, a, policy, accept) {
   let level = "pass";
   if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = "fail";
   else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = "warn";
-  let capped = false;
-  if (a.lowConfidence && level === "fail" && a.interval && a.change !== void 0) {
-    const nearEdge = metric2.better === "lower" ? a.interval[0] : -a.interval[1];
-    if (nearEdge < policy.fail) {
-      level = "warn";
-      capped = true;
-    }
-  }
+  const capped = a.lowConfidence && level === "fail";
+  if (capped) level = "warn";
   const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
   const rule = level === "pass" ? void 0 : accept.find((r) => matchesKeyPattern(metric2.key, r.metric));
   const notes = [];
-  if (a.lowConfidence) {
-    const needed = Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD);
-    notes.push(`low confidence: ${historySize} of ${needed} baseline runs, percent rule alone`);
-    if (capped) notes.push("would fail, but the rounds do not all clear the fail level");
-  } else if (level === "pass" && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
+  if (capped) notes.push("would fail, but low confidence warns at most");
+  else if (level === "pass" && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
     notes.push(
-      a.rankVetoedWorse ? "within the range of past runs (rank test)" : "within run-to-run noise"
+      a.rankVetoedWorse ? "within the range of past runs (rank test)" : a.lostToRunControl ? `within what chance gives over the run's ${a.comparisons} comparisons` : "within run-to-run noise"
     );
   }
   if (rule) notes.push(`accepted (would ${level}): ${rule.reason}`);
@@ -65831,6 +67729,25 @@ function describe3(metric2, historySize, a, confidence, notes) {
   }
   const against = historySize === 1 ? "vs 1 baseline run" : `vs median of ${historySize} runs`;
   return [`${head} ${against}`, ...notes].join("; ");
+}
+function describeRegressionMethod(checks, policy) {
+  const compared = checks.filter((c) => c.kind !== "budget" && c.method !== void 0);
+  const tested = compared.filter((c) => !c.lowConfidence).length;
+  const low = compared.length - tested;
+  const parts = [];
+  if (tested > 0) {
+    const share = Number(((1 - policy.confidence) / 2 * 100).toFixed(2));
+    parts.push(
+      `Each metric is tested against the history's run-to-run spread (robust z), false alarms controlled over the run's ${tested} comparison${tested === 1 ? "" : "s"} (Benjamini\u2013Hochberg): unchanged code is called worse in at most ${share} % of runs.`
+    );
+  }
+  if (low > 0) {
+    const needed = Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD);
+    parts.push(
+      `Low confidence for ${low} comparison${low === 1 ? "" : "s"} (fewer than ${needed} baseline runs): the percent rule alone, so they warn at most.`
+    );
+  }
+  return parts.length > 0 ? parts.join(" ") : void 0;
 }
 
 // src/config/metrics-catalogue.ts
@@ -66650,6 +68567,14 @@ var DEFAULT_VIDEO_BUDGETS = {
 };
 var VIDEO_DEFAULTS = {
   levels: [1, 3, 5, 8],
+  /**
+   * Videos a level processes at least when `videos-per-level` is not set: three give a median
+   * that one slow video cannot move and a spread to judge a change by, where one video would be a
+   * single noisy sample. On a busy 2-core machine an extra 5 s 640x360 video took 1 to 2 s at
+   * level 1, so the default levels (two more videos of 10 s at level 1 than one wave each) take
+   * some 4 to 8 s longer.
+   */
+  minVideosPerLevel: 3,
   intervalMs: 500,
   timeoutMs: 3e5,
   field: "file",
@@ -66821,14 +68746,16 @@ var videoSectionSchema = strictObject2({
   upload: uploadSchema,
   status: statusSchema2,
   levels: levelsSchema.optional(),
-  "videos-per-level": countSchema(NUMBER_BOUNDS.videosPerLevel).describe("videos each level processes, level in flight at a time (default: the level)").optional(),
+  "videos-per-level": countSchema(NUMBER_BOUNDS.videosPerLevel).describe(
+    "videos each level processes, level in flight at a time (default: the level, at least 3)"
+  ).optional(),
   warmup: countSchema(NUMBER_BOUNDS.videoWarmup).describe("videos processed one by one before the levels, not measured (default 0)").optional(),
   budgets: budgetsSchema.optional()
 }).superRefine((video, ctx) => {
   const perLevel = video["videos-per-level"];
   const levels = video.levels ?? VIDEO_DEFAULTS.levels;
   const highest = levels.at(-1) ?? 1;
-  const total = (video.warmup ?? 0) + levels.reduce((sum, level) => sum + (perLevel ?? level), 0);
+  const total = (video.warmup ?? 0) + levels.reduce((sum, level) => sum + videosAtLevel({ videosPerLevel: perLevel }, level), 0);
   const arePartsValid = levels.every((level) => isWithin(level, NUMBER_BOUNDS.videoLevel)) && (perLevel === void 0 || isWithin(perLevel, NUMBER_BOUNDS.videosPerLevel)) && (video.warmup === void 0 || isWithin(video.warmup, NUMBER_BOUNDS.videoWarmup));
   if (arePartsValid && total > COMBINED_LIMITS.videos.max) {
     ctx.addIssue({
@@ -66901,7 +68828,7 @@ function buildVideoConfig(input2) {
   return config2;
 }
 function videosAtLevel(config2, level) {
-  return config2.videosPerLevel ?? level;
+  return config2.videosPerLevel ?? Math.max(level, VIDEO_DEFAULTS.minVideosPerLevel);
 }
 function levelScenario(level) {
   return `c${level}`;
@@ -67149,12 +69076,19 @@ var baselineSchema = strictObject2({
   name: textSchema("a name like default").describe('identity of the baseline history (default "default")').optional(),
   history: countSchema(NUMBER_BOUNDS.history).describe("runs kept in the rolling history (default 20)").optional()
 });
-var gateableMetric = external_exports.string({ error: "expected a metric name like latency.p95" }).superRefine((name, ctx) => {
-  if (Object.hasOwn(BUDGET_METRICS, name)) return;
-  const hint = suggestClosest(name, Object.keys(BUDGET_METRICS));
+var gatedPattern = external_exports.string({ error: "expected a metric name like latency.p95, a key pattern, or default" }).superRefine((entry, ctx) => {
+  const pattern = entry.startsWith("!") ? entry.slice(1) : entry;
+  if (pattern === DEFAULT_GATED || pattern.includes("/") || pattern.includes("*")) {
+    if (pattern.trim() === "" || /\s/.test(pattern)) {
+      ctx.addIssue({ code: "custom", message: `'${entry}' is not a metric key pattern` });
+    }
+    return;
+  }
+  if (Object.hasOwn(BUDGET_METRICS, pattern)) return;
+  const hint = suggestClosest(pattern, [...Object.keys(BUDGET_METRICS), DEFAULT_GATED]);
   ctx.addIssue({
     code: "custom",
-    message: `unknown metric '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}`
+    message: `unknown metric '${pattern}'${hint ? ` (did you mean '${hint}'?)` : ""}`
   });
 });
 var regressionSchema = strictObject2({
@@ -67162,7 +69096,9 @@ var regressionSchema = strictObject2({
   fail: ratioSchema("worsening that fails, like 25%").optional(),
   confidence: ratioSchema("confidence a regression needs, like 95%").optional(),
   "min-history": countSchema(NUMBER_BOUNDS.minHistory).describe("baseline runs needed for the statistical test (default 5)").optional(),
-  metrics: external_exports.array(gateableMetric, { error: "expected a list of metric names" }).describe("metric names checked for regressions").optional()
+  metrics: external_exports.array(gatedPattern, { error: "expected a list of metric names or key patterns" }).describe(
+    "what is gated on regressions: default, metric names, key patterns as in accept; !pattern removes"
+  ).optional()
 }).superRefine((policy, ctx) => {
   if (policy.warn !== void 0 && policy.fail !== void 0 && policy.warn >= policy.fail) {
     ctx.addIssue({
@@ -68632,6 +70568,11 @@ function resolveDockerSocket(option, dockerHost) {
     note: `DOCKER_HOST ${host} is not a unix socket and is not used`
   };
 }
+function answeringEngine(answer) {
+  const headers = answer.headers ?? {};
+  const server = headers.server;
+  return headers["libpod-api-version"] !== void 0 || typeof server === "string" && /^libpod\//i.test(server) ? "podman" : "docker";
+}
 function createDockerClient(socketPath, timeoutMs = 1e4) {
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   return {
@@ -68651,7 +70592,7 @@ function createDockerClient(socketPath, timeoutMs = 1e4) {
                 body = JSON.parse(text);
               } catch {
               }
-              resolve3({ status: res.statusCode ?? 0, body });
+              resolve3({ status: res.statusCode ?? 0, body, headers: res.headers });
             });
           }
         );
@@ -68710,6 +70651,44 @@ function computeContainerCpuPercent(stats, previous, fallbackCpus) {
   if (!now) return void 0;
   const before = readCpuCounters(stats.precpu_stats, fallbackCpus) ?? previous;
   return before ? computeCpuPercent(before, now) : void 0;
+}
+function parseReadTimeMs(read) {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(
+    read ?? ""
+  );
+  if (!match) return void 0;
+  const wholeMs = Date.parse(`${match[1]}${match[3]}`);
+  if (!(Number.isFinite(wholeMs) && wholeMs > 0)) return void 0;
+  return wholeMs + Number((match[2] ?? "").padEnd(9, "0")) / 1e6;
+}
+function computeWallCpuPercent(before, now) {
+  const containerDelta = now.containerNs - before.containerNs;
+  const elapsedNs = (now.atMs - before.atMs) * 1e6;
+  if (!(elapsedNs > 0) || containerDelta < 0) return void 0;
+  return containerDelta / elapsedNs * 100;
+}
+function createCpuTracker(engine, fallbackCpus) {
+  if (engine === "podman") {
+    let previous2;
+    return {
+      next(stats, receivedAtMs) {
+        const containerNs = stats.cpu_stats?.cpu_usage?.total_usage;
+        if (typeof containerNs !== "number" || !Number.isFinite(containerNs)) return void 0;
+        const now = { containerNs, atMs: parseReadTimeMs(stats.read) ?? receivedAtMs };
+        const cpuPercent = previous2 ? computeWallCpuPercent(previous2, now) : void 0;
+        previous2 = now;
+        return cpuPercent;
+      }
+    };
+  }
+  let previous;
+  return {
+    next(stats) {
+      const cpuPercent = computeContainerCpuPercent(stats, previous, fallbackCpus);
+      previous = readCpuCounters(stats.cpu_stats, fallbackCpus) ?? previous;
+      return cpuPercent;
+    }
+  };
 }
 function computeMemoryBytes(stats) {
   const usage = stats.memory_stats?.usage;
@@ -68770,16 +70749,17 @@ async function createContainerSources(targets, socket, warn, fallbackCpus) {
     }
     const name = typeof body.Name === "string" ? body.Name.replace(/^\//, "") : target.ref;
     const label = `container ${target.label ?? name} (${shortId(body.Id)})`;
-    sources.push(createContainerSource(client, body.Id, label, warn, fallbackCpus));
+    const engine = answeringEngine(answer);
+    sources.push(createContainerSource(client, body.Id, label, warn, engine, fallbackCpus));
   }
   if (sources.length === 0) client.close();
   return sources.length > 0 ? { sources, client } : { sources };
 }
-function createContainerSource(client, id, label, warn, fallbackCpus) {
+function createContainerSource(client, id, label, warn, engine, fallbackCpus) {
   const series = { source: "container", label, samples: [] };
   const warnSampling = warnOnce(warn);
   const path = `/containers/${id}/stats?stream=false&one-shot=true`;
-  let previous;
+  const cpu = createCpuTracker(engine, fallbackCpus);
   let isGone = false;
   return {
     series,
@@ -68795,6 +70775,7 @@ function createContainerSource(client, id, label, warn, fallbackCpus) {
         return;
       }
       const atMs = performance.now();
+      const receivedAtMs = Date.now();
       if (answer.status === 404) {
         warn(
           `resource monitor: ${label} is gone (Docker: ${dockerMessage(answer)}); its metrics stop`
@@ -68802,6 +70783,7 @@ function createContainerSource(client, id, label, warn, fallbackCpus) {
         isGone = true;
         return;
       }
+      if (answer.status === 200 && answer.body === "") return;
       if (answer.status !== 200 || !answer.body || typeof answer.body !== "object") {
         warnSampling(
           `resource monitor: reading ${label} failed (Docker: ${dockerMessage(answer)}); its samples are missing meanwhile`
@@ -68810,9 +70792,8 @@ function createContainerSource(client, id, label, warn, fallbackCpus) {
       }
       try {
         const stats = answer.body;
-        const cpuPercent = computeContainerCpuPercent(stats, previous, fallbackCpus);
+        const cpuPercent = cpu.next(stats, receivedAtMs);
         const memoryBytes = computeMemoryBytes(stats);
-        previous = readCpuCounters(stats.cpu_stats, fallbackCpus) ?? previous;
         if (cpuPercent !== void 0 && memoryBytes !== void 0) {
           series.samples.push({ atMs, cpuPercent, memoryMB: toMB(memoryBytes) });
         }
@@ -69550,6 +71531,195 @@ function verdictOf(checks) {
   return worst;
 }
 
+// src/report/check-limits.ts
+function trippedLimit(check2) {
+  return check2.status === "fail" ? check2.fail : check2.warn ?? check2.fail;
+}
+function isToldByMessage(check2) {
+  return check2.kind === "budget" && (trippedLimit(check2) === void 0 || check2.unit === "count");
+}
+
+// src/report/metric-key.ts
+function splitMetricKey(key) {
+  const first = key.indexOf("/");
+  const last = key.lastIndexOf("/");
+  if (first === -1) return { suite: "", scenario: "", name: key };
+  return {
+    suite: key.slice(0, first),
+    scenario: first === last ? "" : key.slice(first + 1, last),
+    name: key.slice(last + 1)
+  };
+}
+function shortMetricName(name) {
+  return name.startsWith("latency.") ? name.slice("latency.".length) : name;
+}
+
+// src/report/one-line.ts
+var INVISIBLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+function oneLine(text) {
+  return text.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(INVISIBLE, "");
+}
+
+// src/report/status-icon.ts
+var STATUS_ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
+
+// src/report/truncate.ts
+function charLength(text) {
+  return [...text].length;
+}
+function truncate(text, max2) {
+  const chars = [...text];
+  return chars.length <= max2 ? text : `${chars.slice(0, Math.max(0, max2 - 1)).join("")}\u2026`;
+}
+
+// src/report/worst-first.ts
+var RANK2 = { fail: 0, warn: 1, pass: 2 };
+function betterOfMetrics(metrics) {
+  const better = new Map(metrics.map((m) => [m.key, m.better]));
+  return (key) => better.get(key);
+}
+function excessOf(check2, better) {
+  if (check2.kind !== "budget") return check2.change === void 0 ? 0 : Math.abs(check2.change);
+  const limit = trippedLimit(check2);
+  if (limit === void 0) return void 0;
+  const over = better === "higher" ? limit - check2.value : check2.value - limit;
+  if (limit === 0) return over === 0 ? 0 : over > 0 ? Number.POSITIVE_INFINITY : -1;
+  return over / Math.abs(limit);
+}
+function orderWorstFirst(checks, betterOf) {
+  const keyed = checks.map((check2) => ({
+    check: check2,
+    excess: excessOf(check2, betterOf(check2.metric)) ?? Number.POSITIVE_INFINITY
+  }));
+  keyed.sort(
+    (a, b) => RANK2[a.check.status] - RANK2[b.check.status] || byExcess(a.excess, b.excess) || (a.check.metric < b.check.metric ? -1 : a.check.metric > b.check.metric ? 1 : 0)
+  );
+  return keyed.map(({ check: check2 }) => check2);
+}
+function byExcess(a, b) {
+  if (a === b || Math.abs(a - b) < 1e-9) return 0;
+  return a > b ? -1 : 1;
+}
+function groupBySuiteWorstFirst(checks, betterOf) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const check2 of orderWorstFirst(checks, betterOf)) {
+    const { suite } = splitMetricKey(check2.metric);
+    const group = groups.get(suite) ?? [];
+    group.push(check2);
+    groups.set(suite, group);
+  }
+  return [...groups.values()].flat();
+}
+
+// src/report/headline.ts
+var HEADLINE_LIMIT = 120;
+var BASELINE_NAME_LIMIT = 24;
+var SHORTEST_LABEL = 12;
+function countChecks(checks) {
+  const counts = {
+    regressions: 0,
+    budgetsOver: 0,
+    budgetsMet: 0,
+    improvements: 0,
+    unchanged: 0,
+    accepted: 0
+  };
+  for (const c of checks) {
+    if (c.kind === "improvement") counts.improvements++;
+    else if (c.kind === "budget") {
+      if (c.status === "pass") counts.budgetsMet++;
+      else counts.budgetsOver++;
+    } else if (c.status !== "pass") counts.regressions++;
+    else if (c.accepted !== void 0) counts.accepted++;
+    else counts.unchanged++;
+  }
+  return counts;
+}
+function countsLine(result) {
+  const n = countChecks(result.checks);
+  return [
+    plural2(n.regressions, "regression"),
+    `${plural2(n.budgetsOver, "budget")} over`,
+    plural2(n.improvements, "improvement"),
+    `${n.unchanged} unchanged`,
+    ...n.accepted > 0 ? [`${n.accepted} accepted`] : []
+  ].join(" \xB7 ");
+}
+function headline(result) {
+  const n = countChecks(result.checks);
+  const worst = orderWorstFirst(
+    result.checks.filter((c) => c.kind !== "improvement" && c.status !== "pass"),
+    betterOfMetrics(result.metrics)
+  );
+  const compared = comparedWith(result.baseline);
+  const isCompared = result.baseline !== void 0 && result.baseline.runs > 0;
+  let lead;
+  let label;
+  const rest = [];
+  if (n.regressions > 0) {
+    lead = plural2(n.regressions, "regression");
+    label = labelOf(worst.find((c) => c.kind === "regression"));
+    if (n.budgetsOver > 0) rest.push(`${plural2(n.budgetsOver, "budget")} over`);
+  } else if (n.budgetsOver > 0) {
+    lead = `${plural2(n.budgetsOver, "budget")} over`;
+    label = labelOf(worst.find((c) => c.kind === "budget"));
+    if (isCompared) rest.push("no regressions");
+  } else {
+    lead = isCompared ? "no regressions" : "";
+    if (n.improvements > 0) rest.push(plural2(n.improvements, "improvement"));
+    if (n.budgetsMet > 0) rest.push(`${plural2(n.budgetsMet, "budget")} met`);
+  }
+  const head = [lead, ...rest].filter((s) => s !== "");
+  const line = (worstPart) => `${STATUS_ICON[result.verdict]} ${[
+    (head[0] ?? "nothing checked") + worstPart,
+    ...head.slice(1),
+    compared
+  ].join(" \xB7 ")}`;
+  const bare = line("");
+  const room = HEADLINE_LIMIT - charLength(bare) - charLength(" (worst: )");
+  const full = label && room >= SHORTEST_LABEL ? line(` (worst: ${fitLabel(label, room)})`) : bare;
+  return truncate(full, HEADLINE_LIMIT);
+}
+function comparedWith(baseline) {
+  if (baseline === void 0) return "budgets only";
+  if (baseline.unavailable) return "baseline unavailable, budgets only";
+  if (baseline.runs === 0) return "no baseline yet";
+  const name = truncate(oneLine(baseline.name), BASELINE_NAME_LIMIT);
+  const at = baseline.newestCommit ? `@${baseline.newestCommit.slice(0, 7)}` : "";
+  return `vs ${plural2(baseline.runs, "run")} of ${name}${at}`;
+}
+function labelOf(check2) {
+  if (!check2) return void 0;
+  const parts = splitMetricKey(check2.metric);
+  const scenario = oneLine(parts.scenario);
+  const metric2 = oneLine(shortMetricName(parts.name));
+  if (check2.kind !== "budget") {
+    const change = check2.change === void 0 ? "" : ` ${formatChange(check2.change)}`;
+    return { scenario, what: `${metric2}${change}` };
+  }
+  const limit = trippedLimit(check2);
+  if (limit === void 0 || isToldByMessage(check2)) {
+    return { scenario, what: oneLine(check2.message) };
+  }
+  const sign = check2.value < limit ? "<" : ">";
+  return {
+    scenario,
+    what: `${metric2} ${formatValue(check2.value, check2.unit)} ${sign} ${formatValue(limit, check2.unit)}`
+  };
+}
+function fitLabel(label, room) {
+  const whole = label.scenario === "" ? label.what : `${label.scenario} ${label.what}`;
+  if (charLength(whole) <= room) return whole;
+  const forScenario = room - charLength(label.what) - 1;
+  if (label.scenario !== "" && forScenario >= 4) {
+    return `${truncate(label.scenario, forScenario)} ${label.what}`;
+  }
+  return truncate(whole, room);
+}
+function plural2(count2, noun) {
+  return `${count2} ${noun}${count2 === 1 ? "" : "s"}`;
+}
+
 // src/results/stress-run.ts
 function levelUnit(model) {
   return model === "open" ? "req/s" : "connections";
@@ -69788,7 +71958,7 @@ function videoSection(run2, metrics, checks) {
     ];
   });
   const notes = [
-    "Each level keeps that many videos in flight until its videos are through. Processing time runs from the start of a video\u2019s upload to the first status answer saying done, per minute of video (mean over the level\u2019s processed videos); realtime is video seconds per processing second. CPU in percent of one core.",
+    "Each level keeps that many videos in flight until its videos are through. Processing time runs from the start of a video\u2019s upload to the first status answer saying done, per minute of video (the median over the level\u2019s processed videos); realtime is video seconds per processing second. CPU in percent of one core.",
     describeVideos(run2),
     ...run2.levels.map(describeFailures).filter((line) => line !== void 0)
   ];
@@ -69813,52 +71983,60 @@ function videoSection(run2, metrics, checks) {
 }
 
 // src/report/report-model.ts
-function verdictLine(result) {
-  const failed2 = result.checks.filter((c) => c.status === "fail");
-  const warned = result.checks.filter((c) => c.status === "warn");
-  const head = result.verdict.toUpperCase();
-  const total = result.checks.length;
-  if (failed2.length > 0) {
-    return `${head}: ${failed2.length} of ${total} checks failed (${failed2.map(checkLabel).join("; ")})`;
-  }
-  if (warned.length > 0) {
-    return `${head}: ${warned.length} of ${total} checks warned (${warned.map(checkLabel).join("; ")})`;
-  }
-  return `${head}: all ${total} checks passed`;
-}
-function checkLabel(c) {
-  return `${c.metric.slice(0, c.metric.lastIndexOf("/"))} ${c.message}`;
-}
-function orderChecks(checks) {
-  const rank = { fail: 0, warn: 1, pass: 2 };
-  return checks.map((c, i) => ({ c, i })).sort((a, b) => rank[a.c.status] - rank[b.c.status] || a.i - b.i).map(({ c }) => c);
-}
+var OPEN_ROWS = 10;
 function buildReportModel(result) {
   const sections = [];
+  const betterOf = betterOfMetrics(result.metrics);
   const regressions = result.checks.filter((c) => c.kind === "regression");
   const improvements = result.checks.filter((c) => c.kind === "improvement");
   const budgets = result.checks.filter((c) => c.kind === "budget");
   const flagged = regressions.filter((c) => c.status !== "pass" || c.accepted !== void 0);
   if (flagged.length > 0) {
-    sections.push({ heading: "Regressions", table: comparisonTable(orderChecks(flagged)) });
+    sections.push(
+      ...capRows(
+        { heading: "Regressions" },
+        groupBySuiteWorstFirst(flagged, betterOf),
+        (rest) => `${rest} more regression${rest === 1 ? "" : "s"}`,
+        comparisonTable
+      )
+    );
   }
   if (budgets.length > 0) {
-    const broken = orderChecks(budgets.filter((c) => c.status !== "pass"));
+    const broken = groupBySuiteWorstFirst(
+      budgets.filter((c) => c.status !== "pass"),
+      betterOf
+    );
+    const budgetRows = (checks) => budgetTable(checks, betterOf);
+    const reasons = broken.filter(isToldByMessage).map((c) => `${c.metric.slice(0, c.metric.lastIndexOf("/"))}: ${sentence(c.message)}`);
     sections.push(
-      broken.length > 0 ? {
-        heading: "Budgets",
-        note: `${broken.length} of ${budgets.length} budgets warned or failed.`,
-        table: budgetTable(broken, result.metrics)
-      } : { heading: "Budgets", note: `All ${budgets.length} budgets passed.` }
+      ...broken.length > 0 ? capRows(
+        {
+          heading: "Budgets",
+          note: [
+            `${broken.length} of ${budgets.length} budgets warned or failed.`,
+            ...reasons
+          ].join(" ")
+        },
+        broken,
+        (rest) => `${rest} more budget${rest === 1 ? "" : "s"} warned or failed`,
+        budgetRows
+      ) : [{ heading: "Budgets", note: `All ${budgets.length} budgets passed.` }]
     );
     sections.push({
       heading: `All budgets (${budgets.length})`,
-      table: budgetTable(orderChecks(budgets), result.metrics),
+      table: budgetRows(groupBySuiteWorstFirst(budgets, betterOf)),
       folded: true
     });
   }
   if (improvements.length > 0) {
-    sections.push({ heading: "Improvements", table: comparisonTable(improvements) });
+    sections.push(
+      ...capRows(
+        { heading: "Improvements" },
+        groupBySuiteWorstFirst(improvements, betterOf),
+        (rest) => `${rest} more improvement${rest === 1 ? "" : "s"}`,
+        comparisonTable
+      )
+    );
   }
   for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
     if (suite === VOLUME) continue;
@@ -69894,11 +72072,20 @@ function buildReportModel(result) {
   const baselineLine = describeBaseline(result);
   return {
     verdict: result.verdict,
-    verdictLine: verdictLine(result),
+    headline: headline(result),
+    counts: countsLine(result),
     context: contextLine(result),
     ...baselineLine ? { baselineLine } : {},
     sections
   };
+}
+function capRows(open7, checks, restHeading, toTable) {
+  const shown = checks.slice(0, OPEN_ROWS);
+  const rest = checks.slice(OPEN_ROWS);
+  return [
+    { ...open7, table: toTable(shown) },
+    ...rest.length > 0 ? [{ heading: restHeading(rest.length), table: toTable(rest), folded: true }] : []
+  ];
 }
 function describeBaseline(result) {
   const b = result.baseline;
@@ -69911,32 +72098,53 @@ function describeBaseline(result) {
   const parts = [
     `Baseline '${b.name}': ${b.runs} run${b.runs === 1 ? "" : "s"}${newest ? ` (newest ${newest})` : ""}.`
   ];
-  if (result.checks.some((c) => c.lowConfidence)) {
+  const control = b.errorControl?.trim();
+  if (control) parts.push(sentence(control));
+  else if (result.checks.some((c) => c.lowConfidence)) {
     parts.push(
       "Low confidence: too few baseline runs for the statistical test; the percent rule alone decided."
     );
   }
   if (b.environmentNote) parts.push(`Note: ${b.environmentNote}.`);
+  if (b.speedNote) parts.push(sentence(b.speedNote));
   return parts.join(" ");
 }
-function orderByKey(checks) {
-  return [...checks].sort((a, b) => a.metric.localeCompare(b.metric));
+function sentence(text) {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
+function orderByKey(checks) {
+  return [...checks].sort((a, b) => a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0);
+}
+function keyCells(check2) {
+  const { suite, scenario, name } = splitMetricKey(check2.metric);
+  return [suite, scenario === "" ? "\u2013" : scenario, { code: shortMetricName(name) }];
+}
+var KEY_HEADER = ["Suite", "Scenario", "Metric"];
+var KEY_ALIGN = ["l", "l", "l"];
 function comparisonTable(checks) {
+  const hasInterval = checks.some((c) => c.changeInterval !== void 0);
+  const levels = new Set(checks.map((c) => c.confidenceLevel).filter((l) => l !== void 0));
+  const [level] = levels;
+  const shared = levels.size === 1 && level !== void 0 ? level : void 0;
+  const interval = hasInterval ? {
+    header: [shared === void 0 ? "Interval" : `Interval (${formatLevel(shared)})`],
+    align: ["r"],
+    cell: (c) => [intervalCell(c, shared === void 0)]
+  } : { header: [], align: [], cell: () => [] };
   return {
-    header: ["Metric", "Baseline", "Current", "Change", "Confidence interval", "Status"],
-    align: ["l", "r", "r", "r", "r", "l"],
+    header: [...KEY_HEADER, "Baseline", "Current", "Change", ...interval.header, "Status"],
+    align: [...KEY_ALIGN, "r", "r", "r", ...interval.align, "l"],
     rows: checks.map((c) => [
-      { code: c.metric },
+      ...keyCells(c),
       c.baseline === void 0 ? "\u2013" : formatValue(c.baseline, c.unit),
       formatValue(c.value, c.unit),
-      changeCell(c),
-      intervalCell(c),
+      describeChange(c),
+      ...interval.cell(c),
       c.accepted !== void 0 ? { status: "pass", label: "accepted" } : c.kind === "improvement" ? { status: "pass", label: "improved" } : { status: c.status }
     ])
   };
 }
-function changeCell(c) {
+function describeChange(c) {
   if (c.change !== void 0) return formatChange(c.change);
   if (c.baseline !== void 0) {
     const diff = c.value - c.baseline;
@@ -69944,16 +72152,19 @@ function changeCell(c) {
   }
   return "\u2013";
 }
-function intervalCell(c) {
+function formatLevel(level) {
+  return `${Math.round(level * 100)} %`;
+}
+function intervalCell(c, withLevel) {
   if (!c.changeInterval) return "\u2013";
   const [low, high] = c.changeInterval;
-  const level = c.confidenceLevel === void 0 ? "" : `${Math.round(c.confidenceLevel * 100)} %: `;
-  return `${level}${formatChange(low)} \u2026 ${formatChange(high)}${c.lowConfidence ? " (low confidence)" : ""}`;
+  const level = withLevel && c.confidenceLevel !== void 0 ? `${formatLevel(c.confidenceLevel)}: ` : "";
+  return `${level}${formatChange(low)} \u2026 ${formatChange(high)}`;
 }
 function contextLine(result) {
   const env = result.environment;
   const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1e3;
-  return `Target ${result.target.url} \xB7 config ${result.config.file} \xB7 ${env.cores} \xD7 ${env.cpuModel}, Node ${env.node} \xB7 ${seconds.toFixed(1)} s`;
+  return `perf-action ${result.tool.version} \xB7 target ${result.target.url} \xB7 config ${result.config.file} \xB7 ${env.cores} \xD7 ${env.cpuModel}, Node ${env.node} \xB7 ${seconds.toFixed(1)} s`;
 }
 function metricOf(result, run2, name) {
   return result.metrics.find((m) => m.key === `${run2.suite}/${run2.name}/${name}`);
@@ -70023,14 +72234,13 @@ function scenarioTable(result, suite) {
     rows
   };
 }
-function budgetTable(checks, metrics) {
-  const betterOf = new Map(metrics.map((m) => [m.key, m.better]));
-  const bound = (c, limit) => limit === void 0 ? "\u2013" : `${betterOf.get(c.metric) === "higher" ? "<" : ">"} ${formatValue(limit, c.unit)}`;
+function budgetTable(checks, betterOf) {
+  const bound = (c, limit) => limit === void 0 ? "\u2013" : `${betterOf(c.metric) === "higher" ? "<" : ">"} ${formatValue(limit, c.unit)}`;
   return {
-    header: ["Metric", "Value", "Warns when", "Fails when", "From", "Status"],
-    align: ["l", "r", "r", "r", "l", "l"],
+    header: [...KEY_HEADER, "Value", "Warns when", "Fails when", "From", "Status"],
+    align: [...KEY_ALIGN, "r", "r", "r", "l", "l"],
     rows: checks.map((c) => [
-      { code: c.metric },
+      ...keyCells(c),
       formatValue(c.value, c.unit),
       bound(c, c.warn),
       bound(c, c.fail),
@@ -70166,7 +72376,7 @@ body { font: 14px/1.5 system-ui, sans-serif; margin: 2rem; color: #1f2328; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
 th, td { border: 1px solid #d0d7de; padding: 4px 10px; }
 th { background: #f6f8fa; }
-td.r { text-align: right; font-variant-numeric: tabular-nums; }
+td.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code { font: 12px ui-monospace, monospace; }
 .verdict { font-size: 1.2rem; font-weight: 600; }
 figure { margin: 0.5rem 0 1rem; }
@@ -70175,7 +72385,8 @@ svg.chart { display: block; max-width: 100%; height: auto; }
 </head>
 <body>
 <h1>perf-action report</h1>
-<p class="verdict" style="color: ${COLOR[model.verdict]}">${escapeHtml(model.verdictLine)}</p>
+<p class="verdict" style="color: ${COLOR[model.verdict]}">${escapeHtml(model.headline)}</p>
+<p>${escapeHtml(model.counts)}</p>
 <p>${escapeHtml(model.context)}</p>
 ${model.baselineLine ? `<p>${escapeHtml(model.baselineLine)}</p>` : ""}
 ${sections}
@@ -70356,10 +72567,6 @@ var LINKISH = [
   /(?:^|[^A-Za-z0-9])gh-\d/i
 ];
 var MARKDOWN_PUNCTUATION = /[\\`<&[\]|]/g;
-var INVISIBLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-function oneLine(text) {
-  return text.replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ").replace(INVISIBLE, "");
-}
 function isLinkish(token) {
   return LINKISH.some((pattern) => pattern.test(token));
 }
@@ -70383,30 +72590,32 @@ function htmlText(text) {
 }
 
 // src/report/markdown.ts
-var ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C" };
 var OPEN_IN_COMPACT = /* @__PURE__ */ new Set(["Regressions", "Budgets"]);
 function isFolded(section, compact) {
   return section.folded === true || compact === true && !OPEN_IN_COMPACT.has(section.heading);
 }
+function markdownHeadline(headline2) {
+  return `**${keepValuesWhole(markdownText(headline2))}**`;
+}
 function renderMarkdown(result, options = {}) {
   const model = buildReportModel(result);
   const lines = [
-    `## ${ICON[model.verdict]} perf-action: ${model.verdict}`,
+    markdownHeadline(model.headline),
     "",
-    `**${markdownText(model.verdictLine)}**`,
+    markdownText(model.counts),
     "",
     markdownText(model.context),
     ...model.baselineLine ? ["", markdownText(model.baselineLine)] : [],
     ...options.links && options.links.length > 0 ? ["", options.links.join(" \xB7 ")] : []
   ];
   let folded = 0;
-  let dropped = 0;
+  const dropped = [];
   for (const section of model.sections) {
     const fold = isFolded(section, options.compact);
     if (fold) {
       folded++;
       if (options.dropFoldedFrom !== void 0 && folded > options.dropFoldedFrom) {
-        dropped++;
+        dropped.push(section.heading);
         continue;
       }
     }
@@ -70428,10 +72637,10 @@ function renderMarkdown(result, options = {}) {
       lines.push("", `### ${markdownText(section.heading)}`, "", ...body);
     }
   }
-  if (dropped > 0) {
+  if (dropped.length > 0) {
     lines.push(
       "",
-      `_${dropped} more section${dropped === 1 ? "" : "s"} left out to fit; the full report is in the job summary and the artifact._`
+      `_Left out to keep this short: ${markdownText(dropped.join("; "))}. The full report is in the job summary and the artifact._`
     );
   }
   return `${lines.join("\n")}
@@ -70439,15 +72648,15 @@ function renderMarkdown(result, options = {}) {
 }
 var IN_TABLE = { inTable: true };
 function renderTable2(table) {
-  const header = table.header.map((h) => markdownText(h, IN_TABLE));
+  const header = table.header.map((h) => keepValuesWhole(markdownText(h, IN_TABLE)));
   return markdownTable([header, ...table.rows.map((r) => r.map(renderCell2))], {
     align: table.align
   });
 }
 function renderCell2(cell) {
-  if (typeof cell === "string") return markdownText(cell, IN_TABLE);
+  if (typeof cell === "string") return keepValuesWhole(markdownText(cell, IN_TABLE));
   if ("code" in cell) return markdownCode(cell.code, IN_TABLE);
-  return `${ICON[cell.status]} ${markdownText(cell.label ?? cell.status, IN_TABLE)}`;
+  return `${STATUS_ICON[cell.status]} ${markdownText(cell.label ?? cell.status, IN_TABLE)}`;
 }
 
 // src/results/environment.ts
@@ -71196,10 +73405,11 @@ async function runStressScenario(scenario, options) {
     verdicts[index] = reason;
     if (brokeAt === void 0 || index < brokeAt) {
       brokeAt = index;
-      phases.at(-1)?.handle.stop();
+      const running = phases.at(-1);
+      if (running?.kind !== "cooldown") running?.handle.stop();
     }
   };
-  const judge = async (index, handle) => {
+  const decide = async (index, handle) => {
     await handle.ended;
     const isLate = await Promise.race([
       handle.settled.then(() => false),
@@ -71213,10 +73423,13 @@ async function runStressScenario(scenario, options) {
     const result = await handle.settled;
     const figures = figuresOf(mergeKinds(result.kinds), result.endedAt - result.startedAt);
     const reason = verdicts[index] ?? breachOf(figures, scenario.limits);
-    options.log(
-      `${scenario.name}: ${result.level} ${unit}: ${figures.achievedRps.toFixed(1)} req/s, p95 ${formatValue(figures.p95Ms, "ms")}, errors ${formatValue(figures.errorRate, "ratio")} \u2014 ${reason === void 0 ? "held" : `broke (${reason})`}`
-    );
     if (reason !== void 0) breakAt(index, reason);
+    return `${scenario.name}: ${result.level} ${unit}: ${describeFigures(figures)} \u2014 ${reason === void 0 ? "held" : `broke (${reason})`}`;
+  };
+  let logged = Promise.resolve();
+  const judge = (index, handle) => {
+    logged = Promise.all([decide(index, handle), logged]).then(([line]) => options.log(line));
+    return logged;
   };
   const judgements = [];
   for (const planned of plannedPhases(scenario)) {
@@ -71229,9 +73442,6 @@ async function runStressScenario(scenario, options) {
   const first = scenario.stages[0];
   if (phases.length > 1 && brokeAt !== 0 && !options.signal?.aborted) {
     const spec = { level: first.level, durationMs: scenario.cooldownMs };
-    options.log(
-      `${scenario.name}: cool-down at ${first.level} ${unit} for ${formatValue(spec.durationMs, "ms")}`
-    );
     const handle = load.startPhase(spec);
     phases.push({ kind: "cooldown", spec, handle });
     await handle.ended;
@@ -71263,6 +73473,9 @@ async function runStressScenario(scenario, options) {
   if (cooldown?.kind === "cooldown" && rows[0]?.status === "held") {
     run2.recovery = recoveryOf(rows, run2.seconds, cooldown, scenario);
   }
+  if (cooldown?.kind === "cooldown") {
+    options.log(describeCooldown(scenario.name, unit, cooldown, run2.recovery));
+  }
   const whole = resourcesOver(options.monitor, t0, results.at(-1)?.endedAt ?? t0);
   if (whole) run2.resources = resourceFigures(whole);
   const breaking = rows.find((r) => r.status === "broke");
@@ -71270,6 +73483,19 @@ async function runStressScenario(scenario, options) {
     run2.generatorSaturated = true;
   }
   return run2;
+}
+function describeFigures(figures) {
+  return `${figures.achievedRps.toFixed(1)} req/s, p95 ${formatValue(figures.p95Ms, "ms")}, errors ${formatValue(figures.errorRate, "ratio")}`;
+}
+function describeCooldown(name, unit, row, recovery) {
+  let found = "";
+  if (recovery?.isRecovered) {
+    found = ` \u2014 recovered after ${formatValue(recovery.seconds ?? 0, "s")}`;
+  } else if (recovery) {
+    const back = formatValue(recovery.prePeakP95Ms + recovery.toleranceMs, "ms");
+    found = ` \u2014 did not recover (p95 stayed above ${back})`;
+  }
+  return `${name}: cool-down at ${row.level} ${unit} for ${formatValue(row.durationMs, "ms")}: ${describeFigures(row)}${found}`;
 }
 function lateBreach(handle, limits) {
   const pending = handle.pending();
@@ -71790,6 +74016,11 @@ function round(value, decimals) {
 function mean(values) {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
+function median2(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 function metric(level, name, unit, better, value, samples) {
   const scenario = levelScenario(level);
   return {
@@ -71820,7 +74051,7 @@ function levelMetrics(level, rows) {
   ];
   const perMinute = done.filter((row) => row.durationS > 0).map((row) => (row.processingS ?? 0) / (row.durationS / 60));
   if (perMinute.length > 0) {
-    const value = mean(perMinute);
+    const value = median2(perMinute);
     metrics.push(
       metric(
         level,
@@ -73489,8 +75720,16 @@ async function runVolumeSuite(options) {
     );
     output2.metrics.push(seedRateMetric(step, rate));
     if (index === 0) {
+      const quiet = { ...options, log: () => {
+      } };
       for (const query of volume.queries) {
-        await warmUp(atStep(query, step), options).catch(() => options.signal?.throwIfAborted());
+        await warmUp(atStep(query, step), quiet).catch(() => options.signal?.throwIfAborted());
+      }
+      const warmed = volume.queries.filter((query) => query.warmupMs > 0).length;
+      if (warmed > 0) {
+        log(
+          `volume: warmed up ${warmed} quer${warmed === 1 ? "y" : "ies"} at ${step} records first, unmeasured (each warms up again right before its rounds)`
+        );
       }
     }
     for (const query of volume.queries) {
@@ -74132,26 +76371,37 @@ function budgetMessage(metric2, limit, status) {
 }
 
 // src/verdict/compare.ts
-var CALIBRATION_TOLERANCE = 0.25;
-function compareWithHistory(metrics, environment, history, config2) {
+var MEMORY_TOLERANCE = 0.1;
+function compareWithHistory(metrics, scenarios, environment, history, config2) {
   const records = history?.records ?? [];
   const summary = { name: config2.baseline.name, runs: records.length };
   const newest = records.at(-1);
   if (!newest) return { checks: [], summary };
   if (newest.commit !== void 0) summary.newestCommit = newest.commit;
   summary.newestAt = newest.savedAt;
-  const note = environmentNote(
-    environment,
-    records.map((r) => r.result.environment)
-  );
+  const past = records.map((r) => r.result.environment);
+  const note = environmentNote(environment, past);
   if (note) summary.environmentNote = note;
+  const speed = speedNote(environment, past);
+  if (speed) summary.speedNote = speed;
   const checks = checkRegressions(
     metrics,
     records.map((r) => r.result.metrics),
     config2.regression,
-    config2.accept
+    config2.accept,
+    { gated: selectGatedKeys(metrics, scenarios.map(scenarioFacts), config2.regression.metrics) }
   );
+  const method = describeRegressionMethod(checks, config2.regression);
+  if (method) summary.errorControl = method;
   return { checks, summary };
+}
+function scenarioFacts(run2) {
+  return {
+    suite: run2.suite,
+    name: run2.name,
+    model: run2.model === "open" ? "open" : "closed",
+    answered: run2.totals.completed
+  };
 }
 function environmentNote(current, past) {
   const differences = /* @__PURE__ */ new Set();
@@ -74160,15 +76410,22 @@ function environmentNote(current, past) {
       differences.add(`CPU ${env.cpuModel} \u2192 ${current.cpuModel}`);
     }
     if (env.cores !== current.cores) differences.add(`${env.cores} \u2192 ${current.cores} cores`);
-    if (env.calibration !== void 0 && current.calibration !== void 0 && env.calibration > 0) {
-      const ratio = current.calibration / env.calibration;
-      if (Math.abs(ratio - 1) > CALIBRATION_TOLERANCE) {
-        differences.add(`calibration ${env.calibration} \u2192 ${current.calibration}`);
-      }
+    const larger = Math.max(env.memoryMB, current.memoryMB);
+    if (larger > 0 && Math.abs(env.memoryMB - current.memoryMB) / larger > MEMORY_TOLERANCE) {
+      differences.add(`${env.memoryMB} \u2192 ${current.memoryMB} MB of memory`);
     }
   }
   if (differences.size === 0) return void 0;
   return `baseline runs came from a different machine (${[...differences].join("; ")}): compare with care`;
+}
+function speedNote(current, past) {
+  const scores = past.map((e) => e.calibration).filter((c) => c !== void 0 && c > 0);
+  const reference = medianOf(scores);
+  if (current.calibration === void 0 || reference === void 0 || reference <= 0)
+    return void 0;
+  const ratio = current.calibration / reference;
+  const noise = scores.length >= 3 ? ` (the baseline runs' own scores vary \xB1${Math.round(qnScale(scores) / reference * 100)} %)` : "";
+  return `CPU speed score ${ratio.toFixed(2)}\xD7 the baseline runs' median${noise}`;
 }
 
 // src/verdict/confirm.ts
@@ -74331,7 +76588,7 @@ async function runPerf(settings) {
         await rm5(workDir, { recursive: true, force: true });
       }
     }
-    comparison = compareWithHistory(metrics, environment, history.history, config2);
+    comparison = compareWithHistory(metrics, scenarios, environment, history.history, config2);
     const failing = new Set(scenariosToConfirm(comparison.checks));
     const again = (config2.load?.scenarios ?? []).filter((s) => failing.has(`load/${s.name}`));
     if (again.length > 0 && settings.confirmRegressions !== false) {
@@ -74339,7 +76596,13 @@ async function runPerf(settings) {
         `confirming failing regressions with a second run of: ${again.map((s) => s.name).join(", ")}`
       );
       const second = await runLoadSuite({ ...loadOptions, scenarios: again });
-      const recheck = compareWithHistory(second.metrics, environment, history.history, config2);
+      const recheck = compareWithHistory(
+        second.metrics,
+        second.scenarios,
+        environment,
+        history.history,
+        config2
+      );
       comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
     }
   } finally {
@@ -74493,9 +76756,88 @@ function displayUrl(url2) {
   return u.toString().replace(/\/$/, "");
 }
 
+// src/report/terminal.ts
+var import_cli_table3 = __toESM(require_cli_table3(), 1);
+var PLAIN = (_format, text) => text;
+var TERMINAL_ROWS = 20;
+var SCENARIO_WIDTH = 32;
+var STATUS_COLOR = {
+  fail: "red",
+  warn: "yellow",
+  pass: "green"
+};
+function renderTerminal(result, style = PLAIN) {
+  const betterOf = betterOfMetrics(result.metrics);
+  const findings = groupBySuiteWorstFirst(
+    result.checks.filter((c) => c.kind !== "improvement" && c.status !== "pass"),
+    betterOf
+  );
+  const lines = [];
+  if (findings.length > 0) {
+    const shown = findings.slice(0, TERMINAL_ROWS);
+    lines.push(findingsTable(shown, style));
+    const more = findings.length - shown.length;
+    if (more > 0) {
+      lines.push(style("dim", `\u2026 and ${more} more; --format markdown prints the whole report.`));
+    }
+    for (const c of shown) {
+      if (isToldByMessage(c)) {
+        lines.push(oneLine(`${c.metric.slice(0, c.metric.lastIndexOf("/"))}: ${c.message}`));
+      }
+    }
+    lines.push("");
+  }
+  const baseline = describeBaseline(result);
+  if (baseline) lines.push(style("dim", oneLine(baseline)));
+  lines.push(countsLine(result));
+  lines.push(style(["bold", STATUS_COLOR[result.verdict]], headline(result)));
+  return `${lines.join("\n")}
+`;
+}
+function findingsTable(checks, style) {
+  const table = new import_cli_table3.default({
+    head: ["Suite", "Scenario", "Metric", "Baseline", "Current", "Change", "Status"].map(
+      (h) => style("bold", h)
+    ),
+    colAligns: ["left", "left", "left", "right", "right", "right", "left"],
+    // Colours are ours (styleText); cli-table3's own would need the colors package.
+    style: { head: [], border: [], compact: true }
+  });
+  for (const c of checks) {
+    const { suite, scenario, name } = splitMetricKey(oneLine(c.metric));
+    table.push([
+      suite,
+      truncate(scenario, SCENARIO_WIDTH) || "\u2013",
+      shortMetricName(name),
+      ...numberCells(c),
+      style(STATUS_COLOR[c.status], c.status)
+    ]);
+  }
+  return table.toString();
+}
+function numberCells(c) {
+  if (c.kind !== "budget") {
+    return [
+      c.baseline === void 0 ? "\u2013" : formatValue(c.baseline, c.unit),
+      formatValue(c.value, c.unit),
+      describeChange(c)
+    ];
+  }
+  const limit = trippedLimit(c);
+  if (limit === void 0 || isToldByMessage(c)) return ["\u2013", "\u2013", "\u2013"];
+  return [
+    `limit ${formatValue(limit, c.unit)}`,
+    formatValue(c.value, c.unit),
+    limit === 0 ? "\u2013" : formatChange((c.value - limit) / Math.abs(limit))
+  ];
+}
+
 // src/cli/args.ts
 import { parseArgs } from "node:util";
 var COMMANDS = ["run", "demo", "validate", "compare", "schema"];
+var FORMATS = ["auto", "text", "markdown"];
+var FORMAT_HELP = `      --format FORMAT       how the report is printed: text (a summary table), markdown (the
+                            whole report), or auto (default: text on a terminal, else markdown)`;
 var EXIT_CODES = "Exit codes: 0 pass or warn, 1 fail, 2 bad usage or config, 3 target unreachable.";
 var USAGE = `Usage: perf-action <command> [options]
 
@@ -74525,6 +76867,7 @@ Options:
       --out DIR             where the results and reports go (default perf-results)
       --baseline-dir DIR    compare with the baseline history kept in DIR
       --update-baseline     append this run to that history (needs --baseline-dir)
+${FORMAT_HELP}
       --debug               print stack traces
   -h, --help                this help
 
@@ -74540,6 +76883,7 @@ Options:
       --suite LIST          suites to run, comma-separated (load, stress, volume, video)
       --out DIR             where the results and reports go (default perf-results)
       --baseline-dir DIR    the baseline history (default DIR/baseline)
+${FORMAT_HELP}
       --debug               print stack traces
   -h, --help                this help
 
@@ -74563,6 +76907,7 @@ Compares two results files as a run compares with its baseline, and prints the r
 
 Options:
   -c, --config FILE         take regression thresholds and accept: rules from this config
+${FORMAT_HELP}
       --debug               print stack traces
   -h, --help                this help
 
@@ -74575,10 +76920,10 @@ Options:
   -h, --help                this help`
 };
 var OPTIONS_OF = {
-  run: ["config", "target", "suite", "out", "baseline-dir", "update-baseline", "debug"],
-  demo: ["config", "target", "suite", "out", "baseline-dir", "debug"],
+  run: ["config", "target", "suite", "out", "baseline-dir", "update-baseline", "format", "debug"],
+  demo: ["config", "target", "suite", "out", "baseline-dir", "format", "debug"],
   validate: ["config", "target", "suite", "debug"],
-  compare: ["config", "debug"],
+  compare: ["config", "format", "debug"],
   schema: ["debug"]
 };
 var isCommand = (name) => COMMANDS.includes(name);
@@ -74617,6 +76962,7 @@ function parseCommand(argv) {
   }
   checkOptions2(name, values);
   const debug = values.debug ?? false;
+  const format = parseFormat(values.format, name);
   if (name === "compare") {
     const [base, head, extra] = rest;
     if (base === void 0 || head === void 0) {
@@ -74632,6 +76978,7 @@ function parseCommand(argv) {
       base,
       head,
       ...values.config !== void 0 ? { config: values.config } : {},
+      format,
       debug
     };
   }
@@ -74664,8 +77011,19 @@ function parseCommand(argv) {
     outDir: values.out ?? "perf-results",
     ...values["baseline-dir"] !== void 0 ? { baselineDir: values["baseline-dir"] } : {},
     updateBaseline: values["update-baseline"] ?? false,
+    format,
     debug
   };
+}
+function parseFormat(value, command) {
+  if (value === void 0) return "auto";
+  const format = FORMATS.find((f) => f === value.trim());
+  if (format === void 0) {
+    throw new UsageError(
+      `--format must be one of ${FORMATS.join(", ")}, got '${value}'. See perf-action ${command} --help.`
+    );
+  }
+  return format;
 }
 function checkOptions2(name, values) {
   const allowed = OPTIONS_OF[name];
@@ -74694,6 +77052,7 @@ function parse3(argv) {
       out: { type: "string" },
       "baseline-dir": { type: "string" },
       "update-baseline": { type: "boolean" },
+      format: { type: "string" },
       debug: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" }
@@ -74751,7 +77110,13 @@ async function compareResults(basePath, headPath, configPath) {
       }
     ]
   };
-  const comparison = compareWithHistory(head.metrics, head.environment, history, config2);
+  const comparison = compareWithHistory(
+    head.metrics,
+    head.scenarios,
+    head.environment,
+    history,
+    config2
+  );
   const checks = [...comparison.checks, ...(head.checks ?? []).filter((c) => c.kind === "budget")];
   return { ...head, baseline: comparison.summary, checks, verdict: verdictOf(checks) };
 }
@@ -74802,20 +77167,33 @@ function shellQuote(s) {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
+// src/cli/screen.ts
+import { styleText } from "node:util";
+function stdoutScreen(stream = process.stdout) {
+  return {
+    isTerminal: stream.isTTY === true,
+    style: (format, text) => styleText(format, text, { stream })
+  };
+}
+function resolveFormat(format, screen) {
+  if (format !== "auto") return format;
+  return screen.isTerminal ? "text" : "markdown";
+}
+
 // src/cli/validate.ts
-var plural2 = (count2, one, many = `${one}s`) => `${count2} ${count2 === 1 ? one : many}`;
+var plural3 = (count2, one, many = `${one}s`) => `${count2} ${count2 === 1 ? one : many}`;
 function describeSuite(config2, suite) {
   switch (suite) {
     case "load":
-      return `load (${plural2(config2.load?.scenarios.length ?? 0, "scenario")})`;
+      return `load (${plural3(config2.load?.scenarios.length ?? 0, "scenario")})`;
     case "stress":
-      return `stress (${plural2(config2.stress?.scenarios.length ?? 0, "scenario")})`;
+      return `stress (${plural3(config2.stress?.scenarios.length ?? 0, "scenario")})`;
     case "volume": {
       const volume = config2.volume;
-      return `volume (${plural2(volume?.queries.length ?? 0, "query", "queries")} at ${plural2(volume?.steps.length ?? 0, "step")})`;
+      return `volume (${plural3(volume?.queries.length ?? 0, "query", "queries")} at ${plural3(volume?.steps.length ?? 0, "step")})`;
     }
     case "video":
-      return `video (${plural2(config2.video?.levels.length ?? 0, "level")})`;
+      return `video (${plural3(config2.video?.levels.length ?? 0, "level")})`;
   }
 }
 function showTarget(url2) {
@@ -74833,7 +77211,7 @@ async function validateConfig(command, env) {
 }
 
 // src/cli/main.ts
-async function main(argv, out) {
+async function main(argv, out, screen = stdoutScreen()) {
   let debug = argv.includes("--debug");
   try {
     const command = parseCommand(argv);
@@ -74858,15 +77236,12 @@ async function main(argv, out) {
       case "compare": {
         debug = command.debug;
         const result = await compareResults(command.base, command.head, command.config);
-        out.print(`${renderMarkdown(result)}
-`);
-        out.print(`perf-action: ${verdictLine(result)}
-`);
+        printReport(out, result, () => renderMarkdown(result), command.format, screen);
         return result.verdict === "fail" ? ExitCode.failed : ExitCode.ok;
       }
       default:
         debug = command.debug;
-        return await run(command, out);
+        return await run(command, out, screen);
     }
   } catch (error62) {
     out.fail(describeError(error62));
@@ -74874,7 +77249,7 @@ async function main(argv, out) {
     return exitCodeOf(error62);
   }
 }
-async function run(command, out) {
+async function run(command, out, screen) {
   const warn = out.warn;
   const settings = {
     configPath: command.config ?? "perf.yml",
@@ -74896,16 +77271,24 @@ async function run(command, out) {
     settings.updateBaseline = true;
   }
   const output2 = await runPerf(settings);
-  out.print(`
-${output2.markdown}
-`);
-  out.print(`perf-action: ${verdictLine(output2.result)}
-`);
   out.print(
     `perf-action: wrote ${output2.paths.results}, ${output2.paths.markdown}, ${output2.paths.html}
 `
   );
+  printReport(out, output2.result, () => output2.markdown, command.format, screen);
   return output2.result.verdict === "fail" ? ExitCode.failed : ExitCode.ok;
+}
+function printReport(out, result, markdown, format, screen) {
+  if (resolveFormat(format, screen) === "text") {
+    out.print(`
+${renderTerminal(result, screen.style)}`);
+    return;
+  }
+  out.print(`
+${markdown()}
+`);
+  out.print(`${headline(result)}
+`);
 }
 
 // src/cli/index.ts

@@ -2529,46 +2529,56 @@ async function processVideo(request, report) {
   let pending = [];
   let lastReport = performance.now();
   let progress = 0;
-  for await (const frame of readAhead(readAviFrames(request.path))) {
-    progress = frameCount > 0 ? Math.min(1, (frame.index + 1) / frameCount) : 0;
-    if (request.hook === "fail" && progress >= 0.5) throw new Error("simulated failure");
-    if (request.hook === "crash" && progress >= 0.5) {
-      setImmediate(() => {
-        throw new Error("simulated crash");
-      });
-      await sleep(1e3);
-    }
-    if (frame.index % frameStep !== 0) continue;
-    let image;
-    try {
-      image = (0, import_jpeg_js.decode)(frame.jpeg, {
-        useTArray: true,
-        formatAsRGBA: true,
-        tolerantDecoding: false,
-        maxResolutionInMP: MAX_FRAME_MEGAPIXELS,
-        maxMemoryUsageInMB: MAX_DECODE_MEMORY_MB
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`frame ${frame.index} does not decode: ${reason}`);
-    }
-    if (image.width !== width || image.height !== height) {
-      throw new Error(
-        `frame ${frame.index} is ${image.width}x${image.height}, the file says ${width}x${height}`
-      );
-    }
-    if (previous !== void 0) {
-      const timeS = frame.index / fps;
-      for (const box of detectMotion(previous, image.data, width, height, detector, scratch)) {
-        pending.push({ frame: frame.index, time_s: timeS, ...box });
+  let handled = 0;
+  try {
+    for await (const frame of readAhead(readAviFrames(request.path))) {
+      progress = frameCount > 0 ? Math.min(1, (frame.index + 1) / frameCount) : 0;
+      if (request.hook === "fail" && progress >= 0.5) throw new Error("simulated failure");
+      if (request.hook === "crash" && progress >= 0.5) {
+        setImmediate(() => {
+          throw new Error("simulated crash");
+        });
+        await sleep(1e3);
       }
+      if (frame.index % frameStep !== 0) {
+        handled = progress;
+        continue;
+      }
+      let image;
+      try {
+        image = (0, import_jpeg_js.decode)(frame.jpeg, {
+          useTArray: true,
+          formatAsRGBA: true,
+          tolerantDecoding: false,
+          maxResolutionInMP: MAX_FRAME_MEGAPIXELS,
+          maxMemoryUsageInMB: MAX_DECODE_MEMORY_MB
+        });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`frame ${frame.index} does not decode: ${reason}`);
+      }
+      if (image.width !== width || image.height !== height) {
+        throw new Error(
+          `frame ${frame.index} is ${image.width}x${image.height}, the file says ${width}x${height}`
+        );
+      }
+      if (previous !== void 0) {
+        const timeS = frame.index / fps;
+        for (const box of detectMotion(previous, image.data, width, height, detector, scratch)) {
+          pending.push({ frame: frame.index, time_s: timeS, ...box });
+        }
+      }
+      previous = image.data;
+      if (performance.now() - lastReport >= REPORT_INTERVAL_MS) {
+        report({ type: "progress", id, progress, detections: pending });
+        pending = [];
+        lastReport = performance.now();
+      }
+      handled = progress;
     }
-    previous = image.data;
-    if (performance.now() - lastReport >= REPORT_INTERVAL_MS) {
-      report({ type: "progress", id, progress, detections: pending });
-      pending = [];
-      lastReport = performance.now();
-    }
+  } catch (error) {
+    if (handled > 0) report({ type: "progress", id, progress: handled, detections: pending });
+    throw error;
   }
   report({ type: "progress", id, progress: 1, detections: pending });
 }
