@@ -23,7 +23,7 @@
 // its light endpoints in ~1 ms, where +1 ms is already +30 %. The delay stands for the I/O waits
 // (database, downstream calls) that dominate most real services' latency.
 //
-// Knobs (environment, integers): BENCH_HISTORY (5), BENCH_AA (20), BENCH_AB (10),
+// Knobs (environment, integers): BENCH_HISTORY (10), BENCH_AA (20), BENCH_AB (10),
 // BENCH_BASE_DELAY_MS (10), BENCH_CHANGE_PERCENT (15), BENCH_DELAY_MS (B's extra delay; default
 // derived from the history's median load p95), BENCH_NOISE (1: the noise generator beside every
 // other A/A run; 0: never). BENCH_KEEP=1 keeps the work directory; BENCH_VERBOSE=1 prints each
@@ -111,7 +111,7 @@ interface BenchRun {
 function readSettings(env: NodeJS.ProcessEnv): BenchSettings {
   const extra = env.BENCH_DELAY_MS?.trim();
   return {
-    historyRuns: readInteger(env, 'BENCH_HISTORY', 5, 1),
+    historyRuns: readInteger(env, 'BENCH_HISTORY', 10, 1),
     aaRuns: readInteger(env, 'BENCH_AA', 20, 1),
     abRuns: readInteger(env, 'BENCH_AB', 10, 0),
     baseDelayMs: readInteger(env, 'BENCH_BASE_DELAY_MS', 10, 0),
