@@ -1,7 +1,12 @@
 // What a report says, independent of how it is drawn: markdown (PR comment, summary, CLI) and HTML
 // (artifact) both render this model, so the two never disagree. Pure.
 import { SEED_SCENARIO } from '../config/schema.ts';
-import { classifyGrowth, describeGrowthClasses, GROWTH_METRIC } from '../results/growth.ts';
+import {
+  classifyGrowth,
+  describeGrowthClasses,
+  GROWTH_METRIC,
+  splitVolumeStep,
+} from '../results/growth.ts';
 import { attemptedRequests, errorRate } from '../results/scenario-metrics.ts';
 import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
 import { describeModel } from '../suites/describe-model.ts';
@@ -433,14 +438,6 @@ function detailsTable(scenarios: ScenarioRun[]): Table {
 const VOLUME = 'volume';
 const SEED = SEED_SCENARIO;
 
-/** `<query>@<step>` split, or undefined for a scenario name without a step. */
-function splitStep(scenario: string): { query: string; step: number } | undefined {
-  const at = scenario.lastIndexOf('@');
-  if (at <= 0) return undefined;
-  const step = Number(scenario.slice(at + 1));
-  return Number.isInteger(step) && step > 0 ? { query: scenario.slice(0, at), step } : undefined;
-}
-
 /**
  * The volume suite's table: per query, p50 / p95 at each step, the fitted growth exponent, its
  * class and the worst of the query's checks; a last row with the seeding throughput per step.
@@ -453,13 +450,13 @@ function volumeSection(result: RunResult): Section | undefined {
   const steps = new Set<number>();
   const queries: string[] = [];
   for (const m of metrics) {
-    const split = splitStep(m.scenario);
+    const split = splitVolumeStep(m.scenario);
     if (split) steps.add(split.step);
     const query = split?.query ?? m.scenario;
     if (query !== SEED && !queries.includes(query)) queries.push(query);
   }
   for (const c of failed) {
-    const split = splitStep(c.metric.split('/')[1] ?? '');
+    const split = splitVolumeStep(c.metric.split('/')[1] ?? '');
     if (split) steps.add(split.step);
   }
   const ordered = [...steps].sort((a, b) => a - b);

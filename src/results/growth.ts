@@ -9,6 +9,14 @@
 import { linearRegression } from 'simple-statistics';
 import type { Metric } from './types.ts';
 
+/** `<query>@<step>` of a volume scenario's name, or undefined for one without a step. */
+export function splitVolumeStep(scenario: string): { query: string; step: number } | undefined {
+  const at = scenario.lastIndexOf('@');
+  if (at <= 0) return undefined;
+  const step = Number(scenario.slice(at + 1));
+  return Number.isInteger(step) && step > 0 ? { query: scenario.slice(0, at), step } : undefined;
+}
+
 /** The metric name of a query's growth exponent (key `volume/<query>/growth.exponent`). */
 export const GROWTH_METRIC = 'growth.exponent';
 

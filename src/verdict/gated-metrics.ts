@@ -3,6 +3,7 @@
 // same thing (p50, p90 and p95 of one scenario move together), so the default set keeps one
 // latency figure per scenario, the tail only where there are enough requests to measure it, and
 // throughput only where it is an outcome (in the open model the rate is the input). Pure.
+import { splitVolumeStep } from '../results/growth.ts';
 import type { Metric } from '../results/types.ts';
 import { matchesKeyPattern } from './key-pattern.ts';
 
@@ -85,14 +86,6 @@ function isGatedByDefault(
     default:
       return false;
   }
-}
-
-/** `<query>@<step>` of a volume scenario, or undefined for one without a step. */
-export function splitVolumeStep(scenario: string): { query: string; step: number } | undefined {
-  const at = scenario.lastIndexOf('@');
-  if (at <= 0) return undefined;
-  const step = Number(scenario.slice(at + 1));
-  return Number.isInteger(step) && step > 0 ? { query: scenario.slice(0, at), step } : undefined;
 }
 
 /** Per volume query, the largest step this run measured its p95 at. */
