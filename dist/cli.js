@@ -67378,6 +67378,75 @@ function hasHeader(headers) {
   return Object.keys(headers).some((h) => h.toLowerCase() === "content-type");
 }
 
+// src/results/growth.ts
+function splitVolumeStep(scenario) {
+  const at = scenario.lastIndexOf("@");
+  if (at <= 0) return void 0;
+  const step = Number(scenario.slice(at + 1));
+  return Number.isInteger(step) && step > 0 ? { query: scenario.slice(0, at), step } : void 0;
+}
+var GROWTH_METRIC = "growth.exponent";
+var GROWTH_LATENCY = "latency.p50";
+var GROWTH_CLASS_BOUNDS = [
+  { below: 0.1, name: "flat" },
+  { below: 0.3, name: "logarithmic-ish" },
+  { below: 0.7, name: "sublinear" }
+];
+var LINEAR_UP_TO = 1.3;
+function classifyGrowth(exponent) {
+  for (const { below, name } of GROWTH_CLASS_BOUNDS) if (exponent < below) return name;
+  return exponent <= LINEAR_UP_TO ? "linear-ish" : "superlinear";
+}
+function describeGrowthClasses() {
+  const below = GROWTH_CLASS_BOUNDS.map((b) => `${b.name} below ${b.below}`);
+  return `${below.join(", ")}, linear-ish up to ${LINEAR_UP_TO}, superlinear above`;
+}
+var EXPECTED_GROWTH_WARN = {
+  flat: 0.3,
+  logarithmic: 0.7,
+  linear: 1.3
+};
+function fitGrowth(points) {
+  const usable = points.filter(
+    (p) => p.size > 0 && p.latencyMs > 0 && Number.isFinite(p.size) && Number.isFinite(p.latencyMs)
+  );
+  if (new Set(usable.map((p) => p.size)).size < 2) return void 0;
+  const xy = usable.map((p) => [Math.log(p.size), Math.log(p.latencyMs)]);
+  const { m, b } = linearRegression(xy);
+  const meanY = xy.reduce((s, [, y = 0]) => s + y, 0) / xy.length;
+  let residual = 0;
+  let total = 0;
+  for (const [x = 0, y = 0] of xy) {
+    residual += (y - (m * x + b)) ** 2;
+    total += (y - meanY) ** 2;
+  }
+  const rSquared = total === 0 ? 1 : Math.max(0, 1 - residual / total);
+  return { exponent: m, rSquared, points: usable.length };
+}
+function growthMetric(suite, query, steps) {
+  const fit = fitGrowth(steps.map((s) => ({ size: s.size, latencyMs: s.latencyMs })));
+  if (!fit) return void 0;
+  const rounds = Math.min(...steps.map((s) => s.roundsMs.length));
+  const samples = [];
+  for (let r = 0; r < rounds; r++) {
+    const perRound = fitGrowth(steps.map((s) => ({ size: s.size, latencyMs: s.roundsMs[r] ?? 0 })));
+    if (perRound) samples.push(round4(perRound.exponent));
+  }
+  return {
+    key: `${suite}/${query}/${GROWTH_METRIC}`,
+    suite,
+    scenario: query,
+    name: GROWTH_METRIC,
+    unit: "exponent",
+    better: "lower",
+    value: round4(fit.exponent),
+    ...samples.length > 0 ? { samples } : {}
+  };
+}
+function round4(n) {
+  return Math.round(n * 1e4) / 1e4;
+}
+
 // src/verdict/key-pattern.ts
 function matchesKeyPattern(key, pattern) {
   let source = "";
@@ -67439,12 +67508,6 @@ function isGatedByDefault(metric2, facts, largestStep) {
     default:
       return false;
   }
-}
-function splitVolumeStep(scenario) {
-  const at = scenario.lastIndexOf("@");
-  if (at <= 0) return void 0;
-  const step = Number(scenario.slice(at + 1));
-  return Number.isInteger(step) && step > 0 ? { query: scenario.slice(0, at), step } : void 0;
 }
 function largestVolumeSteps(metrics) {
   const largest = /* @__PURE__ */ new Map();
@@ -71359,69 +71422,6 @@ function escapeXml(s) {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-// src/results/growth.ts
-var GROWTH_METRIC = "growth.exponent";
-var GROWTH_LATENCY = "latency.p50";
-var GROWTH_CLASS_BOUNDS = [
-  { below: 0.1, name: "flat" },
-  { below: 0.3, name: "logarithmic-ish" },
-  { below: 0.7, name: "sublinear" }
-];
-var LINEAR_UP_TO = 1.3;
-function classifyGrowth(exponent) {
-  for (const { below, name } of GROWTH_CLASS_BOUNDS) if (exponent < below) return name;
-  return exponent <= LINEAR_UP_TO ? "linear-ish" : "superlinear";
-}
-function describeGrowthClasses() {
-  const below = GROWTH_CLASS_BOUNDS.map((b) => `${b.name} below ${b.below}`);
-  return `${below.join(", ")}, linear-ish up to ${LINEAR_UP_TO}, superlinear above`;
-}
-var EXPECTED_GROWTH_WARN = {
-  flat: 0.3,
-  logarithmic: 0.7,
-  linear: 1.3
-};
-function fitGrowth(points) {
-  const usable = points.filter(
-    (p) => p.size > 0 && p.latencyMs > 0 && Number.isFinite(p.size) && Number.isFinite(p.latencyMs)
-  );
-  if (new Set(usable.map((p) => p.size)).size < 2) return void 0;
-  const xy = usable.map((p) => [Math.log(p.size), Math.log(p.latencyMs)]);
-  const { m, b } = linearRegression(xy);
-  const meanY = xy.reduce((s, [, y = 0]) => s + y, 0) / xy.length;
-  let residual = 0;
-  let total = 0;
-  for (const [x = 0, y = 0] of xy) {
-    residual += (y - (m * x + b)) ** 2;
-    total += (y - meanY) ** 2;
-  }
-  const rSquared = total === 0 ? 1 : Math.max(0, 1 - residual / total);
-  return { exponent: m, rSquared, points: usable.length };
-}
-function growthMetric(suite, query, steps) {
-  const fit = fitGrowth(steps.map((s) => ({ size: s.size, latencyMs: s.latencyMs })));
-  if (!fit) return void 0;
-  const rounds = Math.min(...steps.map((s) => s.roundsMs.length));
-  const samples = [];
-  for (let r = 0; r < rounds; r++) {
-    const perRound = fitGrowth(steps.map((s) => ({ size: s.size, latencyMs: s.roundsMs[r] ?? 0 })));
-    if (perRound) samples.push(round4(perRound.exponent));
-  }
-  return {
-    key: `${suite}/${query}/${GROWTH_METRIC}`,
-    suite,
-    scenario: query,
-    name: GROWTH_METRIC,
-    unit: "exponent",
-    better: "lower",
-    value: round4(fit.exponent),
-    ...samples.length > 0 ? { samples } : {}
-  };
-}
-function round4(n) {
-  return Math.round(n * 1e4) / 1e4;
-}
-
 // src/results/scenario-metrics.ts
 var LATENCY_PERCENTILES = [50, 90, 95, 99];
 function totalsOf(run2) {
@@ -72282,12 +72282,6 @@ function detailsTable(scenarios) {
 }
 var VOLUME = "volume";
 var SEED = SEED_SCENARIO;
-function splitStep(scenario) {
-  const at = scenario.lastIndexOf("@");
-  if (at <= 0) return void 0;
-  const step = Number(scenario.slice(at + 1));
-  return Number.isInteger(step) && step > 0 ? { query: scenario.slice(0, at), step } : void 0;
-}
 function volumeSection(result) {
   const inVolume = (key) => key.startsWith(`${VOLUME}/`);
   const metrics = result.metrics.filter((m) => m.suite === VOLUME);
@@ -72296,13 +72290,13 @@ function volumeSection(result) {
   const steps = /* @__PURE__ */ new Set();
   const queries = [];
   for (const m of metrics) {
-    const split = splitStep(m.scenario);
+    const split = splitVolumeStep(m.scenario);
     if (split) steps.add(split.step);
     const query = split?.query ?? m.scenario;
     if (query !== SEED && !queries.includes(query)) queries.push(query);
   }
   for (const c of failed2) {
-    const split = splitStep(c.metric.split("/")[1] ?? "");
+    const split = splitVolumeStep(c.metric.split("/")[1] ?? "");
     if (split) steps.add(split.step);
   }
   const ordered = [...steps].sort((a, b) => a - b);
