@@ -120,3 +120,37 @@ export function computeTreeCpuPercent(
   }
   return (gained / ticksPerSecond / (elapsedMs / 1000)) * 100;
 }
+
+/** The machine-wide CPU counters of /proc/stat's first line, in clock ticks summed over all CPUs. */
+export interface HostCpuTimes {
+  /** user + nice + system + irq + softirq: time some CPU ran something. */
+  busyTicks: number;
+  /** Time a virtual CPU waited while the hypervisor ran another machine. */
+  stealTicks: number;
+  /** Every field but guest time (already inside user): busy, idle, iowait and steal. */
+  totalTicks: number;
+  /** The `cpuN` lines: CPUs the counters add up (all of the machine's, whatever this process may use). */
+  cpus: number;
+}
+
+/**
+ * Parses the `cpu` line of /proc/stat (proc(5): user nice system idle iowait irq softirq steal
+ * guest guest_nice; older kernels stop earlier, missing fields count 0).
+ * @returns undefined when the text has no such line.
+ */
+export function parseHostCpu(text: string): HostCpuTimes | undefined {
+  const line = text.split('\n').find((l) => /^cpu\s/.test(l));
+  if (!line) return undefined;
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  if (f.length < 4 || f.slice(0, 4).some((v) => !Number.isFinite(v))) return undefined;
+  const at = (i: number): number => (Number.isFinite(f[i]) ? (f[i] as number) : 0);
+  const busyTicks = at(0) + at(1) + at(2) + at(5) + at(6);
+  const stealTicks = at(7);
+  const cpus = text.split('\n').filter((l) => /^cpu\d+\s/.test(l)).length;
+  return {
+    busyTicks,
+    stealTicks,
+    totalTicks: busyTicks + at(3) + at(4) + stealTicks,
+    cpus: Math.max(cpus, 1),
+  };
+}

@@ -69,6 +69,7 @@ export function summarizeResources(
   );
   if (totals.length === 0) return undefined;
   const generatorWindow = selectGeneratorWindow(generator, fromMs, toMs);
+  const other = otherCpuMean(series, generator, fromMs, toMs);
   return {
     cpuMax: Math.max(...totals.map((t) => t.cpuPercent)),
     cpuMean: totals.reduce((sum, t) => sum + t.cpuPercent, 0) / totals.length,
@@ -76,12 +77,81 @@ export function summarizeResources(
     sampleCount: totals.length,
     generatorCpuMax: generatorWindow.reduce((max, s) => Math.max(max, s.cpuPercent), 0),
     isGeneratorSaturated: isGeneratorSaturated(generatorWindow, fromMs, toMs),
+    ...(other !== undefined ? { otherCpuMean: other } : {}),
   };
+}
+
+/**
+ * Other work is judged over at least this long, ending with the window: a load scenario of 100
+ * requests lasts a few dozen milliseconds, over which readings in 10 ms clock ticks swing by tens
+ * of percent; a neighbour busy in the two seconds around it was busy during it.
+ */
+export const OTHER_WORK_SPAN_MS = 2000;
+
+/**
+ * Mean of readings that each cover the time since the reading before (sorted by atMs), weighted
+ * by how much of that interval lies in [fromMs, toMs]; undefined when none does.
+ */
+export function timeWeightedMean(
+  readings: readonly { atMs: number; value: number }[],
+  fromMs: number,
+  toMs: number,
+): number | undefined {
+  let weighted = 0;
+  let covered = 0;
+  for (let i = 1; i < readings.length; i++) {
+    const start = Math.max((readings[i - 1] as { atMs: number }).atMs, fromMs);
+    const { atMs, value } = readings[i] as { atMs: number; value: number };
+    const overlap = Math.min(atMs, toMs) - start;
+    if (overlap <= 0) continue;
+    weighted += value * overlap;
+    covered += overlap;
+  }
+  return covered > 0 ? weighted / covered : undefined;
+}
+
+/**
+ * What other work took from the machine around a window (see resourceSummarySchema.otherCpuMean
+ * and OTHER_WORK_SPAN_MS): the machine's busy time less the service's and this process's, plus
+ * steal, each a time-weighted mean over the same span. Undefined without machine readings or
+ * service readings there.
+ */
+export function otherCpuMean(
+  series: readonly ResourceSeries[],
+  generator: readonly GeneratorSample[],
+  fromMs: number,
+  toMs: number,
+): number | undefined {
+  const from = Math.min(fromMs, toMs - OTHER_WORK_SPAN_MS);
+  const withHost = generator.filter((s) => s.host !== undefined);
+  const of = (pick: (s: GeneratorSample) => number) =>
+    timeWeightedMean(
+      withHost.map((s) => ({ atMs: s.atMs, value: pick(s) })),
+      from,
+      toMs,
+    );
+  const busy = of((s) => s.host?.busyPercent ?? 0);
+  const steal = of((s) => s.host?.stealPercent ?? 0);
+  const own = of((s) => s.cpuPercent);
+  const service = timeWeightedMean(
+    sumSeries(series.map((s) => s.samples)).map((t) => ({ atMs: t.atMs, value: t.cpuPercent })),
+    from,
+    toMs,
+  );
+  if (busy === undefined || steal === undefined || own === undefined || service === undefined) {
+    return undefined;
+  }
+  return Math.max(0, busy - service - own) + steal;
 }
 
 /** The service's part of a summary, as results.json keeps it. */
 export function resourceFigures(summary: ResourceSummary): ResourceFigures {
-  return { cpuMax: summary.cpuMax, cpuMean: summary.cpuMean, memoryMaxMB: summary.memoryMaxMB };
+  return {
+    cpuMax: summary.cpuMax,
+    cpuMean: summary.cpuMean,
+    memoryMaxMB: summary.memoryMaxMB,
+    ...(summary.otherCpuMean !== undefined ? { otherCpuMean: summary.otherCpuMean } : {}),
+  };
 }
 
 /**

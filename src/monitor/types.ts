@@ -24,6 +24,12 @@ export interface GeneratorSample {
   atMs: number;
   /** CPU this process used since the previous reading, in percent of one core. */
   cpuPercent: number;
+  /**
+   * The whole machine over the same interval (Linux /proc/stat; absent elsewhere), in percent of
+   * one core: what all its processes ran (`busyPercent`, this one and the service included) and
+   * what the hypervisor gave to other machines (`stealPercent`).
+   */
+  host?: { busyPercent: number; stealPercent: number };
 }
 
 /** A running resource monitor. */

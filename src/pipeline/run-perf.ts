@@ -34,6 +34,7 @@ import { runVideoSuite } from '../suites/video.ts';
 import { runVolumeSuite } from '../suites/volume.ts';
 import { prepareTarget } from '../target/prepare-target.ts';
 import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
+import { capBusyRegressions, findBusyScenarios } from '../verdict/busy-runner.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
 import { applyConfirmation, scenariosToConfirm } from '../verdict/confirm.ts';
 import { capInvalidRegressions, generatorChecks } from '../verdict/validity.ts';
@@ -197,7 +198,9 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
       }
     }
     comparison = compareWithHistory(metrics, scenarios, environment, history.history, config);
-    // While the target is still up: run each load scenario with a failing regression once more.
+    const busy = findBusyScenarios({ scenarios, stress, ...(video ? { video } : {}) });
+    // While the target is still up: run each load scenario with a failing regression once more
+    // (a busy runner's too: a second run on a quiet one may confirm it).
     const failing = new Set(scenariosToConfirm(comparison.checks));
     const again = (config.load?.scenarios ?? []).filter((s) => failing.has(`load/${s.name}`));
     if (again.length > 0 && settings.confirmRegressions !== false) {
@@ -212,8 +215,15 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
         history.history,
         config,
       );
-      comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
+      const secondBusy = findBusyScenarios({ scenarios: second.scenarios });
+      comparison.checks = applyConfirmation(
+        comparison.checks,
+        capBusyRegressions(recheck.checks, secondBusy),
+      );
+      // A scenario run twice is judged on both runs: the second was capped above if it was busy.
+      for (const s of again) busy.delete(`load/${s.name}`);
     }
+    comparison.checks = capBusyRegressions(comparison.checks, busy);
   } finally {
     await monitor?.stop();
     await target.stop();

@@ -201,6 +201,12 @@ export const resourceFiguresSchema = z.object({
   cpuMax: nonNegative,
   cpuMean: nonNegative,
   memoryMaxMB: nonNegative,
+  /**
+   * CPU that other work took from this machine while the window ran, mean, in percent of one
+   * core: everything the machine ran but the service and perf-action, plus what a hypervisor gave
+   * to other machines (steal). Only where both the service and the machine are watched (Linux).
+   */
+  otherCpuMean: nonNegative.optional(),
 });
 
 /** Details of one scenario's run that are not metrics: how it ran and what came back. */
@@ -407,6 +413,12 @@ export const resourceSummarySchema = z.object({
   generatorCpuMax: nonNegative,
   /** The generator's mean CPU reached the saturation level: results may be the generator's limit. */
   isGeneratorSaturated: z.boolean(),
+  /**
+   * CPU that other work took from this machine while the window ran, mean, in percent of one
+   * core: everything the machine ran but the service and perf-action, plus what a hypervisor gave
+   * to other machines (steal). Only where both the service and the machine are watched (Linux).
+   */
+  otherCpuMean: nonNegative.optional(),
 });
 
 /** One level of concurrency of the video suite. */
