@@ -66126,7 +66126,13 @@ var roundRunSchema = external_exports.object({
 var resourceFiguresSchema = external_exports.object({
   cpuMax: nonNegative,
   cpuMean: nonNegative,
-  memoryMaxMB: nonNegative
+  memoryMaxMB: nonNegative,
+  /**
+   * CPU that other work took from this machine while the window ran, mean, in percent of one
+   * core: everything the machine ran but the service and perf-action, plus what a hypervisor gave
+   * to other machines (steal). Only where both the service and the machine are watched (Linux).
+   */
+  otherCpuMean: nonNegative.optional()
 });
 var scenarioRunSchema = external_exports.object({
   suite: external_exports.string(),
@@ -66171,7 +66177,9 @@ var baselineSummarySchema = external_exports.object({
   /** One line on how the regressions were judged: the test, the run-level false-alarm control, low confidence. */
   errorControl: external_exports.string().optional(),
   /** Set when the history could not be read (store down): why. Budgets alone decided. */
-  unavailable: external_exports.string().optional()
+  unavailable: external_exports.string().optional(),
+  /** The scenarios measured while other work took the runner's CPU: their regressions warn at most. */
+  busyRunner: external_exports.string().optional()
 });
 var loadFiguresSchema = external_exports.object({
   /** Requests sent (open model: including arrivals that timed out waiting to be sent). */
@@ -66299,7 +66307,13 @@ var resourceSummarySchema = external_exports.object({
   /** Highest CPU of the load generator, in percent of one core (0 without samples). */
   generatorCpuMax: nonNegative,
   /** The generator's mean CPU reached the saturation level: results may be the generator's limit. */
-  isGeneratorSaturated: external_exports.boolean()
+  isGeneratorSaturated: external_exports.boolean(),
+  /**
+   * CPU that other work took from this machine while the window ran, mean, in percent of one
+   * core: everything the machine ran but the service and perf-action, plus what a hypervisor gave
+   * to other machines (steal). Only where both the service and the machine are watched (Linux).
+   */
+  otherCpuMean: nonNegative.optional()
 });
 var videoLevelRunSchema = external_exports.object({
   /** Videos kept in flight. */
@@ -66796,6 +66810,13 @@ function quantileIndex(len, p) {
     return idx;
   }
 }
+function interquartileRange(x) {
+  var q1 = quantile(x, 0.75);
+  var q2 = quantile(x, 0.25);
+  if (typeof q1 === "number" && typeof q2 === "number") {
+    return q1 - q2;
+  }
+}
 function linearRegression(data) {
   var m;
   var b;
@@ -66995,6 +67016,11 @@ function qnScale(values) {
   const k = h * (h - 1) / 2;
   const smallSample = QN_SMALL_SAMPLE[n] ?? (n % 2 === 1 ? n / (n + 1.4) : n / (n + 3.8));
   return QN_CONSISTENCY * smallSample * (distances[k - 1] ?? 0);
+}
+var IQR_TO_SIGMA = 1 / 1.349;
+function iqrScale(values) {
+  if (values.length < 4) return 0;
+  return IQR_TO_SIGMA * interquartileRange([...values]);
 }
 function normalCdf(z3) {
   return 0.5 * (1 + errorFunction(z3 / Math.SQRT2));
@@ -67585,8 +67611,10 @@ var ABSOLUTE_FLOORS = {
 var RATE_UNITS = /* @__PURE__ */ new Set(["ratio", "percent"]);
 var LATENCY_FLOORS = {
   ms: { warn: 0.5, fail: 1 },
-  // Recovery is measured in whole seconds: one second more is the resolution, not a regression.
   s: { warn: 1, fail: 2 }
+};
+var METRIC_FLOORS = {
+  "recovery.s": { warn: 2, fail: 5 }
 };
 var ABSOLUTE_UNITS = /* @__PURE__ */ new Set(["exponent"]);
 var SPREAD_FLOOR = 0.01;
@@ -67648,7 +67676,9 @@ function assess(metric2, past, policy) {
   const values = past.map((m) => m.value);
   const reference = medianOf(values) ?? 0;
   const x = metric2.value;
-  const floors = ABSOLUTE_FLOORS[metric2.unit];
+  const named = METRIC_FLOORS[metric2.name];
+  const floors = named ?? ABSOLUTE_FLOORS[metric2.unit];
+  const sizeFloors = named ?? LATENCY_FLOORS[metric2.unit];
   const isRate = RATE_UNITS.has(metric2.unit);
   const rawChange = (x - reference) / reference;
   const relative2 = reference > 0 && Number.isFinite(rawChange) && !ABSOLUTE_UNITS.has(metric2.unit);
@@ -67657,14 +67687,8 @@ function assess(metric2, past, policy) {
     reference,
     ...relative2 ? { change: rawChange } : {},
     worsening: direction * (x - reference),
-    warnAt: relative2 ? Math.max(
-      policy.warn * reference,
-      isRate ? floors.warn : LATENCY_FLOORS[metric2.unit]?.warn ?? 0
-    ) : floors.warn,
-    failAt: relative2 ? Math.max(
-      policy.fail * reference,
-      isRate ? floors.fail : LATENCY_FLOORS[metric2.unit]?.fail ?? 0
-    ) : floors.fail
+    warnAt: relative2 ? Math.max(policy.warn * reference, isRate ? floors.warn : sizeFloors?.warn ?? 0) : floors.warn,
+    failAt: relative2 ? Math.max(policy.fail * reference, isRate ? floors.fail : sizeFloors?.fail ?? 0) : floors.fail
   };
   const spreadFloor = relative2 ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0) : floors.warn / 10;
   if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
@@ -67689,7 +67713,8 @@ function assess(metric2, past, policy) {
 }
 function assessStatistically(metric2, values, reference, spreadFloor, policy) {
   const n = values.length;
-  const spread = Math.max(qnScale(values), spreadFloor) * Math.sqrt(1 + Math.PI / (2 * n));
+  const scale = Math.max(qnScale(values), iqrScale(values), spreadFloor);
+  const spread = scale * Math.sqrt(1 + Math.PI / (2 * n));
   const alpha = (1 - policy.confidence) / 2;
   const df = QN_DF_PER_RUN * (n - 1);
   const t = studentTQuantile(1 - alpha, df);
@@ -70868,39 +70893,7 @@ function createContainerSource(client, id, label, warn, engine, fallbackCpus) {
 }
 
 // src/monitor/generator.ts
-var GENERATOR_SATURATION_PERCENT = 90;
-function selectGeneratorWindow(samples, fromMs, toMs) {
-  return samples.filter((s) => s.atMs >= fromMs && s.atMs <= toMs);
-}
-function isGeneratorSaturated(samples, fromMs, toMs, thresholdPercent = GENERATOR_SATURATION_PERCENT) {
-  const inWindow = selectGeneratorWindow(samples, fromMs, toMs);
-  if (inWindow.length === 0) return false;
-  const mean2 = inWindow.reduce((sum, s) => sum + s.cpuPercent, 0) / inWindow.length;
-  return mean2 >= thresholdPercent;
-}
-function createGeneratorSampler() {
-  const samples = [];
-  let last;
-  return {
-    samples,
-    get lastAtMs() {
-      return last?.atMs ?? Number.NEGATIVE_INFINITY;
-    },
-    sample() {
-      const atMs = performance.now();
-      const usage = process.cpuUsage();
-      if (last && atMs > last.atMs) {
-        const usedUs = usage.user - last.usage.user + (usage.system - last.usage.system);
-        samples.push({ atMs, cpuPercent: usedUs / 1e3 / (atMs - last.atMs) * 100 });
-      }
-      last = { atMs, usage };
-    }
-  };
-}
-
-// src/monitor/proc-tree.ts
-import { execFileSync } from "node:child_process";
-import { access, readdir, readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 
 // src/monitor/proc-parse.ts
 function parseProcStat(text) {
@@ -70962,8 +70955,82 @@ function computeTreeCpuPercent(before, now, ticksPerSecond2, elapsedMs) {
   }
   return gained / ticksPerSecond2 / (elapsedMs / 1e3) * 100;
 }
+function parseHostCpu(text) {
+  const line = text.split("\n").find((l) => /^cpu\s/.test(l));
+  if (!line) return void 0;
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  if (f.length < 4 || f.slice(0, 4).some((v) => !Number.isFinite(v))) return void 0;
+  const at = (i) => Number.isFinite(f[i]) ? f[i] : 0;
+  const busyTicks = at(0) + at(1) + at(2) + at(5) + at(6);
+  const stealTicks = at(7);
+  const cpus2 = text.split("\n").filter((l) => /^cpu\d+\s/.test(l)).length;
+  return {
+    busyTicks,
+    stealTicks,
+    totalTicks: busyTicks + at(3) + at(4) + stealTicks,
+    cpus: Math.max(cpus2, 1)
+  };
+}
+
+// src/monitor/generator.ts
+var GENERATOR_SATURATION_PERCENT = 90;
+function selectGeneratorWindow(samples, fromMs, toMs) {
+  return samples.filter((s) => s.atMs >= fromMs && s.atMs <= toMs);
+}
+function isGeneratorSaturated(samples, fromMs, toMs, thresholdPercent = GENERATOR_SATURATION_PERCENT) {
+  const inWindow = selectGeneratorWindow(samples, fromMs, toMs);
+  if (inWindow.length === 0) return false;
+  const mean2 = inWindow.reduce((sum, s) => sum + s.cpuPercent, 0) / inWindow.length;
+  return mean2 >= thresholdPercent;
+}
+function createHostCpuReader(path = "/proc/stat") {
+  let available = true;
+  return () => {
+    if (!available) return void 0;
+    try {
+      return parseHostCpu(readFileSync(path, "utf8"));
+    } catch {
+      available = false;
+      return void 0;
+    }
+  };
+}
+function createGeneratorSampler(readHost = createHostCpuReader()) {
+  const samples = [];
+  let last;
+  return {
+    samples,
+    get lastAtMs() {
+      return last?.atMs ?? Number.NEGATIVE_INFINITY;
+    },
+    sample() {
+      const atMs = performance.now();
+      const usage = process.cpuUsage();
+      const host = readHost();
+      if (last && atMs > last.atMs) {
+        const usedUs = usage.user - last.usage.user + (usage.system - last.usage.system);
+        const sample = {
+          atMs,
+          cpuPercent: usedUs / 1e3 / (atMs - last.atMs) * 100
+        };
+        const total = host && last.host ? host.totalTicks - last.host.totalTicks : 0;
+        if (host && last.host && total > 0) {
+          const share = (ticks) => Math.max(0, ticks / total * host.cpus * 100);
+          sample.host = {
+            busyPercent: share(host.busyTicks - last.host.busyTicks),
+            stealPercent: share(host.stealTicks - last.host.stealTicks)
+          };
+        }
+        samples.push(sample);
+      }
+      last = { atMs, usage, ...host ? { host } : {} };
+    }
+  };
+}
 
 // src/monitor/proc-tree.ts
+import { execFileSync } from "node:child_process";
+import { access, readdir, readFile } from "node:fs/promises";
 var PROC = "/proc";
 var DEFAULT_TICKS_PER_SECOND = 100;
 var ticksPerSecond;
@@ -72107,6 +72174,7 @@ function describeBaseline(result) {
   }
   if (b.environmentNote) parts.push(`Note: ${b.environmentNote}.`);
   if (b.speedNote) parts.push(sentence(b.speedNote));
+  if (b.busyRunner) parts.push(sentence(b.busyRunner));
   return parts.join(" ");
 }
 function sentence(text) {
@@ -72722,17 +72790,59 @@ function summarizeResources(series, generator, fromMs, toMs) {
   );
   if (totals.length === 0) return void 0;
   const generatorWindow = selectGeneratorWindow(generator, fromMs, toMs);
+  const other = otherCpuMean(series, generator, fromMs, toMs);
   return {
     cpuMax: Math.max(...totals.map((t) => t.cpuPercent)),
     cpuMean: totals.reduce((sum, t) => sum + t.cpuPercent, 0) / totals.length,
     memoryMaxMB: Math.max(...totals.map((t) => t.memoryMB)),
     sampleCount: totals.length,
     generatorCpuMax: generatorWindow.reduce((max2, s) => Math.max(max2, s.cpuPercent), 0),
-    isGeneratorSaturated: isGeneratorSaturated(generatorWindow, fromMs, toMs)
+    isGeneratorSaturated: isGeneratorSaturated(generatorWindow, fromMs, toMs),
+    ...other !== void 0 ? { otherCpuMean: other } : {}
   };
 }
+var OTHER_WORK_SPAN_MS = 2e3;
+function timeWeightedMean(readings, fromMs, toMs) {
+  let weighted = 0;
+  let covered = 0;
+  for (let i = 1; i < readings.length; i++) {
+    const start = Math.max(readings[i - 1].atMs, fromMs);
+    const { atMs, value } = readings[i];
+    const overlap = Math.min(atMs, toMs) - start;
+    if (overlap <= 0) continue;
+    weighted += value * overlap;
+    covered += overlap;
+  }
+  return covered > 0 ? weighted / covered : void 0;
+}
+function otherCpuMean(series, generator, fromMs, toMs) {
+  const from = Math.min(fromMs, toMs - OTHER_WORK_SPAN_MS);
+  const withHost = generator.filter((s) => s.host !== void 0);
+  const of = (pick2) => timeWeightedMean(
+    withHost.map((s) => ({ atMs: s.atMs, value: pick2(s) })),
+    from,
+    toMs
+  );
+  const busy = of((s) => s.host?.busyPercent ?? 0);
+  const steal = of((s) => s.host?.stealPercent ?? 0);
+  const own2 = of((s) => s.cpuPercent);
+  const service = timeWeightedMean(
+    sumSeries(series.map((s) => s.samples)).map((t) => ({ atMs: t.atMs, value: t.cpuPercent })),
+    from,
+    toMs
+  );
+  if (busy === void 0 || steal === void 0 || own2 === void 0 || service === void 0) {
+    return void 0;
+  }
+  return Math.max(0, busy - service - own2) + steal;
+}
 function resourceFigures(summary) {
-  return { cpuMax: summary.cpuMax, cpuMean: summary.cpuMean, memoryMaxMB: summary.memoryMaxMB };
+  return {
+    cpuMax: summary.cpuMax,
+    cpuMean: summary.cpuMean,
+    memoryMaxMB: summary.memoryMaxMB,
+    ...summary.otherCpuMean !== void 0 ? { otherCpuMean: summary.otherCpuMean } : {}
+  };
 }
 function resourceMetrics(suite, scenario, summary) {
   const metric2 = (name, unit, value) => ({
@@ -75997,7 +76107,7 @@ function maskSensitive(value) {
 
 // src/target/start-command.ts
 import { spawn as spawn2, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
 import { mkdir as mkdir4, open as open6, stat as stat3 } from "node:fs/promises";
 import { dirname as dirname2 } from "node:path";
 import { setTimeout as sleep4 } from "node:timers/promises";
@@ -76144,7 +76254,7 @@ function isGroupAlive(pgid) {
     if (!/^\d+$/.test(entry)) continue;
     let line;
     try {
-      line = readFileSync(`/proc/${entry}/stat`, "utf8");
+      line = readFileSync2(`/proc/${entry}/stat`, "utf8");
     } catch {
       continue;
     }
@@ -76362,6 +76472,61 @@ function budgetMessage(metric2, limit, status) {
   const relation = metric2.better === "lower" ? status === "pass" ? "<=" : ">" : status === "pass" ? ">=" : "<";
   const label = status === "warn" ? " (warn level)" : "";
   return `${metric2.name} ${value} ${relation} ${formatValue(bound ?? 0, metric2.unit)}${label}`;
+}
+
+// src/verdict/busy-runner.ts
+var BUSY_RUNNER_PERCENT = 25;
+function otherWorkByScenario(run2) {
+  const found = /* @__PURE__ */ new Map();
+  const note = (key, resources) => {
+    const other = resources?.otherCpuMean;
+    if (other === void 0 || !Number.isFinite(other)) return;
+    found.set(key, Math.max(other, found.get(key) ?? 0));
+  };
+  for (const scenario of run2.scenarios) {
+    note(`${scenario.suite}/${scenario.name}`, scenario.resources);
+    const step = scenario.suite === "volume" ? splitVolumeStep(scenario.name) : void 0;
+    if (step) note(`volume/${step.query}`, scenario.resources);
+  }
+  for (const stress of run2.stress ?? []) note(`stress/${stress.name}`, stress.resources);
+  for (const level of run2.video?.levels ?? []) {
+    note(`video/${levelScenario(level.level)}`, level.resources);
+  }
+  return found;
+}
+function findBusyScenarios(run2, baselineRuns = [], limit = BUSY_RUNNER_PERCENT) {
+  const past = baselineRuns.map(otherWorkByScenario);
+  const busy = /* @__PURE__ */ new Map();
+  for (const [key, other] of otherWorkByScenario(run2)) {
+    const values = past.map((p) => p.get(key)).filter((v) => v !== void 0);
+    const usual = medianOf(values) ?? 0;
+    if (other - usual >= limit) busy.set(key, { other, usual });
+  }
+  return busy;
+}
+function capBusyRegressions(checks, busy) {
+  return checks.map((check2) => {
+    if (check2.kind !== "regression" || check2.status !== "fail") return check2;
+    const found = busy.get(check2.metric.slice(0, check2.metric.lastIndexOf("/")));
+    if (!found) return check2;
+    return {
+      ...check2,
+      status: "warn",
+      message: `${check2.message}; the runner was busy (${describeOtherWork(found)}): warns at most, re-run to judge`
+    };
+  });
+}
+var BUSY_NAMED = 3;
+function describeBusyRunner(busy) {
+  const listed = [...busy].filter(([key]) => !(key.startsWith("volume/") && !key.includes("@")));
+  if (listed.length === 0) return void 0;
+  const named = listed.slice(0, BUSY_NAMED).map(([key, found]) => `${key} (${describeOtherWork(found)})`).join(", ");
+  const more = listed.length > BUSY_NAMED ? ` and ${listed.length - BUSY_NAMED} more` : "";
+  return `Busy runner during ${named}${more}: their regressions warn at most.`;
+}
+function describeOtherWork({ other, usual }) {
+  const share = `other work took ${Math.round(other)} % of a core`;
+  return usual >= 1 ? `${share}, ${Math.round(usual)} % in the baseline runs` : share;
 }
 
 // src/verdict/compare.ts
@@ -76583,6 +76748,12 @@ async function runPerf(settings) {
       }
     }
     comparison = compareWithHistory(metrics, scenarios, environment, history.history, config2);
+    const baselineRuns = (history.history?.records ?? []).map((r) => r.result);
+    const busy = findBusyScenarios(
+      { scenarios, stress, ...video ? { video } : {} },
+      baselineRuns
+    );
+    let busyDeciding = busy;
     const failing = new Set(scenariosToConfirm(comparison.checks));
     const again = (config2.load?.scenarios ?? []).filter((s) => failing.has(`load/${s.name}`));
     if (again.length > 0 && settings.confirmRegressions !== false) {
@@ -76597,8 +76768,17 @@ async function runPerf(settings) {
         history.history,
         config2
       );
-      comparison.checks = applyConfirmation(comparison.checks, recheck.checks);
+      const secondBusy = findBusyScenarios({ scenarios: second.scenarios }, baselineRuns);
+      comparison.checks = applyConfirmation(
+        comparison.checks,
+        capBusyRegressions(recheck.checks, secondBusy)
+      );
+      for (const s of again) busy.delete(`load/${s.name}`);
+      busyDeciding = new Map([...busy, ...secondBusy]);
     }
+    comparison.checks = capBusyRegressions(comparison.checks, busy);
+    const busyNote = comparison.summary.runs > 0 ? describeBusyRunner(busyDeciding) : void 0;
+    if (busyNote) comparison.summary.busyRunner = busyNote;
   } finally {
     await monitor?.stop();
     await target.stop();

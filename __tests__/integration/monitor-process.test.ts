@@ -102,6 +102,27 @@ describe.skipIf(process.platform !== 'linux')('resource monitor, process tree (/
     expect(monitor?.generator().length).toBeGreaterThanOrEqual(5);
   });
 
+  it('tells other work on the machine from the service: a busy neighbour outside the tree', async () => {
+    // The watched service idles; a process that is not its descendant spins a core.
+    const { child } = await startChild(
+      `process.stdout.write(JSON.stringify({ child: process.pid }) + '\\n'); setTimeout(() => {}, ${HARD_LIMIT_MS});`,
+    );
+    const neighbour = spawn(
+      process.execPath,
+      ['-e', `const end = Date.now() + ${HARD_LIMIT_MS}; while (Date.now() < end) {}`],
+      { stdio: 'ignore' },
+    );
+    started.push(neighbour);
+    await sleep(200);
+    const summary = await watch(child, 2000, []);
+
+    expect(summary?.cpuMean).toBeLessThan(20);
+    // The neighbour's share of a core, at least, whatever else the machine runs (that is other
+    // work too); never more than the machine has.
+    expect(summary?.otherCpuMean).toBeGreaterThan(30);
+    expect(summary?.otherCpuMean).toBeLessThanOrEqual(cores * 100 + 10);
+  });
+
   it("counts the grandchild's CPU: the tree uses clearly more than the child alone", async () => {
     // Not an absolute bound (say > 120 % on 2 cores): on a shared machine other busy processes
     // take cores away. The grandchild's share shows whatever the load, and on 1 core too.

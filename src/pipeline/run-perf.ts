@@ -34,7 +34,11 @@ import { runVideoSuite } from '../suites/video.ts';
 import { runVolumeSuite } from '../suites/volume.ts';
 import { prepareTarget } from '../target/prepare-target.ts';
 import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
-import { capBusyRegressions, findBusyScenarios } from '../verdict/busy-runner.ts';
+import {
+  capBusyRegressions,
+  describeBusyRunner,
+  findBusyScenarios,
+} from '../verdict/busy-runner.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
 import { applyConfirmation, scenariosToConfirm } from '../verdict/confirm.ts';
 import { capInvalidRegressions, generatorChecks } from '../verdict/validity.ts';
@@ -198,9 +202,15 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
       }
     }
     comparison = compareWithHistory(metrics, scenarios, environment, history.history, config);
-    const busy = findBusyScenarios({ scenarios, stress, ...(video ? { video } : {}) });
+    const baselineRuns = (history.history?.records ?? []).map((r) => r.result);
+    const busy = findBusyScenarios(
+      { scenarios, stress, ...(video ? { video } : {}) },
+      baselineRuns,
+    );
     // While the target is still up: run each load scenario with a failing regression once more
     // (a busy runner's too: a second run on a quiet one may confirm it).
+    // What the report names as busy: what decided each verdict (a re-run scenario's second run).
+    let busyDeciding = busy;
     const failing = new Set(scenariosToConfirm(comparison.checks));
     const again = (config.load?.scenarios ?? []).filter((s) => failing.has(`load/${s.name}`));
     if (again.length > 0 && settings.confirmRegressions !== false) {
@@ -215,15 +225,18 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
         history.history,
         config,
       );
-      const secondBusy = findBusyScenarios({ scenarios: second.scenarios });
+      const secondBusy = findBusyScenarios({ scenarios: second.scenarios }, baselineRuns);
       comparison.checks = applyConfirmation(
         comparison.checks,
         capBusyRegressions(recheck.checks, secondBusy),
       );
       // A scenario run twice is judged on both runs: the second was capped above if it was busy.
       for (const s of again) busy.delete(`load/${s.name}`);
+      busyDeciding = new Map([...busy, ...secondBusy]);
     }
     comparison.checks = capBusyRegressions(comparison.checks, busy);
+    const busyNote = comparison.summary.runs > 0 ? describeBusyRunner(busyDeciding) : undefined;
+    if (busyNote) comparison.summary.busyRunner = busyNote;
   } finally {
     await monitor?.stop();
     await target.stop();

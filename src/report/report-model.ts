@@ -217,6 +217,7 @@ export function describeBaseline(
   }
   if (b.environmentNote) parts.push(`Note: ${b.environmentNote}.`);
   if (b.speedNote) parts.push(sentence(b.speedNote));
+  if (b.busyRunner) parts.push(sentence(b.busyRunner));
   return parts.join(' ');
 }
 

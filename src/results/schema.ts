@@ -258,6 +258,8 @@ export const baselineSummarySchema = z.object({
   errorControl: z.string().optional(),
   /** Set when the history could not be read (store down): why. Budgets alone decided. */
   unavailable: z.string().optional(),
+  /** The scenarios measured while other work took the runner's CPU: their regressions warn at most. */
+  busyRunner: z.string().optional(),
 });
 
 // --- the stress suite (results.json `stress`) ---

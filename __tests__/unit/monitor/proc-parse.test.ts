@@ -3,6 +3,7 @@ import {
   computeTreeCpuPercent,
   findDescendants,
   parseChildren,
+  parseHostCpu,
   parseProcStat,
   parseVmRssBytes,
 } from '../../../src/monitor/proc-parse.ts';
@@ -179,5 +180,39 @@ describe('computeTreeCpuPercent', () => {
 
   it('gives 0 for no elapsed time instead of dividing by zero', () => {
     expect(computeTreeCpuPercent(before, [{ key: '10:500', ticks: 2000 }], 100, 0)).toBe(0);
+  });
+});
+
+describe('parseHostCpu', () => {
+  const stat = [
+    'cpu  100 5 40 800 10 3 2 50 7 0',
+    'cpu0 50 2 20 400 5 1 1 25 3 0',
+    'cpu1 50 3 20 400 5 2 1 25 4 0',
+    'intr 12345',
+    'ctxt 999',
+  ].join('\n');
+
+  it('adds up busy (user nice system irq softirq), steal and the total (guest is inside user)', () => {
+    expect(parseHostCpu(stat)).toEqual({
+      busyTicks: 100 + 5 + 40 + 3 + 2,
+      stealTicks: 50,
+      totalTicks: 150 + 800 + 10 + 50,
+      cpus: 2,
+    });
+  });
+
+  it('counts missing trailing fields of an older kernel as 0', () => {
+    expect(parseHostCpu('cpu 10 0 5 100\ncpu0 10 0 5 100\n')).toEqual({
+      busyTicks: 15,
+      stealTicks: 0,
+      totalTicks: 115,
+      cpus: 1,
+    });
+  });
+
+  it('is undefined without a cpu line or with a broken one', () => {
+    expect(parseHostCpu('intr 1\n')).toBeUndefined();
+    expect(parseHostCpu('cpu x y z w\n')).toBeUndefined();
+    expect(parseHostCpu('')).toBeUndefined();
   });
 });

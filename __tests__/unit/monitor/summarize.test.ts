@@ -4,7 +4,14 @@ import {
   GENERATOR_SATURATION_PERCENT,
   isGeneratorSaturated,
 } from '../../../src/monitor/generator.ts';
-import { resourceMetrics, summarizeResources, sumSeries } from '../../../src/monitor/summarize.ts';
+import {
+  OTHER_WORK_SPAN_MS,
+  otherCpuMean,
+  resourceMetrics,
+  summarizeResources,
+  sumSeries,
+  timeWeightedMean,
+} from '../../../src/monitor/summarize.ts';
 import type { GeneratorSample, ResourceSeries } from '../../../src/monitor/types.ts';
 
 /** Samples every 500 ms from `startMs`, shifted by `offsetMs` (sources are read one after another). */
@@ -171,5 +178,81 @@ describe('resourceMetrics', () => {
         better: metric.better,
       });
     }
+  });
+});
+
+describe('timeWeightedMean', () => {
+  // Each reading covers the time since the one before it.
+  const readings = [
+    { atMs: 0, value: 999 }, // no interval of its own: never counted
+    { atMs: 1000, value: 10 },
+    { atMs: 1100, value: 90 }, // a short reading: 100 ms of weight, not a full vote
+    { atMs: 2000, value: 10 },
+  ];
+
+  it('weighs each reading by the part of its interval inside the window', () => {
+    expect(timeWeightedMean(readings, 0, 2000)).toBeCloseTo(
+      (10 * 1000 + 90 * 100 + 10 * 900) / 2000,
+      9,
+    );
+    expect(timeWeightedMean(readings, 1000, 1100)).toBe(90);
+    expect(timeWeightedMean(readings, 500, 1050)).toBeCloseTo((10 * 500 + 90 * 50) / 550, 9);
+  });
+
+  it('is undefined when no interval overlaps the window', () => {
+    expect(timeWeightedMean(readings, 3000, 4000)).toBeUndefined();
+    expect(timeWeightedMean(readings.slice(0, 1), 0, 2000)).toBeUndefined();
+  });
+});
+
+describe('otherCpuMean', () => {
+  /** Readings every 500 ms over 0..5000 ms with the machine at `busy` and this process at `own`. */
+  const machine = (busy: number, own: number, steal = 0): GeneratorSample[] =>
+    Array.from({ length: 11 }, (_, i) => ({
+      atMs: i * 500,
+      cpuPercent: own,
+      host: { busyPercent: busy, stealPercent: steal },
+    }));
+  const service = (cpu: number): ResourceSeries => ({
+    source: 'process',
+    label: 's',
+    samples: Array.from({ length: 11 }, (_, i) => ({
+      atMs: i * 500 + 3,
+      cpuPercent: cpu,
+      memoryMB: 50,
+    })),
+  });
+
+  it('is what the machine ran beyond the service and this process, plus steal', () => {
+    expect(otherCpuMean([service(90)], machine(150, 20), 3000, 5000)).toBeCloseTo(40, 9);
+    expect(otherCpuMean([service(90)], machine(110, 20, 15), 3000, 5000)).toBeCloseTo(15, 9);
+  });
+
+  it('is never below 0 (readings of the three are taken a few ms apart)', () => {
+    expect(otherCpuMean([service(95)], machine(100, 10), 3000, 5000)).toBe(0);
+  });
+
+  it(`judges a window shorter than ${OTHER_WORK_SPAN_MS} ms over the span before its end`, () => {
+    // A neighbour busy from 3000 on; a 50 ms window at its end still sees it.
+    const samples = machine(100, 0).map((s) =>
+      s.atMs > 3000 ? { ...s, host: { busyPercent: 200, stealPercent: 0 } } : s,
+    );
+    expect(otherCpuMean([service(100)], samples, 4950, 5000)).toBeCloseTo(100, 9);
+    // Over 2000..4000, half of it before the neighbour started: half as much.
+    expect(otherCpuMean([service(100)], samples, 2000, 4000)).toBeCloseTo(50, 9);
+  });
+
+  it('is undefined without machine readings or without the service', () => {
+    expect(otherCpuMean([service(90)], generator([20, 20, 20]), 1000, 2000)).toBeUndefined();
+    expect(otherCpuMean([], machine(150, 20), 3000, 5000)).toBeUndefined();
+  });
+
+  it('is part of the summary when it is known', () => {
+    expect(
+      summarizeResources([service(90)], machine(150, 20), 3000, 5000)?.otherCpuMean,
+    ).toBeCloseTo(40, 9);
+    expect(
+      summarizeResources([service(90)], generator([20, 20, 20]), 1000, 2000),
+    ).not.toHaveProperty('otherCpuMean');
   });
 });

@@ -90,3 +90,18 @@ describe('renderHtml', () => {
     expect(html).toContain(headline(result).replaceAll('>', '&#62;'));
   });
 });
+
+describe('a busy runner', () => {
+  it('is stated once, in the baseline line', () => {
+    const result = sampleResult();
+    result.baseline = baselineOf(10, {
+      busyRunner:
+        'Busy runner during load/list (other work took 62 % of a core): their regressions warn at most.',
+    });
+    const markdown = renderMarkdown(result);
+    expect(markdown.match(/Busy runner/g)).toHaveLength(1);
+    expect(markdown).toContain(
+      'Busy runner during load/list (other work took 62 % of a core): their regressions warn at most.',
+    );
+  });
+});

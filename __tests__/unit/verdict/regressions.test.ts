@@ -107,9 +107,9 @@ describe('checkRegressions: statistical test (history >= minHistory)', () => {
   });
 
   it('the rank test vetoes a history whose spread is hidden by identical runs', () => {
-    // Seven identical runs and three slow ones: Qn (and MAD) are 0, the 1 % floor makes any
+    // Eight identical runs and two slow ones: Qn, MAD and the IQR are 0, the 1 % floor makes any
     // +25 % look hugely significant, but the history has already seen runs as slow as this one.
-    const lumpy = [100, 100, 100, 100, 100, 100, 100, 130, 135, 140];
+    const lumpy = [100, 100, 100, 100, 100, 100, 100, 100, 135, 140];
     const withRounds = check('latency.p95', 125, lumpy, { samples: [124, 125, 126] });
     expect(withRounds).toMatchObject({ status: 'pass', method: 'robust-z+mann-whitney' });
     expect(withRounds.message).toMatch(/within the range of past runs \(rank test\)$/);
@@ -118,6 +118,26 @@ describe('checkRegressions: statistical test (history >= minHistory)', () => {
     expect(alone).toMatchObject({ status: 'fail', method: 'robust-z' });
     // Beyond every past run, the guard agrees.
     expect(check('latency.p95', 160, lumpy).status).toBe('fail');
+  });
+
+  it('a history in two states: a run in the slower one is not a regression, a real shift is', () => {
+    // bench:verdict, the unindexed search at 50 000 rows: all rounds of a run alike, 13 runs near
+    // 29 ms and 7 near 38 ms. Qn alone measured the larger state's width and failed a run at 39 ms.
+    const twoStates = [
+      39.6, 38.1, 38.5, 37, 36.2, 29.8, 30, 28.9, 28.2, 28.1, 29.4, 28.5, 33.5, 27.4, 28.9, 27.6,
+      29.8, 28.3, 37.7, 36,
+    ];
+    const slowState = check('latency.p95', 39.3, twoStates, { policy: { warn: 0.05, fail: 0.1 } });
+    expect(slowState.status).toBe('pass');
+    expect(slowState.message).toMatch(/within run-to-run noise$/);
+    // Past every run by far: still found.
+    expect(check('latency.p95', 60, twoStates, { policy: { warn: 0.05, fail: 0.1 } }).status).toBe(
+      'fail',
+    );
+    // A one-state history keeps its power: +15 % over ~2 % noise fails.
+    expect(check('latency.p95', 115, QUIET_P95, { policy: { warn: 0.05, fail: 0.1 } }).status).toBe(
+      'fail',
+    );
   });
 
   it('a too-quiet history does not make a small wobble significant (1 % spread floor)', () => {
@@ -337,6 +357,31 @@ describe('checkRegressions: zero, tiny and negative baselines', () => {
     expect(c.change).toBeUndefined();
     expect(c.changeInterval).toBeUndefined();
     expect(c.message).toContain('absolute: zero baseline');
+  });
+
+  it('stress recovery: a few seconds is per-second noise; it warns from 2 s and fails from 5 s', () => {
+    const recoveryMetric = (value: number): Metric => ({
+      ...metric('ramp', 'recovery.s', value),
+      key: 'stress/ramp/recovery.s',
+      suite: 'stress',
+      unit: 's',
+    });
+    const recovery = (value: number, past: readonly number[]) =>
+      only(
+        checkRegressions(
+          [recoveryMetric(value)],
+          past.map((v) => [recoveryMetric(v)]),
+          {},
+          [],
+          { gated: new Set(['stress/ramp/recovery.s']) },
+        ),
+      );
+    const quiet = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0];
+    expect(recovery(1, quiet).status).toBe('pass');
+    expect(recovery(3, quiet).status).toBe('warn');
+    expect(recovery(6, quiet).status).toBe('fail');
+    // From a recovery of 10 s, relative: +20 % is 2 s, under the 5 s it takes to fail.
+    expect(recovery(12, [10, 10, 10, 10, 10, 10, 10, 10, 10, 10]).status).toBe('warn');
   });
 
   it('states the absolute change in the message', () => {

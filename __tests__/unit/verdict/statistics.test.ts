@@ -3,6 +3,7 @@ import {
   binomial,
   bootstrapInterval,
   createRandom,
+  iqrScale,
   mannWhitneyMinP,
   mannWhitneyU,
   medianOf,
@@ -24,6 +25,32 @@ describe('scaledMad', () => {
     [[], 0],
   ])('%j -> %d', (values, expected) => {
     expect(scaledMad(values)).toBeCloseTo(expected, 10);
+  });
+});
+
+describe('iqrScale', () => {
+  it('is 0 for fewer than 4 values and for identical values', () => {
+    expect(iqrScale([])).toBe(0);
+    expect(iqrScale([1, 2, 9])).toBe(0);
+    expect(iqrScale([5, 5, 5, 5, 5])).toBe(0);
+  });
+
+  it('estimates sigma of normal samples (IQR / 1.349)', () => {
+    const random = createRandom(7);
+    const normal = () => {
+      const u = Math.max(random(), 1e-12);
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+    };
+    const values = Array.from({ length: 4000 }, () => 10 + 2 * normal());
+    expect(iqrScale(values)).toBeGreaterThan(1.9);
+    expect(iqrScale(values)).toBeLessThan(2.1);
+  });
+
+  it('sees a minority mode that Qn does not: runs in two states, 13 near 29 and 7 near 38', () => {
+    const low = [27.4, 27.6, 28.1, 28.2, 28.3, 28.5, 28.7, 28.9, 28.9, 29.4, 29.8, 29.8, 30];
+    const high = [35.4, 36, 36.2, 37, 37.7, 38.1, 38.5];
+    const values = [...low, ...high];
+    expect(iqrScale(values)).toBeGreaterThan(2 * qnScale(values));
   });
 });
 
