@@ -66124,8 +66124,11 @@ var roundRunSchema = external_exports.object({
   generatorCpuPercent: nonNegative
 });
 var resourceFiguresSchema = external_exports.object({
+  /** Highest CPU of the service, in percent of one core. */
   cpuMax: nonNegative,
+  /** Mean CPU of the service, in percent of one core. */
   cpuMean: nonNegative,
+  /** Highest memory of the service, in MB (MiB). */
   memoryMaxMB: nonNegative,
   /**
    * CPU that other work took from this machine while the window ran, mean, in percent of one
@@ -66295,25 +66298,13 @@ var videoUploadRowSchema = external_exports.object({
   /** Why it did not end `done`, one line. */
   reason: external_exports.string().optional()
 });
-var resourceSummarySchema = external_exports.object({
-  /** Highest CPU of the service, in percent of one core. */
-  cpuMax: nonNegative,
-  /** Mean CPU of the service, in percent of one core. */
-  cpuMean: nonNegative,
-  /** Highest memory of the service, in MB (MiB). */
-  memoryMaxMB: nonNegative,
+var resourceSummarySchema = resourceFiguresSchema.extend({
   /** Service sample times in the window. */
   sampleCount: count,
   /** Highest CPU of the load generator, in percent of one core (0 without samples). */
   generatorCpuMax: nonNegative,
   /** The generator's mean CPU reached the saturation level: results may be the generator's limit. */
-  isGeneratorSaturated: external_exports.boolean(),
-  /**
-   * CPU that other work took from this machine while the window ran, mean, in percent of one
-   * core: everything the machine ran but the service and perf-action, plus what a hypervisor gave
-   * to other machines (steal). Only where both the service and the machine are watched (Linux).
-   */
-  otherCpuMean: nonNegative.optional()
+  isGeneratorSaturated: external_exports.boolean()
 });
 var videoLevelRunSchema = external_exports.object({
   /** Videos kept in flight. */

@@ -198,8 +198,11 @@ export const roundRunSchema = z.object({
 
 /** CPU (percent of one core; the environment states the cores) and memory of the service. */
 export const resourceFiguresSchema = z.object({
+  /** Highest CPU of the service, in percent of one core. */
   cpuMax: nonNegative,
+  /** Mean CPU of the service, in percent of one core. */
   cpuMean: nonNegative,
+  /** Highest memory of the service, in MB (MiB). */
   memoryMaxMB: nonNegative,
   /**
    * CPU that other work took from this machine while the window ran, mean, in percent of one
@@ -402,25 +405,13 @@ export const videoUploadRowSchema = z.object({
 });
 
 /** Resources of the service (all watched sources added up) and of the generator over one window. */
-export const resourceSummarySchema = z.object({
-  /** Highest CPU of the service, in percent of one core. */
-  cpuMax: nonNegative,
-  /** Mean CPU of the service, in percent of one core. */
-  cpuMean: nonNegative,
-  /** Highest memory of the service, in MB (MiB). */
-  memoryMaxMB: nonNegative,
+export const resourceSummarySchema = resourceFiguresSchema.extend({
   /** Service sample times in the window. */
   sampleCount: count,
   /** Highest CPU of the load generator, in percent of one core (0 without samples). */
   generatorCpuMax: nonNegative,
   /** The generator's mean CPU reached the saturation level: results may be the generator's limit. */
   isGeneratorSaturated: z.boolean(),
-  /**
-   * CPU that other work took from this machine while the window ran, mean, in percent of one
-   * core: everything the machine ran but the service and perf-action, plus what a hypervisor gave
-   * to other machines (steal). Only where both the service and the machine are watched (Linux).
-   */
-  otherCpuMean: nonNegative.optional(),
 });
 
 /** One level of concurrency of the video suite. */
