@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/parse-config.ts';
 import { runClosed } from '../../src/engine/closed.ts';
 import { runOpen } from '../../src/engine/open.ts';
-import { runStressSuite } from '../../src/suites/stress.ts';
-import { runVolumeSuite } from '../../src/suites/volume.ts';
+import { runStressSuite } from '../../src/suites/stress/run.ts';
+import { runVolumeSuite } from '../../src/suites/volume/run.ts';
 
 interface LocalServer {
   url: string;

@@ -12,7 +12,7 @@ import { runOpen } from '../../src/engine/open.ts';
 import { EngineError } from '../../src/errors.ts';
 import { runPerf } from '../../src/pipeline/run-perf.ts';
 import type { RunResult } from '../../src/results/types.ts';
-import type { LoadEngine } from '../../src/suites/engine-port.ts';
+import type { LoadEngine } from '../../src/suites/shared/engine-port.ts';
 import { type MisbehavingServer, startMisbehavingServer } from '../helpers/misbehaving-server.ts';
 import { recordingOutlet } from '../helpers/outlet.ts';
 import { runCli } from '../helpers/run-cli.ts';

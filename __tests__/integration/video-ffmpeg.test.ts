@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { prepareVideos } from '../../src/suites/video-sources.ts';
+import { prepareVideos } from '../../src/suites/video/sources.ts';
 import { readAviFrames } from '../../src/video/avi-reader.ts';
 import { frameRateFraction, writeSyntheticVideo } from '../../src/video/avi-writer.ts';
 import { frameCountOf, planScene, renderFrame, type SceneSpec } from '../../src/video/scene.ts';

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import busboy from 'busboy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../examples/validation-platform/service.ts';
-import { buildVideoConfig, videoSectionSchema } from '../../src/config/video-schema.ts';
+import { buildVideoConfig, videoSectionSchema } from '../../src/suites/video/config.ts';
 import { startMonitor } from '../../src/monitor/start-monitor.ts';
 import type { Metric } from '../../src/results/types.ts';
-import { runVideoSuite, type VideoSuiteOutput } from '../../src/suites/video.ts';
+import { runVideoSuite, type VideoSuiteOutput } from '../../src/suites/video/run.ts';
 import { ensureSyntheticVideo } from '../../src/video/video-cache.ts';
 
 /** What the service does with upload number `i` (from the `name` field, `perf <i>`). */

@@ -11,9 +11,9 @@ import { demoSettings, freePort } from '../../src/cli/demo.ts';
 import type { RequestSeed } from '../../src/config/schema.ts';
 import { runPerf } from '../../src/pipeline/run-perf.ts';
 import type { Check, Metric, RunResult } from '../../src/results/types.ts';
-import { seedThroughApi } from '../../src/suites/seed-api.ts';
-import { runSeedCommand } from '../../src/suites/seed-command.ts';
-import { compileSeedRequest } from '../../src/suites/seed-template.ts';
+import { seedThroughApi } from '../../src/suites/volume/seed-api.ts';
+import { runSeedCommand } from '../../src/suites/volume/seed-command.ts';
+import { compileSeedRequest } from '../../src/suites/volume/seed-template.ts';
 import { recordingOutlet } from '../helpers/outlet.ts';
 
 let dir: string;

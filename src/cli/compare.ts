@@ -8,7 +8,7 @@ import { describeIssues, runResultSchema } from '../results/schema.ts';
 import { type RunResult, SCHEMA_VERSION } from '../results/types.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
 import { DEFAULT_REGRESSION_POLICY } from '../verdict/regressions.ts';
-import { verdictOf } from '../verdict/verdict.ts';
+import { verdictOf } from '../core/worst-status.ts';
 
 /** Reads a results.json, or says in one line why it is not one. */
 export async function readResults(file: string): Promise<RunResult> {

@@ -3,7 +3,7 @@
 // units, requests, budgets. Every block parses the YAML shape into the output shape.
 import { z } from 'zod';
 import type { Bound } from './bounds.ts';
-import { BUDGET_METRICS, type BudgetMetric } from './metrics-catalogue.ts';
+import { BUDGET_METRICS, type BudgetMetric } from '../core/metrics-catalogue.ts';
 import { suggestClosest } from './suggest.ts';
 import {
   checkDuration,

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { DEFAULT_HISTORY_SIZE } from '../baseline/history.ts';
 import type { GrowthExpectation } from '../results/growth.ts';
-import { findTemplateProblems } from '../suites/seed-template.ts';
+import { findTemplateProblems } from '../suites/volume/seed-template.ts';
 import { DEFAULT_GATED } from '../verdict/gated-metrics.ts';
 import {
   type AcceptRule,
@@ -16,7 +16,7 @@ import {
   type RegressionPolicy,
 } from '../verdict/regressions.ts';
 import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from './bounds.ts';
-import { BUDGET_METRICS } from './metrics-catalogue.ts';
+import { BUDGET_METRICS } from '../core/metrics-catalogue.ts';
 import {
   type BudgetMap,
   boundedNumberSchema,
@@ -45,7 +45,7 @@ import {
   checkStressPlan,
   type StressConfig,
   stressSectionSchema,
-} from './stress-schema.ts';
+} from '../suites/stress/config.ts';
 import { suggestClosest } from './suggest.ts';
 import { checkDuration, showDuration, showDurationRange, showNumber } from './units.ts';
 import {
@@ -53,9 +53,9 @@ import {
   DEFAULT_VIDEO_BUDGETS,
   type VideoConfig,
   videoSectionSchema,
-} from './video-schema.ts';
+} from '../suites/video/config.ts';
 
-export { BUDGET_METRICS, type BudgetMetric, type BudgetValueKind } from './metrics-catalogue.ts';
+export { BUDGET_METRICS, type BudgetMetric, type BudgetValueKind } from '../core/metrics-catalogue.ts';
 export {
   type BudgetLimit,
   type BudgetMap,

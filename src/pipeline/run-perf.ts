@@ -17,7 +17,7 @@ import type { Outlet } from '../output/outlet.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { describeEnvironment } from '../results/environment.ts';
-import type { StressRun } from '../results/stress-run.ts';
+import type { StressRun } from '../suites/stress/results.ts';
 import {
   type Check,
   type Metric,
@@ -25,13 +25,13 @@ import {
   SCHEMA_VERSION,
   type ScenarioRun,
 } from '../results/types.ts';
-import type { VideoSuiteRun } from '../results/video-run.ts';
-import type { LoadEngine } from '../suites/engine-port.ts';
-import { runLoadSuite } from '../suites/load.ts';
-import { couldNotRunCheck } from '../suites/scenario-checks.ts';
-import { runStressSuite } from '../suites/stress.ts';
-import { runVideoSuite } from '../suites/video.ts';
-import { runVolumeSuite } from '../suites/volume.ts';
+import type { VideoSuiteRun } from '../suites/video/results.ts';
+import type { LoadEngine } from '../suites/shared/engine-port.ts';
+import { runLoadSuite } from '../suites/shared/scenario-runner.ts';
+import { couldNotRunCheck } from '../suites/shared/scenario-checks.ts';
+import { runStressSuite } from '../suites/stress/run.ts';
+import { runVideoSuite } from '../suites/video/run.ts';
+import { runVolumeSuite } from '../suites/volume/run.ts';
 import { prepareTarget } from '../target/prepare-target.ts';
 import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
 import {
@@ -42,7 +42,7 @@ import {
 import { compareWithHistory } from '../verdict/compare.ts';
 import { applyConfirmation, scenariosToConfirm } from '../verdict/confirm.ts';
 import { capInvalidRegressions, generatorChecks } from '../verdict/validity.ts';
-import { verdictOf } from '../verdict/verdict.ts';
+import { verdictOf } from '../core/worst-status.ts';
 import { TOOL_VERSION } from '../version.ts';
 
 /** Every suite perf-action knows, in the order they run. */

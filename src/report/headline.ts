@@ -4,7 +4,7 @@
 // RunResult alone.
 import type { BaselineSummary, Check, RunResult } from '../results/types.ts';
 import { isToldByMessage, trippedLimit } from './check-limits.ts';
-import { formatChange, formatValue } from './format.ts';
+import { formatChange, formatValue } from '../core/format.ts';
 import { shortMetricName, splitMetricKey } from './metric-key.ts';
 import { oneLine } from './one-line.ts';
 import { STATUS_ICON } from './status-icon.ts';

@@ -1,7 +1,7 @@
 // The report as markdown (CLI, job summary, PR comment).
 import { markdownTable } from 'markdown-table';
 import type { RunResult } from '../results/types.ts';
-import { keepValuesWhole } from './format.ts';
+import { keepValuesWhole } from '../core/format.ts';
 import { htmlText, markdownCode, markdownText } from './markdown-text.ts';
 import { buildReportModel, type Cell, type Section, type Table } from './report-model.ts';
 import { STATUS_ICON } from './status-icon.ts';

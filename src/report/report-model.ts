@@ -9,15 +9,15 @@ import {
 } from '../results/growth.ts';
 import { attemptedRequests, errorRate } from '../results/scenario-metrics.ts';
 import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
-import { describeModel } from '../suites/describe-model.ts';
-import { verdictOf } from '../verdict/verdict.ts';
+import { describeModel } from '../suites/shared/describe-model.ts';
+import { verdictOf } from '../core/worst-status.ts';
 import type { Chart } from './chart-svg.ts';
 import { isToldByMessage } from './check-limits.ts';
-import { formatChange, formatValue } from './format.ts';
+import { formatChange, formatValue } from '../core/format.ts';
 import { countsLine, headline } from './headline.ts';
 import { shortMetricName, splitMetricKey } from './metric-key.ts';
-import { cpuUnitNote, stressSections } from './stress-section.ts';
-import { videoSection } from './video-section.ts';
+import { cpuUnitNote, stressSections } from '../suites/stress/report.ts';
+import { videoSection } from '../suites/video/report.ts';
 import { type BetterOf, betterOfMetrics, groupBySuiteWorstFirst } from './worst-first.ts';
 
 export type Align = 'l' | 'r';

@@ -8,7 +8,7 @@ import type { styleText } from 'node:util';
 import Table from 'cli-table3';
 import type { Check, RunResult, Status } from '../results/types.ts';
 import { isToldByMessage, trippedLimit } from './check-limits.ts';
-import { formatChange, formatValue } from './format.ts';
+import { formatChange, formatValue } from '../core/format.ts';
 import { countsLine, headline } from './headline.ts';
 import { shortMetricName, splitMetricKey } from './metric-key.ts';
 import { oneLine } from './one-line.ts';

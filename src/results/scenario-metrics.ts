@@ -1,5 +1,5 @@
 // Turns what the engine measured into the flat metrics of results.json. Pure: plain data in, plain data out.
-import { BUDGET_METRICS } from '../config/metrics-catalogue.ts';
+import { BUDGET_METRICS } from '../core/metrics-catalogue.ts';
 import { addStatusCodes } from '../engine/common.ts';
 import type { LatencyHistogram } from '../engine/histogram.ts';
 import type { EngineRunResult } from '../engine/types.ts';

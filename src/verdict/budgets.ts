@@ -1,7 +1,7 @@
 // Budget checks: absolute limits per metric, the most specific scope winning
 // (scenario > suite > global, where global already holds the defaults from the seed's KPIs).
 import type { BudgetLimit, BudgetMap, PerfConfig } from '../config/schema.ts';
-import { formatValue } from '../report/format.ts';
+import { formatValue } from '../core/format.ts';
 import { EXPECTED_GROWTH_WARN, GROWTH_METRIC } from '../results/growth.ts';
 import type { Check, Metric, Status } from '../results/types.ts';
 

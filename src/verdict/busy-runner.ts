@@ -10,7 +10,7 @@
 // it comes with the service wherever it runs, such as a container runtime's port proxy that
 // carries every request to a workflow service container (docker-proxy for localhost ports). A
 // neighbour is what comes on top of that.
-import { levelScenario } from '../config/video-schema.ts';
+import { levelScenario } from '../suites/video/config.ts';
 import { splitVolumeStep } from '../results/growth.ts';
 import type { Check, ResourceFigures, RunResult } from '../results/types.ts';
 import { medianOf } from './statistics.ts';

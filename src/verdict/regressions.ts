@@ -6,7 +6,7 @@
 //   - practical size: the worsening is at least `warn` (or `fail`) of the reference value, and
 //   - significance: the change is larger than the history's own run-to-run spread explains.
 // See `assessStatistically` for the test and why it is built the way it is.
-import { formatChange, formatValue } from '../report/format.ts';
+import { formatChange, formatValue } from '../core/format.ts';
 import type { Check, Metric, Status, Unit } from '../results/types.ts';
 import { DEFAULT_GATED, selectGatedKeys } from './gated-metrics.ts';
 import { matchesKeyPattern } from './key-pattern.ts';

@@ -2,7 +2,7 @@
 // line per mistake at the right file:line and key.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.ts';
-import type { StressScenario } from '../../../src/config/stress-schema.ts';
+import type { StressScenario } from '../../../src/suites/stress/config.ts';
 import { ConfigError } from '../../../src/errors.ts';
 
 /** Lines joined into a YAML text, so that line numbers in expectations are easy to count. */

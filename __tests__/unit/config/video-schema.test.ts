@@ -9,7 +9,7 @@ import {
   type VideoConfig,
   videoSectionSchema,
   videosAtLevel,
-} from '../../../src/config/video-schema.ts';
+} from '../../../src/suites/video/config.ts';
 
 const MINIMAL = {
   upload: { request: { path: '/api/videos' } },

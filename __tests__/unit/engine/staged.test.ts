@@ -16,7 +16,7 @@ import {
   type Tally,
 } from '../../../src/engine/staged.ts';
 import { EngineError } from '../../../src/errors.ts';
-import { mergeKinds } from '../../../src/suites/stress-analysis.ts';
+import { mergeKinds } from '../../../src/suites/stress/analysis.ts';
 
 /**
  * Answers by path: `/hang` never, `/fail` with a 500, `/slow` after `delayMs`, anything else with

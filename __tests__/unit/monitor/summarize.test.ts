@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUDGET_METRICS } from '../../../src/config/metrics-catalogue.ts';
+import { BUDGET_METRICS } from '../../../src/core/metrics-catalogue.ts';
 import {
   GENERATOR_SATURATION_PERCENT,
   isGeneratorSaturated,

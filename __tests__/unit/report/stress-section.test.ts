@@ -4,15 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../src/report/html.ts';
 import { renderMarkdown } from '../../../src/report/markdown.ts';
-import { stressCharts, stressSections } from '../../../src/report/stress-section.ts';
+import { stressCharts, stressSections } from '../../../src/suites/stress/report.ts';
 import type {
   LoadFigures,
   StressPhaseRow,
   StressRun,
   StressSecond,
-} from '../../../src/results/stress-run.ts';
-import { stabilityChecks, stressMetrics } from '../../../src/suites/stress.ts';
-import { capacityOf } from '../../../src/suites/stress-analysis.ts';
+} from '../../../src/suites/stress/results.ts';
+import { stabilityChecks, stressMetrics } from '../../../src/suites/stress/run.ts';
+import { capacityOf } from '../../../src/suites/stress/analysis.ts';
 import { requestTotals, sampleResult } from '../../helpers/sample-result.ts';
 
 const ENVIRONMENT = { cores: 2 };

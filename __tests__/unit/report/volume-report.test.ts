@@ -5,7 +5,7 @@ import { renderHtml } from '../../../src/report/html.ts';
 import { renderMarkdown } from '../../../src/report/markdown.ts';
 import { buildReportModel, type Section, type Table } from '../../../src/report/report-model.ts';
 import type { Check, Metric, RunResult } from '../../../src/results/types.ts';
-import { seedFailureCheck } from '../../../src/suites/volume.ts';
+import { seedFailureCheck } from '../../../src/suites/volume/run.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
 function volumeMetric(scenario: string, name: string, value: number): Metric {

@@ -9,7 +9,7 @@ import {
   renderText,
   renderValue,
   TemplateError,
-} from '../../../src/suites/seed-template.ts';
+} from '../../../src/suites/volume/seed-template.ts';
 
 const at = (i: number, seed = 1) => ({ i, random: recordRandom(seed, i) });
 

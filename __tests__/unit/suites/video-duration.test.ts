@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readVideoDurationS } from '../../../src/suites/video-duration.ts';
+import { readVideoDurationS } from '../../../src/suites/video/duration.ts';
 import { ensureSyntheticVideo } from '../../../src/video/video-cache.ts';
 
 function box(type: string, content: Buffer): Buffer {

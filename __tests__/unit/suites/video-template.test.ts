@@ -1,11 +1,11 @@
 // The video suite's placeholders and the status condition.
 import { describe, expect, it } from 'vitest';
-import { meetsCondition } from '../../../src/suites/video-job.ts';
+import { meetsCondition } from '../../../src/suites/video/job.ts';
 import {
   findVideoTemplateProblem,
   renderVideoTemplate,
   UPLOAD_PLACEHOLDERS,
-} from '../../../src/suites/video-template.ts';
+} from '../../../src/suites/video/template.ts';
 
 describe('renderVideoTemplate', () => {
   it('replaces known placeholders, encoding values when asked', () => {

@@ -8,23 +8,23 @@ import {
   VIDEO_METRIC_NAMES,
   type VideoConfig,
   videosAtLevel,
-} from '../config/video-schema.ts';
-import { describeError } from '../errors.ts';
-import { resourceMetrics, summarizeResources } from '../monitor/summarize.ts';
-import type { ResourceMonitor } from '../monitor/types.ts';
-import { formatValue } from '../report/format.ts';
-import type { Metric } from '../results/types.ts';
+} from './config.ts';
+import { describeError } from '../../errors.ts';
+import { resourceMetrics, summarizeResources } from '../../monitor/summarize.ts';
+import type { ResourceMonitor } from '../../monitor/types.ts';
+import { formatValue } from '../../core/format.ts';
+import type { Metric } from '../../results/types.ts';
 import type {
   VideoLevelRun,
   VideoSuiteRun,
   VideoUploadRow,
   VideoUsed,
-} from '../results/video-run.ts';
-import { processVideo, type VideoJobOptions } from './video-job.ts';
-import { levelMetrics, VIDEO_SUITE } from './video-metrics.ts';
-import { type PreparedVideo, prepareVideos } from './video-sources.ts';
+} from './results.ts';
+import { processVideo, type VideoJobOptions } from './job.ts';
+import { levelMetrics, VIDEO_SUITE } from './metrics.ts';
+import { type PreparedVideo, prepareVideos } from './sources.ts';
 
-export { VIDEO_SUITE } from './video-metrics.ts';
+export { VIDEO_SUITE } from './metrics.ts';
 
 export interface VideoSuiteOptions {
   /** The target's base URL (`target.url`). */

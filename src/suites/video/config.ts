@@ -8,8 +8,8 @@ import {
   STATUS_PLACEHOLDERS,
   UPLOAD_PLACEHOLDERS,
   type VideoPlaceholder,
-} from '../suites/video-template.ts';
-import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from './bounds.ts';
+} from './template.ts';
+import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from '../../config/bounds.ts';
 import {
   type BudgetMap,
   budgetsSchema,
@@ -23,8 +23,8 @@ import {
   templatedPathSchema,
   textSchema,
   tokenPathSchema,
-} from './schema-parts.ts';
-import { showDuration, showNumber } from './units.ts';
+} from '../../config/schema-parts.ts';
+import { showDuration, showNumber } from '../../config/units.ts';
 
 /** A video the suite generates: an MJPEG AVI of moving shapes, the same for the same settings. */
 export interface SyntheticVideoSpec {

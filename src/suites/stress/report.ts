@@ -6,12 +6,12 @@ import {
   type StressPhaseRow,
   type StressRun,
   type StressSecond,
-} from '../results/stress-run.ts';
-import type { Check, Environment } from '../results/types.ts';
-import { verdictOf } from '../verdict/verdict.ts';
-import type { Chart, ChartBand } from './chart-svg.ts';
-import { formatValue } from './format.ts';
-import type { Cell, Section } from './report-model.ts';
+} from './results.ts';
+import type { Check, Environment } from '../../results/types.ts';
+import { verdictOf } from '../../core/worst-status.ts';
+import type { Chart, ChartBand } from '../../report/chart-svg.ts';
+import { formatValue } from '../../core/format.ts';
+import type { Cell, Section } from '../../report/report-model.ts';
 
 const PHASE_LABEL: Record<StressPhaseRow['kind'], string> = {
   stage: 'stage',

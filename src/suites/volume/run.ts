@@ -5,27 +5,27 @@
 // A seeding failure ends the suite, not the run: what was measured at the earlier steps is kept,
 // and a failed check names the request and the answer, so results.json and the report still say
 // what happened.
-import type { RecordCount, RequestSeed, VolumeConfig, VolumeQuery } from '../config/schema.ts';
-import { SEED_SCENARIO } from '../config/schema.ts';
-import { isOkStatus, joinUrl } from '../engine/common.ts';
-import { formatValue } from '../report/format.ts';
+import type { RecordCount, RequestSeed, VolumeConfig, VolumeQuery } from '../../config/schema.ts';
+import { SEED_SCENARIO } from '../../config/schema.ts';
+import { isOkStatus, joinUrl } from '../../engine/common.ts';
+import { formatValue } from '../../core/format.ts';
 import {
   classifyGrowth,
   GROWTH_LATENCY,
   type GrowthStep,
   growthMetric,
-} from '../results/growth.ts';
-import type { Check, Metric } from '../results/types.ts';
-import { describeHttpError, oneLine } from '../target/http.ts';
-import { sendRequest } from '../target/http-client.ts';
-import { readJsonPath } from '../target/json-path.ts';
+} from '../../results/growth.ts';
+import type { Check, Metric } from '../../results/types.ts';
+import { describeHttpError, oneLine } from '../../target/http.ts';
+import { sendRequest } from '../../target/http-client.ts';
+import { readJsonPath } from '../../target/json-path.ts';
 import {
   runScenario,
   type ScenarioRunOptions,
   type SuiteOutput,
   toHttpRequest,
   warmUp,
-} from './load.ts';
+} from '../shared/scenario-runner.ts';
 import { SeedError, type SeedOutcome, seedThroughApi } from './seed-api.ts';
 import { runSeedCommand } from './seed-command.ts';
 import { compileSeedRequest, type SeedRequestTemplate } from './seed-template.ts';

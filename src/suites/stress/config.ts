@@ -1,7 +1,7 @@
 // The `stress:` section of perf.yml: weighted request mixes driven through stages of rising load,
 // to find the level where the service stops meeting its stability limits, and how fast it recovers.
 import { z } from 'zod';
-import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from './bounds.ts';
+import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from '../../config/bounds.ts';
 import {
   type BudgetMap,
   boundedNumberSchema,
@@ -15,8 +15,8 @@ import {
   requestSchema,
   slugSchema,
   strictObject,
-} from './schema-parts.ts';
-import { showDuration, showNumber } from './units.ts';
+} from '../../config/schema-parts.ts';
+import { showDuration, showNumber } from '../../config/units.ts';
 
 /** One request kind of a mix. */
 export interface MixItem {

@@ -8,7 +8,7 @@ import type {
   videoSuiteRunSchema,
   videoUploadRowSchema,
   videoUsedSchema,
-} from './schema.ts';
+} from '../../results/schema.ts';
 
 /** How one upload ended (see `videoOutcomeSchema`). */
 export type VideoOutcome = z.infer<typeof videoOutcomeSchema>;

@@ -1,8 +1,8 @@
 // The checks a scenario decides about itself, beyond its budgets: it could not run, it measured
 // too few answers to be judged, or a round hit its wall-clock cap. Each fails the run, with one
 // line that says what happened. Pure: plain data in, plain data out.
-import { describeError } from '../errors.ts';
-import type { Check, RoundRun } from '../results/types.ts';
+import { describeError } from '../../errors.ts';
+import type { Check, RoundRun } from '../../results/types.ts';
 
 /**
  * Fewest answered requests (any HTTP status) over a scenario's measured rounds for its figures to

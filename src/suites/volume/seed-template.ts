@@ -2,8 +2,8 @@
 // `{{int 1 100}}`, `{{float 0.5 1}}` in the path, header values, a raw body or any string of a JSON
 // body. Record i's values depend only on the random seed and i, never on concurrency or on which
 // step seeds it, so runs are reproducible. Pure: no I/O.
-import type { RequestConfig } from '../config/schema.ts';
-import { createRandom, type Random, seedFromString } from '../verdict/statistics.ts';
+import type { RequestConfig } from '../../config/schema.ts';
+import { createRandom, type Random, seedFromString } from '../../verdict/statistics.ts';
 
 /** The placeholders a template may use, as documented. */
 export const PLACEHOLDER_FORMS = [

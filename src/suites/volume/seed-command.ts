@@ -11,8 +11,8 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { describeError } from '../errors.ts';
-import { formatDuration, oneLine } from '../target/http.ts';
+import { describeError } from '../../errors.ts';
+import { formatDuration, oneLine } from '../../target/http.ts';
 import { SeedError, type SeedOutcome } from './seed-api.ts';
 
 export interface CommandSeedOptions {

@@ -1,9 +1,9 @@
 // Pure judgements of the stress suite: figures of tallies, whether a phase held the stability
 // limits, the capacity, and how long the service took to recover after the peak.
-import type { StabilityLimits } from '../config/stress-schema.ts';
-import { addTally, emptyTally, failuresOf, type Tally } from '../engine/staged.ts';
-import { formatValue } from '../report/format.ts';
-import type { LoadFigures, StressPhaseRow, StressRun } from '../results/stress-run.ts';
+import type { StabilityLimits } from './config.ts';
+import { addTally, emptyTally, failuresOf, type Tally } from '../../engine/staged.ts';
+import { formatValue } from '../../core/format.ts';
+import type { LoadFigures, StressPhaseRow, StressRun } from './results.ts';
 
 /** Recovered means p95 back within this share above the pre-peak p95 ... */
 export const RECOVERY_TOLERANCE = 0.2;

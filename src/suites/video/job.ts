@@ -9,14 +9,14 @@ import type {
   VideoRequestConfig,
   VideoStatusConfig,
   VideoUploadConfig,
-} from '../config/video-schema.ts';
-import { joinUrl } from '../engine/common.ts';
-import type { VideoUploadRow } from '../results/video-run.ts';
-import { describeHttpError, formatDuration, oneLine } from '../target/http.ts';
-import { FormData, sendRequest } from '../target/http-client.ts';
-import { readJsonPath } from '../target/json-path.ts';
-import type { PreparedVideo } from './video-sources.ts';
-import { renderVideoTemplate, type VideoPlaceholder } from './video-template.ts';
+} from './config.ts';
+import { joinUrl } from '../../engine/common.ts';
+import type { VideoUploadRow } from './results.ts';
+import { describeHttpError, formatDuration, oneLine } from '../../target/http.ts';
+import { FormData, sendRequest } from '../../target/http-client.ts';
+import { readJsonPath } from '../../target/json-path.ts';
+import type { PreparedVideo } from './sources.ts';
+import { renderVideoTemplate, type VideoPlaceholder } from './template.ts';
 
 /** Longest part of an answer quoted in a reason, in characters. */
 const MAX_QUOTED = 200;

@@ -2,7 +2,7 @@
 // until-break, further steps) in one continuous run, stops ramping at the first level that breaks
 // the stability limits, then holds the first level again to see how fast the service recovers.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { StressScenario, StressStage } from '../config/stress-schema.ts';
+import type { StressScenario, StressStage } from './config.ts';
 import {
   type PhaseHandle,
   type PhaseResult,
@@ -10,13 +10,13 @@ import {
   StagedLoad,
   type StagedLoadOptions,
   type Tally,
-} from '../engine/staged.ts';
-import { describeError } from '../errors.ts';
-import { GENERATOR_SATURATION_PERCENT } from '../monitor/generator.ts';
-import { resourceFigures, resourceMetrics, summarizeResources } from '../monitor/summarize.ts';
-import type { ResourceMonitor } from '../monitor/types.ts';
-import { formatValue } from '../report/format.ts';
-import { sumTotals } from '../results/scenario-metrics.ts';
+} from '../../engine/staged.ts';
+import { describeError } from '../../errors.ts';
+import { GENERATOR_SATURATION_PERCENT } from '../../monitor/generator.ts';
+import { resourceFigures, resourceMetrics, summarizeResources } from '../../monitor/summarize.ts';
+import type { ResourceMonitor } from '../../monitor/types.ts';
+import { formatValue } from '../../core/format.ts';
+import { sumTotals } from '../../results/scenario-metrics.ts';
 import {
   type LoadFigures,
   levelMetricUnit,
@@ -24,10 +24,10 @@ import {
   type StressPhaseRow,
   type StressRun,
   type StressSecond,
-} from '../results/stress-run.ts';
-import type { Check, Metric, RequestTotals } from '../results/types.ts';
-import { toHttpRequest } from './load.ts';
-import { couldNotRunCheck } from './scenario-checks.ts';
+} from './results.ts';
+import type { Check, Metric, RequestTotals } from '../../results/types.ts';
+import { toHttpRequest } from '../shared/scenario-runner.ts';
+import { couldNotRunCheck } from '../shared/scenario-checks.ts';
 import {
   breachOf,
   type CooldownSecond,
@@ -35,7 +35,7 @@ import {
   figuresOf,
   findRecovery,
   mergeKinds,
-} from './stress-analysis.ts';
+} from './analysis.ts';
 
 export const STRESS_SUITE = 'stress';
 

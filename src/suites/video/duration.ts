@@ -2,7 +2,7 @@
 // readAviInfo) and MP4 / MOV (the movie header box `mvhd`). Only headers are read, never the
 // frames, so a large file costs a few small reads.
 import { type FileHandle, open } from 'node:fs/promises';
-import { readAviInfo } from '../video/avi-reader.ts';
+import { readAviInfo } from '../../video/avi-reader.ts';
 
 /** Top-level box types an MP4 / QuickTime file starts with. */
 const MP4_FIRST_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pdin', 'uuid']);

@@ -5,7 +5,7 @@ import type {
   stressPhaseRowSchema,
   stressRunSchema,
   stressSecondSchema,
-} from './schema.ts';
+} from '../../results/schema.ts';
 
 /** How a stress level reads: arrivals per second (open model) or connections (closed model). */
 export function levelUnit(model: StressRun['model']): string {
