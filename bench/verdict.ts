@@ -32,20 +32,21 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_HISTORY_SIZE } from '../src/baseline/history.ts';
 import { LocalDirStore } from '../src/baseline/local-store.ts';
 import { findPackageRoot, freePort } from '../src/cli/demo.ts';
+import type { RegressionPolicy } from '../src/config/regression-policy.ts';
+import {
+  DEFAULT_HISTORY_SIZE,
+  DEFAULT_REGRESSION_POLICY,
+} from '../src/config/regression-policy.ts';
 import { describeError } from '../src/errors.ts';
 import { createOutlet } from '../src/output/outlet.ts';
 import { runPerf } from '../src/pipeline/run-perf.ts';
-import type { Metric, RunResult } from '../src/results/types.ts';
+import type { Metric } from '../src/results/types.ts';
+import type { RunResult } from '../src/suites/registry.ts';
 import { scenarioFacts } from '../src/verdict/compare.ts';
 import { selectGatedKeys } from '../src/verdict/gated-metrics.ts';
-import {
-  checkRegressions,
-  DEFAULT_REGRESSION_POLICY,
-  type RegressionPolicy,
-} from '../src/verdict/regressions.ts';
+import { checkRegressions } from '../src/verdict/regressions.ts';
 import { medianOf } from '../src/verdict/statistics.ts';
 import {
   type CpuTimes,

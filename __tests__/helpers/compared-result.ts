@@ -1,10 +1,10 @@
 // RunResults compared with a baseline history, at the sizes a PR comment must handle: every check
 // passing, a few regressions, and more than a hundred failing checks. Plain data, no run needed.
-import type { BaselineSummary, Check, Metric, RunResult, Unit } from '../../src/results/types.ts';
-import {
-  DEFAULT_REGRESSION_POLICY,
-  describeRegressionMethod,
-} from '../../src/verdict/regressions.ts';
+
+import { DEFAULT_REGRESSION_POLICY } from '../../src/config/regression-policy.ts';
+import type { BaselineSummary, Check, Metric, Unit } from '../../src/results/types.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
+import { describeRegressionMethod } from '../../src/verdict/regressions.ts';
 import { metric, sampleResult } from './sample-result.ts';
 
 /** The baseline line's method sentence, as the verdict writes it for `checks`. */

@@ -1,5 +1,6 @@
 // A constructed RunResult for report and verdict tests: plain data, no run needed.
-import type { Metric, RequestTotals, RunResult, ScenarioRun } from '../../src/results/types.ts';
+import type { Metric, RequestTotals, ScenarioRun } from '../../src/results/types.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
 
 /** Request totals of `ok` answered requests, the rest zero unless given. */
 export function requestTotals(ok = 0, over: Partial<RequestTotals> = {}): RequestTotals {

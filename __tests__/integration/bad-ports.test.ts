@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../examples/validation-platform/service.ts';
-import type { RunResult } from '../../src/results/types.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 /** The Fetch standard's bad ports from 1024 up (the lower ones need privileges to listen on). */

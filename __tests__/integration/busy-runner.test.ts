@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDirStore } from '../../src/baseline/local-store.ts';
 import { demoSettings } from '../../src/cli/demo.ts';
 import { runPerf } from '../../src/pipeline/run-perf.ts';
-import type { RunResult } from '../../src/results/types.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
 import { BUSY_RUNNER_PERCENT } from '../../src/verdict/busy-runner.ts';
 import { recordingOutlet } from '../helpers/outlet.ts';
 

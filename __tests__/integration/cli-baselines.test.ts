@@ -12,7 +12,7 @@ import {
   makeRecord,
   serializeHistory,
 } from '../../src/baseline/history.ts';
-import type { RunResult } from '../../src/results/types.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 let dir: string;

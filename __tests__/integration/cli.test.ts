@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../examples/validation-platform/service.ts';
-import type { RunResult } from '../../src/results/types.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { metric, sampleResult } from '../helpers/sample-result.ts';
 

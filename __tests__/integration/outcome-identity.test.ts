@@ -7,8 +7,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestTotals } from '../../src/results/types.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
 import type { StressRun } from '../../src/suites/stress/results.ts';
-import type { RequestTotals, RunResult } from '../../src/results/types.ts';
 import { type MisbehavingServer, startMisbehavingServer } from '../helpers/misbehaving-server.ts';
 import { type CliRun, runCli } from '../helpers/run-cli.ts';
 

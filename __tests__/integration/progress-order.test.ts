@@ -6,9 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/parse-config.ts';
-import { runClosed } from '../../src/engine/closed.ts';
-import { runOpen } from '../../src/engine/open.ts';
+import { realEngine } from '../../src/engine/load-engine.ts';
+import { parsePerfConfig } from '../../src/suites/registry.ts';
 import { runStressSuite } from '../../src/suites/stress/run.ts';
 import { runVolumeSuite } from '../../src/suites/volume/run.ts';
 
@@ -53,7 +52,7 @@ async function serve(delayMs: (sinceFirstMs: number) => number): Promise<LocalSe
 }
 
 function configOf(yaml: string) {
-  return parseConfig(`target: { url: "http://127.0.0.1:1" }\n${yaml}`, {
+  return parsePerfConfig(`target: { url: "http://127.0.0.1:1" }\n${yaml}`, {
     file: 'perf.yml',
     env: {},
   }).config;
@@ -68,7 +67,7 @@ function expectLines(lines: readonly string[], patterns: readonly RegExp[]): voi
   });
 }
 
-const engine = { runClosed, runOpen };
+const engine = realEngine;
 
 describe('progress lines', () => {
   it('of a stress run: each stage once, in order, then the cool-down with what it found', async () => {
@@ -92,6 +91,7 @@ describe('progress lines', () => {
       baseUrl: server.url,
       scenarios: config.stress?.scenarios ?? [],
       authHeaders: {},
+      engine: realEngine,
       log: (line) => lines.push(line),
     });
     expectLines(lines, [
@@ -165,6 +165,7 @@ describe('progress lines', () => {
       baseUrl: server.url,
       scenarios: config.stress?.scenarios ?? [],
       authHeaders: {},
+      engine: realEngine,
       log: (line) => lines.push(line),
     });
     const phases = out.runs[0]?.phases ?? [];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseHistory } from '../../src/baseline/history.ts';
-import { runResultSchema } from '../../src/results/schema.ts';
+import { runResultSchema } from '../../src/suites/registry.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 let dir: string;

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClosed } from '../../src/engine/closed.ts';
+import { type LoadEngine, realEngine } from '../../src/engine/load-engine.ts';
 import { runOpen } from '../../src/engine/open.ts';
 import { EngineError } from '../../src/errors.ts';
 import { runPerf } from '../../src/pipeline/run-perf.ts';
-import type { RunResult } from '../../src/results/types.ts';
-import type { LoadEngine } from '../../src/suites/shared/engine-port.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
 import { type MisbehavingServer, startMisbehavingServer } from '../helpers/misbehaving-server.ts';
 import { recordingOutlet } from '../helpers/outlet.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -48,6 +48,7 @@ load:
     // The real engine, refusing the second round of `broken`.
     let brokenRounds = 0;
     const engine: LoadEngine = {
+      ...realEngine,
       runClosed: (options) => {
         if (options.request.path.includes('broken') && ++brokenRounds === 2) {
           return Promise.reject(new EngineError('closed model: rate must be > 0, got Infinity'));

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings } from '../../src/cli/demo.ts';
 import { runPerf } from '../../src/pipeline/run-perf.ts';
-import type { Metric, RunResult } from '../../src/results/types.ts';
+import type { Metric } from '../../src/results/types.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
 import { recordingOutlet } from '../helpers/outlet.ts';
 
 const CONFIG = `target:

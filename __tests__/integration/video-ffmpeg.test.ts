@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.ts';
+import { loadPerfConfig } from '../../src/suites/registry.ts';
 import { prepareVideos } from '../../src/suites/video/sources.ts';
 import { readAviFrames } from '../../src/video/avi-reader.ts';
 import { frameRateFraction, writeSyntheticVideo } from '../../src/video/avi-writer.ts';
@@ -81,7 +81,7 @@ describe.runIf(RUN_FFMPEG_TESTS)('synthetic videos, read by FFmpeg', () => {
   it.each(['examples/perf.yml', 'examples/perf-ci.yml'])(
     'the videos of %s, as the video suite prepares them',
     async (file) => {
-      const { config } = await loadConfig(join(ROOT, file), {});
+      const { config } = await loadPerfConfig(join(ROOT, file), {});
       const videos = config.video?.videos ?? [];
       expect(videos.length).toBeGreaterThan(0);
       const prepared = await prepareVideos(videos, {

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings } from '../../src/cli/demo.ts';
 import { runPerf } from '../../src/pipeline/run-perf.ts';
-import type { RunResult } from '../../src/results/types.ts';
+import type { RunResult } from '../../src/suites/registry.ts';
 import { recordingOutlet } from '../helpers/outlet.ts';
 
 let dir: string;

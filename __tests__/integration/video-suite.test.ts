@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import busboy from 'busboy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../examples/validation-platform/service.ts';
-import { buildVideoConfig, videoSectionSchema } from '../../src/suites/video/config.ts';
 import { startMonitor } from '../../src/monitor/start-monitor.ts';
 import type { Metric } from '../../src/results/types.ts';
+import { buildVideoConfig, videoSectionSchema } from '../../src/suites/video/config.ts';
 import { runVideoSuite, type VideoSuiteOutput } from '../../src/suites/video/run.ts';
 import { ensureSyntheticVideo } from '../../src/video/video-cache.ts';
 

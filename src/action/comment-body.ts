@@ -1,7 +1,7 @@
 // The sticky comment's text: the hidden marker, the compact report (line 1 the headline), links to
 // the run and the artifact; small enough to read on one screen above its folded details. Pure.
 import { countFoldedSections, renderMarkdown } from '../report/markdown.ts';
-import type { RunResult } from '../results/types.ts';
+import type { RunResult } from '../suites/registry.ts';
 
 /** GitHub rejects issue comment bodies longer than this (characters). */
 export const COMMENT_LIMIT = 65_536;

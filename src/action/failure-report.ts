@@ -2,8 +2,8 @@
 // config is invalid; the run itself failed), the job summary and the sticky comment say so, instead
 // of an empty summary and a comment that still shows the last run's report as if it were this one's.
 import { historyId } from '../baseline/history.ts';
-import { loadConfig } from '../config/load-config.ts';
 import { ConfigError, describeError, TargetError, UsageError } from '../errors.ts';
+import { loadPerfConfig } from '../suites/registry.ts';
 import type { ActionOutlet } from './action-outlet.ts';
 import type { ActionPlan } from './plan.ts';
 import type { RunContext } from './run-context.ts';
@@ -114,7 +114,7 @@ async function tryReadConfigFacts(
   settings: ActionSettings,
 ): Promise<{ name: string; secrets: string[] }> {
   try {
-    const { config, secrets } = await loadConfig(settings.config, process.env);
+    const { config, secrets } = await loadPerfConfig(settings.config, process.env);
     // As in the run: an address is not a secret, and hiding it would blank the reason's target.
     const address = new Set([config.target.url, settings.targetUrl]);
     return { name: config.baseline.name, secrets: secrets.filter((s) => !address.has(s)) };

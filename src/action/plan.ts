@@ -4,7 +4,8 @@
 // default branch's name. So only runs of the repository's own code, started by people who may
 // change it, are ever saved; `auto` saves only the runs that measure the default branch itself.
 
-import type { RunResult, Status } from '../results/types.ts';
+import type { Status } from '../results/types.ts';
+import type { RunResult } from '../suites/registry.ts';
 import type { RunContext } from './run-context.ts';
 import type { FailOn, UpdateBaselineMode } from './settings.ts';
 

@@ -7,17 +7,15 @@
 // gives) is skipped from comparisons but kept verbatim, and written back by the next save.
 import { z } from 'zod';
 import { FILE_LIMITS } from '../config/bounds.ts';
-import { describeIssues, runResultSchema, SCHEMA_VERSION } from '../results/schema.ts';
-import type { RunResult } from '../results/types.ts';
+import { DEFAULT_HISTORY_SIZE } from '../config/regression-policy.ts';
+import { describeIssues, SCHEMA_VERSION } from '../results/schema.ts';
+import { builtInRegistry, detailOf, type RunResult, runResultSchema } from '../suites/registry.ts';
 import {
   type BaselineHistory,
   type BaselineRecord,
   HISTORY_SCHEMA_VERSION,
   type StoredRecord,
 } from './types.ts';
-
-/** Records a history keeps by default: the last 20 default-branch runs. */
-export const DEFAULT_HISTORY_SIZE = 20;
 
 /**
  * The largest history file this version reads, in bytes (32 MiB). A record of the bundled demo
@@ -286,9 +284,15 @@ export function makeRecord(
       ...scenario,
       rounds: scenario.rounds.map((round) => ({ ...round, histogram: '' })),
     })),
-    // The verdict compares metrics; a stress run's second-by-second series is for its own report.
-    ...(result.stress ? { stress: result.stress.map((run) => ({ ...run, seconds: [] })) } : {}),
   };
+  // The verdict compares metrics; a suite's detail keeps what later reports need (not a stress
+  // run's second-by-second series, which is for its own report).
+  for (const suite of builtInRegistry.suites) {
+    const detail = detailOf(suite, result);
+    if (detail !== undefined && suite.compactDetail) {
+      (slim as Record<string, unknown>)[suite.name] = suite.compactDetail(detail);
+    }
+  }
   const record: BaselineRecord = {
     schemaVersion: HISTORY_SCHEMA_VERSION,
     savedAt: meta.savedAt,

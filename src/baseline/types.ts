@@ -1,5 +1,5 @@
 // Baseline history: the records saved from default-branch runs, and the store that keeps them.
-import type { RunResult } from '../results/types.ts';
+import type { RunResult } from '../suites/registry.ts';
 
 export const HISTORY_SCHEMA_VERSION = 1;
 

@@ -26,7 +26,7 @@ Commands:
                             (its baseline history is kept in DIR/baseline: run it twice to compare)
   validate                  check perf.yml without contacting the target
   compare BASE.json HEAD.json   compare two results files and print the report
-  schema                    print the JSON Schema of perf.yml
+  schema                    print the JSON Schema of perf.yml (--results: of results.json)
 
 Run perf-action <command> --help for a command's options.
   -h, --help          this help
@@ -93,11 +93,12 @@ ${FORMAT_HELP}
   -h, --help                this help
 
 Exit codes: 0 pass or warn, 1 fail, 2 bad usage or unreadable files.`,
-  schema: `Usage: perf-action schema
+  schema: `Usage: perf-action schema [--results]
 
 Prints the JSON Schema of perf.yml (for editors: # yaml-language-server: $schema=...).
 
 Options:
+      --results             the JSON Schema of results.json instead (every run's results fit it)
   -h, --help                this help`,
 };
 
@@ -135,7 +136,7 @@ export type Command =
   | RunCommand
   | CompareCommand
   | ValidateCommand
-  | { command: 'schema'; debug: boolean }
+  | { command: 'schema'; results: boolean; debug: boolean }
   | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
 
@@ -147,6 +148,7 @@ type OptionName =
   | 'baseline-dir'
   | 'update-baseline'
   | 'format'
+  | 'results'
   | 'debug';
 
 /** The options each command takes (besides --help); any other is a usage error. */
@@ -155,7 +157,7 @@ const OPTIONS_OF: Readonly<Record<CommandName, readonly OptionName[]>> = {
   demo: ['config', 'target', 'suite', 'out', 'baseline-dir', 'format', 'debug'],
   validate: ['config', 'target', 'suite', 'debug'],
   compare: ['config', 'format', 'debug'],
-  schema: ['debug'],
+  schema: ['results', 'debug'],
 };
 
 const isCommand = (name: string | undefined): name is CommandName =>
@@ -221,7 +223,7 @@ export function parseCommand(argv: string[]): Command {
   if (rest.length > 0) {
     throw new UsageError(`unexpected argument '${rest[0]}'. See perf-action ${name} --help.`);
   }
-  if (name === 'schema') return { command: 'schema', debug };
+  if (name === 'schema') return { command: 'schema', results: values.results ?? false, debug };
   // Checked here too, so that a bad --target is refused before the config is even read.
   if (values.target !== undefined) parseTargetUrl(values.target, { key: '--target' });
   const suites = values.suite
@@ -297,6 +299,7 @@ function parse(argv: string[]) {
       'baseline-dir': { type: 'string' },
       'update-baseline': { type: 'boolean' },
       format: { type: 'string' },
+      results: { type: 'boolean' },
       debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

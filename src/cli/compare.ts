@@ -1,14 +1,15 @@
 // `perf-action compare BASE.json HEAD.json`: the same comparison a run makes, for two results files.
 import { HISTORY_SCHEMA_VERSION } from '../baseline/types.ts';
 import { FILE_LIMITS } from '../config/bounds.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { DEFAULT_REGRESSION_POLICY } from '../config/regression-policy.ts';
+import { verdictOf } from '../core/worst-status.ts';
 import { describeError, UsageError } from '../errors.ts';
 import { readBoundedFile } from '../read-bounded-file.ts';
-import { describeIssues, runResultSchema } from '../results/schema.ts';
-import { type RunResult, SCHEMA_VERSION } from '../results/types.ts';
+import { describeIssues } from '../results/schema.ts';
+import { SCHEMA_VERSION } from '../results/types.ts';
+import type { RunResult } from '../suites/registry.ts';
+import { loadPerfConfig, runResultSchema } from '../suites/registry.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
-import { DEFAULT_REGRESSION_POLICY } from '../verdict/regressions.ts';
-import { verdictOf } from '../core/worst-status.ts';
 
 /** Reads a results.json, or says in one line why it is not one. */
 export async function readResults(file: string): Promise<RunResult> {
@@ -57,7 +58,7 @@ export async function compareResults(
   const base = await readResults(basePath);
   const head = await readResults(headPath);
   const config = configPath
-    ? (await loadConfig(configPath)).config
+    ? (await loadPerfConfig(configPath, process.env)).config
     : {
         baseline: { name: head.config?.name ?? 'default', history: 1 },
         regression: {

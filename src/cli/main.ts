@@ -3,14 +3,14 @@
 // redaction: the outlet's writers, and process.stdout/stderr themselves (see cli-outlet.ts).
 import { join } from 'node:path';
 import { LocalDirStore } from '../baseline/local-store.ts';
-import { configJsonSchema } from '../config/schema.ts';
 import { describeError, ExitCode, exitCodeOf } from '../errors.ts';
 import type { Outlet } from '../output/outlet.ts';
 import { type RunSettings, runPerf } from '../pipeline/run-perf.ts';
 import { headline } from '../report/headline.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderTerminal } from '../report/terminal.ts';
-import type { RunResult } from '../results/types.ts';
+import type { RunResult } from '../suites/registry.ts';
+import { perfConfigJsonSchema, runResultJsonSchema } from '../suites/registry.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { COMMAND_HELP, type OutputFormat, parseCommand, type RunCommand, USAGE } from './args.ts';
 import { compareResults } from './compare.ts';
@@ -43,7 +43,9 @@ export async function main(
         out.print(`${TOOL_VERSION}\n`);
         return ExitCode.ok;
       case 'schema':
-        out.print(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+        out.print(
+          `${JSON.stringify(command.results ? runResultJsonSchema() : perfConfigJsonSchema(), null, 2)}\n`,
+        );
         return ExitCode.ok;
       case 'compare': {
         debug = command.debug;

@@ -1,27 +1,8 @@
 // `perf-action validate`: the config checked exactly as a run checks it before it starts (the file,
 // `${env:…}`, the schema and its bounds, --target, --suite), with nothing started or contacted.
-import { loadConfig, parseTargetUrl } from '../config/load-config.ts';
-import type { PerfConfig } from '../config/schema.ts';
-import { type SuiteName, selectSuites } from '../pipeline/run-perf.ts';
+import { parseTargetUrl } from '../config/load-config.ts';
+import { builtInRegistry, configOf, loadPerfConfig, selectSuites } from '../suites/registry.ts';
 import type { ValidateCommand } from './args.ts';
-
-const plural = (count: number, one: string, many = `${one}s`) =>
-  `${count} ${count === 1 ? one : many}`;
-
-function describeSuite(config: PerfConfig, suite: SuiteName): string {
-  switch (suite) {
-    case 'load':
-      return `load (${plural(config.load?.scenarios.length ?? 0, 'scenario')})`;
-    case 'stress':
-      return `stress (${plural(config.stress?.scenarios.length ?? 0, 'scenario')})`;
-    case 'volume': {
-      const volume = config.volume;
-      return `volume (${plural(volume?.queries.length ?? 0, 'query', 'queries')} at ${plural(volume?.steps.length ?? 0, 'step')})`;
-    }
-    case 'video':
-      return `video (${plural(config.video?.levels.length ?? 0, 'level')})`;
-  }
-}
 
 /** The target as the line shows it: scheme, host, port and path (a query may hold a secret). */
 function showTarget(url: string): string {
@@ -37,14 +18,15 @@ export async function validateConfig(
   command: ValidateCommand,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<string> {
-  const { config } = await loadConfig(command.config, env);
-  if (command.target !== undefined) {
-    config.target.url = parseTargetUrl(command.target, { key: '--target' });
-  }
-  const suites = selectSuites(config, command.suites);
+  const { config } = await loadPerfConfig(command.config, env);
+  const url =
+    command.target !== undefined
+      ? parseTargetUrl(command.target, { key: '--target' })
+      : config.target.url;
+  const suites = selectSuites(builtInRegistry, config, command.suites);
   const started = config.target.start !== undefined ? ' (started by perf-action)' : '';
-  return (
-    `${command.config} is valid: ${suites.map((suite) => describeSuite(config, suite)).join(', ')} ` +
-    `against ${showTarget(config.target.url)}${started}`
+  const described = suites.map(
+    (suite) => `${suite.name} (${suite.describe(configOf(suite, config))})`,
   );
+  return `${command.config} is valid: ${described.join(', ')} against ${showTarget(url)}${started}`;
 }

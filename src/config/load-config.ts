@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.ts';
 import { BoundedReadError, readBoundedFile } from '../read-bounded-file.ts';
 import { FILE_LIMITS } from './bounds.ts';
 import { type LoadedConfig, parseConfig } from './parse-config.ts';
+import type { ComposedConfigSchema } from './schema.ts';
 
 export {
   type ConfigWhere,
@@ -18,7 +19,8 @@ export {
  */
 export async function loadConfig(
   file: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>>,
+  schema: ComposedConfigSchema,
 ): Promise<LoadedConfig> {
   let text: string;
   try {
@@ -27,5 +29,5 @@ export async function loadConfig(
     if (!(error instanceof BoundedReadError)) throw error;
     throw new ConfigError(error.message, { location: file }, { cause: error });
   }
-  return parseConfig(text, { file, env });
+  return parseConfig(text, { file, env, schema });
 }

@@ -20,10 +20,10 @@ import { ConfigError, describeError } from '../errors.ts';
 import { FILE_LIMITS } from './bounds.ts';
 import { redact } from './redact.ts';
 import {
+  type ComposedConfigSchema,
   hasUrlCredentials,
   isHttpUrl,
-  type PerfConfig,
-  perfConfigSchema,
+  type ParsedConfig,
   TARGET_URL_FORM,
   URL_CREDENTIALS_PROBLEM,
 } from './schema.ts';
@@ -32,8 +32,8 @@ import { suggestClosest } from './suggest.ts';
 import { showValue } from './units.ts';
 
 /** A loaded config and the secrets it contains. */
-export interface LoadedConfig {
-  config: PerfConfig;
+export interface LoadedConfig<Config = ParsedConfig> {
+  config: Config;
   /**
    * Every value substituted from `${env:NAME}` (not `:-` defaults, which are in the file), so that
    * callers can `redact` them from logs, reports and results; except values that became numbers
@@ -794,7 +794,12 @@ const MAX_COERCION_ROUNDS = 5;
  */
 export function parseConfig(
   text: string,
-  options: { file: string; env: Readonly<Record<string, string | undefined>> },
+  options: {
+    file: string;
+    env: Readonly<Record<string, string | undefined>>;
+    /** The perf.yml schema composed for the registered suites (see `composeConfigSchema`). */
+    schema: ComposedConfigSchema;
+  },
 ): LoadedConfig {
   const source = parseYaml(text, options.file);
   interpolateDocument(source, options.env);
@@ -806,7 +811,7 @@ export function parseConfig(
     throw aliasError(source, error);
   }
   source.data = data;
-  const parse = () => perfConfigSchema.safeParse(data, { reportInput: true, error: describeIssue });
+  const parse = () => options.schema.safeParse(data, { reportInput: true, error: describeIssue });
   let result = parse();
   for (let round = 0; !result.success && round < MAX_COERCION_ROUNDS; round++) {
     if (!coerceEnvValues(source, data, result.error.issues)) break;

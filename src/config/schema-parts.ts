@@ -2,8 +2,8 @@
 // own section files): strict objects whose unknown keys suggest the closest valid one, values with
 // units, requests, budgets. Every block parses the YAML shape into the output shape.
 import { z } from 'zod';
-import type { Bound } from './bounds.ts';
 import { BUDGET_METRICS, type BudgetMetric } from '../core/metrics-catalogue.ts';
+import type { Bound } from './bounds.ts';
 import { suggestClosest } from './suggest.ts';
 import {
   checkDuration,

@@ -61,3 +61,8 @@ const SPACE_AFTER_SIGN = /(^|\s)([<>≤≥]) (?=[+−-]?\d)/g;
 export function keepValuesWhole(text: string): string {
   return text.replace(SPACE_BEFORE_UNIT, `$1${NBSP}`).replace(SPACE_AFTER_SIGN, `$1$2${NBSP}`);
 }
+
+/** A count with its noun: `1 scenario`, `3 queries`. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

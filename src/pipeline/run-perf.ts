@@ -1,53 +1,52 @@
 // The whole run, as one readable pipeline shared by the CLI and the action:
 // config -> target -> suites -> results -> verdict -> report files.
 // Entry points pass settings in; nothing here reads process.argv, inputs or the GitHub context.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { appendRecord, emptyHistory, makeRecord } from '../baseline/history.ts';
 import type { BaselineHistory, BaselineStore, SaveReport } from '../baseline/types.ts';
-import { loadConfig, parseTargetUrl } from '../config/load-config.ts';
-import type { PerfConfig } from '../config/schema.ts';
-import { runClosed } from '../engine/closed.ts';
-import { runOpen } from '../engine/open.ts';
-import { describeError, UsageError } from '../errors.ts';
+import { parseTargetUrl } from '../config/load-config.ts';
+import { verdictOf } from '../core/worst-status.ts';
+import { type LoadEngine, realEngine } from '../engine/load-engine.ts';
+import { describeError } from '../errors.ts';
 import { startMonitor } from '../monitor/start-monitor.ts';
 import type { ResourceMonitor } from '../monitor/types.ts';
 import type { Outlet } from '../output/outlet.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { describeEnvironment } from '../results/environment.ts';
-import type { StressRun } from '../suites/stress/results.ts';
 import {
+  type BaselineSummary,
   type Check,
+  type Environment,
   type Metric,
-  type RunResult,
   SCHEMA_VERSION,
   type ScenarioRun,
 } from '../results/types.ts';
-import type { VideoSuiteRun } from '../suites/video/results.ts';
-import type { LoadEngine } from '../suites/shared/engine-port.ts';
-import { runLoadSuite } from '../suites/shared/scenario-runner.ts';
+import {
+  builtInRegistry,
+  configOf,
+  loadPerfConfig,
+  type PerfConfig,
+  type RunResult,
+  type SuiteRegistry,
+  selectSuites,
+} from '../suites/registry.ts';
 import { couldNotRunCheck } from '../suites/shared/scenario-checks.ts';
-import { runStressSuite } from '../suites/stress/run.ts';
-import { runVideoSuite } from '../suites/video/run.ts';
-import { runVolumeSuite } from '../suites/volume/run.ts';
+import type { AnySuite, SuiteContext } from '../suites/suite.ts';
 import { prepareTarget } from '../target/prepare-target.ts';
 import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
 import {
+  type BusyScenario,
   capBusyRegressions,
   describeBusyRunner,
   findBusyScenarios,
+  judgeConfirmed,
 } from '../verdict/busy-runner.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
 import { applyConfirmation, scenariosToConfirm } from '../verdict/confirm.ts';
 import { capInvalidRegressions, generatorChecks } from '../verdict/validity.ts';
-import { verdictOf } from '../core/worst-status.ts';
 import { TOOL_VERSION } from '../version.ts';
-
-/** Every suite perf-action knows, in the order they run. */
-export const SUITES = ['load', 'stress', 'volume', 'video'] as const;
-export type SuiteName = (typeof SUITES)[number];
 
 /** What one run needs to know; built by the CLI from flags and by the action from inputs. */
 export interface RunSettings {
@@ -73,6 +72,8 @@ export interface RunSettings {
   outlet: Outlet;
   /** The load engine; the real one unless a test passes another. */
   engine?: LoadEngine;
+  /** The suites perf.yml may configure; the built-in ones unless a test registers its own. */
+  registry?: SuiteRegistry;
   /** Milliseconds spent measuring the machine's speed at start (0 skips it). */
   calibrationMs?: number;
   /** Where the baseline history lives; none: budgets alone decide. */
@@ -97,19 +98,17 @@ export interface RunOutput {
   baselineSaved: boolean;
 }
 
-const realEngine: LoadEngine = { runClosed, runOpen };
-
 /** Runs the configured suites against the target and writes the result files. */
 export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   const startedAt = new Date();
-  const loaded = await loadConfig(settings.configPath, settings.env);
-  const { config } = loaded;
-  applyOverrides(config, settings);
+  const registry = settings.registry ?? builtInRegistry;
+  const loaded = await loadPerfConfig(settings.configPath, settings.env, registry);
+  const config = withOverrides(loaded.config, settings);
   const { outlet } = settings;
   for (const secret of configSecrets(loaded.secrets, config.target.url)) {
     outlet.protect(secret, 'a value taken from the environment');
   }
-  const suites = selectSuites(config, settings.suites);
+  const suites = selectSuites(registry, config, settings.suites);
   const log = (line: string) => outlet.info(line);
   const warn = (line: string) => outlet.warn(line);
 
@@ -127,128 +126,39 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     : {};
 
   const monitor = await tryStartMonitor(config, target.pid, settings.services, log, warn);
-  const scenarios: ScenarioRun[] = [];
-  const stress: StressRun[] = [];
-  let video: VideoSuiteRun | undefined;
-  const metrics: Metric[] = [];
-  // Checks a suite decides itself (a volume seeding failure): the suite ends, the run goes on.
-  const suiteChecks: Check[] = [];
-  const engine = settings.engine ?? realEngine;
-  const loadOptions = {
-    baseUrl: config.target.url,
-    authHeaders: target.authHeaders,
-    engine,
+  const context: SuiteContext = {
+    target: {
+      url: config.target.url,
+      authHeaders: target.authHeaders,
+      ...(monitor ? { monitor } : {}),
+    },
+    engine: settings.engine ?? realEngine,
     log,
-    ...(monitor ? { monitor } : {}),
+    env: settings.env,
+    configDir: dirname(settings.configPath),
   };
-  let comparison: ReturnType<typeof compareWithHistory>;
-  try {
-    if (suites.includes('load') && config.load) {
-      const { scenarios: list } = config.load;
-      log(`load suite: ${list.length} scenario(s) against ${config.target.url}`);
-      await keepGoing('load', suiteChecks, log, async () => {
-        const out = await runLoadSuite({ ...loadOptions, scenarios: list });
-        scenarios.push(...out.scenarios);
-        metrics.push(...out.metrics);
-        suiteChecks.push(...out.checks);
-      });
-    }
-    // Stress last: it may leave the service strained, and its writes must not shift volume steps.
-    if (suites.includes('volume') && config.volume) {
-      const { steps, queries } = config.volume;
-      log(
-        `volume suite: ${queries.length} quer${queries.length === 1 ? 'y' : 'ies'} at ` +
-          `${steps.join(', ')} records against ${config.target.url}`,
-      );
-      const volume = config.volume;
-      await keepGoing('volume', suiteChecks, log, async () => {
-        const out = await runVolumeSuite({ ...loadOptions, volume, env: settings.env });
-        scenarios.push(...out.scenarios);
-        metrics.push(...out.metrics);
-        suiteChecks.push(...out.checks);
-      });
-    }
-    if (suites.includes('stress') && config.stress) {
-      const { scenarios: list } = config.stress;
-      log(`stress suite: ${list.length} scenario(s) against ${config.target.url}`);
-      await keepGoing('stress', suiteChecks, log, async () => {
-        const out = await runStressSuite({ ...loadOptions, scenarios: list });
-        stress.push(...out.runs);
-        metrics.push(...out.metrics);
-        suiteChecks.push(...out.checks);
-      });
-    }
-    if (suites.includes('video') && config.video) {
-      const { levels } = config.video;
-      log(
-        `video suite: levels ${levels.join(', ')} (videos in flight) against ${config.target.url}`,
-      );
-      // Synthetic videos are generated once per run, shared by every level, removed at the end.
-      const workDir = await mkdtemp(join(tmpdir(), 'perf-action-videos-'));
-      const videoConfig = config.video;
-      try {
-        await keepGoing('video', suiteChecks, log, async () => {
-          const out = await runVideoSuite({
-            ...loadOptions,
-            video: videoConfig,
-            workDir,
-            configDir: dirname(settings.configPath),
-          });
-          video = out.run;
-          metrics.push(...out.metrics);
-        });
-      } finally {
-        await rm(workDir, { recursive: true, force: true });
-      }
-    }
-    comparison = compareWithHistory(metrics, scenarios, environment, history.history, config);
-    const baselineRuns = (history.history?.records ?? []).map((r) => r.result);
-    const busy = findBusyScenarios(
-      { scenarios, stress, ...(video ? { video } : {}) },
-      baselineRuns,
-    );
-    // While the target is still up: run each load scenario with a failing regression once more
-    // (a busy runner's too: a second run on a quiet one may confirm it).
-    // What the report names as busy: what decided each verdict (a re-run scenario's second run).
-    let busyDeciding = busy;
-    const failing = new Set(scenariosToConfirm(comparison.checks));
-    const again = (config.load?.scenarios ?? []).filter((s) => failing.has(`load/${s.name}`));
-    if (again.length > 0 && settings.confirmRegressions !== false) {
-      log(
-        `confirming failing regressions with a second run of: ${again.map((s) => s.name).join(', ')}`,
-      );
-      const second = await runLoadSuite({ ...loadOptions, scenarios: again });
-      const recheck = compareWithHistory(
-        second.metrics,
-        second.scenarios,
-        environment,
-        history.history,
-        config,
-      );
-      const secondBusy = findBusyScenarios({ scenarios: second.scenarios }, baselineRuns);
-      comparison.checks = applyConfirmation(
-        comparison.checks,
-        capBusyRegressions(recheck.checks, secondBusy),
-      );
-      // A scenario run twice is judged on both runs: the second was capped above if it was busy.
-      for (const s of again) busy.delete(`load/${s.name}`);
-      busyDeciding = new Map([...busy, ...secondBusy]);
-    }
-    comparison.checks = capBusyRegressions(comparison.checks, busy);
-    const busyNote = comparison.summary.runs > 0 ? describeBusyRunner(busyDeciding) : undefined;
-    if (busyNote) comparison.summary.busyRunner = busyNote;
-  } finally {
-    await monitor?.stop();
-    await target.stop();
-  }
+  const judging = {
+    suites,
+    config,
+    environment,
+    ...(history.history ? { history: history.history } : {}),
+    confirm: settings.confirmRegressions !== false,
+  };
+  // The target stays up until the verdict is in: a confirming second run needs it.
+  const { runs, comparison } = await whileUp([monitor, target], async () => {
+    const runs = await runSuites(suites, config, context);
+    return { runs, comparison: await judgeAgainstHistory(runs, judging, context) };
+  });
 
-  if (history.unavailable) comparison.summary.unavailable = history.unavailable;
-  const invalid = generatorChecks(scenarios);
+  const summary = history.unavailable
+    ? { ...comparison.summary, unavailable: history.unavailable }
+    : comparison.summary;
+  const invalid = generatorChecks(runs.scenarios);
   const checks = [
-    ...suiteChecks,
+    ...runs.checks,
     ...invalid,
     ...capInvalidRegressions(comparison.checks, invalid),
-    ...checkBudgets(metrics, budgetScopes(config, environment.cores)),
+    ...checkBudgets(runs.metrics, budgetScopes(config, environment.cores, registry.suites)),
   ];
   const measured: RunResult = {
     schemaVersion: SCHEMA_VERSION,
@@ -259,11 +169,10 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     target: { url: displayUrl(config.target.url) },
     ...(settings.git ? { git: settings.git } : {}),
     environment,
-    ...(settings.baselineStore ? { baseline: comparison.summary } : {}),
-    scenarios,
-    ...(stress.length > 0 ? { stress } : {}),
-    ...(video ? { video } : {}),
-    metrics,
+    ...(settings.baselineStore ? { baseline: summary } : {}),
+    scenarios: runs.scenarios,
+    ...runs.details,
+    metrics: runs.metrics,
     checks,
     verdict: verdictOf(checks),
   };
@@ -278,9 +187,9 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     ...(target.logFile ? { serviceLog: target.logFile } : {}),
   };
   await outlet.writeFile(paths.results, `${JSON.stringify(result, null, 2)}\n`);
-  const markdown = outlet.redact(renderMarkdown(result));
+  const markdown = outlet.redact(renderMarkdown(result, { suites: registry.suites }));
   await outlet.writeFile(paths.markdown, markdown);
-  await outlet.writeFile(paths.html, renderHtml(result));
+  await outlet.writeFile(paths.html, renderHtml(result, registry.suites));
   const baselineSaved =
     settings.updateBaseline === true &&
     settings.baselineStore !== undefined &&
@@ -291,22 +200,145 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   return { result, markdown, paths, baselineSaved };
 }
 
+/** What the suites measured, together. */
+interface SuiteRuns {
+  scenarios: ScenarioRun[];
+  metrics: Metric[];
+  /** Checks the suites decided themselves (validity, stability, seeding). */
+  checks: Check[];
+  /** Each suite's own account, under its name (absent when empty). */
+  details: Record<string, unknown>;
+}
+
 /**
- * Runs one suite; when it throws, the run goes on: what the suite had handed over stays, and a
- * failed check `<suite>/suite/run` names the error (its scenarios catch their own errors first,
- * keeping what they measured). The run then ends with verdict fail, exit 1, its results written.
+ * Runs each suite in registry order. A suite that throws ends there and the run goes on: what it
+ * had handed over stays, and a failed check `<suite>/suite/run` names the error (its scenarios
+ * catch their own errors first, keeping what they measured). The run then ends with verdict fail,
+ * exit 1, its results written.
  */
-async function keepGoing(
-  suite: SuiteName,
-  checks: Check[],
-  log: (line: string) => void,
-  body: () => Promise<void>,
-): Promise<void> {
+async function runSuites(
+  suites: readonly AnySuite[],
+  config: PerfConfig,
+  context: SuiteContext,
+): Promise<SuiteRuns> {
+  const runs: SuiteRuns = { scenarios: [], metrics: [], checks: [], details: {} };
+  for (const suite of suites) {
+    const section = configOf(suite, config);
+    const announce = suite.announce ?? suite.describe;
+    context.log(`${suite.name} suite: ${announce(section)} against ${context.target.url}`);
+    try {
+      const out = await suite.run(context, section, suite.plan(section));
+      runs.scenarios.push(...out.scenarios);
+      runs.metrics.push(...out.metrics);
+      runs.checks.push(...out.checks);
+      const isEmpty =
+        out.detail === undefined || (Array.isArray(out.detail) && out.detail.length === 0);
+      if (!isEmpty) runs.details[suite.name] = out.detail;
+    } catch (error) {
+      context.log(`${suite.name} suite could not run to its end: ${describeError(error)}`);
+      runs.checks.push(
+        couldNotRunCheck(suite.name, 'suite', error, 'what it measured before is kept'),
+      );
+    }
+  }
+  return runs;
+}
+
+interface Judging {
+  suites: readonly AnySuite[];
+  config: PerfConfig;
+  environment: Environment;
+  history?: BaselineHistory;
+  /** Run a unit with a failing regression once more before it fails the run. */
+  confirm: boolean;
+}
+
+/**
+ * The regression checks against the history, with the two guards that need the target up: a
+ * unit with a failing regression runs once more (a busy runner's too: a second run on a quiet one
+ * may confirm it), and a fail measured beside other work warns instead (see busy-runner.ts).
+ */
+async function judgeAgainstHistory(
+  runs: SuiteRuns,
+  judging: Judging,
+  context: SuiteContext,
+): Promise<{ checks: Check[]; summary: BaselineSummary }> {
+  const { suites, config, environment, history } = judging;
+  const compare = (r: Pick<SuiteRuns, 'metrics' | 'scenarios'>) =>
+    compareWithHistory(r.metrics, r.scenarios, environment, history, config, suites);
+  const first = compare(runs);
+  const baselineRuns = (history?.records ?? []).map((record) => record.result);
+  const measuredRun = { scenarios: runs.scenarios, ...runs.details };
+  const busy = findBusyScenarios(measuredRun, baselineRuns, undefined, suites);
+  const failing = new Set(scenariosToConfirm(first.checks));
+  const again = judging.confirm
+    ? await confirmFailing(suites, config, context, failing)
+    : undefined;
+  let checks: Check[];
+  let deciding: Map<string, BusyScenario>;
+  if (again) {
+    const second = compare(again.runs);
+    const secondBusy = findBusyScenarios(
+      { scenarios: again.runs.scenarios, ...again.runs.details },
+      baselineRuns,
+      undefined,
+      suites,
+    );
+    const judged = judgeConfirmed(busy, again.keys, secondBusy);
+    checks = capBusyRegressions(
+      applyConfirmation(first.checks, capBusyRegressions(second.checks, secondBusy)),
+      judged.first,
+    );
+    deciding = judged.deciding;
+  } else {
+    checks = capBusyRegressions(first.checks, busy);
+    deciding = busy;
+  }
+  const busyNote = first.summary.runs > 0 ? describeBusyRunner(deciding) : undefined;
+  return { checks, summary: busyNote ? { ...first.summary, busyRunner: busyNote } : first.summary };
+}
+
+/** Runs again the units of confirmable suites with a failing regression; undefined when none. */
+async function confirmFailing(
+  suites: readonly AnySuite[],
+  config: PerfConfig,
+  context: SuiteContext,
+  failing: ReadonlySet<string>,
+): Promise<{ runs: SuiteRuns; keys: string[] } | undefined> {
+  const picked = suites
+    .filter((suite) => suite.confirmable)
+    .flatMap((suite) => {
+      const section = configOf(suite, config);
+      const units = suite
+        .plan(section)
+        .filter((unit: unknown) => failing.has(`${suite.name}/${suite.unitName(unit)}`));
+      return units.length > 0 ? [{ suite, section, units }] : [];
+    });
+  if (picked.length === 0) return undefined;
+  const keys = picked.flatMap(({ suite, units }) =>
+    units.map((unit: unknown) => `${suite.name}/${suite.unitName(unit)}`),
+  );
+  const names = picked.flatMap(({ suite, units }) => units.map((u: unknown) => suite.unitName(u)));
+  context.log(`confirming failing regressions with a second run of: ${names.join(', ')}`);
+  const runs: SuiteRuns = { scenarios: [], metrics: [], checks: [], details: {} };
+  for (const { suite, section, units } of picked) {
+    const out = await suite.run(context, section, units);
+    runs.scenarios.push(...out.scenarios);
+    runs.metrics.push(...out.metrics);
+    if (out.detail !== undefined) runs.details[suite.name] = out.detail;
+  }
+  return { runs, keys };
+}
+
+/** Runs `body`, then stops what it needed up (the monitor, the started target), whatever happens. */
+async function whileUp<T>(
+  stoppers: readonly ({ stop(): Promise<void> } | undefined)[],
+  body: () => Promise<T>,
+): Promise<T> {
   try {
-    await body();
-  } catch (error) {
-    log(`${suite} suite could not run to its end: ${describeError(error)}`);
-    checks.push(couldNotRunCheck(suite, 'suite', error, 'what it measured before is kept'));
+    return await body();
+  } finally {
+    for (const stopper of stoppers) await stopper?.stop();
   }
 }
 
@@ -388,40 +420,14 @@ async function trySaveHistory(
   return report.saved.length > 0;
 }
 
-function applyOverrides(config: PerfConfig, settings: RunSettings): void {
+/** The config with the entry point's overrides of the target (a new object; the loaded one is kept). */
+function withOverrides(config: PerfConfig, settings: RunSettings): PerfConfig {
+  const target = { ...config.target };
   if (settings.targetUrl !== undefined) {
-    config.target.url = parseTargetUrl(settings.targetUrl, { key: '--target' });
+    target.url = parseTargetUrl(settings.targetUrl, { key: '--target' });
   }
-  if (settings.targetStart !== undefined) config.target.start = settings.targetStart;
-}
-
-/** The suites to run: the requested ones (each must be known and configured), else all configured. */
-export function selectSuites(config: PerfConfig, requested: string[] | undefined): SuiteName[] {
-  const configured = SUITES.filter((s) => hasSuite(config, s));
-  if (requested === undefined || requested.length === 0) {
-    if (configured.length === 0)
-      throw new UsageError(
-        'perf.yml configures no suite (expected load:, stress:, volume: or video:)',
-      );
-    return configured;
-  }
-  for (const name of requested) {
-    if (!(SUITES as readonly string[]).includes(name)) {
-      throw new UsageError(`unknown suite '${name}' (expected one of: ${SUITES.join(', ')})`);
-    }
-    if (!(configured as readonly string[]).includes(name)) {
-      throw new UsageError(`suite '${name}' is not configured in the config file`);
-    }
-  }
-  return configured.filter((s) => requested.includes(s));
-}
-
-function hasSuite(config: PerfConfig, suite: SuiteName): boolean {
-  if (suite === 'load') return (config.load?.scenarios.length ?? 0) > 0;
-  if (suite === 'volume') return config.volume !== undefined;
-  if (suite === 'stress') return (config.stress?.scenarios.length ?? 0) > 0;
-  if (suite === 'video') return config.video !== undefined;
-  return false;
+  if (settings.targetStart !== undefined) target.start = settings.targetStart;
+  return { ...config, target };
 }
 
 /**

@@ -1,30 +1,9 @@
 // Line charts as inline SVG for the HTML report: axes with 1-2-5 ticks, shaded x ranges (the
 // stress phases), a legend. Pure and deterministic: the same chart gives the same string, so
 // reports diff cleanly. No dependencies: a few polylines do not need a charting library.
+import type { Chart, ChartBand, ChartSeries } from '../core/report-section.ts';
 
 /** One line of a chart: `[x, y]` points in data units, joined in the given order. */
-export interface ChartSeries {
-  name: string;
-  /** Points with a non-finite coordinate are left out. */
-  points: [number, number][];
-}
-
-/** A shaded x range in data units with a short label at its top, e.g. a stress phase and its level. */
-export interface ChartBand {
-  from: number;
-  to: number;
-  label: string;
-}
-
-/** What a line chart shows; units belong in the axis labels, e.g. `p95 (ms)`. */
-export interface Chart {
-  title: string;
-  xLabel: string;
-  yLabel: string;
-  series: ChartSeries[];
-  bands?: ChartBand[];
-}
-
 /** Width of every chart, px (the viewBox scales it down on narrow screens). */
 export const CHART_WIDTH = 720;
 

@@ -2,9 +2,11 @@
 // job summary, the action's failure message and the CLI's last line: it is read in a notification,
 // an annotation and a terminal, so it stays short whatever the names. Pure: a function of the
 // RunResult alone.
-import type { BaselineSummary, Check, RunResult } from '../results/types.ts';
-import { isToldByMessage, trippedLimit } from './check-limits.ts';
+
 import { formatChange, formatValue } from '../core/format.ts';
+import type { BaselineSummary, Check } from '../results/types.ts';
+import type { RunResult } from '../suites/registry.ts';
+import { isToldByMessage, trippedLimit } from './check-limits.ts';
 import { shortMetricName, splitMetricKey } from './metric-key.ts';
 import { oneLine } from './one-line.ts';
 import { STATUS_ICON } from './status-icon.ts';

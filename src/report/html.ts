@@ -1,13 +1,17 @@
 // The report as a standalone HTML page (uploaded as an artifact, opened from perf-results/).
-import type { RunResult, Status } from '../results/types.ts';
+
+import type { Cell, Table } from '../core/report-section.ts';
+import type { Status } from '../results/types.ts';
+import type { RunResult } from '../suites/registry.ts';
+import type { AnySuite } from '../suites/suite.ts';
 import { renderLineChart } from './chart-svg.ts';
-import { buildReportModel, type Cell, type Table } from './report-model.ts';
+import { buildReportModel } from './report-model.ts';
 
 const COLOR: Record<Status, string> = { pass: '#1a7f37', warn: '#9a6700', fail: '#cf222e' };
 
 /** A complete HTML document; all text escaped. */
-export function renderHtml(result: RunResult): string {
-  const model = buildReportModel(result);
+export function renderHtml(result: RunResult, suites?: readonly AnySuite[]): string {
+  const model = buildReportModel(result, suites);
   const sections = model.sections
     .map((s) => {
       const note = s.note ? `<p>${escapeHtml(s.note)}</p>` : '';

@@ -1,9 +1,11 @@
 // The report as markdown (CLI, job summary, PR comment).
 import { markdownTable } from 'markdown-table';
-import type { RunResult } from '../results/types.ts';
 import { keepValuesWhole } from '../core/format.ts';
+import type { Cell, Section, Table } from '../core/report-section.ts';
+import type { RunResult } from '../suites/registry.ts';
+import type { AnySuite } from '../suites/suite.ts';
 import { htmlText, markdownCode, markdownText } from './markdown-text.ts';
-import { buildReportModel, type Cell, type Section, type Table } from './report-model.ts';
+import { buildReportModel } from './report-model.ts';
 import { STATUS_ICON } from './status-icon.ts';
 
 export interface MarkdownOptions {
@@ -16,6 +18,8 @@ export interface MarkdownOptions {
   links?: string[];
   /** Leave out folded sections from this index on (to fit a size limit); a note says so. */
   dropFoldedFrom?: number;
+  /** The suites whose sections the report shows (default: the built-in ones). */
+  suites?: readonly AnySuite[];
 }
 
 const OPEN_IN_COMPACT = new Set(['Regressions', 'Budgets']);
@@ -32,7 +36,7 @@ export function markdownHeadline(headline: string): string {
 
 /** The whole report as markdown: line 1 is the headline, line 3 the counts. */
 export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
-  const model = buildReportModel(result);
+  const model = buildReportModel(result, options.suites);
   const lines = [
     markdownHeadline(model.headline),
     '',

@@ -1,48 +1,16 @@
 // What a report says, independent of how it is drawn: markdown (PR comment, summary, CLI) and HTML
 // (artifact) both render this model, so the two never disagree. Pure.
-import { SEED_SCENARIO } from '../config/schema.ts';
-import {
-  classifyGrowth,
-  describeGrowthClasses,
-  GROWTH_METRIC,
-  splitVolumeStep,
-} from '../results/growth.ts';
-import { attemptedRequests, errorRate } from '../results/scenario-metrics.ts';
-import type { Check, Metric, RunResult, ScenarioRun, Status } from '../results/types.ts';
-import { describeModel } from '../suites/shared/describe-model.ts';
-import { verdictOf } from '../core/worst-status.ts';
-import type { Chart } from './chart-svg.ts';
-import { isToldByMessage } from './check-limits.ts';
+
 import { formatChange, formatValue } from '../core/format.ts';
+import type { Align, Cell, Section, Table } from '../core/report-section.ts';
+import type { Check, ScenarioRun, Status } from '../results/types.ts';
+import type { RunResult } from '../suites/registry.ts';
+import { builtInRegistry, detailOf } from '../suites/registry.ts';
+import type { AnySuite } from '../suites/suite.ts';
+import { isToldByMessage } from './check-limits.ts';
 import { countsLine, headline } from './headline.ts';
 import { shortMetricName, splitMetricKey } from './metric-key.ts';
-import { cpuUnitNote, stressSections } from '../suites/stress/report.ts';
-import { videoSection } from '../suites/video/report.ts';
 import { type BetterOf, betterOfMetrics, groupBySuiteWorstFirst } from './worst-first.ts';
-
-export type Align = 'l' | 'r';
-
-export interface Table {
-  header: string[];
-  align: Align[];
-  /** Cells are plain text; `code` cells are shown in monospace. */
-  rows: Cell[][];
-}
-
-/** A status cell may carry its own label (e.g. `accepted`) in place of the status word. */
-export type Cell = string | { code: string } | { status: Status; label?: string };
-
-export interface Section {
-  heading: string;
-  /** A sentence above the table, if any. */
-  note?: string;
-  /** Absent when the note says it all (e.g. every budget passed). */
-  table?: Table;
-  /** Folded by default (details) in renderers that can fold. */
-  folded?: boolean;
-  /** Charts between the note and the table, in renderers that can draw (HTML); markdown has none. */
-  charts?: Chart[];
-}
 
 export interface ReportModel {
   verdict: Status;
@@ -63,7 +31,10 @@ export interface ReportModel {
 export const OPEN_ROWS = 10;
 
 /** The report of a run: regressions first, then budgets, then improvements, then the details. */
-export function buildReportModel(result: RunResult): ReportModel {
+export function buildReportModel(
+  result: RunResult,
+  suites: readonly AnySuite[] = builtInRegistry.suites,
+): ReportModel {
   const sections: Section[] = [];
   const betterOf = betterOfMetrics(result.metrics);
   const regressions = result.checks.filter((c) => c.kind === 'regression');
@@ -123,21 +94,8 @@ export function buildReportModel(result: RunResult): ReportModel {
       ),
     );
   }
-  for (const suite of [...new Set(result.scenarios.map((s) => s.suite))]) {
-    if (suite === VOLUME) continue;
-    const watched = result.scenarios.some((s) => s.suite === suite && s.resources);
-    sections.push({
-      heading: capitalize(suite),
-      ...(watched ? { note: cpuUnitNote(result.environment) } : {}),
-      table: scenarioTable(result, suite),
-    });
-  }
-  const volume = volumeSection(result);
-  if (volume) sections.push(volume);
-  for (const run of result.stress ?? []) {
-    sections.push(...stressSections(run, result.checks, result.environment));
-  }
-  if (result.video) sections.push(videoSection(result.video, result.metrics, result.checks));
+  for (const suite of suites)
+    sections.push(...(suite.report?.(result, detailOf(suite, result)) ?? []));
   if (regressions.length + improvements.length > 0) {
     sections.push({
       heading: `All comparisons with the baseline (${regressions.length + improvements.length})`,
@@ -302,82 +260,6 @@ function contextLine(result: RunResult): string {
   );
 }
 
-function metricOf(result: RunResult, run: ScenarioRun, name: string): Metric | undefined {
-  return result.metrics.find((m) => m.key === `${run.suite}/${run.name}/${name}`);
-}
-
-function scenarioTable(result: RunResult, suite: string): Table {
-  const watched = result.scenarios.some((s) => s.suite === suite && s.resources);
-  const rows = result.scenarios
-    .filter((s) => s.suite === suite)
-    .map((run): Cell[] => {
-      const value = (name: string) => {
-        const m = metricOf(result, run, name);
-        return m ? formatValue(m.value, m.unit) : '–';
-      };
-      const checks = result.checks.filter((c) => c.metric.startsWith(`${run.suite}/${run.name}/`));
-      const model = describeModel({
-        model: run.model,
-        connections: run.connections,
-        rate: run.targetRate,
-      });
-      const t = run.totals;
-      const resources = !watched
-        ? []
-        : run.resources
-          ? [
-              formatValue(run.resources.cpuMax, 'percent'),
-              formatValue(run.resources.memoryMaxMB, 'MB'),
-            ]
-          : ['–', '–'];
-      return [
-        run.name,
-        model,
-        String(attemptedRequests(t)),
-        value('throughput.rps'),
-        value('latency.p50'),
-        value('latency.p90'),
-        value('latency.p95'),
-        value('latency.p99'),
-        value('latency.max'),
-        formatValue(errorRate(t), 'ratio'),
-        ...resources,
-        checks.length === 0 ? '–' : { status: verdictOf(checks) },
-      ];
-    });
-  return {
-    header: [
-      'Scenario',
-      'Model',
-      'Requests',
-      'Throughput',
-      'p50',
-      'p90',
-      'p95',
-      'p99',
-      'max',
-      'Errors',
-      ...(watched ? ['CPU max', 'Memory max'] : []),
-      'Budgets',
-    ],
-    align: [
-      'l',
-      'l',
-      'r',
-      'r',
-      'r',
-      'r',
-      'r',
-      'r',
-      'r',
-      'r',
-      ...(watched ? (['r', 'r'] as const) : []),
-      'l',
-    ],
-    rows,
-  };
-}
-
 function budgetTable(checks: Check[], betterOf: BetterOf): Table {
   // A limit reads as the condition that trips it: `> 200.00 ms` for latency, `< 100.0 req/s` for throughput.
   const bound = (c: Check, limit: number | undefined) =>
@@ -436,84 +318,6 @@ function detailsTable(scenarios: ScenarioRun[]): Table {
   };
 }
 
-const VOLUME = 'volume';
-const SEED = SEED_SCENARIO;
-
-/**
- * The volume suite's table: per query, p50 / p95 at each step, the fitted growth exponent, its
- * class and the worst of the query's checks; a last row with the seeding throughput per step.
- */
-function volumeSection(result: RunResult): Section | undefined {
-  const inVolume = (key: string) => key.startsWith(`${VOLUME}/`);
-  const metrics = result.metrics.filter((m) => m.suite === VOLUME);
-  const failed = result.checks.filter((c) => inVolume(c.metric) && c.metric.includes(`/${SEED}@`));
-  if (metrics.length === 0 && failed.length === 0) return undefined;
-  const steps = new Set<number>();
-  const queries: string[] = [];
-  for (const m of metrics) {
-    const split = splitVolumeStep(m.scenario);
-    if (split) steps.add(split.step);
-    const query = split?.query ?? m.scenario;
-    if (query !== SEED && !queries.includes(query)) queries.push(query);
-  }
-  for (const c of failed) {
-    const split = splitVolumeStep(c.metric.split('/')[1] ?? '');
-    if (split) steps.add(split.step);
-  }
-  const ordered = [...steps].sort((a, b) => a - b);
-  const value = (scenario: string, name: string) =>
-    metrics.find((m) => m.scenario === scenario && m.name === name);
-  const latencyCell = (query: string, step: number): string => {
-    const p50 = value(`${query}@${step}`, 'latency.p50');
-    const p95 = value(`${query}@${step}`, 'latency.p95');
-    if (!p50 || !p95) return '–';
-    const [low, high] = [formatValue(p50.value, 'ms'), formatValue(p95.value, 'ms')];
-    return low.endsWith(' ms') && high.endsWith(' ms')
-      ? `${low.slice(0, -3)} / ${high}`
-      : `${low} / ${high}`;
-  };
-  const rows = queries.map((query): Cell[] => {
-    const growth = value(query, GROWTH_METRIC);
-    const checks = result.checks.filter(
-      (c) =>
-        c.metric.startsWith(`${VOLUME}/${query}@`) || c.metric.startsWith(`${VOLUME}/${query}/`),
-    );
-    return [
-      query,
-      ...ordered.map((step) => latencyCell(query, step)),
-      growth ? formatValue(growth.value, 'exponent') : '–',
-      growth ? classifyGrowth(growth.value) : '–',
-      checks.length === 0 ? '–' : { status: verdictOf(checks) },
-    ];
-  });
-  const seedRates = ordered.map((step) => {
-    const rate = value(`${SEED}@${step}`, 'seed.rate');
-    return rate ? formatValue(rate.value, 'records/s') : '–';
-  });
-  rows.push([
-    'seeding',
-    ...seedRates,
-    '–',
-    '–',
-    failed.length === 0 ? '–' : { status: verdictOf(failed) },
-  ]);
-  const notes = [
-    'Latency p50 / p95 of each query with the data seeded to each step (records); b is the ' +
-      'exponent of latency ~ size^b fitted on the p50s (doubling the data multiplies the latency ' +
-      `by 2^b): ${describeGrowthClasses()}.`,
-    ...failed.map((c) => `Seeding failed, later steps were not measured: ${c.message}.`),
-  ];
-  return {
-    heading: 'Volume',
-    note: notes.join(' '),
-    table: {
-      header: ['Query', ...ordered.map((s) => s.toLocaleString('en-US')), 'b', 'Growth', 'Status'],
-      align: ['l', ...ordered.map((): Align => 'r'), 'r', 'l', 'l'],
-      rows,
-    },
-  };
-}
-
-function capitalize(s: string): string {
+function _capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -6,9 +6,10 @@
 // NO_COLOR, FORCE_COLOR and whether the stream takes colour at all).
 import type { styleText } from 'node:util';
 import Table from 'cli-table3';
-import type { Check, RunResult, Status } from '../results/types.ts';
-import { isToldByMessage, trippedLimit } from './check-limits.ts';
 import { formatChange, formatValue } from '../core/format.ts';
+import type { Check, Status } from '../results/types.ts';
+import type { RunResult } from '../suites/registry.ts';
+import { isToldByMessage, trippedLimit } from './check-limits.ts';
 import { countsLine, headline } from './headline.ts';
 import { shortMetricName, splitMetricKey } from './metric-key.ts';
 import { oneLine } from './one-line.ts';

@@ -6,56 +6,13 @@ import { z } from 'zod';
 
 export const SCHEMA_VERSION = 1;
 
-/** Which direction of a metric is good. */
-export const betterSchema = z.enum(['lower', 'higher']);
+export { betterSchema, statusSchema, UNIT_RANGES, unitSchema } from '../core/metric-units.ts';
 
-/** The verdict of one check, and of the run (the worst check). */
-export const statusSchema = z.enum(['pass', 'warn', 'fail']);
-
-/**
- * Units a metric can carry. `ratio` is 0..1; `percent` is CPU in percent of one core (N cores =
- * N×100 %); `exponent` is a dimensionless power (b in latency ~ size^b); `records/s` counts records
- * written per second (seeding); `x` is a plain factor (video seconds processed per second); `MB` and
- * `MB/s` are megabytes (MiB) and megabytes per second.
- */
-export const unitSchema = z.enum([
-  'ms',
-  'rps',
-  'ratio',
-  'percent',
-  'MB',
-  's',
-  'count',
-  'exponent',
-  'records/s',
-  'x',
-  'MB/s',
-]);
-
-/**
- * The values a metric of each unit can take, inclusive. Far beyond anything a service or this
- * machine produces (a day of latency, 100 million requests/s, 1000 cores busy), so that only
- * garbage falls outside: a value out of range cannot have been measured, and comparing with it
- * would give a verdict nobody could believe.
- */
-export const UNIT_RANGES: Readonly<Record<z.infer<typeof unitSchema>, readonly [number, number]>> =
-  {
-    ms: [0, 86_400_000],
-    rps: [0, 1e8],
-    ratio: [0, 1],
-    percent: [0, 100_000],
-    MB: [0, 1e8],
-    s: [0, 1e7],
-    count: [0, 1e12],
-    exponent: [-100, 100],
-    'records/s': [0, 1e9],
-    x: [0, 1e6],
-    'MB/s': [0, 1e7],
-  };
+import { betterSchema, statusSchema, UNIT_RANGES, unitSchema } from '../core/metric-units.ts';
 
 // z.number() rejects NaN and ±Infinity (JSON writes both as null).
-const count = z.number().int().nonnegative();
-const nonNegative = z.number().nonnegative();
+export const count = z.number().int().nonnegative();
+export const nonNegative = z.number().nonnegative();
 
 /** One measured number with its meaning; `value` and every sample lie within its unit's range. */
 export const metricSchema = z
@@ -267,143 +224,6 @@ export const baselineSummarySchema = z.object({
 
 // --- the stress suite (results.json `stress`) ---
 
-/** Figures of a set of requests (one phase or one second), over all kinds or one kind. */
-export const loadFiguresSchema = z.object({
-  /** Requests sent (open model: including arrivals that timed out waiting to be sent). */
-  requests: count,
-  /** Answered requests per second over the phase or second. */
-  achievedRps: nonNegative,
-  p50Ms: nonNegative,
-  p95Ms: nonNegative,
-  p99Ms: nonNegative,
-  /** Failed share 0..1: non-2xx/3xx answers, socket errors and timeouts. */
-  errorRate: z.number().min(0).max(1),
-});
-
-/** One phase of a stress run as the report shows it. */
-export const stressPhaseRowSchema = loadFiguresSchema.extend({
-  /** `stage`: configured; `step`: added by until-break; `cooldown`: back at the first level. */
-  kind: z.enum(['stage', 'step', 'cooldown']),
-  /** Arrivals per second (open) or connections (closed). */
-  level: nonNegative,
-  /** From the start of the run to the phase's start, and its length, in milliseconds. */
-  startMs: nonNegative,
-  durationMs: nonNegative,
-  /**
-   * `held`: within the stability limits; `broke`: not; `stopped`: cut short because an earlier
-   * phase broke (not judged); `cooldown`: the recovery phase.
-   */
-  status: z.enum(['held', 'broke', 'stopped', 'cooldown']),
-  /** Why it broke, e.g. `p95 2.31 s >= 2 s`. */
-  reason: z.string().optional(),
-  /** Service CPU (percent of one core) and memory (MB) from the resource monitor, when watched. */
-  cpuMax: nonNegative.optional(),
-  memoryMaxMB: nonNegative.optional(),
-  /** CPU of the load generator while the phase sent, percent of one core. */
-  generatorCpuPercent: nonNegative,
-  /** What became of the phase's requests, all kinds together (`late` is not tracked here: 0). */
-  totals: requestTotalsSchema,
-  byKind: z.record(z.string(), loadFiguresSchema),
-});
-
-/** One second of a stress run: the time series. */
-export const stressSecondSchema = z.object({
-  /** Seconds since the run started. */
-  t: nonNegative,
-  /** Index into `phases` of the phase sending at the middle of this second. */
-  phase: count,
-  all: loadFiguresSchema,
-  byKind: z.record(z.string(), loadFiguresSchema),
-  cpuPercent: nonNegative.optional(),
-  memoryMB: nonNegative.optional(),
-});
-
-/** The stress suite's account of one scenario. */
-export const stressRunSchema = z.object({
-  name: z.string(),
-  model: z.enum(['open', 'closed']),
-  /** The kinds of the mix with their weights. */
-  mix: z.array(
-    z.object({ name: z.string(), weight: nonNegative, method: z.string(), path: z.string() }),
-  ),
-  limits: z.object({ errorRate: z.number().min(0).max(1), p95Ms: nonNegative }),
-  untilBreak: z.boolean(),
-  phases: z.array(stressPhaseRowSchema),
-  capacity: z.object({
-    /** Highest level that held (0: not even the first). */
-    level: nonNegative,
-    /** Answered requests per second at that level. */
-    rps: nonNegative,
-    /** The first level that broke, and why; absent when every level tried held. */
-    brokeAt: z.object({ level: nonNegative, reason: z.string() }).optional(),
-  }),
-  /** Absent when there was no peak to recover from (a single phase). */
-  recovery: z
-    .object({
-      /** p95 of the first stage, the reference, in ms. */
-      prePeakP95Ms: nonNegative,
-      /** How far above it still counts as recovered, in ms (20 %, at least 1 ms). */
-      toleranceMs: nonNegative,
-      cooldownMs: nonNegative,
-      isRecovered: z.boolean(),
-      /** Seconds from the start of the cool-down until p95 was back; absent when it never was. */
-      seconds: nonNegative.optional(),
-    })
-    .optional(),
-  /** The service over the whole run (percent of one core, MB), when a resource monitor watched it. */
-  resources: resourceFiguresSchema.optional(),
-  /** Set when the load generator's CPU was saturated at the break: the capacity is a lower bound. */
-  generatorSaturated: z.boolean().optional(),
-  /** What became of the requests of every phase together. */
-  totals: requestTotalsSchema,
-  /** The time series ([] in baseline records). */
-  seconds: z.array(stressSecondSchema),
-});
-
-// --- the video suite (results.json `video`) ---
-
-/**
- * How one upload ended: `done` (the status answer met the `done` condition); `failed` (it met the
- * `failed` condition, or the status request was refused with a 4xx); `rejected` (the upload
- * answered a non-2xx status, or no job id); `timeout` (not done within the per-video timeout);
- * `error` (the upload could not be sent: connection refused, reset, …).
- */
-export const videoOutcomeSchema = z.enum(['done', 'failed', 'rejected', 'timeout', 'error']);
-
-/** One video the suite uploaded (the same file may be sent many times). */
-export const videoUsedSchema = z.object({
-  /** The file name sent (`synthetic-640x360-30fps-10s-seed1.avi`, `clip.mp4`). */
-  name: z.string(),
-  kind: z.enum(['synthetic', 'file']),
-  /** Synthetic: `640x360, 30 fps, seed 1`; file: the path as written in perf.yml. */
-  description: z.string(),
-  /** Length in seconds. */
-  durationS: nonNegative,
-  /** Size in bytes. */
-  bytes: count,
-});
-
-/** One upload and what became of it. */
-export const videoUploadRowSchema = z.object({
-  /** The upload number across the suite (`{{i}}`), from 1. */
-  upload: count,
-  /** The video's `name` (see the videos used). */
-  video: z.string(),
-  /** Length in seconds. */
-  durationS: nonNegative,
-  /** Size in bytes. */
-  bytes: count,
-  /** From the upload's start to its answer, in milliseconds; absent when no answer came. */
-  uploadMs: nonNegative.optional(),
-  /** The job id the service answered. */
-  id: z.string().optional(),
-  /** From the upload's start to the first status answer saying done, in seconds (done only). */
-  processingS: nonNegative.optional(),
-  outcome: videoOutcomeSchema,
-  /** Why it did not end `done`, one line. */
-  reason: z.string().optional(),
-});
-
 /** Resources of the service (all watched sources added up) and of the generator over one window. */
 export const resourceSummarySchema = resourceFiguresSchema.extend({
   /** Service sample times in the window. */
@@ -414,31 +234,13 @@ export const resourceSummarySchema = resourceFiguresSchema.extend({
   isGeneratorSaturated: z.boolean(),
 });
 
-/** One level of concurrency of the video suite. */
-export const videoLevelRunSchema = z.object({
-  /** Videos kept in flight. */
-  level: count,
-  /** Videos sent at this level. */
-  videos: count,
-  succeeded: count,
-  failed: count,
-  /** From the level's first upload start to its last video's end, in milliseconds. */
-  windowMs: nonNegative,
-  rows: z.array(videoUploadRowSchema),
-  /** The service's resources over the window; absent without a monitor or samples in it. */
-  resources: resourceSummarySchema.optional(),
-});
-
-/** The video suite's run: the videos used and every level. */
-export const videoSuiteRunSchema = z.object({
-  videos: z.array(videoUsedSchema),
-  levels: z.array(videoLevelRunSchema),
-});
-
-// --- the whole file ---
-
 /** results.json. */
-export const runResultSchema = z.object({
+/**
+ * results.json without the suites' own details: each suite that keeps one (stress runs, video levels)
+ * adds it under its name when the registry composes the whole schema (src/suites/registry.ts).
+ * Unknown keys are kept, so a record read by this schema alone loses nothing.
+ */
+export const coreRunResultSchema = z.looseObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal('perf-action'), version: z.string() }),
   startedAt: z.string(),
@@ -453,10 +255,6 @@ export const runResultSchema = z.object({
   /** What the run was compared with; absent when no baseline history was consulted. */
   baseline: baselineSummarySchema.optional(),
   scenarios: z.array(scenarioRunSchema),
-  /** The stress suite's scenarios: phases, capacity, recovery and the time series. */
-  stress: z.array(stressRunSchema).optional(),
-  /** The video suite: the videos used, and per level each upload's outcome and timings. */
-  video: videoSuiteRunSchema.optional(),
   metrics: z.array(metricSchema),
   checks: z.array(checkSchema),
   verdict: statusSchema,
@@ -476,7 +274,7 @@ export function describeIssues(error: z.ZodError, shown = 2): string {
  * results.json as JSON Schema (draft 2020-12), for other tools. The unit ranges of metrics are a
  * refinement JSON Schema cannot state; they are named in the metric's description.
  */
-export function resultsJsonSchema(): Record<string, unknown> {
+export function resultsJsonSchema(runResultSchema: z.ZodObject): Record<string, unknown> {
   const ranges = Object.entries(UNIT_RANGES)
     .map(([unit, [min, max]]) => `${unit} ${min}..${max}`)
     .join(', ');

@@ -3,27 +3,18 @@
 import type { z } from 'zod';
 import type {
   baselineSummarySchema,
-  betterSchema,
   checkSchema,
+  coreRunResultSchema,
   environmentSchema,
   metricSchema,
   requestTotalsSchema,
   resourceFiguresSchema,
   roundRunSchema,
-  runResultSchema,
   scenarioRunSchema,
-  statusSchema,
-  unitSchema,
 } from './schema.ts';
 
+export type { Better, Status, Unit } from '../core/metric-units.ts';
 export { SCHEMA_VERSION } from './schema.ts';
-
-/** Which direction of a metric is good. */
-export type Better = z.infer<typeof betterSchema>;
-/** The verdict of one check, and of the run. */
-export type Status = z.infer<typeof statusSchema>;
-/** Units a metric can carry (see `unitSchema`). */
-export type Unit = z.infer<typeof unitSchema>;
 /** One measured number with its meaning. */
 export type Metric = z.infer<typeof metricSchema>;
 /** One budget, regression or improvement decision, with the numbers behind it. */
@@ -40,5 +31,5 @@ export type RoundRun = z.infer<typeof roundRunSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
 /** The baseline history a run was compared with. */
 export type BaselineSummary = z.infer<typeof baselineSummarySchema>;
-/** results.json. */
-export type RunResult = z.infer<typeof runResultSchema>;
+/** results.json without the suites' own details (see `coreRunResultSchema`). */
+export type CoreRunResult = z.infer<typeof coreRunResultSchema>;

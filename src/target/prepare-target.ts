@@ -1,5 +1,5 @@
 // Makes the target ready for load: start its command (if any), wait for health, log in once.
-import type { PerfConfig } from '../config/schema.ts';
+import type { CoreConfig } from '../config/schema.ts';
 import type { ServiceLog } from '../output/outlet.ts';
 import { login } from './login.ts';
 import { describeEarlyExit, type StartedProcess, startCommand } from './start-command.ts';
@@ -20,7 +20,7 @@ export interface PreparedTarget {
 
 /** Starts (optionally), waits for and logs in to the target; on failure stops what it started. */
 export async function prepareTarget(options: {
-  config: PerfConfig;
+  config: CoreConfig;
   env: Record<string, string | undefined>;
   /** Receives the started command's output; published when the command stops. */
   serviceLog: ServiceLog;

@@ -1,9 +1,10 @@
 // Budget checks: absolute limits per metric, the most specific scope winning
-// (scenario > suite > global, where global already holds the defaults from the seed's KPIs).
-import type { BudgetLimit, BudgetMap, PerfConfig } from '../config/schema.ts';
+// (scenario > suite > global, where global already holds the default KPIs).
+import type { BudgetLimit, BudgetMap, CoreConfig } from '../config/schema.ts';
 import { formatValue } from '../core/format.ts';
-import { EXPECTED_GROWTH_WARN, GROWTH_METRIC } from '../results/growth.ts';
 import type { Check, Metric, Status } from '../results/types.ts';
+import { builtInRegistry, configOf } from '../suites/registry.ts';
+import type { AnySuite } from '../suites/suite.ts';
 
 /** Budgets by where they were written. Keys of `scenarios` are `<suite>/<scenario>`. */
 export interface BudgetScopes {
@@ -12,46 +13,24 @@ export interface BudgetScopes {
   scenarios: Record<string, BudgetMap>;
 }
 
-/**
- * The budget scopes a config declares. A volume query's budgets apply to it at every step
- * (`volume/<query>@<step>`) and to its growth (`volume/<query>`); `expect:` adds a warn-only
- * `growth.exponent` budget (EXPECTED_GROWTH_WARN) unless the query sets one itself.
- */
-export function budgetScopes(config: PerfConfig, cores?: number): BudgetScopes {
+/** The budget scopes a config declares: global, then what each configured suite writes. */
+export function budgetScopes(
+  config: CoreConfig,
+  cores?: number,
+  suites: readonly AnySuite[] = builtInRegistry.suites,
+): BudgetScopes {
   const scopes: BudgetScopes = { global: config.budgets, suites: {}, scenarios: {} };
-  if (config.load) {
-    const cpu = CPU_METRIC in config.budgets || cores === undefined ? {} : defaultCpuBudget(cores);
-    scopes.suites.load = { ...cpu, ...config.load.budgets };
-    for (const s of config.load.scenarios) scopes.scenarios[`load/${s.name}`] = s.budgets;
-  }
-  if (config.video) scopes.suites.video = config.video.budgets;
-  if (config.stress) {
-    scopes.suites.stress = config.stress.budgets;
-    for (const s of config.stress.scenarios) scopes.scenarios[`stress/${s.name}`] = s.budgets;
-  }
-  if (config.volume) {
-    scopes.suites.volume = config.volume.budgets;
-    for (const q of config.volume.queries) {
-      const expected: BudgetMap =
-        q.expect === undefined ? {} : { [GROWTH_METRIC]: { warn: EXPECTED_GROWTH_WARN[q.expect] } };
-      scopes.scenarios[`volume/${q.name}`] = { ...expected, ...q.budgets };
-      for (const step of config.volume.steps) {
-        scopes.scenarios[`volume/${q.name}@${step}`] = q.budgets;
-      }
-    }
+  for (const suite of suites) {
+    const section = configOf(suite, config);
+    if (section === undefined) continue;
+    const own = suite.budgets(section, {
+      global: config.budgets,
+      ...(cores !== undefined ? { cores } : {}),
+    });
+    scopes.suites[suite.name] = own.suite;
+    Object.assign(scopes.scenarios, own.scenarios);
   }
   return scopes;
-}
-
-const CPU_METRIC = 'cpu.mean';
-
-/**
- * The seed's "CPU < 80 % under normal load" as a default budget of the load suite (normal load;
- * the stress suite drives the service to saturation on purpose). The seed means the machine's CPU,
- * while the metric is percent of one core: 80 % of `cores` cores.
- */
-export function defaultCpuBudget(cores: number): BudgetMap {
-  return { [CPU_METRIC]: { fail: 80 * Math.max(1, cores) } };
 }
 
 /** The limit that applies to a metric, with the scope it came from; undefined when none does. */

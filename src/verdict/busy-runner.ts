@@ -10,9 +10,9 @@
 // it comes with the service wherever it runs, such as a container runtime's port proxy that
 // carries every request to a workflow service container (docker-proxy for localhost ports). A
 // neighbour is what comes on top of that.
-import { levelScenario } from '../suites/video/config.ts';
-import { splitVolumeStep } from '../results/growth.ts';
-import type { Check, ResourceFigures, RunResult } from '../results/types.ts';
+import type { Check, CoreRunResult, ResourceFigures } from '../results/types.ts';
+import { builtInRegistry, detailOf } from '../suites/registry.ts';
+import type { AnySuite } from '../suites/suite.ts';
 import { medianOf } from './statistics.ts';
 
 /**
@@ -23,9 +23,8 @@ import { medianOf } from './statistics.ts';
  */
 export const BUSY_RUNNER_PERCENT = 25;
 
-/** What findBusyScenarios reads of a run: its scenarios, stress runs and video levels. */
-export type MeasuredRun = Pick<RunResult, 'scenarios'> &
-  Partial<Pick<RunResult, 'stress' | 'video'>>;
+/** What findBusyScenarios reads of a run: its scenarios and the suites' details. */
+export type MeasuredRun = Pick<CoreRunResult, 'scenarios'> & Record<string, unknown>;
 
 /** A scenario measured on a busy runner. */
 export interface BusyScenario {
@@ -37,25 +36,27 @@ export interface BusyScenario {
 
 /**
  * `<suite>/<scenario>` → other work's mean CPU (percent of one core) for every scenario that
- * measured it: load and volume scenarios, stress scenarios, video levels (`video/c<level>`). A
- * volume query also appears under its name without the step (as its growth metrics are keyed),
- * with the most of its steps.
+ * measured it: the HTTP scenarios, and the windows each suite names (a stress scenario, a video
+ * level, a volume query across its steps); a key named twice keeps the most.
  */
-export function otherWorkByScenario(run: MeasuredRun): Map<string, number> {
+export function otherWorkByScenario(
+  run: MeasuredRun,
+  suites: readonly AnySuite[] = builtInRegistry.suites,
+): Map<string, number> {
   const found = new Map<string, number>();
-  const note = (key: string, resources: ResourceFigures | undefined) => {
+  const note = (key: string, resources: Pick<ResourceFigures, 'otherCpuMean'> | undefined) => {
     const other = resources?.otherCpuMean;
     if (other === undefined || !Number.isFinite(other)) return;
     found.set(key, Math.max(other, found.get(key) ?? 0));
   };
   for (const scenario of run.scenarios) {
     note(`${scenario.suite}/${scenario.name}`, scenario.resources);
-    const step = scenario.suite === 'volume' ? splitVolumeStep(scenario.name) : undefined;
-    if (step) note(`volume/${step.query}`, scenario.resources);
   }
-  for (const stress of run.stress ?? []) note(`stress/${stress.name}`, stress.resources);
-  for (const level of run.video?.levels ?? []) {
-    note(`video/${levelScenario(level.level)}`, level.resources);
+  const result = run as CoreRunResult;
+  for (const suite of suites) {
+    for (const window of suite.windows?.(result, detailOf(suite, result)) ?? []) {
+      note(window.scenario, window.resources);
+    }
   }
   return found;
 }
@@ -69,10 +70,11 @@ export function findBusyScenarios(
   run: MeasuredRun,
   baselineRuns: readonly MeasuredRun[] = [],
   limit = BUSY_RUNNER_PERCENT,
+  suites: readonly AnySuite[] = builtInRegistry.suites,
 ): Map<string, BusyScenario> {
-  const past = baselineRuns.map(otherWorkByScenario);
+  const past = baselineRuns.map((r) => otherWorkByScenario(r, suites));
   const busy = new Map<string, BusyScenario>();
-  for (const [key, other] of otherWorkByScenario(run)) {
+  for (const [key, other] of otherWorkByScenario(run, suites)) {
     const values = past.map((p) => p.get(key)).filter((v): v is number => v !== undefined);
     const usual = medianOf(values) ?? 0;
     if (other - usual >= limit) busy.set(key, { other, usual });
@@ -121,4 +123,18 @@ export function describeBusyRunner(busy: ReadonlyMap<string, BusyScenario>): str
 function describeOtherWork({ other, usual }: BusyScenario): string {
   const share = `other work took ${Math.round(other)} % of a core`;
   return usual >= 1 ? `${share}, ${Math.round(usual)} % in the baseline runs` : share;
+}
+
+/**
+ * Which busy scenarios decide after a confirming second run of `rerun` (keys `<suite>/<scenario>`):
+ * a scenario run twice is judged on its second run's busyness (`secondBusy`, capped there); the
+ * others on the first. `first` is what caps the first run's checks; `deciding` what the report names.
+ */
+export function judgeConfirmed(
+  busy: ReadonlyMap<string, BusyScenario>,
+  rerun: readonly string[],
+  secondBusy: ReadonlyMap<string, BusyScenario>,
+): { first: Map<string, BusyScenario>; deciding: Map<string, BusyScenario> } {
+  const first = new Map([...busy].filter(([key]) => !rerun.includes(key)));
+  return { first, deciding: new Map([...first, ...secondBusy]) };
 }

@@ -3,8 +3,9 @@
 // how the checks were judged).
 
 import type { BaselineHistory } from '../baseline/types.ts';
-import type { PerfConfig } from '../config/schema.ts';
+import type { CoreConfig } from '../config/schema.ts';
 import type { BaselineSummary, Check, Environment, Metric, ScenarioRun } from '../results/types.ts';
+import type { AnySuite } from '../suites/suite.ts';
 import { type ScenarioFacts, selectGatedKeys } from './gated-metrics.ts';
 import { checkRegressions, describeRegressionMethod } from './regressions.ts';
 import { medianOf, qnScale } from './statistics.ts';
@@ -18,7 +19,8 @@ export function compareWithHistory(
   scenarios: readonly ScenarioRun[],
   environment: Environment,
   history: BaselineHistory | undefined,
-  config: Pick<PerfConfig, 'baseline' | 'regression' | 'accept'>,
+  config: Pick<CoreConfig, 'baseline' | 'regression' | 'accept'>,
+  suites?: readonly AnySuite[],
 ): { checks: Check[]; summary: BaselineSummary } {
   const records = history?.records ?? [];
   const summary: BaselineSummary = { name: config.baseline.name, runs: records.length };
@@ -36,7 +38,14 @@ export function compareWithHistory(
     records.map((r) => r.result.metrics),
     config.regression,
     config.accept,
-    { gated: selectGatedKeys(metrics, scenarios.map(scenarioFacts), config.regression.metrics) },
+    {
+      gated: selectGatedKeys(
+        metrics,
+        scenarios.map(scenarioFacts),
+        config.regression.metrics,
+        suites,
+      ),
+    },
   );
   const method = describeRegressionMethod(checks, config.regression);
   if (method) summary.errorControl = method;

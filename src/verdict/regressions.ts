@@ -6,9 +6,14 @@
 //   - practical size: the worsening is at least `warn` (or `fail`) of the reference value, and
 //   - significance: the change is larger than the history's own run-to-run spread explains.
 // See `assessStatistically` for the test and why it is built the way it is.
+import {
+  type AcceptRule,
+  DEFAULT_REGRESSION_POLICY,
+  type RegressionPolicy,
+} from '../config/regression-policy.ts';
 import { formatChange, formatValue } from '../core/format.ts';
 import type { Check, Metric, Status, Unit } from '../results/types.ts';
-import { DEFAULT_GATED, selectGatedKeys } from './gated-metrics.ts';
+import { selectGatedKeys } from './gated-metrics.ts';
 import { matchesKeyPattern } from './key-pattern.ts';
 import {
   bootstrapInterval,
@@ -22,46 +27,6 @@ import {
   studentTCdf,
   studentTQuantile,
 } from './statistics.ts';
-
-/** How regressions are judged. Relative thresholds are fractions: 0.1 = 10 %. */
-export interface RegressionPolicy {
-  /** Relative worsening that warns (when significant); default 0.10 (the seed's warning > 10 %). */
-  warn: number;
-  /** Relative worsening that fails (when significant); default 0.25 (the seed's critical > 25 %). */
-  fail: number;
-  /**
-   * Confidence level of the change's two-sided interval, default 0.95. A change counts as
-   * significant when that interval lies wholly on one side of zero.
-   */
-  confidence: number;
-  /** Baseline runs that hold the metric needed for the statistical test (at least 3 are); default 5. */
-  minHistory: number;
-  /**
-   * Which metrics are gated: `default` (a few meaningful ones per scenario, see gated-metrics.ts),
-   * metric names, key globs as in `accept:`, and `!` patterns that remove. The rest is reported.
-   */
-  metrics: string[];
-}
-
-/** The seed's levels (warning > 10 %, critical > 25 %) at 95 % confidence, from 5 baseline runs. */
-export const DEFAULT_REGRESSION_POLICY: Readonly<RegressionPolicy> = Object.freeze({
-  warn: 0.1,
-  fail: 0.25,
-  confidence: 0.95,
-  minHistory: 5,
-  metrics: [DEFAULT_GATED],
-});
-
-/** An `accept:` entry of perf.yml: a known regression that must not fail the run. */
-export interface AcceptRule {
-  /**
-   * Glob over metric keys: `*` matches within one segment, `**` across segments; e.g.
-   * `load/**` (every load metric) or `load/projects-*` + `/latency.p99`.
-   */
-  metric: string;
-  /** Why it is accepted; shown in the report. */
-  reason: string;
-}
 
 /**
  * Absolute sizes of a worsening that matter, per unit, in the unit (`warn` and `fail`).

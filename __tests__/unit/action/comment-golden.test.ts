@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCommentBody, COMMENT_TARGET_BYTES } from '../../../src/action/comment-body.ts';
 import { HEADLINE_LIMIT, headline } from '../../../src/report/headline.ts';
 import { markdownHeadline } from '../../../src/report/markdown.ts';
-import type { RunResult } from '../../../src/results/types.ts';
+import type { RunResult } from '../../../src/suites/registry.ts';
 import {
   allPassResult,
   manyFailuresResult,

@@ -3,9 +3,9 @@
 // says how many and why, and the verdict is the one the good records give.
 import { describe, expect, it } from 'vitest';
 import { makeRecord, parseHistory, serializeHistory } from '../../../src/baseline/history.ts';
-import type { RunResult } from '../../../src/results/types.ts';
+import { DEFAULT_REGRESSION_POLICY } from '../../../src/config/regression-policy.ts';
+import type { RunResult } from '../../../src/suites/registry.ts';
 import { compareWithHistory } from '../../../src/verdict/compare.ts';
-import { DEFAULT_REGRESSION_POLICY } from '../../../src/verdict/regressions.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
 type Json = Record<string, unknown> & { result: RunResult };

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { boundsTable, FILE_LIMITS } from '../../../src/config/bounds.ts';
-import { parseConfig } from '../../../src/config/load-config.ts';
-import { BUILT_IN_DEFAULTS, configJsonSchema } from '../../../src/config/schema.ts';
+import { BUILT_IN_DEFAULTS } from '../../../src/config/schema.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import { parsePerfConfig, perfConfigJsonSchema } from '../../../src/suites/registry.ts';
 import {
   BOUND_CASES,
   base,
@@ -24,7 +24,7 @@ import {
 } from '../../fixtures/bad-input-cases.ts';
 
 function parse(data: Data) {
-  return parseConfig(stringify(data), { file: 'perf.yml', env: {} });
+  return parsePerfConfig(stringify(data), { file: 'perf.yml', env: {} });
 }
 
 /** The first line of the ConfigError, which names the key. */
@@ -221,8 +221,8 @@ describe('bounds: values that are each fine but cannot run together', () => {
 
 describe('bounds: where they are written down', () => {
   it('are in the JSON Schema as minimum and maximum', () => {
-    const schema = JSON.stringify(configJsonSchema());
-    const target = (configJsonSchema() as { properties: Record<string, { properties: Data }> })
+    const schema = JSON.stringify(perfConfigJsonSchema());
+    const target = (perfConfigJsonSchema() as { properties: Record<string, { properties: Data }> })
       .properties.target?.properties;
     expect(target?.wait).toMatchObject({ minimum: 100, maximum: 3_600_000 });
     expect(target?.pid).toMatchObject({ minimum: 1, maximum: 4_194_304 });

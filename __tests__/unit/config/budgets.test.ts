@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/load-config.ts';
 import { DEFAULT_BUDGETS } from '../../../src/config/schema.ts';
+import { DEFAULT_VIDEO_BUDGETS } from '../../../src/suites/video/config.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import { parsePerfConfig } from '../../../src/suites/registry.ts';
 
 function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
@@ -15,7 +16,7 @@ function globalBudgets(...lines: string[]): string {
 }
 
 function parse(text: string) {
-  return parseConfig(text, { file: 'perf.yml', env: {} }).config;
+  return parsePerfConfig(text, { file: 'perf.yml', env: {} }).config;
 }
 
 function errorOf(text: string): string {
@@ -53,6 +54,7 @@ describe('budgets: accepted limits', () => {
       parse(globalBudgets('latency.p95: { warn: 150ms }', 'latency.p99: 1s')).budgets,
     ).toStrictEqual({
       ...DEFAULT_BUDGETS,
+      ...DEFAULT_VIDEO_BUDGETS,
       'latency.p95': { warn: 150 },
       'latency.p99': { fail: 1000 },
     });

@@ -1,10 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${env:…} is the config syntax under test.
 
 import { describe, expect, it } from 'vitest';
-import { parseConfig, parseTargetUrl } from '../../../src/config/load-config.ts';
-import type { PerfConfig } from '../../../src/config/schema.ts';
+import { parseTargetUrl } from '../../../src/config/load-config.ts';
+import { DEFAULT_REGRESSION_POLICY } from '../../../src/config/regression-policy.ts';
 import { ConfigError } from '../../../src/errors.ts';
-import { DEFAULT_REGRESSION_POLICY } from '../../../src/verdict/regressions.ts';
+import type { PerfConfig } from '../../../src/suites/registry.ts';
+import { parsePerfConfig } from '../../../src/suites/registry.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -14,7 +15,7 @@ function yaml(...lines: string[]): string {
 }
 
 function parse(text: string, env: Env = {}) {
-  return parseConfig(text, { file: 'perf.yml', env });
+  return parsePerfConfig(text, { file: 'perf.yml', env });
 }
 
 /** The message of the ConfigError parsing `text` throws. */
@@ -633,7 +634,7 @@ describe('parseConfig: validation errors point at the key', () => {
   it('uses the file name it is given', () => {
     const error = (() => {
       try {
-        parseConfig(yaml(...TARGET, '  wait: 0s'), { file: 'ci/perf.yml', env: {} });
+        parsePerfConfig(yaml(...TARGET, '  wait: 0s'), { file: 'ci/perf.yml', env: {} });
       } catch (caught) {
         return caught as ConfigError;
       }

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BUDGET_METRICS,
-  configJsonSchema,
-  DEFAULT_BUDGETS,
-  perfConfigSchema,
-} from '../../../src/config/schema.ts';
+import { BUDGET_METRICS, DEFAULT_BUDGETS } from '../../../src/config/schema.ts';
 import { editDistance, suggestClosest } from '../../../src/config/suggest.ts';
+import { builtInRegistry, perfConfigJsonSchema } from '../../../src/suites/registry.ts';
 
 type JsonObject = { [key: string]: unknown };
 
@@ -17,7 +13,7 @@ function at(schema: unknown, ...path: string[]): JsonObject {
 }
 
 describe('configJsonSchema', () => {
-  const schema = configJsonSchema();
+  const schema = perfConfigJsonSchema();
 
   it('describes perf.yml as written, and survives a JSON round trip', () => {
     expect(schema.type).toBe('object');
@@ -30,8 +26,8 @@ describe('configJsonSchema', () => {
       'defaults',
       'budgets',
       'load',
-      'stress',
       'volume',
+      'stress',
       'video',
       'baseline',
       'regression',
@@ -83,12 +79,15 @@ describe('BUDGET_METRICS', () => {
   });
 });
 
-describe('perfConfigSchema', () => {
+describe('builtInRegistry.configSchema', () => {
   it('validates plain data too (the loader adds positions and env interpolation)', () => {
-    const result = perfConfigSchema.safeParse({ target: { url: 'http://127.0.0.1:1' }, extra: 1 });
+    const result = builtInRegistry.configSchema.safeParse({
+      target: { url: 'http://127.0.0.1:1' },
+      extra: 1,
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toBe(
-      "unknown key 'extra' (expected one of: 'target', 'auth', 'monitor', 'defaults', 'budgets', 'load', 'stress', 'volume', 'video', 'baseline', 'regression', 'accept')",
+      "unknown key 'extra' (expected one of: 'target', 'auth', 'monitor', 'defaults', 'budgets', 'load', 'volume', 'stress', 'video', 'baseline', 'regression', 'accept')",
     );
   });
 });

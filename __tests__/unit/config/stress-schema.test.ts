@@ -1,9 +1,9 @@
 // The `stress:` section of perf.yml through the real YAML loader: defaults applied, and one clear
 // line per mistake at the right file:line and key.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/load-config.ts';
-import type { StressScenario } from '../../../src/suites/stress/config.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import { parsePerfConfig } from '../../../src/suites/registry.ts';
+import type { StressScenario } from '../../../src/suites/stress/config.ts';
 
 /** Lines joined into a YAML text, so that line numbers in expectations are easy to count. */
 function yaml(...lines: string[]): string {
@@ -28,7 +28,7 @@ function stress(...lines: string[]): string {
 }
 
 function scenariosOf(text: string): StressScenario[] {
-  const { config } = parseConfig(text, { file: 'perf.yml', env: {} });
+  const { config } = parsePerfConfig(text, { file: 'perf.yml', env: {} });
   if (!config.stress) throw new Error('expected a stress section');
   return config.stress.scenarios;
 }
@@ -36,7 +36,7 @@ function scenariosOf(text: string): StressScenario[] {
 /** The message of the ConfigError parsing `text` throws. */
 function errorOf(text: string): string {
   try {
-    parseConfig(text, { file: 'perf.yml', env: {} });
+    parsePerfConfig(text, { file: 'perf.yml', env: {} });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;

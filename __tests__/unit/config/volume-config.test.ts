@@ -1,7 +1,7 @@
 // The `volume:` section of perf.yml: defaults, the seed's two forms, and one clear line per mistake.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/load-config.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import { parsePerfConfig } from '../../../src/suites/registry.ts';
 
 /** Lines joined into a YAML text, so that line numbers in expectations are easy to count. */
 function yaml(...lines: string[]): string {
@@ -37,7 +37,7 @@ function volume(over: { steps?: string[]; seed?: string[]; queries?: string[]; e
 }
 
 function parse(text: string) {
-  return parseConfig(text, { file: 'perf.yml', env: {} }).config;
+  return parsePerfConfig(text, { file: 'perf.yml', env: {} }).config;
 }
 
 function errorOf(text: string): string {

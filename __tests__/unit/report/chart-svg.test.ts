@@ -2,7 +2,8 @@
 // inside the drawing, 1-2-5 ticks from 0, escaped text, shaded bands, no NaN for degenerate data,
 // and the same string for the same chart.
 import { describe, expect, it } from 'vitest';
-import { type Chart, type ChartSeries, renderLineChart } from '../../../src/report/chart-svg.ts';
+import type { Chart, ChartSeries } from '../../../src/core/report-section.ts';
+import { renderLineChart } from '../../../src/report/chart-svg.ts';
 
 function chart(series: ChartSeries[], over: Partial<Chart> = {}): Chart {
   return { title: 'p95 per kind', xLabel: 't (s)', yLabel: 'p95 (ms)', series, ...over };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countChecks, countsLine, HEADLINE_LIMIT, headline } from '../../../src/report/headline.ts';
-import type { Check, RunResult } from '../../../src/results/types.ts';
+import type { Check } from '../../../src/results/types.ts';
+import type { RunResult } from '../../../src/suites/registry.ts';
 import {
   allPassResult,
   baselineOf,

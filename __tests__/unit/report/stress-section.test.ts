@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../src/report/html.ts';
 import { renderMarkdown } from '../../../src/report/markdown.ts';
+import { capacityOf } from '../../../src/suites/stress/analysis.ts';
 import { stressCharts, stressSections } from '../../../src/suites/stress/report.ts';
 import type {
   LoadFigures,
@@ -12,7 +13,6 @@ import type {
   StressSecond,
 } from '../../../src/suites/stress/results.ts';
 import { stabilityChecks, stressMetrics } from '../../../src/suites/stress/run.ts';
-import { capacityOf } from '../../../src/suites/stress/analysis.ts';
 import { requestTotals, sampleResult } from '../../helpers/sample-result.ts';
 
 const ENVIRONMENT = { cores: 2 };

@@ -8,7 +8,7 @@ import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { buildCommentBody } from '../../../src/action/comment-body.ts';
 import { renderMarkdown } from '../../../src/report/markdown.ts';
-import type { RunResult } from '../../../src/results/types.ts';
+import type { RunResult } from '../../../src/suites/registry.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
 const HOSTILE =

@@ -1,10 +1,10 @@
 // The report's Video section: one row per level with its figures and verdict, the videos used and
 // the failure reasons in the note.
 import { describe, expect, it } from 'vitest';
-import { videoSection } from '../../../src/suites/video/report.ts';
 import type { Check, Metric } from '../../../src/results/types.ts';
-import type { VideoSuiteRun, VideoUploadRow } from '../../../src/suites/video/results.ts';
 import { levelMetrics } from '../../../src/suites/video/metrics.ts';
+import { videoSection } from '../../../src/suites/video/report.ts';
+import type { VideoSuiteRun, VideoUploadRow } from '../../../src/suites/video/results.ts';
 
 function row(upload: number, over: Partial<VideoUploadRow> = {}): VideoUploadRow {
   return {

@@ -1,10 +1,12 @@
 // The report's Volume section: latency by step per query, the growth exponent and class, each
 // query's verdict, the seeding row, and what a seeding failure left.
 import { describe, expect, it } from 'vitest';
+import type { Section, Table } from '../../../src/core/report-section.ts';
 import { renderHtml } from '../../../src/report/html.ts';
 import { renderMarkdown } from '../../../src/report/markdown.ts';
-import { buildReportModel, type Section, type Table } from '../../../src/report/report-model.ts';
-import type { Check, Metric, RunResult } from '../../../src/results/types.ts';
+import { buildReportModel } from '../../../src/report/report-model.ts';
+import type { Check, Metric } from '../../../src/results/types.ts';
+import type { RunResult } from '../../../src/suites/registry.ts';
 import { seedFailureCheck } from '../../../src/suites/volume/run.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 

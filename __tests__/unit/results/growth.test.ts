@@ -4,7 +4,7 @@ import {
   describeGrowthClasses,
   fitGrowth,
   growthMetric,
-} from '../../../src/results/growth.ts';
+} from '../../../src/suites/volume/growth.ts';
 import { createRandom } from '../../../src/verdict/statistics.ts';
 
 const SIZES = [1000, 5000, 20000, 50000];

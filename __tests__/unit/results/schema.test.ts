@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  metricSchema,
-  resultsJsonSchema,
-  runResultSchema,
-  UNIT_RANGES,
-  unitSchema,
-} from '../../../src/results/schema.ts';
+import { metricSchema, UNIT_RANGES, unitSchema } from '../../../src/results/schema.ts';
 import type { Metric } from '../../../src/results/types.ts';
+import { runResultJsonSchema, runResultSchema } from '../../../src/suites/registry.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
 describe('the results schema', () => {
@@ -53,7 +48,7 @@ describe('the results schema', () => {
   );
 
   it('is published as JSON Schema, naming the unit ranges it cannot express', () => {
-    const schema = resultsJsonSchema() as {
+    const schema = runResultJsonSchema() as {
       title: string;
       required: string[];
       properties: Record<string, { items?: { description?: string } }>;

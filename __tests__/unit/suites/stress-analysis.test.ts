@@ -1,9 +1,7 @@
 // The stress suite's pure judgements: figures of tallies, whether a phase held the limits, the
 // capacity, and when the service was back after the peak.
 import { describe, expect, it } from 'vitest';
-import type { StabilityLimits } from '../../../src/suites/stress/config.ts';
 import { emptyTally, type Tally } from '../../../src/engine/staged.ts';
-import type { LoadFigures, StressPhaseRow } from '../../../src/suites/stress/results.ts';
 import {
   breachOf,
   type CooldownSecond,
@@ -12,6 +10,8 @@ import {
   findRecovery,
   mergeKinds,
 } from '../../../src/suites/stress/analysis.ts';
+import type { StabilityLimits } from '../../../src/suites/stress/config.ts';
+import type { LoadFigures, StressPhaseRow } from '../../../src/suites/stress/results.ts';
 import { requestTotals } from '../../helpers/sample-result.ts';
 
 const LIMITS: StabilityLimits = { errorRate: 0.05, p95Ms: 2000 };

@@ -1,10 +1,10 @@
 // The stress suite's verdicts and metrics on hand-built runs: where it broke decides pass or fail,
 // a saturated load generator softens a fail to a warning, recovery is its own check.
 import { describe, expect, it } from 'vitest';
-import type { StressPhaseRow, StressRun } from '../../../src/suites/stress/results.ts';
 import type { Check } from '../../../src/results/types.ts';
-import { stabilityChecks, stressMetrics } from '../../../src/suites/stress/run.ts';
 import { capacityOf } from '../../../src/suites/stress/analysis.ts';
+import type { StressPhaseRow, StressRun } from '../../../src/suites/stress/results.ts';
+import { stabilityChecks, stressMetrics } from '../../../src/suites/stress/run.ts';
 import { requestTotals } from '../../helpers/sample-result.ts';
 
 function row(

@@ -1,8 +1,8 @@
 // The video suite's per-level arithmetic: seconds per minute of video, realtime factor, success
 // rate and upload throughput from upload rows; no metric without data.
 import { describe, expect, it } from 'vitest';
-import type { VideoUploadRow } from '../../../src/suites/video/results.ts';
 import { levelMetrics } from '../../../src/suites/video/metrics.ts';
+import type { VideoUploadRow } from '../../../src/suites/video/results.ts';
 
 const MB = 1024 * 1024;
 

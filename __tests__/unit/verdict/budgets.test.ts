@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type BudgetScopes, checkBudgets, limitFor } from '../../../src/verdict/budgets.ts';
 import { verdictOf } from '../../../src/core/worst-status.ts';
+import { type BudgetScopes, checkBudgets, limitFor } from '../../../src/verdict/budgets.ts';
 import { metric } from '../../helpers/sample-result.ts';
 
 const scopes: BudgetScopes = {

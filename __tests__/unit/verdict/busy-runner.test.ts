@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Check, RunResult } from '../../../src/results/types.ts';
+import type { Check } from '../../../src/results/types.ts';
+import type { RunResult } from '../../../src/suites/registry.ts';
 import {
   BUSY_RUNNER_PERCENT,
   capBusyRegressions,

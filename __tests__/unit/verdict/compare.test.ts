@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BaselineHistory } from '../../../src/baseline/types.ts';
-import type { Environment, RunResult } from '../../../src/results/types.ts';
+import { DEFAULT_REGRESSION_POLICY } from '../../../src/config/regression-policy.ts';
+import type { Environment } from '../../../src/results/types.ts';
+import type { RunResult } from '../../../src/suites/registry.ts';
 import { compareWithHistory, environmentNote, speedNote } from '../../../src/verdict/compare.ts';
-import { DEFAULT_REGRESSION_POLICY } from '../../../src/verdict/regressions.ts';
 import { metric, sampleResult } from '../../helpers/sample-result.ts';
 
 const env: Environment = {

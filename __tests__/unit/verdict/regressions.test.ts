@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { AcceptRule, RegressionPolicy } from '../../../src/config/regression-policy.ts';
+import { DEFAULT_REGRESSION_POLICY } from '../../../src/config/regression-policy.ts';
 import type { Check, Metric } from '../../../src/results/types.ts';
 import { matchesKeyPattern } from '../../../src/verdict/key-pattern.ts';
-import {
-  type AcceptRule,
-  benjaminiHochberg,
-  checkRegressions,
-  DEFAULT_REGRESSION_POLICY,
-  type RegressionPolicy,
-} from '../../../src/verdict/regressions.ts';
+import { benjaminiHochberg, checkRegressions } from '../../../src/verdict/regressions.ts';
 import { createRandom } from '../../../src/verdict/statistics.ts';
 import { metric } from '../../helpers/sample-result.ts';
 

@@ -1,8 +1,8 @@
 // The volume suite in the verdict: budget scopes of queries and steps, the `expect:` default, and
 // growth exponents compared by difference against the history.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/load-config.ts';
 import type { Metric } from '../../../src/results/types.ts';
+import { parsePerfConfig } from '../../../src/suites/registry.ts';
 import { budgetScopes, checkBudgets, limitFor } from '../../../src/verdict/budgets.ts';
 import { checkRegressions } from '../../../src/verdict/regressions.ts';
 
@@ -21,7 +21,7 @@ volume:
     - { name: report, request: { path: /r }, connections: 1, expect: linear }
     - { name: free, request: { path: /f }, connections: 1 }
 `;
-const scopes = budgetScopes(parseConfig(CONFIG, { file: 'perf.yml', env: {} }).config);
+const scopes = budgetScopes(parsePerfConfig(CONFIG, { file: 'perf.yml', env: {} }).config);
 
 function growth(query: string, value: number, samples?: number[]): Metric {
   return {

@@ -2,8 +2,11 @@
 // engine. Each round's figures become a metric's `samples`; the merged histogram gives its `value`.
 // A scenario that throws (the engine refused a value) ends with a failed check and keeps the
 // rounds measured before; the next scenario still runs.
-import type { LoadScenario, RequestConfig } from '../../config/schema.ts';
+
+import type { LoadScenario } from '../../config/scenario-schema.ts';
+import type { RequestConfig } from '../../config/schema.ts';
 import { mergeHistograms } from '../../engine/histogram.ts';
+import type { LoadEngine } from '../../engine/load-engine.ts';
 import type { EngineRunResult, HttpRequestSpec } from '../../engine/types.ts';
 import { describeError } from '../../errors.ts';
 import { resourceFigures, resourceMetrics, summarizeResources } from '../../monitor/summarize.ts';
@@ -17,7 +20,6 @@ import {
 } from '../../results/scenario-metrics.ts';
 import type { Check, Metric, RoundRun, ScenarioRun } from '../../results/types.ts';
 import { describeModel } from './describe-model.ts';
-import type { LoadEngine } from './engine-port.ts';
 import { capCheck, couldNotRunCheck, describeKept, tooFewAnswersCheck } from './scenario-checks.ts';
 
 export const LOAD_SUITE = 'load';

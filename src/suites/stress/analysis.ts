@@ -1,8 +1,9 @@
 // Pure judgements of the stress suite: figures of tallies, whether a phase held the stability
 // limits, the capacity, and how long the service took to recover after the peak.
-import type { StabilityLimits } from './config.ts';
-import { addTally, emptyTally, failuresOf, type Tally } from '../../engine/staged.ts';
+
 import { formatValue } from '../../core/format.ts';
+import { addTally, emptyTally, failuresOf, type Tally } from '../../engine/staged.ts';
+import type { StabilityLimits } from './config.ts';
 import type { LoadFigures, StressPhaseRow, StressRun } from './results.ts';
 
 /** Recovered means p95 back within this share above the pre-peak p95 ... */

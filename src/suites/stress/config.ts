@@ -1,5 +1,6 @@
 // The `stress:` section of perf.yml: weighted request mixes driven through stages of rising load,
 // to find the level where the service stops meeting its stability limits, and how fast it recovers.
+
 import { z } from 'zod';
 import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from '../../config/bounds.ts';
 import {
@@ -16,6 +17,7 @@ import {
   slugSchema,
   strictObject,
 } from '../../config/schema-parts.ts';
+import { defineConfigPart } from '../../config/suite-config-part.ts';
 import { showDuration, showNumber } from '../../config/units.ts';
 
 /** One request kind of a mix. */
@@ -421,3 +423,22 @@ export function buildStressConfig(input: StressInput, defaults: StressDefaults =
     scenarios: input.scenarios.map((s) => buildScenario(s, defaults)),
   };
 }
+
+export const stressConfigPart = defineConfigPart({
+  key: 'stress',
+  schema: stressSectionSchema.describe(
+    'ramp a weighted request mix through stages to find capacity and recovery',
+  ),
+  check: (stress, { defaults }, path, ctx) => {
+    stress.scenarios.forEach((scenario, index) => {
+      checkStressPlan(
+        scenario,
+        { timeoutMs: defaults.timeout, warmupMs: defaults.warmup },
+        [...path, 'scenarios', index],
+        ctx,
+      );
+    });
+  },
+  build: (stress, { defaults }) =>
+    buildStressConfig(stress, { timeoutMs: defaults.timeout, warmupMs: defaults.warmup }),
+});

@@ -1,17 +1,13 @@
 // The stress suite in the report: per scenario, its phases (level, achieved rate, p95, errors, CPU,
 // memory, held or broke), the capacity, the recovery and the stability verdict, with charts of the
 // run second by second; the per-second time series and the per-kind figures folded below. Pure.
-import {
-  levelUnit,
-  type StressPhaseRow,
-  type StressRun,
-  type StressSecond,
-} from './results.ts';
-import type { Check, Environment } from '../../results/types.ts';
-import { verdictOf } from '../../core/worst-status.ts';
-import type { Chart, ChartBand } from '../../report/chart-svg.ts';
+
 import { formatValue } from '../../core/format.ts';
-import type { Cell, Section } from '../../report/report-model.ts';
+import type { Cell, Chart, ChartBand, Section } from '../../core/report-section.ts';
+import { verdictOf } from '../../core/worst-status.ts';
+import type { Check, Environment } from '../../results/types.ts';
+import { cpuUnitNote } from '../shared/cpu-note.ts';
+import { levelUnit, type StressPhaseRow, type StressRun, type StressSecond } from './results.ts';
 
 const PHASE_LABEL: Record<StressPhaseRow['kind'], string> = {
   stage: 'stage',
@@ -28,11 +24,6 @@ const STATUS_OF: Record<StressPhaseRow['status'], Cell> = {
 
 function optional(value: number | undefined, unit: 'percent' | 'MB'): string {
   return value === undefined ? '–' : formatValue(value, unit);
-}
-
-/** What the CPU column means: percent of one core, and how many cores the machine has. */
-export function cpuUnitNote(environment: Pick<Environment, 'cores'>): string {
-  return `CPU is percent of one core (this machine has ${environment.cores}, so ${environment.cores * 100} % is all of it).`;
 }
 
 /** One line each: capacity, recovery, verdict. */

@@ -2,32 +2,23 @@
 // until-break, further steps) in one continuous run, stops ramping at the first level that breaks
 // the stability limits, then holds the first level again to see how fast the service recovers.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { StressScenario, StressStage } from './config.ts';
-import {
-  type PhaseHandle,
-  type PhaseResult,
-  type SecondResult,
-  StagedLoad,
-  type StagedLoadOptions,
-  type Tally,
+import { formatValue } from '../../core/format.ts';
+import type { LoadEngine } from '../../engine/load-engine.ts';
+import type {
+  PhaseHandle,
+  PhaseResult,
+  SecondResult,
+  StagedLoadOptions,
+  Tally,
 } from '../../engine/staged.ts';
 import { describeError } from '../../errors.ts';
 import { GENERATOR_SATURATION_PERCENT } from '../../monitor/generator.ts';
 import { resourceFigures, resourceMetrics, summarizeResources } from '../../monitor/summarize.ts';
 import type { ResourceMonitor } from '../../monitor/types.ts';
-import { formatValue } from '../../core/format.ts';
 import { sumTotals } from '../../results/scenario-metrics.ts';
-import {
-  type LoadFigures,
-  levelMetricUnit,
-  levelUnit,
-  type StressPhaseRow,
-  type StressRun,
-  type StressSecond,
-} from './results.ts';
 import type { Check, Metric, RequestTotals } from '../../results/types.ts';
-import { toHttpRequest } from '../shared/scenario-runner.ts';
 import { couldNotRunCheck } from '../shared/scenario-checks.ts';
+import { toHttpRequest } from '../shared/scenario-runner.ts';
 import {
   breachOf,
   type CooldownSecond,
@@ -36,12 +27,23 @@ import {
   findRecovery,
   mergeKinds,
 } from './analysis.ts';
+import type { StressScenario, StressStage } from './config.ts';
+import {
+  type LoadFigures,
+  levelMetricUnit,
+  levelUnit,
+  type StressPhaseRow,
+  type StressRun,
+  type StressSecond,
+} from './results.ts';
 
 export const STRESS_SUITE = 'stress';
 
 export interface StressSuiteOptions {
   baseUrl: string;
   scenarios: StressScenario[];
+  /** Starts the staged load (the real engine's StagedLoad unless a test passes another). */
+  engine: Pick<LoadEngine, 'startStaged'>;
   authHeaders: Record<string, string>;
   /** Watches the service; per-phase CPU and memory come from it. */
   monitor?: ResourceMonitor;
@@ -100,7 +102,7 @@ async function runStressScenario(
   options: StressSuiteOptions,
 ): Promise<StressRun> {
   const unit = levelUnit(scenario.model);
-  const load = new StagedLoad(stagedOptions(scenario, options));
+  const load = options.engine.startStaged(stagedOptions(scenario, options));
   options.log(
     `${scenario.name}: stress ${scenario.model === 'open' ? 'open' : 'closed'} model, ` +
       `${scenario.stages.map((s) => s.level).join(' → ')} ${unit}` +
@@ -266,7 +268,7 @@ async function warmUpStress(
   options.log(
     `${scenario.name}: warm-up at ${level} ${unit} for ${formatValue(scenario.warmupMs, 'ms')}`,
   );
-  const load = new StagedLoad(stagedOptions(scenario, options));
+  const load = options.engine.startStaged(stagedOptions(scenario, options));
   await load.startPhase({ level, durationMs: scenario.warmupMs }).ended;
   await load.finish();
 }

@@ -1,14 +1,8 @@
 // The `video:` section of perf.yml: which videos to upload, how to upload them and poll their
 // processing, and at which levels of concurrency. Input keys are kebab-case as written in YAML;
 // buildVideoConfig gives the camelCase VideoConfig with units in the names and defaults applied.
+
 import { z } from 'zod';
-import {
-  findVideoTemplateProblem,
-  hasPlaceholder,
-  STATUS_PLACEHOLDERS,
-  UPLOAD_PLACEHOLDERS,
-  type VideoPlaceholder,
-} from './template.ts';
 import { COMBINED_LIMITS, DURATION_BOUNDS, isWithin, NUMBER_BOUNDS } from '../../config/bounds.ts';
 import {
   type BudgetMap,
@@ -24,7 +18,15 @@ import {
   textSchema,
   tokenPathSchema,
 } from '../../config/schema-parts.ts';
+import { defineConfigPart } from '../../config/suite-config-part.ts';
 import { showDuration, showNumber } from '../../config/units.ts';
+import {
+  findVideoTemplateProblem,
+  hasPlaceholder,
+  STATUS_PLACEHOLDERS,
+  UPLOAD_PLACEHOLDERS,
+  type VideoPlaceholder,
+} from './template.ts';
 
 /** A video the suite generates: an MJPEG AVI of moving shapes, the same for the same settings. */
 export interface SyntheticVideoSpec {
@@ -523,3 +525,12 @@ export function videosAtLevel(config: Pick<VideoConfig, 'videosPerLevel'>, level
 export function levelScenario(level: number): string {
   return `c${level}`;
 }
+
+export const videoConfigPart = defineConfigPart({
+  key: 'video',
+  schema: videoSectionSchema.describe(
+    'upload videos, poll their processing, at rising numbers in flight',
+  ),
+  build: (video) => buildVideoConfig(video),
+  defaultBudgets: DEFAULT_VIDEO_BUDGETS,
+});

@@ -4,17 +4,17 @@
 import { openAsBlob } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { joinUrl } from '../../engine/common.ts';
+import { describeHttpError, formatDuration, oneLine } from '../../target/http.ts';
+import { FormData, sendRequest } from '../../target/http-client.ts';
+import { readJsonPath } from '../../target/json-path.ts';
 import type {
   JsonCondition,
   VideoRequestConfig,
   VideoStatusConfig,
   VideoUploadConfig,
 } from './config.ts';
-import { joinUrl } from '../../engine/common.ts';
 import type { VideoUploadRow } from './results.ts';
-import { describeHttpError, formatDuration, oneLine } from '../../target/http.ts';
-import { FormData, sendRequest } from '../../target/http-client.ts';
-import { readJsonPath } from '../../target/json-path.ts';
 import type { PreparedVideo } from './sources.ts';
 import { renderVideoTemplate, type VideoPlaceholder } from './template.ts';
 

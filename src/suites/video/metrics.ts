@@ -1,6 +1,7 @@
 // The video suite's metrics of one level, from its upload rows. Pure: plain data in, metrics out.
-import { levelScenario, VIDEO_METRIC_NAMES } from './config.ts';
+
 import type { Better, Metric, Unit } from '../../results/types.ts';
+import { levelScenario, VIDEO_METRIC_NAMES } from './config.ts';
 import type { VideoUploadRow } from './results.ts';
 
 export const VIDEO_SUITE = 'video';

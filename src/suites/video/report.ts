@@ -1,12 +1,13 @@
 // The report's Video section: one row per level of concurrency (success, processing time per
 // minute of video, realtime factor, the service's peak CPU and memory, the level's verdict) and,
 // in the note, the videos used and why videos failed. Pure.
-import { levelScenario, VIDEO_METRIC_NAMES } from './config.ts';
-import type { Check, Metric } from '../../results/types.ts';
-import type { VideoLevelRun, VideoSuiteRun } from './results.ts';
-import { verdictOf } from '../../core/worst-status.ts';
+
 import { formatValue } from '../../core/format.ts';
-import type { Cell, Section } from '../../report/report-model.ts';
+import type { Cell, Section } from '../../core/report-section.ts';
+import { verdictOf } from '../../core/worst-status.ts';
+import type { Check, Metric } from '../../results/types.ts';
+import { levelScenario, VIDEO_METRIC_NAMES } from './config.ts';
+import type { VideoLevelRun, VideoSuiteRun } from './results.ts';
 
 const SUITE = 'video';
 

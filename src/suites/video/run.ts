@@ -3,25 +3,15 @@
 // through, then turns the rows into metrics `video/c<level>/…`. A video that fails is a row with
 // its reason, never the end of the level or of the suite.
 import { performance } from 'node:perf_hooks';
-import {
-  levelScenario,
-  VIDEO_METRIC_NAMES,
-  type VideoConfig,
-  videosAtLevel,
-} from './config.ts';
+import { formatValue } from '../../core/format.ts';
 import { describeError } from '../../errors.ts';
 import { resourceMetrics, summarizeResources } from '../../monitor/summarize.ts';
 import type { ResourceMonitor } from '../../monitor/types.ts';
-import { formatValue } from '../../core/format.ts';
 import type { Metric } from '../../results/types.ts';
-import type {
-  VideoLevelRun,
-  VideoSuiteRun,
-  VideoUploadRow,
-  VideoUsed,
-} from './results.ts';
+import { levelScenario, VIDEO_METRIC_NAMES, type VideoConfig, videosAtLevel } from './config.ts';
 import { processVideo, type VideoJobOptions } from './job.ts';
 import { levelMetrics, VIDEO_SUITE } from './metrics.ts';
+import type { VideoLevelRun, VideoSuiteRun, VideoUploadRow, VideoUsed } from './results.ts';
 import { type PreparedVideo, prepareVideos } from './sources.ts';
 
 export { VIDEO_SUITE } from './metrics.ts';

@@ -2,11 +2,11 @@
 // work folder, the user's files found next to the config file, each with its length and size.
 import { stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, resolve } from 'node:path';
-import type { FileVideoSpec, SyntheticVideoSpec, VideoSpec } from './config.ts';
 import { ConfigError, describeError } from '../../errors.ts';
-import type { VideoUsed } from './results.ts';
 import { ensureSyntheticVideo } from '../../video/video-cache.ts';
+import type { FileVideoSpec, SyntheticVideoSpec, VideoSpec } from './config.ts';
 import { readVideoDurationS } from './duration.ts';
+import type { VideoUsed } from './results.ts';
 
 /** A video ready to upload. */
 export interface PreparedVideo extends VideoUsed {

@@ -5,16 +5,9 @@
 // A seeding failure ends the suite, not the run: what was measured at the earlier steps is kept,
 // and a failed check names the request and the answer, so results.json and the report still say
 // what happened.
-import type { RecordCount, RequestSeed, VolumeConfig, VolumeQuery } from '../../config/schema.ts';
-import { SEED_SCENARIO } from '../../config/schema.ts';
-import { isOkStatus, joinUrl } from '../../engine/common.ts';
+
 import { formatValue } from '../../core/format.ts';
-import {
-  classifyGrowth,
-  GROWTH_LATENCY,
-  type GrowthStep,
-  growthMetric,
-} from '../../results/growth.ts';
+import { isOkStatus, joinUrl } from '../../engine/common.ts';
 import type { Check, Metric } from '../../results/types.ts';
 import { describeHttpError, oneLine } from '../../target/http.ts';
 import { sendRequest } from '../../target/http-client.ts';
@@ -26,6 +19,9 @@ import {
   toHttpRequest,
   warmUp,
 } from '../shared/scenario-runner.ts';
+import type { RecordCount, RequestSeed, VolumeConfig, VolumeQuery } from './config.ts';
+import { SEED_SCENARIO } from './config.ts';
+import { classifyGrowth, GROWTH_LATENCY, type GrowthStep, growthMetric } from './growth.ts';
 import { SeedError, type SeedOutcome, seedThroughApi } from './seed-api.ts';
 import { runSeedCommand } from './seed-command.ts';
 import { compileSeedRequest, type SeedRequestTemplate } from './seed-template.ts';

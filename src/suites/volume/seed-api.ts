@@ -4,10 +4,10 @@
 // request and the answer: data the service refused would make every later measurement a lie.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RequestSeed } from '../../config/schema.ts';
 import { isOkStatus, joinUrl } from '../../engine/common.ts';
 import { describeHttpError, oneLine } from '../../target/http.ts';
 import { sendRequest } from '../../target/http-client.ts';
+import type { RequestSeed } from './config.ts';
 import type { SeedRequestTemplate } from './seed-template.ts';
 
 /** Seeding failed; the message names the request (method, path, records) and the answer. */

@@ -7,7 +7,7 @@
 // still cheap at the small steps: steps should span a wide range (10x to 50x) and end where the
 // data-dependent work dominates.
 import { linearRegression } from 'simple-statistics';
-import type { Metric } from './types.ts';
+import type { Metric } from '../../results/types.ts';
 
 /** `<query>@<step>` of a volume scenario's name, or undefined for one without a step. */
 export function splitVolumeStep(scenario: string): { query: string; step: number } | undefined {
