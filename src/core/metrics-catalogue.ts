@@ -24,7 +24,7 @@ export interface BudgetMetric {
 }
 
 /** Every metric name a budget may use, with its unit, direction and how limits are written. */
-export const BUDGET_METRICS: Readonly<Record<string, BudgetMetric>> = {
+export const BUDGET_METRICS = {
   'latency.p50': {
     unit: 'ms',
     better: 'lower',
@@ -146,4 +146,12 @@ export const BUDGET_METRICS: Readonly<Record<string, BudgetMetric>> = {
     kind: 'number',
     description: 'video suite: megabytes (MiB) per second of one upload',
   },
-};
+} as const satisfies Readonly<Record<string, BudgetMetric>>;
+
+/** A metric name perf-action measures: a key of the catalogue. */
+export type MetricName = keyof typeof BUDGET_METRICS;
+
+/** Whether `name` is a catalogued metric (perf.yml's names are checked with it). */
+export function isMetricName(name: string): name is MetricName {
+  return Object.hasOwn(BUDGET_METRICS, name);
+}

@@ -1,5 +1,7 @@
 // Pure: resource samples of a time window -> numbers and metrics for the report and budgets.
+
 import type { z } from 'zod';
+import { makeMetric } from '../results/metric.ts';
 import type { resourceSummarySchema } from '../results/schema.ts';
 import type { Metric, ResourceFigures } from '../results/types.ts';
 import { isGeneratorSaturated, selectGeneratorWindow } from './generator.ts';
@@ -163,18 +165,10 @@ export function resourceMetrics(
   scenario: string,
   summary: ResourceFigures,
 ): Metric[] {
-  const metric = (name: string, unit: Metric['unit'], value: number): Metric => ({
-    key: `${suite}/${scenario}/${name}`,
-    suite,
-    scenario,
-    name,
-    unit,
-    better: 'lower',
-    value,
-  });
+  const at = { suite, scenario };
   return [
-    metric('cpu.max', 'percent', summary.cpuMax),
-    metric('cpu.mean', 'percent', summary.cpuMean),
-    metric('memory.max', 'MB', summary.memoryMaxMB),
+    makeMetric(at, 'cpu.max', summary.cpuMax),
+    makeMetric(at, 'cpu.mean', summary.cpuMean),
+    makeMetric(at, 'memory.max', summary.memoryMaxMB),
   ];
 }

@@ -1,8 +1,10 @@
 // Turns what the engine measured into the flat metrics of results.json. Pure: plain data in, plain data out.
-import { BUDGET_METRICS } from '../core/metrics-catalogue.ts';
+import type { MetricName } from '../core/metrics-catalogue.ts';
+
 import { addStatusCodes } from '../engine/common.ts';
 import type { LatencyHistogram } from '../engine/histogram.ts';
 import type { EngineRunResult } from '../engine/types.ts';
+import { makeMetric } from './metric.ts';
 import type { Metric, RequestTotals, RoundRun } from './types.ts';
 
 /** The latency percentiles every load scenario reports, in the order reports show them. */
@@ -85,8 +87,8 @@ export function latencyFigures(h: LatencyHistogram): Record<string, number> {
 }
 
 /** The metrics every load scenario reports, in report order; units and directions from the catalogue. */
-const LOAD_METRIC_NAMES = [
-  ...LATENCY_PERCENTILES.map((p) => `latency.p${p}`),
+const LOAD_METRIC_NAMES: readonly MetricName[] = [
+  ...LATENCY_PERCENTILES.map((p) => `latency.p${p}` as const),
   'latency.max',
   'latency.mean',
   'throughput.rps',
@@ -116,20 +118,14 @@ export function scenarioMetrics(
   overall: Record<string, number>,
   rounds: Record<string, number>[],
 ): Metric[] {
-  return LOAD_METRIC_NAMES.map((name) => {
-    const shape = BUDGET_METRICS[name];
-    if (!shape) throw new Error(`metric ${name} is missing from BUDGET_METRICS`);
-    return {
-      key: `${suite}/${scenario}/${name}`,
-      suite,
-      scenario,
+  return LOAD_METRIC_NAMES.map((name) =>
+    makeMetric(
+      { suite, scenario },
       name,
-      unit: shape.unit,
-      better: shape.better,
-      value: round6(overall[name] ?? 0),
-      samples: rounds.map((r) => round6(r[name] ?? 0)),
-    };
-  });
+      round6(overall[name] ?? 0),
+      rounds.map((r) => round6(r[name] ?? 0)),
+    ),
+  );
 }
 
 /** Answered requests per second over several rounds' measured time. */

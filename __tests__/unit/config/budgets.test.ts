@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGETS } from '../../../src/config/schema.ts';
-import { DEFAULT_VIDEO_BUDGETS } from '../../../src/suites/video/config.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import { parsePerfConfig } from '../../../src/suites/registry.ts';
+import { DEFAULT_VIDEO_BUDGETS } from '../../../src/suites/video/config.ts';
 
 function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;

@@ -71,7 +71,7 @@ describe('BUDGET_METRICS', () => {
     ['errors.rate', 'ratio', 'lower'],
     ['throughput.rps', 'rps', 'higher'],
   ])('%s is in %s, %s is better', (name, unit, better) => {
-    expect(BUDGET_METRICS[name]).toMatchObject({ unit, better });
+    expect(BUDGET_METRICS[name as keyof typeof BUDGET_METRICS]).toMatchObject({ unit, better });
   });
 
   it('holds the default budgets', () => {

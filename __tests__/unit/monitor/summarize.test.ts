@@ -173,7 +173,7 @@ describe('resourceMetrics', () => {
       },
     ]);
     for (const metric of metrics) {
-      expect(BUDGET_METRICS[metric.name]).toMatchObject({
+      expect(BUDGET_METRICS[metric.name as keyof typeof BUDGET_METRICS]).toMatchObject({
         unit: metric.unit,
         better: metric.better,
       });

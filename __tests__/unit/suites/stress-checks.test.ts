@@ -252,7 +252,7 @@ describe('stressMetrics', () => {
         suite: 'stress',
         scenario: 'mix',
         name: 'capacity.level',
-        unit: 'rps',
+        unit: 'count',
         better: 'higher',
         value: 40,
       },

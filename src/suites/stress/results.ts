@@ -108,11 +108,6 @@ export function levelUnit(model: StressRun['model']): string {
   return model === 'open' ? 'req/s' : 'connections';
 }
 
-/** The metric unit of a stress level (`capacity.level`). */
-export function levelMetricUnit(model: StressRun['model']): 'rps' | 'count' {
-  return model === 'open' ? 'rps' : 'count';
-}
-
 /** Figures of a set of requests (one phase or one second), over all kinds or one kind. */
 export type LoadFigures = z.infer<typeof loadFiguresSchema>;
 /** One phase of the run as the report shows it. */

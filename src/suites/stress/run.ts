@@ -1,8 +1,10 @@
 // The stress suite: each scenario ramps a weighted request mix through its stages (and, with
 // until-break, further steps) in one continuous run, stops ramping at the first level that breaks
 // the stability limits, then holds the first level again to see how fast the service recovers.
+
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatValue } from '../../core/format.ts';
+import { BUDGET_METRICS } from '../../core/metrics-catalogue.ts';
 import type { LoadEngine } from '../../engine/load-engine.ts';
 import type {
   PhaseHandle,
@@ -15,6 +17,7 @@ import { describeError } from '../../errors.ts';
 import { GENERATOR_SATURATION_PERCENT } from '../../monitor/generator.ts';
 import { resourceFigures, resourceMetrics, summarizeResources } from '../../monitor/summarize.ts';
 import type { ResourceMonitor } from '../../monitor/types.ts';
+import { makeMetric } from '../../results/metric.ts';
 import { sumTotals } from '../../results/scenario-metrics.ts';
 import type { Check, Metric, RequestTotals } from '../../results/types.ts';
 import { couldNotRunCheck } from '../shared/scenario-checks.ts';
@@ -30,7 +33,6 @@ import {
 import type { StressScenario, StressStage } from './config.ts';
 import {
   type LoadFigures,
-  levelMetricUnit,
   levelUnit,
   type StressPhaseRow,
   type StressRun,
@@ -404,22 +406,14 @@ function recoveryOf(
  * when it never recovered: a lower bound) and the service's resources over the whole run.
  */
 export function stressMetrics(run: StressRun): Metric[] {
-  const metric = (name: string, unit: Metric['unit'], better: Metric['better'], value: number) => ({
-    key: `${STRESS_SUITE}/${run.name}/${name}`,
-    suite: STRESS_SUITE,
-    scenario: run.name,
-    name,
-    unit,
-    better,
-    value,
-  });
+  const at = { suite: STRESS_SUITE, scenario: run.name };
   const metrics: Metric[] = [
-    metric('capacity.rps', 'rps', 'higher', run.capacity.rps),
-    metric('capacity.level', levelMetricUnit(run.model), 'higher', run.capacity.level),
+    makeMetric(at, 'capacity.rps', run.capacity.rps),
+    makeMetric(at, 'capacity.level', run.capacity.level),
   ];
   if (run.recovery) {
     const seconds = run.recovery.seconds ?? run.recovery.cooldownMs / 1000;
-    metrics.push(metric('recovery.s', 's', 'lower', seconds));
+    metrics.push(makeMetric(at, 'recovery.s', seconds));
   }
   if (run.resources) {
     metrics.push(...resourceMetrics(STRESS_SUITE, run.name, run.resources));
@@ -461,7 +455,7 @@ export function stabilityChecks(run: StressRun): Check[] {
     metric: `${STRESS_SUITE}/${run.name}/capacity.level`,
     status,
     value: capacity.level,
-    unit: levelMetricUnit(run.model),
+    unit: BUDGET_METRICS['capacity.level'].unit,
     source: 'stability',
     message: `capacity.level ${message}`,
   });

@@ -20,6 +20,7 @@ import {
 } from '../../config/schema-parts.ts';
 import { defineConfigPart } from '../../config/suite-config-part.ts';
 import { showDuration, showNumber } from '../../config/units.ts';
+import type { MetricName } from '../../core/metrics-catalogue.ts';
 import {
   findVideoTemplateProblem,
   hasPlaceholder,
@@ -134,12 +135,13 @@ export const VIDEO_METRIC_NAMES = {
   successRate: 'success.rate',
   /** Upload throughput of one upload (MB/s, higher is better). */
   uploadThroughput: 'upload.throughput',
-} as const;
+} as const satisfies Record<string, MetricName>;
 
 /**
- * The seed's video KPI as a default budget: processing under 60 s per minute of video; and every
- * video must succeed (a level where all videos fail has no time metric to break the first one).
- * The lead adds these to the global default budgets; perf.yml overrides them metric by metric.
+ * The default video KPI as a budget (README, "Budgets"): processing under 60 s per minute of video;
+ * and every video must succeed (a level where all videos fail has no time metric to break the
+ * first one). The config part adds these to the global default budgets; perf.yml overrides them
+ * metric by metric.
  */
 export const DEFAULT_VIDEO_BUDGETS: Readonly<BudgetMap> = {
   seconds_per_minute: { fail: 60 },

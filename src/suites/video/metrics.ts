@@ -1,6 +1,8 @@
 // The video suite's metrics of one level, from its upload rows. Pure: plain data in, metrics out.
 
-import type { Better, Metric, Unit } from '../../results/types.ts';
+import type { MetricName } from '../../core/metrics-catalogue.ts';
+import { makeMetric } from '../../results/metric.ts';
+import type { Metric } from '../../results/types.ts';
 import { levelScenario, VIDEO_METRIC_NAMES } from './config.ts';
 import type { VideoUploadRow } from './results.ts';
 
@@ -25,25 +27,8 @@ function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-function metric(
-  level: number,
-  name: string,
-  unit: Unit,
-  better: Better,
-  value: number,
-  samples?: number[],
-): Metric {
-  const scenario = levelScenario(level);
-  return {
-    key: `${VIDEO_SUITE}/${scenario}/${name}`,
-    suite: VIDEO_SUITE,
-    scenario,
-    name,
-    unit,
-    better,
-    value,
-    ...(samples ? { samples } : {}),
-  };
+function metric(level: number, name: MetricName, value: number, samples?: number[]): Metric {
+  return makeMetric({ suite: VIDEO_SUITE, scenario: levelScenario(level) }, name, value, samples);
 }
 
 /**
@@ -70,8 +55,6 @@ export function levelMetrics(level: number, rows: readonly VideoUploadRow[]): Me
     metric(
       level,
       names.successRate,
-      'ratio',
-      'higher',
       round(rows.filter((row) => row.outcome === 'done').length / rows.length, 6),
     ),
   ];
@@ -84,16 +67,12 @@ export function levelMetrics(level: number, rows: readonly VideoUploadRow[]): Me
       metric(
         level,
         names.secondsPerMinute,
-        's',
-        'lower',
         round(value, 3),
         perMinute.map((v) => round(v, 3)),
       ),
       metric(
         level,
         names.realtimeFactor,
-        'x',
-        'higher',
         round(60 / value, 4),
         perMinute.map((v) => round(60 / v, 4)),
       ),
@@ -107,8 +86,6 @@ export function levelMetrics(level: number, rows: readonly VideoUploadRow[]): Me
       metric(
         level,
         names.uploadThroughput,
-        'MB/s',
-        'higher',
         round(mean(throughputs), 3),
         throughputs.map((v) => round(v, 3)),
       ),

@@ -6,7 +6,9 @@
 // parsing, serialization) that does not grow, which pulls b of a scan below 1 when the scan is
 // still cheap at the small steps: steps should span a wide range (10x to 50x) and end where the
 // data-dependent work dominates.
+
 import { linearRegression } from 'simple-statistics';
+import { makeMetric } from '../../results/metric.ts';
 import type { Metric } from '../../results/types.ts';
 
 /** `<query>@<step>` of a volume scenario's name, or undefined for one without a step. */
@@ -137,16 +139,12 @@ export function growthMetric(
     const perRound = fitGrowth(steps.map((s) => ({ size: s.size, latencyMs: s.roundsMs[r] ?? 0 })));
     if (perRound) samples.push(round4(perRound.exponent));
   }
-  return {
-    key: `${suite}/${query}/${GROWTH_METRIC}`,
-    suite,
-    scenario: query,
-    name: GROWTH_METRIC,
-    unit: 'exponent',
-    better: 'lower',
-    value: round4(fit.exponent),
-    ...(samples.length > 0 ? { samples } : {}),
-  };
+  return makeMetric(
+    { suite, scenario: query },
+    GROWTH_METRIC,
+    round4(fit.exponent),
+    samples.length > 0 ? samples : undefined,
+  );
 }
 
 // Four decimals: far below the run-to-run noise of a fitted exponent, and stable in results.json.

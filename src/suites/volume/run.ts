@@ -8,6 +8,7 @@
 
 import { formatValue } from '../../core/format.ts';
 import { isOkStatus, joinUrl } from '../../engine/common.ts';
+import { makeMetric } from '../../results/metric.ts';
 import type { Check, Metric } from '../../results/types.ts';
 import { describeHttpError, oneLine } from '../../target/http.ts';
 import { sendRequest } from '../../target/http-client.ts';
@@ -243,15 +244,11 @@ function atStep(query: VolumeQuery, step: number): VolumeQuery {
 /** The seeding throughput of a step: records per second, higher is better. */
 export function seedRateMetric(step: number, recordsPerSecond: number): Metric {
   const scenario = stepScenario(SEED_SCENARIO, step);
-  return {
-    key: `${VOLUME_SUITE}/${scenario}/${SEED_RATE_METRIC}`,
-    suite: VOLUME_SUITE,
-    scenario,
-    name: SEED_RATE_METRIC,
-    unit: 'records/s',
-    better: 'higher',
-    value: Math.round(recordsPerSecond * 10) / 10,
-  };
+  return makeMetric(
+    { suite: VOLUME_SUITE, scenario },
+    SEED_RATE_METRIC,
+    Math.round(recordsPerSecond * 10) / 10,
+  );
 }
 
 /**
