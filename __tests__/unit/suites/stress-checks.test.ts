@@ -76,7 +76,7 @@ describe('stabilityChecks: capacity', () => {
       kind: 'budget',
       status: 'pass',
       value: 40,
-      unit: 'rps',
+      unit: 'count',
       source: 'stability',
       message: 'capacity.level stable: held every level up to 40 req/s',
     });
