@@ -4,6 +4,7 @@ import { FILE_LIMITS } from '../config/bounds.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { describeError, UsageError } from '../errors.ts';
 import { readBoundedFile } from '../read-bounded-file.ts';
+import { isComparison } from '../results/check-kinds.ts';
 import { describeIssues, runResultSchema } from '../results/schema.ts';
 import { type RunResult, SCHEMA_VERSION } from '../results/types.ts';
 import { compareWithHistory } from '../verdict/compare.ts';
@@ -46,7 +47,7 @@ export async function readResults(file: string): Promise<RunResult> {
 
 /**
  * HEAD compared with BASE as a one-run history: the percent rule decides (low confidence), and
- * HEAD's own budget checks are kept. Thresholds and accept rules come from `configPath` if given.
+ * HEAD's own checks (budgets, validity, stability, seeding) are kept. Thresholds and accept rules come from `configPath` if given.
  */
 export async function compareResults(
   basePath: string,
@@ -85,6 +86,7 @@ export async function compareResults(
     history,
     config,
   );
-  const checks = [...comparison.checks, ...(head.checks ?? []).filter((c) => c.kind === 'budget')];
+  const own = (head.checks ?? []).filter((c) => !isComparison(c));
+  const checks = [...comparison.checks, ...own];
   return { ...head, baseline: comparison.summary, checks, verdict: verdictOf(checks) };
 }

@@ -3,13 +3,19 @@ import { markdownTable } from 'markdown-table';
 import type { RunResult } from '../results/types.ts';
 import { keepValuesWhole } from './format.ts';
 import { htmlText, markdownCode, markdownText } from './markdown-text.ts';
-import { buildReportModel, type Cell, type Section, type Table } from './report-model.ts';
+import {
+  buildReportModel,
+  type Cell,
+  type Section,
+  type Table,
+  VALIDITY_HEADING,
+} from './report-model.ts';
 import { STATUS_ICON } from './status-icon.ts';
 
 export interface MarkdownOptions {
   /**
-   * For the PR comment: only the headline, regressions and budgets stay open; everything else is
-   * folded, so the comment fits on one screen above its details.
+   * For the PR comment: only the headline, measurement validity, regressions and budgets stay
+   * open; everything else is folded, so the comment fits on one screen above its details.
    */
   compact?: boolean;
   /** Lines under the headline, e.g. links to the workflow run and the artifact. */
@@ -18,7 +24,7 @@ export interface MarkdownOptions {
   dropFoldedFrom?: number;
 }
 
-const OPEN_IN_COMPACT = new Set(['Regressions', 'Budgets']);
+const OPEN_IN_COMPACT = new Set([VALIDITY_HEADING, 'Regressions', 'Budgets']);
 
 /** Whether a section renders folded: always when the model says so, and in compact mode all but a few. */
 function isFolded(section: Section, compact: boolean | undefined): boolean {

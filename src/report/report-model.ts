@@ -62,13 +62,33 @@ export interface ReportModel {
  */
 export const OPEN_ROWS = 10;
 
-/** The report of a run: regressions first, then budgets, then improvements, then the details. */
+/**
+ * The report of a run: measurement validity first (it says which figures not to trust), then
+ * regressions, budgets, improvements, the suites (the stress suite's stability and the volume
+ * suite's seeding with their suite), then the details.
+ */
 export function buildReportModel(result: RunResult): ReportModel {
   const sections: Section[] = [];
   const betterOf = betterOfMetrics(result.metrics);
   const regressions = result.checks.filter((c) => c.kind === 'regression');
   const improvements = result.checks.filter((c) => c.kind === 'improvement');
   const budgets = result.checks.filter((c) => c.kind === 'budget');
+  const invalid = result.checks.filter((c) => c.kind === 'validity' && c.status !== 'pass');
+  if (invalid.length > 0) {
+    sections.push(
+      ...capRows(
+        {
+          heading: VALIDITY_HEADING,
+          note:
+            'These figures cannot be trusted or were not measured, whatever their budgets and ' +
+            'comparisons say.',
+        },
+        groupBySuiteWorstFirst(invalid, betterOf),
+        (rest) => `${rest} more validity problem${rest === 1 ? '' : 's'}`,
+        validityTable,
+      ),
+    );
+  }
   const flagged = regressions.filter((c) => c.status !== 'pass' || c.accepted !== undefined);
   if (flagged.length > 0) {
     sections.push(
@@ -168,6 +188,9 @@ export function buildReportModel(result: RunResult): ReportModel {
     sections,
   };
 }
+
+/** The heading of the section of validity problems (the markdown keeps it open in a PR comment). */
+export const VALIDITY_HEADING = 'Measurement validity';
 
 /**
  * A table of checks as an open section of at most {@link OPEN_ROWS} rows and, when there are more,
@@ -358,7 +381,7 @@ function scenarioTable(result: RunResult, suite: string): Table {
       'max',
       'Errors',
       ...(watched ? ['CPU max', 'Memory max'] : []),
-      'Budgets',
+      'Status',
     ],
     align: [
       'l',
@@ -375,6 +398,15 @@ function scenarioTable(result: RunResult, suite: string): Table {
       'l',
     ],
     rows,
+  };
+}
+
+/** Validity problems: what happened is in the message, the numbers alone say little. */
+function validityTable(checks: Check[]): Table {
+  return {
+    header: [...KEY_HEADER.slice(0, -1), 'Check', 'Status', 'What happened'],
+    align: [...KEY_ALIGN, 'l', 'l'],
+    rows: checks.map((c) => [...keyCells(c), { status: c.status }, c.message]),
   };
 }
 
@@ -446,8 +478,12 @@ const SEED = SEED_SCENARIO;
 function volumeSection(result: RunResult): Section | undefined {
   const inVolume = (key: string) => key.startsWith(`${VOLUME}/`);
   const metrics = result.metrics.filter((m) => m.suite === VOLUME);
-  const failed = result.checks.filter((c) => inVolume(c.metric) && c.metric.includes(`/${SEED}@`));
-  if (metrics.length === 0 && failed.length === 0) return undefined;
+  // Every check of the seeding steps decides the seeding row; the seeding checks also say why.
+  const seedChecks = result.checks.filter(
+    (c) => inVolume(c.metric) && c.metric.includes(`/${SEED}@`),
+  );
+  const failed = seedChecks.filter((c) => c.kind === 'seeding' && c.status !== 'pass');
+  if (metrics.length === 0 && seedChecks.length === 0) return undefined;
   const steps = new Set<number>();
   const queries: string[] = [];
   for (const m of metrics) {
@@ -456,7 +492,7 @@ function volumeSection(result: RunResult): Section | undefined {
     const query = split?.query ?? m.scenario;
     if (query !== SEED && !queries.includes(query)) queries.push(query);
   }
-  for (const c of failed) {
+  for (const c of seedChecks) {
     const split = splitVolumeStep(c.metric.split('/')[1] ?? '');
     if (split) steps.add(split.step);
   }
@@ -495,7 +531,7 @@ function volumeSection(result: RunResult): Section | undefined {
     ...seedRates,
     '–',
     '–',
-    failed.length === 0 ? '–' : { status: verdictOf(failed) },
+    seedChecks.length === 0 ? '–' : { status: verdictOf(seedChecks) },
   ]);
   const notes = [
     'Latency p50 / p95 of each query with the data seeded to each step (records); b is the ' +

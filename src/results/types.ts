@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type {
   baselineSummarySchema,
   betterSchema,
+  checkKindSchema,
   checkSchema,
   environmentSchema,
   metricSchema,
@@ -26,8 +27,10 @@ export type Status = z.infer<typeof statusSchema>;
 export type Unit = z.infer<typeof unitSchema>;
 /** One measured number with its meaning. */
 export type Metric = z.infer<typeof metricSchema>;
-/** One budget, regression or improvement decision, with the numbers behind it. */
+/** One decision about the run (budget, regression, improvement, validity, stability, seeding). */
 export type Check = z.infer<typeof checkSchema>;
+/** What a check judges (see `checkKindSchema`). */
+export type CheckKind = z.infer<typeof checkKindSchema>;
 /** Details of one scenario's run that are not metrics: how it ran and what came back. */
 export type ScenarioRun = z.infer<typeof scenarioRunSchema>;
 /** CPU (percent of one core) and memory (MB) of the service. */

@@ -7,6 +7,7 @@
 //   - significance: the change is larger than the history's own run-to-run spread explains.
 // See `assessStatistically` for the test and why it is built the way it is.
 import { formatChange, formatValue } from '../report/format.ts';
+import { isComparison } from '../results/check-kinds.ts';
 import type { Check, Metric, Status, Unit } from '../results/types.ts';
 import { DEFAULT_GATED, selectGatedKeys } from './gated-metrics.ts';
 import { matchesKeyPattern } from './key-pattern.ts';
@@ -562,7 +563,7 @@ export function describeRegressionMethod(
   checks: readonly Check[],
   policy: Pick<RegressionPolicy, 'confidence' | 'minHistory'>,
 ): string | undefined {
-  const compared = checks.filter((c) => c.kind !== 'budget' && c.method !== undefined);
+  const compared = checks.filter((c) => isComparison(c) && c.method !== undefined);
   const tested = compared.filter((c) => !c.lowConfidence).length;
   const low = compared.length - tested;
   const parts: string[] = [];
