@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../examples/validation-platform/service.ts';
+import { isComparison } from '../../src/results/check-kinds.ts';
 import type { RunResult } from '../../src/suites/registry.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { metric, sampleResult } from '../helpers/sample-result.ts';
@@ -149,7 +150,7 @@ describe('baselines through the CLI', () => {
     expect(second.stdout).toContain('Low confidence');
     const result = JSON.parse(await readFile(join(dir, 'h2', 'results.json'), 'utf8')) as RunResult;
     expect(result.baseline).toMatchObject({ name: 'default', runs: 1 });
-    const comparisons = result.checks.filter((c) => c.kind !== 'budget');
+    const comparisons = result.checks.filter(isComparison);
     expect(comparisons.map((c) => c.metric)).toContain('load/list/latency.p95');
     expect(comparisons.every((c) => c.lowConfidence === true)).toBe(true);
   });

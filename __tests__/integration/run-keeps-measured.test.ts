@@ -75,14 +75,18 @@ load:
       ['last', 3],
     ]);
     const check = saved.checks.find((c) => c.metric === 'load/broken/run');
-    expect(check).toMatchObject({ kind: 'budget', status: 'fail' });
+    expect(check).toMatchObject({ kind: 'validity', status: 'fail' });
     expect(check?.message).toBe(
       'could not run: closed model: rate must be > 0, got Infinity (1 measured round kept)',
     );
     expect(lines).toContain('broken: could not run: closed model: rate must be > 0, got Infinity');
-    expect(output.markdown).toContain('load/broken: could not run: closed model: rate must be > 0');
+    // In the report's Measurement validity section, not among the budgets.
+    const validity = output.markdown.slice(output.markdown.indexOf('### Measurement validity'));
+    expect(validity.slice(0, validity.indexOf('### ', 4))).toMatch(
+      /\| load +\| broken +\| `run` +\| ❌ fail +\| could not run: closed model: rate must be/,
+    );
     expect(await readFile(join(out, 'report.html'), 'utf8')).toContain(
-      'load/broken: could not run',
+      '<h2>Measurement validity</h2>',
     );
   });
 });
@@ -111,7 +115,7 @@ video:
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(1);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(
-      /^❌ \d+ budgets? over \(worst: suite could not run: /,
+      /^❌ 1 suite could not run \(worst: suite could not run: /,
     );
     const saved = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResult;
     expect(saved.scenarios.map((s) => s.name)).toEqual(['list']);

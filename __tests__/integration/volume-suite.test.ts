@@ -237,7 +237,7 @@ volume:
       // 6 batches of 50 accepted (300 records), the 7th refused, and nothing sent after it.
       expect(server.bulkRequests()).toBe(7);
       const failure = checkOf(output.result, 'volume/seed@400/seed.failed');
-      expect(failure).toMatchObject({ kind: 'budget', status: 'fail', fail: 0, value: 1 });
+      expect(failure).toMatchObject({ kind: 'seeding', status: 'fail', fail: 0, value: 1 });
       expect(failure?.message).toBe(
         'seeding 200 -> 400 records failed: POST /bulk (records 300..349) answered 500 ' +
           'Internal Server Error: {"detail":"disk full"}',
@@ -256,7 +256,7 @@ volume:
       expect(keys.some((k) => k.includes('@400') || k.includes('@800'))).toBe(false);
       expect(saved.checks[0]?.metric).toBe('volume/seed@400/seed.failed');
       const report = await readFile(join(out, 'report.md'), 'utf8');
-      expect(report).toMatch(/^\*\*❌ \d+ budgets? over \(worst: seed@400 seeding /);
+      expect(report).toMatch(/^\*\*❌ seeding failed at 1 step \(worst: seed@400 seeding /);
       expect(report).toContain('answered 500 Internal Server Error');
     } finally {
       await server.close();

@@ -5,6 +5,7 @@ import { DEFAULT_REGRESSION_POLICY } from '../config/regression-policy.ts';
 import { verdictOf } from '../core/worst-status.ts';
 import { describeError, UsageError } from '../errors.ts';
 import { readBoundedFile } from '../read-bounded-file.ts';
+import { isComparison } from '../results/check-kinds.ts';
 import { describeIssues } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/types.ts';
 import type { RunResult } from '../suites/registry.ts';
@@ -47,7 +48,7 @@ export async function readResults(file: string): Promise<RunResult> {
 
 /**
  * HEAD compared with BASE as a one-run history: the percent rule decides (low confidence), and
- * HEAD's own budget checks are kept. Thresholds and accept rules come from `configPath` if given.
+ * HEAD's own checks (budgets, validity, stability, seeding) are kept. Thresholds and accept rules come from `configPath` if given.
  */
 export async function compareResults(
   basePath: string,
@@ -86,6 +87,7 @@ export async function compareResults(
     history,
     config,
   );
-  const checks = [...comparison.checks, ...(head.checks ?? []).filter((c) => c.kind === 'budget')];
+  const own = (head.checks ?? []).filter((c) => !isComparison(c));
+  const checks = [...comparison.checks, ...own];
   return { ...head, baseline: comparison.summary, checks, verdict: verdictOf(checks) };
 }

@@ -5,13 +5,13 @@ import type { Cell, Section, Table } from '../core/report-section.ts';
 import type { RunResult } from '../suites/registry.ts';
 import type { AnySuite } from '../suites/suite.ts';
 import { htmlText, markdownCode, markdownText } from './markdown-text.ts';
-import { buildReportModel } from './report-model.ts';
+import { buildReportModel, VALIDITY_HEADING } from './report-model.ts';
 import { STATUS_ICON } from './status-icon.ts';
 
 export interface MarkdownOptions {
   /**
-   * For the PR comment: only the headline, regressions and budgets stay open; everything else is
-   * folded, so the comment fits on one screen above its details.
+   * For the PR comment: only the headline, measurement validity, regressions and budgets stay
+   * open; everything else is folded, so the comment fits on one screen above its details.
    */
   compact?: boolean;
   /** Lines under the headline, e.g. links to the workflow run and the artifact. */
@@ -22,7 +22,7 @@ export interface MarkdownOptions {
   suites?: readonly AnySuite[];
 }
 
-const OPEN_IN_COMPACT = new Set(['Regressions', 'Budgets']);
+const OPEN_IN_COMPACT = new Set([VALIDITY_HEADING, 'Regressions', 'Budgets']);
 
 /** Whether a section renders folded: always when the model says so, and in compact mode all but a few. */
 function isFolded(section: Section, compact: boolean | undefined): boolean {

@@ -30,7 +30,11 @@ export interface ReportModel {
  */
 export const OPEN_ROWS = 10;
 
-/** The report of a run: regressions first, then budgets, then improvements, then the details. */
+/**
+ * The report of a run: measurement validity first (it says which figures not to trust), then
+ * regressions, budgets, improvements, the suites (the stress suite's stability and the volume
+ * suite's seeding with their suite), then the details.
+ */
 export function buildReportModel(
   result: RunResult,
   suites: readonly AnySuite[] = builtInRegistry.suites,
@@ -40,6 +44,22 @@ export function buildReportModel(
   const regressions = result.checks.filter((c) => c.kind === 'regression');
   const improvements = result.checks.filter((c) => c.kind === 'improvement');
   const budgets = result.checks.filter((c) => c.kind === 'budget');
+  const invalid = result.checks.filter((c) => c.kind === 'validity' && c.status !== 'pass');
+  if (invalid.length > 0) {
+    sections.push(
+      ...capRows(
+        {
+          heading: VALIDITY_HEADING,
+          note:
+            'These figures cannot be trusted or were not measured, whatever their budgets and ' +
+            'comparisons say.',
+        },
+        groupBySuiteWorstFirst(invalid, betterOf),
+        (rest) => `${rest} more validity problem${rest === 1 ? '' : 's'}`,
+        validityTable,
+      ),
+    );
+  }
   const flagged = regressions.filter((c) => c.status !== 'pass' || c.accepted !== undefined);
   if (flagged.length > 0) {
     sections.push(
@@ -126,6 +146,9 @@ export function buildReportModel(
     sections,
   };
 }
+
+/** The heading of the section of validity problems (the markdown keeps it open in a PR comment). */
+export const VALIDITY_HEADING = 'Measurement validity';
 
 /**
  * A table of checks as an open section of at most {@link OPEN_ROWS} rows and, when there are more,
@@ -258,6 +281,15 @@ function contextLine(result: RunResult): string {
     `perf-action ${result.tool.version} · target ${result.target.url} · config ${result.config.file} · ` +
     `${env.cores} × ${env.cpuModel}, Node ${env.node} · ${seconds.toFixed(1)} s`
   );
+}
+
+/** Validity problems: what happened is in the message, the numbers alone say little. */
+function validityTable(checks: Check[]): Table {
+  return {
+    header: [...KEY_HEADER.slice(0, -1), 'Check', 'Status', 'What happened'],
+    align: [...KEY_ALIGN, 'l', 'l'],
+    rows: checks.map((c) => [...keyCells(c), { status: c.status }, c.message]),
+  };
 }
 
 function budgetTable(checks: Check[], betterOf: BetterOf): Table {

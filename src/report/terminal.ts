@@ -1,5 +1,6 @@
-// The report for a person at a terminal: what regressed or failed as one aligned table, the
-// baseline, the counts, and the headline last (where the eye lands when the command returns).
+// The report for a person at a terminal: what made the figures untrustworthy (measurement
+// validity), what regressed or failed as one aligned table, the baseline, the counts, and the
+// headline last (where the eye lands when the command returns).
 // The markdown report, with its <details> and pipes, is for GitHub and files. Names and messages
 // come from configs and services: no control character of theirs reaches the terminal. Pure: colour comes
 // from the `style` it is given (the CLI passes util.styleText bound to its stdout, which honours
@@ -7,6 +8,7 @@
 import type { styleText } from 'node:util';
 import Table from 'cli-table3';
 import { formatChange, formatValue } from '../core/format.ts';
+import { isComparison } from '../results/check-kinds.ts';
 import type { Check, Status } from '../results/types.ts';
 import type { RunResult } from '../suites/registry.ts';
 import { isToldByMessage, trippedLimit } from './check-limits.ts';
@@ -38,11 +40,28 @@ const STATUS_COLOR: Readonly<Record<Status, 'red' | 'yellow' | 'green'>> = {
 /** The summary, ending with a newline; its last line is the headline. */
 export function renderTerminal(result: RunResult, style: Style = PLAIN): string {
   const betterOf = betterOfMetrics(result.metrics);
-  const findings = groupBySuiteWorstFirst(
-    result.checks.filter((c) => c.kind !== 'improvement' && c.status !== 'pass'),
+  const flagged = result.checks.filter((c) => c.kind !== 'improvement' && c.status !== 'pass');
+  const lines: string[] = [];
+  // Said first and apart: they are not the service's figures going wrong, but figures not to trust.
+  const invalid = groupBySuiteWorstFirst(
+    flagged.filter((c) => c.kind === 'validity'),
     betterOf,
   );
-  const lines: string[] = [];
+  if (invalid.length > 0) {
+    lines.push(style('bold', 'Measurement validity:'));
+    const shown = invalid.slice(0, TERMINAL_ROWS);
+    for (const c of shown) {
+      const scope = c.metric.slice(0, c.metric.lastIndexOf('/'));
+      lines.push(`${style(STATUS_COLOR[c.status], c.status)} ${oneLine(`${scope}: ${c.message}`)}`);
+    }
+    const more = invalid.length - shown.length;
+    if (more > 0) lines.push(style('dim', `… and ${more} more.`));
+    lines.push('');
+  }
+  const findings = groupBySuiteWorstFirst(
+    flagged.filter((c) => c.kind !== 'validity'),
+    betterOf,
+  );
   if (findings.length > 0) {
     const shown = findings.slice(0, TERMINAL_ROWS);
     lines.push(findingsTable(shown, style));
@@ -88,11 +107,11 @@ function findingsTable(checks: Check[], style: Style): string {
 }
 
 /**
- * Baseline, current and change. A budget has no baseline: its limit stands there, and the change
- * is the value's against it.
+ * Baseline, current and change. A budget (or a stability or seeding check) has no baseline: its
+ * limit stands there, and the change is the value's against it.
  */
 function numberCells(c: Check): [string, string, string] {
-  if (c.kind !== 'budget') {
+  if (isComparison(c)) {
     return [
       c.baseline === undefined ? '–' : formatValue(c.baseline, c.unit),
       formatValue(c.value, c.unit),

@@ -1,5 +1,6 @@
 // Which check is worse: the one order of every list of checks in the reports, and so of the
 // headline's "worst". Pure.
+import { isComparison } from '../results/check-kinds.ts';
 import type { Better, Check, Metric, Status } from '../results/types.ts';
 import { trippedLimit } from './check-limits.ts';
 import { splitMetricKey } from './metric-key.ts';
@@ -15,14 +16,15 @@ export function betterOfMetrics(metrics: readonly Metric[]): BetterOf {
 }
 
 /**
- * How far a check went past its reference, as a ratio, so that comparisons and budgets rank on one
- * scale: a comparison's relative change (its size: a regression's is always in the bad direction);
- * a budget's excess over the limit it tripped (the fail limit when it failed, else the warn limit),
- * negative while within it. Undefined for a check with no number to rank by (a budget without
- * limits: a scenario that could not run, too few answers): it ranks first within its status.
+ * How far a check went past its reference, as a ratio, so that comparisons and the other checks
+ * rank on one scale: a comparison's relative change (its size: a regression's is always in the bad
+ * direction); any other check's excess over the limit it tripped (the fail limit when it failed,
+ * else the warn limit), negative while within it. Undefined for a check with no number to rank by
+ * (one without limits: a scenario that could not run, too few answers, a stress run's capacity):
+ * it ranks first within its status.
  */
 export function excessOf(check: Check, better: Better | undefined): number | undefined {
-  if (check.kind !== 'budget') return check.change === undefined ? 0 : Math.abs(check.change);
+  if (isComparison(check)) return check.change === undefined ? 0 : Math.abs(check.change);
   const limit = trippedLimit(check);
   if (limit === undefined) return undefined;
   const over = better === 'higher' ? limit - check.value : check.value - limit;

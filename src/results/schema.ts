@@ -51,43 +51,85 @@ export const metricSchema = z
     }
   });
 
-/** One budget, regression or improvement decision, with the numbers behind it. */
-export const checkSchema = z.object({
-  /** `improvement`: a significant change for the better; reported, never fails. */
-  kind: z.enum(['budget', 'regression', 'improvement']),
-  /** The metric key the check is about. */
-  metric: z.string(),
-  status: statusSchema,
-  /** The measured value, in the metric's unit. */
-  value: z.number(),
-  unit: unitSchema,
-  /**
-   * Budgets: the limits in the metric's unit; the comparison follows the metric's `better`.
-   * Regressions: the relative change (0.1 = 10 %) at which a worsening warns or fails.
-   */
-  warn: z.number().optional(),
-  fail: z.number().optional(),
-  /** Budgets: where the limit came from (`global`, `suite`, `scenario`). */
-  source: z.string().optional(),
-  /** Regressions: the history's reference value, in the metric's unit. */
-  baseline: z.number().optional(),
-  /** Regressions: relative change of the value against `baseline`, signed (+0.12 = 12 % higher). */
-  change: z.number().optional(),
-  /** Regressions: confidence interval of `change` at `confidenceLevel`. */
-  changeInterval: z.tuple([z.number(), z.number()]).optional(),
-  /** Regressions: e.g. 0.95. */
-  confidenceLevel: z.number().optional(),
-  /** Regressions: how significance was judged, e.g. `robust-z`, `mann-whitney`, `percent-only`. */
-  method: z.string().optional(),
-  /** Regressions: too little history for a statistical test; the percent rule alone decided. */
-  lowConfidence: z.boolean().optional(),
-  /** Regressions: baseline runs the decision used. */
-  historySize: count.optional(),
-  /** Set when an `accept:` entry in perf.yml covers this metric: the reason given there. */
-  accepted: z.string().optional(),
-  /** One line a person reads, e.g. `latency.p95 212.4 ms > 200 ms`. */
-  message: z.string(),
-});
+/**
+ * What a check judges, and so where the report shows it:
+ * - `budget`: a metric against a limit of perf.yml's `budgets:`;
+ * - `regression`: a metric against the baseline history;
+ * - `improvement`: a significant change for the better; reported, never fails;
+ * - `validity`: whether the measurement happened and can be trusted (the load generator was
+ *   saturated, a scenario or suite could not run, too few answers, a round hit its cap);
+ * - `stability`: the stress suite's judgement of a run (capacity within the stages, recovery);
+ * - `seeding`: the volume suite could not seed its data.
+ *
+ * The last three came without a schemaVersion bump, as a lesser evil than a history no version
+ * reads: a perf-action older than them skips a record holding one (keeping it in the file).
+ */
+export const checkKindSchema = z.enum([
+  'budget',
+  'regression',
+  'improvement',
+  'validity',
+  'stability',
+  'seeding',
+]);
+
+/**
+ * Results written before validity, stability and seeding were kinds of their own filed those
+ * checks as `budget`, told apart by `source` (a budget's is `global`, `suite` or `scenario`): read
+ * back, they take the kind they would have today, so that every reader sees one meaning per kind.
+ */
+const LEGACY_KIND_OF_SOURCE: Readonly<Record<string, z.infer<typeof checkKindSchema>>> = {
+  validity: 'validity',
+  run: 'validity',
+  stability: 'stability',
+  'volume seed': 'seeding',
+};
+
+/** One decision about the run (see {@link checkKindSchema}), with the numbers behind it. */
+export const checkSchema = z
+  .object({
+    kind: checkKindSchema,
+    /** The metric key the check is about. */
+    metric: z.string(),
+    status: statusSchema,
+    /** The measured value, in the metric's unit. */
+    value: z.number(),
+    unit: unitSchema,
+    /**
+     * Budgets: the limits in the metric's unit; the comparison follows the metric's `better`.
+     * Regressions: the relative change (0.1 = 10 %) at which a worsening warns or fails.
+     */
+    warn: z.number().optional(),
+    fail: z.number().optional(),
+    /**
+     * Budgets: where the limit came from (`global`, `suite`, `scenario`). Other kinds name their
+     * producer: `validity` (generator saturation), `run` (could not run, too few answers, capped),
+     * `stability`, `volume seed`.
+     */
+    source: z.string().optional(),
+    /** Regressions: the history's reference value, in the metric's unit. */
+    baseline: z.number().optional(),
+    /** Regressions: relative change of the value against `baseline`, signed (+0.12 = 12 % higher). */
+    change: z.number().optional(),
+    /** Regressions: confidence interval of `change` at `confidenceLevel`. */
+    changeInterval: z.tuple([z.number(), z.number()]).optional(),
+    /** Regressions: e.g. 0.95. */
+    confidenceLevel: z.number().optional(),
+    /** Regressions: how significance was judged, e.g. `robust-z`, `mann-whitney`, `percent-only`. */
+    method: z.string().optional(),
+    /** Regressions: too little history for a statistical test; the percent rule alone decided. */
+    lowConfidence: z.boolean().optional(),
+    /** Regressions: baseline runs the decision used. */
+    historySize: count.optional(),
+    /** Set when an `accept:` entry in perf.yml covers this metric: the reason given there. */
+    accepted: z.string().optional(),
+    /** One line a person reads, e.g. `latency.p95 212.4 ms > 200 ms`. */
+    message: z.string(),
+  })
+  .transform((check) => {
+    const kind = check.kind === 'budget' ? LEGACY_KIND_OF_SOURCE[check.source ?? ''] : undefined;
+    return kind === undefined ? check : { ...check, kind };
+  });
 
 /**
  * How the requests of a round (or of all rounds) ended, as counts. A new outcome is a new field

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type {
   baselineSummarySchema,
+  checkKindSchema,
   checkSchema,
   coreRunResultSchema,
   environmentSchema,
@@ -17,8 +18,10 @@ export type { Better, Status, Unit } from '../core/metric-units.ts';
 export { SCHEMA_VERSION } from './schema.ts';
 /** One measured number with its meaning. */
 export type Metric = z.infer<typeof metricSchema>;
-/** One budget, regression or improvement decision, with the numbers behind it. */
+/** One decision about the run (budget, regression, improvement, validity, stability, seeding). */
 export type Check = z.infer<typeof checkSchema>;
+/** What a check judges (see `checkKindSchema`). */
+export type CheckKind = z.infer<typeof checkKindSchema>;
 /** Details of one scenario's run that are not metrics: how it ran and what came back. */
 export type ScenarioRun = z.infer<typeof scenarioRunSchema>;
 /** CPU (percent of one core) and memory (MB) of the service. */

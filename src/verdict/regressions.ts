@@ -12,6 +12,7 @@ import {
   type RegressionPolicy,
 } from '../config/regression-policy.ts';
 import { formatChange, formatValue } from '../core/format.ts';
+import { isComparison } from '../results/check-kinds.ts';
 import type { Check, Metric, Status, Unit } from '../results/types.ts';
 import { selectGatedKeys } from './gated-metrics.ts';
 import { matchesKeyPattern } from './key-pattern.ts';
@@ -527,7 +528,7 @@ export function describeRegressionMethod(
   checks: readonly Check[],
   policy: Pick<RegressionPolicy, 'confidence' | 'minHistory'>,
 ): string | undefined {
-  const compared = checks.filter((c) => c.kind !== 'budget' && c.method !== undefined);
+  const compared = checks.filter((c) => isComparison(c) && c.method !== undefined);
   const tested = compared.filter((c) => !c.lowConfidence).length;
   const low = compared.length - tested;
   const parts: string[] = [];

@@ -26,7 +26,7 @@ export function generatorChecks(runs: readonly ScenarioRun[]): Check[] {
     const cpu = judgedGeneratorCpu(run);
     if (cpu === undefined || cpu < GENERATOR_SATURATION_PERCENT) continue;
     checks.push({
-      kind: 'budget',
+      kind: 'validity',
       metric: `${run.suite}/${run.name}/generator.cpu`,
       status: 'warn',
       value: cpu,

@@ -239,7 +239,7 @@ describe('makeRecord', () => {
   it('keeps the metrics of a scenario that could not be judged out of the record', () => {
     const result = sampleResult();
     result.checks.push({
-      kind: 'budget',
+      kind: 'validity',
       metric: 'load/sessions-rate/requests',
       status: 'fail',
       value: 3,

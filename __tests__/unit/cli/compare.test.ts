@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../../src/cli/compare.ts';
+import { compareResults, readResults } from '../../../src/cli/compare.ts';
 import { UsageError } from '../../../src/errors.ts';
+import { comparison } from '../../helpers/compared-result.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
 let dir: string;
@@ -43,6 +44,51 @@ describe('readResults', () => {
     const file = await fileWith('other.json', { hello: 1 });
     await expect(readResults(file)).rejects.toThrow(
       `${file} is not a perf-action results.json of schemaVersion 1`,
+    );
+  });
+});
+
+describe('compareResults', () => {
+  it("keeps HEAD's own checks, older budget-filed ones as their kind, and compares afresh", async () => {
+    const head = sampleResult();
+    head.checks.push(
+      comparison('load/projects-list/latency.p95', 'ms', 10, 19.871, 'fail'),
+      {
+        kind: 'validity',
+        metric: 'load/projects-list/generator.cpu',
+        status: 'warn',
+        value: 97,
+        unit: 'percent',
+        warn: 90,
+        source: 'validity',
+        message: 'generator.cpu 97 % of one core: the load generator was saturated',
+      },
+      // As results.json files before validity was a kind of its own wrote it.
+      {
+        kind: 'budget',
+        metric: 'load/sessions-rate/cap',
+        status: 'fail',
+        value: 1,
+        unit: 'count',
+        source: 'run',
+        message: 'cap: round 1 hit the 10 s wall-clock cap with 4 requests not sent',
+      },
+    );
+    const compared = await compareResults(
+      await fileWith('base.json', sampleResult()),
+      await fileWith('head.json', head),
+    );
+    const own = compared.checks.filter((c) => c.kind !== 'regression');
+    expect(own.map((c) => [c.kind, c.metric])).toEqual([
+      ['budget', 'load/projects-list/latency.p95'],
+      ['budget', 'load/sessions-rate/latency.p95'],
+      ['budget', 'load/sessions-rate/errors.rate'],
+      ['validity', 'load/projects-list/generator.cpu'],
+      ['validity', 'load/sessions-rate/cap'],
+    ]);
+    // HEAD's old comparison is not kept: the same metrics, same values, compare unchanged now.
+    expect(compared.checks.filter((c) => c.kind === 'regression' && c.status !== 'pass')).toEqual(
+      [],
     );
   });
 });

@@ -81,7 +81,7 @@ describe('headline', () => {
     const result = sampleResult();
     result.checks = [
       {
-        kind: 'budget',
+        kind: 'seeding',
         metric: 'volume/seed@400/seed.failed',
         status: 'fail',
         value: 1,
@@ -92,7 +92,7 @@ describe('headline', () => {
       },
     ];
     expect(headline(result)).toBe(
-      '❌ 1 budget over (worst: seed@400 seeding 200 -> 400 records failed: answered 500) · budgets only',
+      '❌ seeding failed at 1 step (worst: seed@400 seeding 200 -> 400 records failed: answered 500) · budgets only',
     );
   });
 
@@ -100,7 +100,7 @@ describe('headline', () => {
     const result = sampleResult();
     result.checks = [
       {
-        kind: 'budget',
+        kind: 'validity',
         metric: 'video/suite/run',
         status: 'fail',
         value: 1,
@@ -110,7 +110,7 @@ describe('headline', () => {
       },
     ];
     expect(headline(result)).toBe(
-      '❌ 1 budget over (worst: suite could not run: ffmpeg exited 1 (nothing measured)) · budgets only',
+      '❌ 1 suite could not run (worst: suite could not run: ffmpeg exited 1 (nothing measured)) · budgets only',
     );
   });
 
@@ -131,7 +131,7 @@ describe('headline', () => {
     const result = sampleResult();
     result.checks = [
       {
-        kind: 'budget',
+        kind: 'validity',
         metric: 'load/list/run',
         status: 'fail',
         value: 1,
@@ -141,7 +141,7 @@ describe('headline', () => {
     ];
     expect(chars(headline(result))).toBe(HEADLINE_LIMIT);
     expect(headline(result)).toMatch(
-      /^❌ 1 budget over \(worst: list could not run: x+…\) · budgets only$/,
+      /^❌ 1 scenario could not run \(worst: list could not run: x+…\) · budgets only$/,
     );
   });
 
@@ -149,7 +149,7 @@ describe('headline', () => {
     const result = sampleResult();
     result.checks = [
       {
-        kind: 'budget',
+        kind: 'validity',
         metric: 'load/li\u001b[2Jst/run',
         status: 'fail',
         value: 1,
@@ -158,7 +158,7 @@ describe('headline', () => {
       },
     ];
     expect(headline(result)).toBe(
-      '❌ 1 budget over (worst: li[2Jst could not run: 502 BadGateway) · budgets only',
+      '❌ 1 scenario could not run (worst: li[2Jst could not run: 502 BadGateway) · budgets only',
     );
   });
 
@@ -187,5 +187,48 @@ describe('countsLine', () => {
     expect(countsLine(result)).toBe(
       '0 regressions · 0 budgets over · 0 improvements · 3 unchanged · 1 accepted',
     );
+  });
+
+  it('names what else went wrong by what happened: validity first, then stability, then seeding', () => {
+    const check = (kind: Check['kind'], metric: string, status: Check['status']): Check => ({
+      kind,
+      metric,
+      status,
+      value: 1,
+      unit: 'count',
+      message: `${metric} ${status}`,
+    });
+    const checks = [
+      check('seeding', 'volume/seed@400/seed.failed', 'fail'),
+      check('stability', 'stress/mix/recovery.s', 'fail'),
+      check('stability', 'stress/mix/capacity.level', 'pass'),
+      check('validity', 'load/a/generator.cpu', 'warn'),
+      check('validity', 'load/b/generator.cpu', 'warn'),
+      check('validity', 'load/c/requests', 'fail'),
+      check('validity', 'load/d/cap', 'fail'),
+      check('validity', 'load/e/run', 'fail'),
+    ];
+    expect(countChecks(checks)).toMatchObject({ budgetsOver: 0, budgetsMet: 0, stabilityMet: 1 });
+    expect(countsLine({ checks })).toBe(
+      '0 regressions · 0 budgets over · 0 improvements · 0 unchanged · too few answers in 1 scenario · ' +
+        'cap hit in 1 scenario · 1 scenario could not run · ' +
+        'generator saturated in 2 scenarios · 1 stress run did not recover · seeding failed at 1 step',
+    );
+  });
+
+  it('counts passing stability checks in a passing headline, never as budgets', () => {
+    const result = sampleResult();
+    result.verdict = 'pass';
+    result.checks = [
+      {
+        kind: 'stability',
+        metric: 'stress/mix/capacity.level',
+        status: 'pass',
+        value: 40,
+        unit: 'rps',
+        message: 'capacity.level stable: held every level up to 40 req/s',
+      },
+    ];
+    expect(headline(result)).toBe('✅ 1 stability check passed · budgets only');
   });
 });

@@ -56,17 +56,56 @@ describe('renderTerminal, plain', () => {
   it('says below the table why a check without limits failed', () => {
     const result = sampleResult();
     result.checks.push({
-      kind: 'budget',
-      metric: 'video/suite/run',
+      kind: 'stability',
+      metric: 'stress/mix/capacity.level',
       status: 'fail',
-      value: 1,
-      unit: 'count',
-      source: 'run',
-      message: 'could not run: ffmpeg exited 1 (nothing measured)',
+      value: 40,
+      unit: 'rps',
+      source: 'stability',
+      message: 'capacity.level stable up to 40 req/s; broke at 80 req/s (p95 2.50 s >= 2.00 s)',
     });
     const text = renderTerminal(result);
-    expect(text).toMatch(/│ video +│ suite +│ run +│ +– │ +– │ +– │ fail +│/);
-    expect(text).toContain('video/suite: could not run: ffmpeg exited 1 (nothing measured)\n');
+    expect(text).toMatch(/│ stress +│ mix +│ capacity\.level +│ +– │ +– │ +– │ fail +│/);
+    expect(text).toContain(
+      'stress/mix: capacity.level stable up to 40 req/s; broke at 80 req/s (p95 2.50 s >= 2.00 s)\n',
+    );
+  });
+
+  it('names what made the figures untrustworthy first, apart from the table', () => {
+    const result = sampleResult();
+    result.checks.push(
+      {
+        kind: 'validity',
+        metric: 'video/suite/run',
+        status: 'fail',
+        value: 1,
+        unit: 'count',
+        source: 'run',
+        message: 'could not run: ffmpeg exited 1 (nothing measured)',
+      },
+      {
+        kind: 'validity',
+        metric: 'load/sessions-rate/generator.cpu',
+        status: 'warn',
+        value: 97,
+        unit: 'percent',
+        warn: 90,
+        source: 'validity',
+        message: 'generator.cpu 97 % of one core: the load generator was saturated',
+      },
+    );
+    const lines = renderTerminal(result).split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'Measurement validity:',
+      'fail video/suite: could not run: ffmpeg exited 1 (nothing measured)',
+      'warn load/sessions-rate: generator.cpu 97 % of one core: the load generator was saturated',
+      '',
+    ]);
+    expect(lines.filter((l) => l.startsWith('│')).join('\n')).not.toMatch(/generator|run/);
+    expect(lines.at(-3)).toBe(
+      '0 regressions · 2 budgets over · 0 improvements · 0 unchanged · 1 suite could not run · ' +
+        'generator saturated in 1 scenario',
+    );
   });
 });
 
@@ -78,7 +117,7 @@ describe('renderTerminal and text from elsewhere', () => {
       check.message = `${check.message}\u001b[2J`;
     }
     result.checks.push({
-      kind: 'budget',
+      kind: 'validity',
       metric: 'load/x\u001b[31m/run',
       status: 'fail',
       value: 1,

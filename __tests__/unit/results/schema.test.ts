@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { metricSchema, UNIT_RANGES, unitSchema } from '../../../src/results/schema.ts';
+import {
+  checkKindSchema,
+  checkSchema,
+  metricSchema,
+  UNIT_RANGES,
+  unitSchema,
+} from '../../../src/results/schema.ts';
 import type { Metric } from '../../../src/results/types.ts';
 import { runResultJsonSchema, runResultSchema } from '../../../src/suites/registry.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
@@ -59,5 +65,62 @@ describe('the results schema', () => {
     );
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['stress', 'video']));
     expect(schema.properties.metrics?.items?.description).toContain('ms 0..86400000');
+  });
+
+  it('publishes every kind of check in the JSON Schema', () => {
+    const text = JSON.stringify(runResultJsonSchema());
+    for (const kind of checkKindSchema.options) expect(text).toContain(`"${kind}"`);
+  });
+});
+
+describe('the kinds of checks', () => {
+  const check = (kind: string, source?: string): unknown => ({
+    kind,
+    metric: 'load/x/run',
+    status: 'fail',
+    value: 1,
+    unit: 'count',
+    ...(source === undefined ? {} : { source }),
+    message: 'could not run: refused',
+  });
+
+  it.each(['budget', 'regression', 'improvement', 'validity', 'stability', 'seeding'])(
+    'reads %s as it is',
+    (kind) => {
+      expect(checkSchema.parse(check(kind, 'global'))).toMatchObject({ kind });
+    },
+  );
+
+  it('rejects a kind it does not know', () => {
+    expect(checkSchema.safeParse(check('vibes')).success).toBe(false);
+  });
+
+  // Results written before validity, stability and seeding were kinds filed them as budgets.
+  it.each([
+    ['validity', 'validity'],
+    ['run', 'validity'],
+    ['stability', 'stability'],
+    ['volume seed', 'seeding'],
+    ['global', 'budget'],
+    ['suite', 'budget'],
+    ['scenario', 'budget'],
+    [undefined, 'budget'],
+  ])('reads an older budget check of source %s as kind %s', (source, kind) => {
+    expect(checkSchema.parse(check('budget', source))).toEqual({
+      ...(check(kind, source) as object),
+    });
+  });
+
+  it('reads an older results.json whose checks are all budgets, regressions and improvements', () => {
+    const older = JSON.parse(JSON.stringify(sampleResult()));
+    older.checks.push(check('budget', 'run'), check('budget', 'stability'));
+    const read = runResultSchema.parse(older);
+    expect(read.checks.map((c) => c.kind)).toEqual([
+      'budget',
+      'budget',
+      'budget',
+      'validity',
+      'stability',
+    ]);
   });
 });

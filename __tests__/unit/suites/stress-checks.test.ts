@@ -73,7 +73,7 @@ describe('stabilityChecks: capacity', () => {
       ),
     );
     expect(check).toMatchObject({
-      kind: 'budget',
+      kind: 'stability',
       status: 'pass',
       value: 40,
       unit: 'count',

@@ -43,7 +43,7 @@ describe('generatorChecks', () => {
     ]);
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({
-      kind: 'budget',
+      kind: 'validity',
       metric: 'load/busy/generator.cpu',
       status: 'warn',
       unit: 'percent',
@@ -74,9 +74,10 @@ describe('capInvalidRegressions', () => {
       regression('load/busy/latency.p50', 'warn'),
       regression('load/busy-other/latency.p95', 'fail'),
       { ...regression('load/busy/errors.rate', 'fail'), kind: 'budget' as const },
+      { ...regression('load/busy/requests', 'fail'), kind: 'validity' as const },
     ];
     const capped = capInvalidRegressions(checks, invalid);
-    expect(capped.map((c) => c.status)).toEqual(['warn', 'warn', 'fail', 'fail']);
+    expect(capped.map((c) => c.status)).toEqual(['warn', 'warn', 'fail', 'fail', 'fail']);
     expect(capped[0]?.message).toBe(
       'load/busy/latency.p95 +30 %; not failed: the load generator was saturated',
     );

@@ -22,7 +22,7 @@ export const CAP_CHECK = 'cap';
 
 function failed(suite: string, scenario: string, name: string, value: number, message: string) {
   return {
-    kind: 'budget',
+    kind: 'validity',
     metric: `${suite}/${scenario}/${name}`,
     status: 'fail',
     value,

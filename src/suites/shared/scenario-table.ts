@@ -63,7 +63,7 @@ export function scenarioTable(result: CoreRunResult, suite: string): Table {
       'max',
       'Errors',
       ...(watched ? ['CPU max', 'Memory max'] : []),
-      'Budgets',
+      'Status',
     ],
     align: [
       'l',

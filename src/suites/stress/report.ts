@@ -51,10 +51,15 @@ function summaryLines(run: StressRun, checks: readonly Check[]): string[] {
       'The load generator was saturated at the break: the capacity may be its limit, not the service’s.',
     );
   }
-  const verdict = verdictOf(checks);
+  // The stability checks alone: a regression of capacity.rps has the Regressions table.
+  const stability = checks.filter((c) => c.kind === 'stability');
+  const verdict = verdictOf(stability);
   const limits = `errors < ${formatValue(run.limits.errorRate, 'ratio')}, p95 < ${formatValue(run.limits.p95Ms, 'ms')}`;
   lines.push(
     `Stability (${limits}): ${verdict === 'pass' ? 'stable' : verdict === 'warn' ? 'warning' : 'unstable'}.`,
+    ...stability
+      .filter((c) => c.status !== 'pass')
+      .map((c) => `${c.status === 'fail' ? 'Failed' : 'Warning'}: ${c.message.trimEnd()}.`),
   );
   return lines;
 }

@@ -451,7 +451,7 @@ export function stabilityChecks(run: StressRun): Check[] {
     }
   }
   checks.push({
-    kind: 'budget',
+    kind: 'stability',
     metric: `${STRESS_SUITE}/${run.name}/capacity.level`,
     status,
     value: capacity.level,
@@ -463,7 +463,7 @@ export function stabilityChecks(run: StressRun): Check[] {
     const r = run.recovery;
     const back = formatValue(r.prePeakP95Ms + r.toleranceMs, 'ms');
     checks.push({
-      kind: 'budget',
+      kind: 'stability',
       metric: `${STRESS_SUITE}/${run.name}/recovery.s`,
       status: r.isRecovered ? 'pass' : 'fail',
       value: r.seconds ?? r.cooldownMs / 1000,

@@ -257,7 +257,7 @@ export function seedRateMetric(step: number, recordsPerSecond: number): Metric {
  */
 export function seedFailureCheck(step: number, held: number, message: string): Check {
   return {
-    kind: 'budget',
+    kind: 'seeding',
     metric: `${VOLUME_SUITE}/${stepScenario(SEED_SCENARIO, step)}/${SEED_FAILED_CHECK}`,
     status: 'fail',
     value: 1,
