@@ -1,7 +1,7 @@
 // The few typed errors of perf-action. Only the entry points (CLI, action) turn them into
 // exit codes or setFailed, with one short line and no stack trace unless --debug.
 
-/** Exit codes of the CLI contract (DESIGN.md). */
+/** Exit codes of the CLI contract (README, "CLI"). */
 export const ExitCode = {
   /** pass or warn */
   ok: 0,

@@ -36,7 +36,7 @@ stress:
       warmup: 1s
       cooldown: 4s
       timeout: 3s
-      # Tighter than the seed's 2 s, so that a saturated service breaks within a 2 s stage.
+      # Tighter than the default 2 s, so that a saturated service breaks within a 2 s stage.
       limits: { latency.p95: 250ms }
 `;
 

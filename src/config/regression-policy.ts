@@ -10,9 +10,9 @@ export const DEFAULT_HISTORY_SIZE = 20;
 
 /** How regressions are judged. Relative thresholds are fractions: 0.1 = 10 %. */
 export interface RegressionPolicy {
-  /** Relative worsening that warns (when significant); default 0.10 (the seed's warning > 10 %). */
+  /** Relative worsening that warns (when significant); default 0.10 (warning > 10 %, docs/architecture.md). */
   warn: number;
-  /** Relative worsening that fails (when significant); default 0.25 (the seed's critical > 25 %). */
+  /** Relative worsening that fails (when significant); default 0.25 (critical > 25 %, docs/architecture.md). */
   fail: number;
   /**
    * Confidence level of the change's two-sided interval, default 0.95. A change counts as
@@ -28,7 +28,10 @@ export interface RegressionPolicy {
   metrics: string[];
 }
 
-/** The seed's levels (warning > 10 %, critical > 25 %) at 95 % confidence, from 5 baseline runs. */
+/**
+ * The default KPIs' levels (docs/architecture.md, "Default KPIs": warning > 10 %, critical > 25 %)
+ * at 95 % confidence, from 5 baseline runs.
+ */
 export const DEFAULT_REGRESSION_POLICY: Readonly<RegressionPolicy> = Object.freeze({
   warn: 0.1,
   fail: 0.25,

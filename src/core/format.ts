@@ -1,5 +1,5 @@
 // How numbers read in reports and check messages. One place, so the tables and the headline agree.
-import type { Unit } from '../results/types.ts';
+import type { Unit } from './metric-units.ts';
 
 /** A value with its unit for people: `12.34 ms`, `0.10 %`, `812.3 req/s`. */
 export function formatValue(value: number, unit: Unit): string {

@@ -1,6 +1,6 @@
 // The metrics a budget may name. One table, so that the config schema, the verdict and the
 // report agree on each metric's unit and direction. Suites that add metrics add a row here.
-import type { Better, Unit } from '../results/types.ts';
+import type { Better, Unit } from './metric-units.ts';
 
 /**
  * How a budget limit for the metric is written in perf.yml:

@@ -43,7 +43,7 @@ function problemsOf(text: string, env: Env = {}): string[] {
 }
 
 const TARGET = ['target:', '  url: http://127.0.0.1:8000'];
-/** The seed's KPIs, stated here independently of the schema's constant. */
+/** The default KPIs (docs/architecture.md), stated here independently of the schema's constant. */
 const DEFAULT_BUDGETS = {
   'latency.p95': { fail: 200 },
   'errors.rate': { fail: 0.001 },

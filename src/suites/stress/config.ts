@@ -24,7 +24,7 @@ import { showDuration, showNumber } from '../../config/units.ts';
 export interface MixItem {
   /** A slug, unique within the mix: the kind's name in the time series. */
   name: string;
-  /** Relative share of requests (the seed's 40 / 30 / 20 / 10). */
+  /** Relative share of requests (e.g. 40 / 30 / 20 / 10, as in docs/architecture.md, "Default KPIs"). */
   weight: number;
   request: RequestConfig;
 }
@@ -72,7 +72,7 @@ export interface StressConfig {
   scenarios: StressScenario[];
 }
 
-/** The seed's stability limits: error rate < 5 %, p95 < 2 s. */
+/** The default stability limits (docs/architecture.md, "Default KPIs"): error rate < 5 %, p95 < 2 s. */
 export const DEFAULT_STABILITY_LIMITS: Readonly<StabilityLimits> = { errorRate: 0.05, p95Ms: 2000 };
 
 const STRESS_DEFAULTS = {

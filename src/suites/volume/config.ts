@@ -178,7 +178,7 @@ const seedSchema = strictObject({
     .int({ error: 'expected an integer' })
     .describe('seed of the random template values (default 1)')
     .optional(),
-  // Its range depends on the kind of seeding: checked with the seed's rules below.
+  // Its range depends on the kind of seeding: checked with the seeding rules below.
   timeout: unitSchema(
     (value) => checkDuration(value),
     'a duration like 30s (a request: 10ms to 1h; a command, per step: 1s to 24h)',
