@@ -73051,7 +73051,7 @@ var seedSchema = strictObject2({
   concurrency: countSchema(NUMBER_BOUNDS.seedConcurrency).describe("requests in flight (default 4)").optional(),
   rate: boundedNumberSchema(NUMBER_BOUNDS.seedRate, "requests per second").describe("most requests per second").optional(),
   "random-seed": external_exports.int({ error: "expected an integer" }).describe("seed of the random template values (default 1)").optional(),
-  // Its range depends on the kind of seeding: checked with the seed's rules below.
+  // Its range depends on the kind of seeding: checked with the seeding rules below.
   timeout: unitSchema2(
     (value) => checkDuration(value),
     "a duration like 30s (a request: 10ms to 1h; a command, per step: 1s to 24h)"

@@ -39,4 +39,25 @@ it('the demo writes results.json that the schema validates, and a usable baselin
   );
   expect(history.warnings).toEqual([]);
   expect(history.history.records).toHaveLength(1);
+
+  // The published JSON Schema states the same file: every key the demo wrote is declared, with the
+  // type it has, and every required key is there.
+  const printed = await runCli(['schema', '--results'], { timeoutMs: 60_000 });
+  expect(printed.code).toBe(0);
+  const schema = JSON.parse(printed.stdout) as {
+    title: string;
+    required: string[];
+    properties: Record<string, { type?: string }>;
+  };
+  expect(schema.title).toBe('perf-action results.json (schemaVersion 1)');
+  const written = results as Record<string, unknown>;
+  for (const key of schema.required) expect(written).toHaveProperty(key);
+  for (const [key, value] of Object.entries(written)) {
+    expect(Object.keys(schema.properties)).toContain(key);
+    const declared = schema.properties[key]?.type;
+    if (declared !== undefined) {
+      expect(declared).toBe(Array.isArray(value) ? 'array' : typeof value);
+    }
+  }
+  expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['stress', 'video']));
 });
