@@ -1,9 +1,11 @@
 // The load suite: each scenario's warm-up and measured rounds through the engine (closed or open
 // model), its latency, throughput, errors and the service's resources.
+
 import type { LoadScenario } from '../../config/scenario-schema.ts';
 import type { BudgetMap } from '../../config/schema-parts.ts';
 import { plural } from '../../core/format.ts';
 import { cpuUnitNote } from '../shared/cpu-note.ts';
+import { runOptions } from '../shared/run-options.ts';
 import { runLoadSuite } from '../shared/scenario-runner.ts';
 import { scenarioTable } from '../shared/scenario-table.ts';
 import { defineSuite } from '../suite.ts';
@@ -19,7 +21,7 @@ export const MIN_ANSWERS_FOR_P99 = 1000;
  * (normal load; the stress suite drives the service to saturation on purpose). The KPI means the
  * machine's CPU, while the metric is percent of one core: 80 % of `cores` cores.
  */
-export function defaultCpuBudget(cores: number): BudgetMap {
+function defaultCpuBudget(cores: number): BudgetMap {
   return { [CPU_METRIC]: { fail: 80 * Math.max(1, cores) } };
 }
 
@@ -31,13 +33,8 @@ export const loadSuite = defineSuite<LoadConfig, LoadScenario>({
   describe: (config) => plural(config.scenarios.length, 'scenario'),
   run: (context, _config, units) =>
     runLoadSuite({
-      baseUrl: context.target.url,
-      authHeaders: context.target.authHeaders,
-      engine: context.engine,
-      log: context.log,
+      ...runOptions(context),
       scenarios: [...units],
-      ...(context.target.monitor ? { monitor: context.target.monitor } : {}),
-      ...(context.signal ? { signal: context.signal } : {}),
     }),
   confirmable: true,
   budgets: (config, { cores, global }) => {

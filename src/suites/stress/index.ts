@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { plural } from '../../core/format.ts';
+import { runOptions } from '../shared/run-options.ts';
 import { defineSuite } from '../suite.ts';
 import { type StressConfig, type StressScenario, stressConfigPart } from './config.ts';
 import { stressSections } from './report.ts';
@@ -17,13 +18,8 @@ export const stressSuite = defineSuite<StressConfig, StressScenario, StressRun[]
   describe: (config) => plural(config.scenarios.length, 'scenario'),
   run: async (context, _config, units) => {
     const out = await runStressSuite({
-      baseUrl: context.target.url,
-      authHeaders: context.target.authHeaders,
-      engine: context.engine,
-      log: context.log,
+      ...runOptions(context),
       scenarios: [...units],
-      ...(context.target.monitor ? { monitor: context.target.monitor } : {}),
-      ...(context.signal ? { signal: context.signal } : {}),
     });
     return { scenarios: [], metrics: out.metrics, checks: out.checks, detail: out.runs };
   },

@@ -1,10 +1,12 @@
 // The video suite: upload videos and poll their processing at rising numbers in flight; seconds
 // of processing per minute of video and the share processed, per level. One unit: the levels share
 // their videos and run in order.
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plural } from '../../core/format.ts';
+import { runOptions } from '../shared/run-options.ts';
 import { defineSuite } from '../suite.ts';
 import { levelScenario, type VideoConfig, videoConfigPart } from './config.ts';
 import { videoSection } from './report.ts';
@@ -25,14 +27,10 @@ export const videoSuite = defineSuite<VideoConfig, VideoConfig, VideoSuiteRun>({
     const workDir = await mkdtemp(join(tmpdir(), 'perf-action-videos-'));
     try {
       const out = await runVideoSuite({
-        baseUrl: context.target.url,
-        authHeaders: context.target.authHeaders,
-        log: context.log,
+        ...runOptions(context),
         video,
         workDir,
         configDir: context.configDir,
-        ...(context.target.monitor ? { monitor: context.target.monitor } : {}),
-        ...(context.signal ? { signal: context.signal } : {}),
       });
       return { scenarios: [], metrics: out.metrics, checks: [], detail: out.run };
     } finally {

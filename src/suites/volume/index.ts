@@ -3,6 +3,7 @@
 
 import type { BudgetMap } from '../../config/schema-parts.ts';
 import { plural } from '../../core/format.ts';
+import { runOptions } from '../shared/run-options.ts';
 import { defineSuite } from '../suite.ts';
 import { type VolumeConfig, volumeConfigPart } from './config.ts';
 import { EXPECTED_GROWTH_WARN, GROWTH_METRIC, splitVolumeStep } from './growth.ts';
@@ -22,14 +23,9 @@ export const volumeSuite = defineSuite<VolumeConfig, VolumeConfig>({
     const [volume] = units;
     if (!volume) return Promise.resolve({ scenarios: [], metrics: [], checks: [] });
     return runVolumeSuite({
-      baseUrl: context.target.url,
-      authHeaders: context.target.authHeaders,
-      engine: context.engine,
-      log: context.log,
+      ...runOptions(context),
       volume,
       env: context.env,
-      ...(context.target.monitor ? { monitor: context.target.monitor } : {}),
-      ...(context.signal ? { signal: context.signal } : {}),
     });
   },
   // A query's budgets apply to it at every step (`volume/<query>@<step>`) and to its growth
