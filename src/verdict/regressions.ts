@@ -6,19 +6,18 @@
 //   - practical size: the worsening is at least `warn` (or `fail`) of the reference value, and
 //   - significance: the change is larger than the history's own run-to-run spread explains.
 // See `assessStatistically` for the test and why it is built the way it is.
+import { createRandom, fnv1a } from '../core/random.ts';
 import { formatChange, formatValue } from '../report/format.ts';
 import type { Check, Metric, Status, Unit } from '../results/types.ts';
 import { DEFAULT_GATED, selectGatedKeys } from './gated-metrics.ts';
 import { matchesKeyPattern } from './key-pattern.ts';
 import {
   bootstrapInterval,
-  createRandom,
   iqrScale,
   mannWhitneyMinP,
   mannWhitneyU,
   medianOf,
   qnScale,
-  seedFromString,
   studentTCdf,
   studentTQuantile,
 } from './statistics.ts';
@@ -461,7 +460,7 @@ function roundsInterval(
     },
     {
       level: confidence,
-      random: createRandom(seedFromString(metric.key)),
+      random: createRandom(fnv1a(metric.key)),
       resamples: BOOTSTRAP_RESAMPLES,
     },
   );
