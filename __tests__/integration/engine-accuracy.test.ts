@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClosed } from '../../src/engine/closed.ts';
 import { runOpen } from '../../src/engine/open.ts';
 import type { EngineRunResult, HttpRequestSpec } from '../../src/engine/types.ts';
-import { type DelayServer, startDelayServer } from '../helpers/delay-server.ts';
+import {
+  type DelayServer,
+  type DelayServerMode,
+  type DelayServerOptions,
+  startDelayServer,
+} from '../helpers/delay-server.ts';
 
 const GET: HttpRequestSpec = { method: 'GET', path: '/', headers: {} };
 
@@ -64,6 +69,20 @@ function expectAllOk(result: EngineRunResult): void {
   expect(result.histogram.count).toBe(result.completed);
 }
 
+/** Runs `body` against a delay server of its own, stopped whatever happens. */
+async function withDelayServer(
+  mode: DelayServerMode,
+  options: DelayServerOptions,
+  body: (server: DelayServer) => Promise<void>,
+): Promise<void> {
+  const server = await startDelayServer(mode, options);
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
+}
+
 /** A loopback port with nothing listening: bound once, then closed. */
 async function findClosedPort(): Promise<number> {
   const server = createServer();
@@ -76,9 +95,7 @@ async function findClosedPort(): Promise<number> {
 
 describe('latency against a server answering 90 % in 10 ms, 8 % in 40 ms, 2 % in 120 ms', () => {
   it('closed model: p50, p95, p99 at or above the truth and within reach of it', async () => {
-    // 20 connections keep the server busy back to back: it spins between arrivals (see helper).
-    const server = await startDelayServer({ kind: 'mix' }, { stayAwakeMs: 100 });
-    try {
+    await withDelayServer({ kind: 'mix' }, { stayAwakeMs: 100 }, async (server) => {
       const result = await runClosed({
         baseUrl: server.url,
         request: GET,
@@ -97,14 +114,11 @@ describe('latency against a server answering 90 % in 10 ms, 8 % in 40 ms, 2 % in
       expect(result.achievedRate).toBeLessThan(20_000 / 14.6);
       expect(result.late).toBe(0);
       expect(result.dropped).toBe(0);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('open model: p50, p95, p99 at or above the truth and within reach of it', async () => {
-    const server = await startDelayServer({ kind: 'mix' });
-    try {
+    await withDelayServer({ kind: 'mix' }, {}, async (server) => {
       const result = await runOpen({
         baseUrl: server.url,
         request: GET,
@@ -123,9 +137,7 @@ describe('latency against a server answering 90 % in 10 ms, 8 % in 40 ms, 2 % in
       expect(result.elapsedMs).toBeGreaterThanOrEqual(5000);
       expect(result.achievedRate).toBeGreaterThan(0);
       expect(result.achievedRate).toBeLessThanOrEqual(200);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 
