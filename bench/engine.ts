@@ -1,4 +1,4 @@
-// Benchmark of the closed-model engine (npm run bench:engine):
+// Benchmark of the load engine (npm run bench:engine; `npm run bench:engine -- accuracy` runs 4 alone):
 // 1. throughput of runClosed (50 connections) against the autocannon CLI with the same settings,
 //    alternated 3 + 3 times against one minimal node:http server in its own process;
 //    target: ours / cli >= 0.9 (medians); with the CPU time each used per request;
@@ -8,6 +8,9 @@
 //    in a child process of its own; target: < 500 MB (held whole, the 10 answers in flight alone
 //    would take 1000 MiB; bare undici dispatch peaks at ~210-220 MB here, socket buffers waiting
 //    for the garbage collector).
+// 4. accuracy (engine-accuracy.ts): p50, p95, p99 and min latency of both models against a server
+//    with known delays, BENCH_ACCURACY_ROUNDS rounds (default 3) side by side, the achieved rate
+//    against the configured one, and the open-model scheduler's send lag.
 // Loopback only. BENCH_SECONDS (default 10) and BENCH_MEMORY_SECONDS (default 60) shorten it.
 // The load average is printed first: figures from a busy machine are not comparable.
 // Exits 0 whatever the figures (they are printed with PASS / FAIL); 1 only when something crashed.
@@ -17,6 +20,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClosed } from '../src/engine/closed.ts';
+import { benchAccuracy } from './engine-accuracy.ts';
 import { median, readSeconds, runToEnd } from './helpers.ts';
 
 const THROUGHPUT_TARGET_RATIO = 0.9;
@@ -240,6 +244,17 @@ async function runMemoryChild(url: string, seconds: number | 'big'): Promise<voi
   console.log(JSON.stringify(report));
 }
 
+/** A whole number >= 1 from the environment variable `name`, or `fallback` when unset. */
+function readRounds(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(Number.isInteger(value) && value >= 1)) {
+    throw new Error(`${name} must be a whole number >= 1, got '${raw}'`);
+  }
+  return value;
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--memory-child') {
     await runMemoryChild(process.argv[3] ?? '', Number(process.argv[4]));
@@ -247,6 +262,17 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === '--big-child') {
     await runMemoryChild(process.argv[3] ?? '', 'big');
+    return;
+  }
+  const rounds = readRounds('BENCH_ACCURACY_ROUNDS', 3);
+  const formatLoad = () =>
+    loadavg()
+      .map((n) => n.toFixed(2))
+      .join(', ');
+  if (process.argv[2] === 'accuracy') {
+    console.log(`Load average (1, 5, 15 min) at start: ${formatLoad()}; node ${process.version}`);
+    await benchAccuracy(rounds);
+    console.log(`Load average at the end: ${formatLoad()}`);
     return;
   }
   const seconds = readSeconds('BENCH_SECONDS', 10);
@@ -258,16 +284,12 @@ async function main(): Promise<void> {
     const { port } = await readFirstJsonLine<{ port: number }>(server, 'the bench server');
     const url = `http://127.0.0.1:${port}/`;
     console.log(`Server: node:http in process ${server.pid} at ${url}; node ${process.version}`);
-    const load = loadavg().map((n) => n.toFixed(2));
-    console.log(`Load average (1, 5, 15 min) at start: ${load.join(', ')}`);
+    console.log(`Load average (1, 5, 15 min) at start: ${formatLoad()}`);
     await benchThroughput(url, seconds);
     await benchMemory(url, memorySeconds);
     await benchBigBodies(url);
-    console.log(
-      `Load average at the end: ${loadavg()
-        .map((n) => n.toFixed(2))
-        .join(', ')}`,
-    );
+    await benchAccuracy(rounds);
+    console.log(`Load average at the end: ${formatLoad()}`);
   } finally {
     server.kill();
   }

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { FILE_LIMITS } from '../config/bounds.ts';
 import { DEFAULT_HISTORY_SIZE } from '../config/regression-policy.ts';
+import { fnv1a } from '../core/random.ts';
 import { describeIssues, SCHEMA_VERSION } from '../results/schema.ts';
 import { builtInRegistry, detailOf, type RunResult, runResultSchema } from '../suites/registry.ts';
 import {
@@ -322,15 +323,5 @@ export function historyId(name: string): string {
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .slice(0, MAX_ID_LENGTH);
-  return `${slug || 'history'}_${fnv1a(name)}`;
-}
-
-/** 32-bit FNV-1a of the UTF-16 code units, as 8 hex digits: short, stable, dependency-free. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
+  return `${slug || 'history'}_${fnv1a(name).toString(16).padStart(8, '0')}`;
 }

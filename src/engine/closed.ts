@@ -62,7 +62,7 @@ interface RunState {
   readonly timeoutMs: number;
   readonly dispatchOptions: Dispatcher.DispatchOptions;
   readonly isAborted: () => boolean;
-  /** Counts a request as sent and says true, or says false when the run sends no more. */
+  /** Counts a request as issued and says true, or says false when the run sends no more. */
   readonly issue: () => boolean;
   /** A connection has sent its last request and that request has ended. */
   readonly onConnectionDone: () => void;
@@ -156,6 +156,8 @@ export async function runClosed(options: ClosedRunOptions): Promise<EngineRunRes
   const windowMs = options.durationMs ?? options.capMs ?? requestsCapMs(timeoutMs);
 
   const tally = new RunTally();
+  /** Requests issued so far; the tally counts each once it has ended. */
+  let issued = 0;
   let isSending = true;
   let isAborted = false;
   let abortedAt = 0;
@@ -176,8 +178,8 @@ export async function runClosed(options: ClosedRunOptions): Promise<EngineRunRes
     },
     isAborted: () => isAborted,
     issue: () => {
-      if (!isSending || (planned !== undefined && tally.sent >= planned)) return false;
-      tally.sent += 1;
+      if (!isSending || (planned !== undefined && issued >= planned)) return false;
+      issued += 1;
       return true;
     },
     onConnectionDone: () => {
@@ -200,12 +202,11 @@ export async function runClosed(options: ClosedRunOptions): Promise<EngineRunRes
   const stopSending = (): void => {
     if (!isSending) return;
     isSending = false;
-    if (planned !== undefined && tally.sent < planned && !isAborted) {
+    if (planned !== undefined && issued < planned && !isAborted) {
       // The cap came first: the requests never sent end here, as dropped.
       cappedAtMs = windowMs;
-      const unsent = planned - tally.sent;
-      tally.sent += unsent;
-      tally.dropped += unsent;
+      tally.drop(planned - issued);
+      issued = planned;
     }
   };
 

@@ -19,8 +19,10 @@ export const MAX_CONNECTIONS = 10_000;
 export const MAX_REQUESTS = 1_000_000_000;
 
 /**
- * Most open-model arrivals the staged (stress) engine keeps waiting for a free slot; later ones
- * are dropped. Each waiting arrival is an object, so the backlog must not grow with rate x timeout.
+ * Most open-model arrivals the staged (stress) engine keeps waiting for a free slot: an arrival
+ * that finds this many ahead of it is dropped at once (counted, never sent). The backlog itself
+ * costs no memory per arrival (arrival-scheduler.ts); its ranges, split only by such drops, stay
+ * within this many.
  */
 export const MAX_BACKLOG = 100_000;
 

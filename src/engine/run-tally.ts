@@ -1,12 +1,26 @@
-// The counts of one closed- or open-model run. Every request the run issues is counted as sent
-// once, and ends here as exactly one outcome, so `sent = ok + errorStatus + socketErrors +
-// timeouts + dropped` holds by construction.
-import { cpuPercentSince, isOkStatus } from './common.ts';
+// The one tally of request outcomes, for every load model: closed.ts and open.ts keep one per
+// run, staged.ts one per request kind in each phase and in each second. A request is counted as
+// sent when it ends, together with its one outcome, so `sent = ok + errorStatus + socketErrors +
+// timeouts + dropped` holds at every moment, not only once the run is over.
+import { addStatusCodes, cpuPercentSince, isOkStatus } from './common.ts';
 import type { ExchangeOutcome } from './exchange.ts';
 import { LatencyHistogram } from './histogram.ts';
-import type { EngineRunResult } from './types.ts';
+import type { EngineRunResult, RequestCounts } from './types.ts';
 
-export class RunTally {
+/** The counts that add up across tallies (`completed` and `failed` follow from them). */
+const SUMMED_FIELDS = [
+  'sent',
+  'ok',
+  'errorStatus',
+  'socketErrors',
+  'timeouts',
+  'dropped',
+  'late',
+  'bodyBytes',
+] as const;
+
+export class RunTally implements RequestCounts {
+  /** Latencies of the answers and of the timeouts, in µs (socket errors and drops have none). */
   readonly histogram = LatencyHistogram.create();
   readonly statusCodes: Record<string, number> = {};
   sent = 0;
@@ -21,10 +35,11 @@ export class RunTally {
   lastOutcomeAt = 0;
 
   /**
-   * Counts one ended request. `latencyMs` is from its intended (open) or actual (closed) send
-   * time; answers and timeouts go into the histogram, socket errors and aborted requests do not.
+   * Counts one ended request as sent, with its outcome. `latencyMs` is from its intended (open)
+   * or actual (closed) send time; `aborted` means the run ended it, or never sent it: dropped.
    */
   record(outcome: ExchangeOutcome, latencyMs: number, bodyBytes: number, now: number): void {
+    this.sent += 1;
     this.bodyBytes += bodyBytes;
     if (outcome === 'aborted') {
       this.dropped += 1;
@@ -46,9 +61,32 @@ export class RunTally {
     this.statusCodes[code] = (this.statusCodes[code] ?? 0) + 1;
   }
 
+  /** Counts `count` requests the run issued and will never send (a cap ended it first): dropped. */
+  drop(count: number): void {
+    this.sent += count;
+    this.dropped += count;
+  }
+
+  /** Adds the counts and latencies of `other` into this tally. */
+  add(other: RunTally): void {
+    this.histogram.add(other.histogram);
+    addStatusCodes(this.statusCodes, other.statusCodes);
+    for (const field of SUMMED_FIELDS) this[field] += other[field];
+    this.lastOutcomeAt = Math.max(this.lastOutcomeAt, other.lastOutcomeAt);
+  }
+
   /** Requests answered with any HTTP status. */
   get completed(): number {
     return this.ok + this.errorStatus;
+  }
+
+  /**
+   * Failed requests: every outcome but an ok answer, so `sent - ok`. Dropped ones count: the
+   * service held the slots they waited for, or the run gave up on them, and either way their user
+   * got no answer.
+   */
+  get failed(): number {
+    return this.errorStatus + this.socketErrors + this.timeouts + this.dropped;
   }
 }
 

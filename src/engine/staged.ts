@@ -1,25 +1,28 @@
 // Staged load for the stress suite: one continuous run through phases whose load level changes
 // (arrival rate in the open model, connections in the closed model), each request picking its kind
-// from a weighted mix. Every answer is tallied twice: into its phase and into the second it
+// from a weighted mix. Every request is tallied twice: into its phase and into the second it
 // belongs to (its intended send time, open model; its send time, closed model), per request kind.
 //
 // Phases are started one by one by the caller, so it can decide the next level from what the
 // previous phases showed (stepping up until the service breaks). A phase's sending ends at its
 // duration; its `settled` promise resolves once every request it sent has ended.
 //
-// Open model as in open.ts: latency counts from the intended send time. Arrivals beyond
-// `maxInFlight` wait in a backlog; an arrival still waiting after `timeoutMs` counts as a timeout
-// (its user gave up), so an overloaded service shows up as errors, not as missing data. The backlog
-// holds at most MAX_BACKLOG arrivals; later ones are dropped (counted, never sent).
+// Open model: arrival-scheduler.ts, one rate segment per phase; latency counts from the intended
+// send time. Arrivals beyond `maxInFlight` wait in the backlog; an arrival still waiting after
+// `timeoutMs` counts as a timeout (its user gave up), so an overloaded service shows up as errors,
+// not as missing data. An arrival that finds MAX_BACKLOG others waiting is dropped (counted, never
+// sent). A request's kind is picked when it leaves the schedule (sent, timed out or dropped), which
+// is arrival order but for those dropped at a full backlog.
 //
-// Every arrival (open) or request (closed) is counted as sent once and ends as exactly one outcome
-// in its tallies: `sent = ok + (completed - ok) + socketErrors + timeouts + dropped`.
+// The tallies are run-tally.ts's: each request counts as sent once, when it ends as exactly one
+// outcome, so `sent = ok + errorStatus + socketErrors + timeouts + dropped` in every tally.
 import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
+import { createRandom } from '../core/random.ts';
 import { EngineError } from '../errors.ts';
-import { addStatusCodes, isOkStatus, joinUrl, validateRequest } from './common.ts';
+import { ArrivalScheduler, SPIN_WINDOW_MS } from './arrival-scheduler.ts';
+import { cpuPercentSince, joinUrl, validateRequest } from './common.ts';
 import { Exchange, type ExchangeOutcome } from './exchange.ts';
-import { LatencyHistogram } from './histogram.ts';
 import {
   MAX_BACKLOG,
   MAX_CONNECTIONS,
@@ -27,6 +30,7 @@ import {
   requireMillis,
   requireRate,
 } from './limits.ts';
+import { RunTally } from './run-tally.ts';
 import type { HttpRequestSpec } from './types.ts';
 
 /** One kind of request in the mix, chosen with probability weight / (sum of weights). */
@@ -51,24 +55,8 @@ export interface StagedLoadOptions {
   signal?: AbortSignal;
 }
 
-/** What the answers of one kind in one phase or second came to. Latencies in µs. */
-export interface Tally {
-  histogram: LatencyHistogram;
-  /**
-   * Requests issued: sent, plus arrivals that timed out in the backlog or were dropped (never
-   * sent). Each ends as exactly one of the outcomes below.
-   */
-  sent: number;
-  /** Answered with any HTTP status. */
-  completed: number;
-  /** Answered 2xx or 3xx. */
-  ok: number;
-  socketErrors: number;
-  timeouts: number;
-  /** Never sent because the backlog was full, or cut off by an abort. */
-  dropped: number;
-  statusCodes: Record<string, number>;
-}
+/** The requests of one kind in one phase or second (run-tally.ts). Latencies in µs. */
+export type Tally = RunTally;
 
 export interface PhaseSpec {
   /** Arrivals per second (open) or connections (closed). */
@@ -118,57 +106,10 @@ interface PhaseState {
   /** Requests sent or backlogged and not yet ended. */
   pending: number;
   isSending: boolean;
-  /** Open model: the next arrival's intended time. */
-  nextArrival: number;
   cpuStart: NodeJS.CpuUsage;
   endTimer?: NodeJS.Timeout;
   resolveEnded: () => void;
   resolveSettled: (result: PhaseResult) => void;
-}
-
-/** A timer sleeps only while the next arrival is further away than this (ms); then it spins. */
-const SPIN_WINDOW_MS = 2;
-
-export function emptyTally(): Tally {
-  return {
-    histogram: LatencyHistogram.create(),
-    sent: 0,
-    completed: 0,
-    ok: 0,
-    socketErrors: 0,
-    timeouts: 0,
-    dropped: 0,
-    statusCodes: {},
-  };
-}
-
-/** Adds `b` into `a`. */
-export function addTally(a: Tally, b: Tally): void {
-  a.histogram.add(b.histogram);
-  a.sent += b.sent;
-  a.completed += b.completed;
-  a.ok += b.ok;
-  a.socketErrors += b.socketErrors;
-  a.timeouts += b.timeouts;
-  a.dropped += b.dropped;
-  addStatusCodes(a.statusCodes, b.statusCodes);
-}
-
-/** Failed requests of a tally: non-2xx/3xx answers, socket errors, timeouts and dropped ones. */
-export function failuresOf(t: Tally): number {
-  return t.completed - t.ok + t.socketErrors + t.timeouts + t.dropped;
-}
-
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WHAT = 'staged load';
@@ -193,16 +134,13 @@ export class StagedLoad {
   readonly #pick: () => string;
   readonly #seconds = new Map<number, SecondResult>();
   readonly #inFlight = new Set<Exchange>();
+  /** Open model: each phase is a rate segment tagged with its state. */
+  readonly #scheduler: ArrivalScheduler<PhaseState>;
   #t0 = 0;
   #current: PhaseState | undefined;
   #phaseCount = 0;
   #isFinished = false;
   #isAborted = false;
-  // Open model.
-  #backlog: { intendedAt: number; slot: Slot }[] = [];
-  #backlogHead = 0;
-  /** The one pending wake-up of the scheduler: a timer, or an immediate while spinning. */
-  #wake: { timer: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | undefined;
   // Closed model: connections running, and how many should.
   #workers = 0;
   #wantedWorkers = 0;
@@ -233,7 +171,7 @@ export class StagedLoad {
         ];
       }),
     );
-    const random = seededRandom(options.seed);
+    const random = createRandom(options.seed);
     const total = options.mix.reduce((sum, e) => sum + e.weight, 0);
     let sum = 0;
     const cumulative = options.mix.map((e) => {
@@ -245,6 +183,24 @@ export class StagedLoad {
       const i = cumulative.findIndex((c) => r < c);
       return (options.mix[i === -1 ? options.mix.length - 1 : i] as MixEntry).kind;
     };
+    this.#scheduler = new ArrivalScheduler<PhaseState>({
+      maxInFlight: options.maxInFlight,
+      backlogTimeoutMs: options.timeoutMs,
+      maxBacklog: MAX_BACKLOG,
+      handler: {
+        due: (phase) => {
+          phase.pending += 1;
+        },
+        send: (intendedAt, phase, isLate) => {
+          const slot = this.#slotAt(intendedAt, phase);
+          if (isLate) for (const t of this.#tallyFor(slot)) t.late += 1;
+          this.#send(slot, intendedAt, this.#scheduler.release);
+        },
+        unsent: (intendedAt, phase, outcome, now) => {
+          this.#record(this.#slotAt(intendedAt, phase), outcome, now - intendedAt);
+        },
+      },
+    });
     options.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
@@ -284,7 +240,6 @@ export class StagedLoad {
       },
       pending: 0,
       isSending: true,
-      nextArrival: start,
       cpuStart: process.cpuUsage(),
       resolveEnded,
       resolveSettled,
@@ -295,7 +250,7 @@ export class StagedLoad {
       this.#endPhase(state);
     } else {
       state.endTimer = setTimeout(() => this.#endPhase(state), spec.durationMs);
-      if (this.#options.model === 'open') this.#tick();
+      if (this.#options.model === 'open') this.#scheduler.start(start, spec.level, state);
       else this.#setWorkers(spec.level);
     }
     return {
@@ -327,11 +282,7 @@ export class StagedLoad {
     if (this.#current) this.#endPhase(this.#current);
     // Arrivals still waiting for a slot are dropped: sent once the aborted ones freed their slots,
     // they would keep the run going for up to a timeout each.
-    while (this.#backlogHead < this.#backlog.length) {
-      const waiting = this.#backlog[this.#backlogHead] as { intendedAt: number; slot: Slot };
-      this.#backlogHead += 1;
-      this.#record(waiting.slot, 'aborted', 0);
-    }
+    this.#scheduler.dropBacklog();
     for (const exchange of this.#inFlight) exchange.abort();
   };
 
@@ -340,12 +291,13 @@ export class StagedLoad {
     state.isSending = false;
     if (state.endTimer) clearTimeout(state.endTimer);
     state.result.endedAt = performance.now();
-    const wallMs = state.result.endedAt - state.result.startedAt;
-    const used = process.cpuUsage(state.cpuStart);
-    state.result.generatorCpuPercent =
-      wallMs > 0 ? ((used.user + used.system) / 1000 / wallMs) * 100 : 0;
+    state.result.generatorCpuPercent = cpuPercentSince(
+      state.cpuStart,
+      state.result.endedAt - state.result.startedAt,
+    );
     if (this.#current === state) {
-      if (this.#options.model === 'open') this.#sendDueArrivals(state.result.endedAt);
+      // Arrivals due by the end are still the phase's, unless the run was aborted.
+      this.#scheduler.end(this.#isAborted ? undefined : state.result.endedAt);
       this.#setWorkers(0);
     }
     state.resolveEnded();
@@ -359,7 +311,7 @@ export class StagedLoad {
   #tallyFor(slot: Slot): [Tally, Tally] {
     let byKind = slot.phase.result.kinds.get(slot.kind);
     if (!byKind) {
-      byKind = emptyTally();
+      byKind = new RunTally();
       slot.phase.result.kinds.set(slot.kind, byKind);
     }
     let second = this.#seconds.get(slot.second);
@@ -369,7 +321,7 @@ export class StagedLoad {
     }
     let inSecond = second.kinds.get(slot.kind);
     if (!inSecond) {
-      inSecond = emptyTally();
+      inSecond = new RunTally();
       second.kinds.set(slot.kind, inSecond);
     }
     return [byKind, inSecond];
@@ -386,130 +338,32 @@ export class StagedLoad {
   #record(slot: Slot, outcome: ExchangeOutcome, latencyMs: number): void {
     slot.phase.pending -= 1;
     const ended = this.#isAborted ? 'aborted' : outcome;
-    for (const t of this.#tallyFor(slot)) {
-      t.sent += 1;
-      if (ended === 'aborted') {
-        t.dropped += 1;
-        continue;
-      }
-      if (ended === 'error') {
-        t.socketErrors += 1;
-        continue;
-      }
-      t.histogram.recordMillis(latencyMs);
-      if (ended === 'timeout') {
-        t.timeouts += 1;
-      } else {
-        t.completed += 1;
-        if (isOkStatus(ended)) t.ok += 1;
-        t.statusCodes[String(ended)] = (t.statusCodes[String(ended)] ?? 0) + 1;
-      }
-    }
+    const now = performance.now();
+    for (const t of this.#tallyFor(slot)) t.record(ended, latencyMs, 0, now);
     this.#maybeSettled(slot.phase);
     if (this.#isIdle()) this.#idle?.();
   }
 
   /** Nothing in flight, waiting or about to be sent. */
   #isIdle(): boolean {
-    return (
-      this.#inFlight.size === 0 && this.#workers === 0 && this.#backlogHead === this.#backlog.length
-    );
+    return this.#inFlight.size === 0 && this.#workers === 0 && this.#scheduler.waiting === 0;
   }
 
-  /** Sends one request; resolves when it has ended. */
-  #send(slot: Slot, intendedAt: number): Promise<void> {
-    return new Promise((resolve) => {
-      const exchange = new Exchange(intendedAt, this.#options.timeoutMs, (_exchange, outcome) => {
-        this.#inFlight.delete(exchange);
-        this.#record(slot, outcome, performance.now() - intendedAt);
-        resolve();
-      });
-      this.#inFlight.add(exchange);
-      this.#pool.dispatch(this.#dispatch.get(slot.kind) as Dispatcher.DispatchOptions, exchange);
+  /** Sends one request; records it and calls `onEnd` when it has ended. */
+  #send(slot: Slot, intendedAt: number, onEnd: () => void): void {
+    const exchange = new Exchange(intendedAt, this.#options.timeoutMs, (_exchange, outcome) => {
+      this.#inFlight.delete(exchange);
+      this.#record(slot, outcome, performance.now() - intendedAt);
+      onEnd();
     });
-  }
-
-  // --- open model -------------------------------------------------------------------------------
-
-  #cancelWake(): void {
-    if (this.#wake && 'timer' in this.#wake) clearTimeout(this.#wake.timer);
-    else if (this.#wake) clearImmediate(this.#wake.immediate);
-    this.#wake = undefined;
-  }
-
-  #tick = (): void => {
-    this.#cancelWake();
-    const state = this.#current;
-    if (!state?.isSending) return;
-    const now = performance.now();
-    this.#sendDueArrivals(now);
-    this.#expireBacklog(now);
-    const waitMs = state.nextArrival - performance.now();
-    this.#wake =
-      waitMs > SPIN_WINDOW_MS
-        ? { timer: setTimeout(this.#tick, waitMs - SPIN_WINDOW_MS) }
-        : { immediate: setImmediate(this.#tick) };
-  };
-
-  /** Sends (or backlogs) every arrival of the current phase due by `now`. */
-  #sendDueArrivals(now: number): void {
-    const state = this.#current;
-    if (!state) return;
-    const interval = 1000 / state.result.level;
-    const until = Math.min(now, state.isSending ? now : state.result.endedAt);
-    while (state.nextArrival <= until) {
-      const intendedAt = state.nextArrival;
-      state.nextArrival += interval;
-      const slot = this.#slotAt(intendedAt, state);
-      state.pending += 1;
-      if (
-        this.#inFlight.size < this.#options.maxInFlight &&
-        this.#backlogHead === this.#backlog.length
-      ) {
-        void this.#send(slot, intendedAt).then(this.#drainBacklog);
-      } else if (this.#backlog.length - this.#backlogHead >= MAX_BACKLOG) {
-        // The run gives up on it at once: counted as dropped, like an arrival an abort cut off.
-        this.#record(slot, 'aborted', 0);
-      } else {
-        this.#backlog.push({ intendedAt, slot });
-      }
-    }
-  }
-
-  #drainBacklog = (): void => {
-    this.#expireBacklog(performance.now());
-    while (
-      this.#inFlight.size < this.#options.maxInFlight &&
-      this.#backlogHead < this.#backlog.length
-    ) {
-      const next = this.#backlog[this.#backlogHead] as { intendedAt: number; slot: Slot };
-      this.#backlogHead += 1;
-      void this.#send(next.slot, next.intendedAt).then(this.#drainBacklog);
-    }
-    if (this.#backlogHead > 1024 && this.#backlogHead * 2 > this.#backlog.length) {
-      this.#backlog = this.#backlog.slice(this.#backlogHead);
-      this.#backlogHead = 0;
-    }
-  };
-
-  /** Arrivals that waited longer than the timeout for a free slot: timeouts, never sent. */
-  #expireBacklog(now: number): void {
-    const limit = now - this.#options.timeoutMs;
-    while (this.#backlogHead < this.#backlog.length) {
-      const oldest = this.#backlog[this.#backlogHead] as { intendedAt: number; slot: Slot };
-      if (oldest.intendedAt > limit) break;
-      this.#backlogHead += 1;
-      this.#record(oldest.slot, 'timeout', now - oldest.intendedAt);
-    }
+    this.#inFlight.add(exchange);
+    this.#pool.dispatch(this.#dispatch.get(slot.kind) as Dispatcher.DispatchOptions, exchange);
   }
 
   // --- closed model -----------------------------------------------------------------------------
 
   #setWorkers(wanted: number): void {
-    if (this.#options.model !== 'closed') {
-      if (wanted === 0) this.#cancelWake();
-      return;
-    }
+    if (this.#options.model !== 'closed') return;
     this.#wantedWorkers = wanted;
     while (this.#workers < this.#wantedWorkers) {
       this.#workers += 1;
@@ -524,7 +378,7 @@ export class StagedLoad {
       const sentAt = performance.now();
       const slot = this.#slotAt(sentAt, state);
       state.pending += 1;
-      await this.#send(slot, sentAt);
+      await new Promise<void>((resolve) => this.#send(slot, sentAt, resolve));
     }
     this.#workers -= 1;
     if (this.#isIdle()) this.#idle?.();

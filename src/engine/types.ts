@@ -50,41 +50,48 @@ export interface OpenRunOptions extends CommonRunOptions {
 }
 
 /**
- * What one engine run measured. Counts are requests; times are milliseconds. Every request the run
+ * The counts of request outcomes, the one shape every load model keeps (run-tally.ts). Each request
  * issued ends as exactly one outcome: `sent = ok + errorStatus + socketErrors + timeouts + dropped`.
  */
-export interface EngineRunResult {
+export interface RequestCounts {
+  /** Requests issued: each ends as exactly one of the five outcomes below (dropped included). */
+  readonly sent: number;
+  /** Requests answered with any HTTP status: `ok + errorStatus`. */
+  readonly completed: number;
+  /** Requests answered 2xx or 3xx. */
+  readonly ok: number;
+  /** Requests answered with a status outside 2xx/3xx. */
+  readonly errorStatus: number;
+  /**
+   * Requests without a whole HTTP response: the connection was refused, reset or closed before the
+   * answer ended. A request that was written and lost is never sent again.
+   */
+  readonly socketErrors: number;
+  /**
+   * Requests that hit timeoutMs; in the staged open model also arrivals that waited that long for
+   * a free slot and were never sent.
+   */
+  readonly timeouts: number;
+  /**
+   * Requests the run ended without an outcome from the service: never sent because the open
+   * model's in-flight cap held them until the end (or the staged model's backlog was full), or the
+   * closed model's cap (`capMs`) ended the run first; or cut off by an abort.
+   */
+  readonly dropped: number;
+  /** Open model: sends that left later than their intended time by more than 1 ms (not an outcome). */
+  readonly late: number;
+  /** Requests that got an HTTP response, by status code (`"200"`, `"503"`, ...). */
+  readonly statusCodes: Record<string, number>;
+}
+
+/** What one engine run measured. Counts are requests; times are milliseconds. */
+export interface EngineRunResult extends RequestCounts {
   model: 'closed' | 'open';
   /**
    * Latency of every request that got a response (any status) and of every timeout (recorded at its
    * elapsed time), in microseconds. Open model: measured from the intended send time.
    */
   histogram: LatencyHistogram;
-  /** Requests that got an HTTP response, by status code (`"200"`, `"503"`, ...). */
-  statusCodes: Record<string, number>;
-  /** Requests issued: each ends as exactly one of the five outcomes below (dropped included). */
-  sent: number;
-  /** Requests answered with any HTTP status: `ok + errorStatus`. */
-  completed: number;
-  /** Requests answered 2xx or 3xx. */
-  ok: number;
-  /** Requests answered with a status outside 2xx/3xx. */
-  errorStatus: number;
-  /**
-   * Requests without a whole HTTP response: the connection was refused, reset or closed before the
-   * answer ended. A request that was written and lost is never sent again.
-   */
-  socketErrors: number;
-  /** Requests that hit timeoutMs. */
-  timeouts: number;
-  /** Open model: sends that left later than their intended time by more than 1 ms. */
-  late: number;
-  /**
-   * Requests the run ended without an outcome from the service: never sent because the open
-   * model's in-flight cap held them until the end, or the closed model's cap (`capMs`) ended the
-   * run first; or cut off by an abort.
-   */
-  dropped: number;
   /** Body bytes received (bodies are counted and discarded as they stream, never held). */
   bodyBytes: number;
   /** Set when the run hit its wall-clock cap before sending every request: the cap, in ms. */

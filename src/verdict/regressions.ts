@@ -12,19 +12,18 @@ import {
   type RegressionPolicy,
 } from '../config/regression-policy.ts';
 import { formatChange, formatValue } from '../core/format.ts';
+import { createRandom, fnv1a } from '../core/random.ts';
 import { isComparison } from '../results/check-kinds.ts';
 import type { Check, Metric, Status, Unit } from '../results/types.ts';
 import { selectGatedKeys } from './gated-metrics.ts';
 import { matchesKeyPattern } from './key-pattern.ts';
 import {
   bootstrapInterval,
-  createRandom,
   iqrScale,
   mannWhitneyMinP,
   mannWhitneyU,
   medianOf,
   qnScale,
-  seedFromString,
   studentTCdf,
   studentTQuantile,
 } from './statistics.ts';
@@ -427,7 +426,7 @@ function roundsInterval(
     },
     {
       level: confidence,
-      random: createRandom(seedFromString(metric.key)),
+      random: createRandom(fnv1a(metric.key)),
       resamples: BOOTSTRAP_RESAMPLES,
     },
   );

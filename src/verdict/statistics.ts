@@ -2,6 +2,7 @@
 // with good efficiency (Qn), Student's t quantiles for fractional degrees of freedom, the
 // Mann-Whitney U test with exact p-values (ties included), and a seeded bootstrap.
 // Everything here is pure: no clock, no I/O, randomness only from a generator passed in.
+
 import {
   errorFunction,
   gammaln,
@@ -9,6 +10,7 @@ import {
   median,
   medianAbsoluteDeviation,
 } from 'simple-statistics';
+import type { Random } from '../core/random.ts';
 
 /** Consistency factor that turns a MAD into an estimate of a normal distribution's sigma. */
 export const MAD_TO_SIGMA = 1.4826;
@@ -287,40 +289,11 @@ export function mannWhitneyMinP(m: number, n: number): number {
   return 1 / binomial(m + n, m);
 }
 
-/** A generator of uniform numbers in [0, 1). */
-export type Random = () => number;
-
-/**
- * A seeded pseudo-random generator (a Weyl sequence through the MurmurHash3 finalizer): the same
- * seed gives the same sequence, so a bootstrap is reproducible. Not for cryptography.
- */
-export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) | 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    return (z >>> 0) / 4294967296;
-  };
-}
-
-/** A 32-bit seed from a string (FNV-1a), e.g. a metric key, so each metric has its own stream. */
-export function seedFromString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
 /** Options of {@link bootstrapInterval}. */
 export interface BootstrapOptions {
   /** Two-sided confidence level, e.g. 0.95. */
   level: number;
-  /** The generator; pass a seeded one ({@link createRandom}) for reproducible intervals. */
+  /** The generator; pass a seeded one (`createRandom` of core/random.ts) for reproducible intervals. */
   random: Random;
   /** Number of resamples; default 2000. */
   resamples?: number;

@@ -12,6 +12,7 @@
 // Every DCT, quantization and Huffman code is still jpeg-js's; a decoder gives exactly the pixels
 // of a whole-frame jpeg-js encode (the tests check this).
 import jpeg from 'jpeg-js';
+import { FNV1A_OFFSET_BASIS, fnv1aStep } from '../core/random.ts';
 import {
   BitReader,
   BitWriter,
@@ -309,11 +310,11 @@ class TiledEncoder implements FrameEncoder {
       this.#flatTiles.set(key, id);
       return id;
     }
-    let hash = Math.imul(0x811c9dc5 ^ size, 0x01000193);
+    let hash = fnv1aStep(FNV1A_OFFSET_BASIS, size);
     for (let row = y; row < y + height; row++) {
       const start = row * this.#width + x;
       for (let i = start; i < start + width; i++)
-        hash = Math.imul(hash ^ ((pixels[i] as number) & RGB_MASK), 0x01000193);
+        hash = fnv1aStep(hash, (pixels[i] as number) & RGB_MASK);
     }
     const candidates = this.#patternTiles.get(hash);
     if (candidates)

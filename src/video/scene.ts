@@ -1,6 +1,7 @@
 // The synthetic scene: a plain background and a few rectangles bouncing along straight lines, all
 // decided by a seeded PRNG. Pure: the same spec always gives the same scene, so a detector's output
 // can be checked against objectBoxes() frame by frame.
+import { createRandom } from '../core/random.ts';
 import { ConfigError } from '../errors.ts';
 
 /** A straight-line path reflected at the edges of its allowed area (a "bouncing" rectangle). */
@@ -96,20 +97,6 @@ export function validateSceneSpec(spec: SceneSpec): void {
 /** Number of frames of a spec: round(durationS * fps), at least 1. */
 export function frameCountOf(spec: SceneSpec): number {
   return Math.max(1, Math.round(spec.durationS * spec.fps));
-}
-
-/** mulberry32: small, fast, good enough to pick colors and paths; returns [0, 1). */
-function createRandom(seed: number): () => number {
-  const low = seed >>> 0;
-  const high = Math.floor(seed / 2 ** 32) >>> 0;
-  let state = (low ^ Math.imul(high, 0x9e3779b1)) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /** HSV (all 0..1) to RGB 0..255. */

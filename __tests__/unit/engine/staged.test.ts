@@ -8,7 +8,6 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  failuresOf,
   type MixEntry,
   type PhaseResult,
   StagedLoad,
@@ -225,7 +224,7 @@ describe('StagedLoad, open model', () => {
     expect(t.sent).toBeGreaterThanOrEqual(7);
     expect(t.sent).toBeLessThanOrEqual(13);
     expect(t.timeouts).toBe(t.sent);
-    expect(failuresOf(t)).toBe(t.sent);
+    expect(t.failed).toBe(t.sent);
     expect(t.completed).toBe(0);
     // Some never left the backlog, and the server never held more than the cap.
     expect(server.paths.length).toBeLessThan(t.sent);
@@ -246,10 +245,10 @@ describe('StagedLoad, open model', () => {
     const bad = result.kinds.get('bad') as Tally;
     expect(good.sent).toBeGreaterThan(5);
     expect(bad.sent).toBeGreaterThan(5);
-    expect(failuresOf(good)).toBe(0);
+    expect(good.failed).toBe(0);
     expect(bad.completed).toBe(bad.sent);
     expect(bad.ok).toBe(0);
-    expect(failuresOf(bad)).toBe(bad.sent);
+    expect(bad.failed).toBe(bad.sent);
     expect(bad.statusCodes).toStrictEqual({ '500': bad.sent });
     expect(good.statusCodes).toStrictEqual({ '200': good.sent });
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../../src/core/random.ts';
 import {
   classifyGrowth,
   describeGrowthClasses,
   fitGrowth,
   growthMetric,
 } from '../../../src/suites/volume/growth.ts';
-import { createRandom } from '../../../src/verdict/statistics.ts';
 
 const SIZES = [1000, 5000, 20000, 50000];
 

@@ -1,7 +1,8 @@
 // The stress suite's pure judgements: figures of tallies, whether a phase held the limits, the
 // capacity, and when the service was back after the peak.
 import { describe, expect, it } from 'vitest';
-import { emptyTally, type Tally } from '../../../src/engine/staged.ts';
+import { RunTally } from '../../../src/engine/run-tally.ts';
+import type { Tally } from '../../../src/engine/staged.ts';
 import {
   breachOf,
   type CooldownSecond,
@@ -28,8 +29,13 @@ function figures(over: Partial<LoadFigures> = {}): LoadFigures {
   };
 }
 
-function tally(latenciesMs: number[], over: Partial<Omit<Tally, 'histogram'>> = {}): Tally {
-  const t = emptyTally();
+/** The outcome counts a test sets; `completed` and `failed` follow from them. */
+type Counts = Partial<Pick<Tally, 'sent' | 'ok' | 'errorStatus' | 'socketErrors' | 'timeouts'>> & {
+  statusCodes?: Record<string, number>;
+};
+
+function tally(latenciesMs: number[], over: Counts = {}): Tally {
+  const t = new RunTally();
   for (const ms of latenciesMs) t.histogram.recordMillis(ms);
   Object.assign(t, over);
   return t;
@@ -40,8 +46,8 @@ describe('figuresOf and mergeKinds', () => {
     // 10 sent: 7 answered (5 ok, 2 non-2xx), 1 socket error, 2 timeouts.
     const t = tally([1, 2, 3, 4, 5, 6, 7, 100, 100], {
       sent: 10,
-      completed: 7,
       ok: 5,
+      errorStatus: 2,
       socketErrors: 1,
       timeouts: 2,
     });
@@ -55,7 +61,7 @@ describe('figuresOf and mergeKinds', () => {
   });
 
   it('gives zeros, not NaN, for an empty tally or a zero duration', () => {
-    const f = figuresOf(emptyTally(), 0);
+    const f = figuresOf(new RunTally(), 0);
     expect(f.requests).toBe(0);
     expect(f.achievedRps).toBe(0);
     expect(f.errorRate).toBe(0);
@@ -64,8 +70,11 @@ describe('figuresOf and mergeKinds', () => {
   it('adds the kinds together', () => {
     const all = mergeKinds(
       new Map([
-        ['a', tally([1, 1], { sent: 2, completed: 2, ok: 2, statusCodes: { '200': 2 } })],
-        ['b', tally([9], { sent: 2, completed: 1, ok: 0, timeouts: 1, statusCodes: { '500': 1 } })],
+        ['a', tally([1, 1], { sent: 2, ok: 2, statusCodes: { '200': 2 } })],
+        [
+          'b',
+          tally([9], { sent: 2, ok: 0, errorStatus: 1, timeouts: 1, statusCodes: { '500': 1 } }),
+        ],
       ]),
     );
     expect(all).toMatchObject({ sent: 4, completed: 3, ok: 2, timeouts: 1 });

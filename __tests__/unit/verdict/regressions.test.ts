@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AcceptRule, RegressionPolicy } from '../../../src/config/regression-policy.ts';
 import { DEFAULT_REGRESSION_POLICY } from '../../../src/config/regression-policy.ts';
+import { createRandom } from '../../../src/core/random.ts';
 import type { Check, Metric } from '../../../src/results/types.ts';
 import { matchesKeyPattern } from '../../../src/verdict/key-pattern.ts';
 import { benjaminiHochberg, checkRegressions } from '../../../src/verdict/regressions.ts';
-import { createRandom } from '../../../src/verdict/statistics.ts';
 import { metric } from '../../helpers/sample-result.ts';
 
 // Ten runs of the same code: p95 about 100 ms, a few percent apart from run to run.

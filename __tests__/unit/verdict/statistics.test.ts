@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../../src/core/random.ts';
 import {
   binomial,
   bootstrapInterval,
-  createRandom,
   iqrScale,
   mannWhitneyMinP,
   mannWhitneyU,
@@ -11,7 +11,6 @@ import {
   qnScale,
   regularizedIncompleteBeta,
   scaledMad,
-  seedFromString,
   studentTCdf,
   studentTQuantile,
 } from '../../../src/verdict/statistics.ts';
@@ -276,28 +275,6 @@ describe('mannWhitneyMinP and binomial', () => {
     [4, -1, 0],
   ])('C(%d, %d) = %d', (n, k, c) => {
     expect(binomial(n, k)).toBe(c);
-  });
-});
-
-describe('createRandom and seedFromString', () => {
-  it('repeats a sequence for a seed, differs between seeds, stays in [0, 1)', () => {
-    const a = createRandom(42);
-    const b = createRandom(42);
-    const c = createRandom(43);
-    const seqA = Array.from({ length: 1000 }, a);
-    expect(Array.from({ length: 1000 }, b)).toEqual(seqA);
-    expect(Array.from({ length: 1000 }, c)).not.toEqual(seqA);
-    expect(Math.min(...seqA)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...seqA)).toBeLessThan(1);
-    const mean = seqA.reduce((s, v) => s + v, 0) / seqA.length;
-    expect(mean).toBeGreaterThan(0.45);
-    expect(mean).toBeLessThan(0.55);
-  });
-
-  it('hashes strings with FNV-1a', () => {
-    expect(seedFromString('')).toBe(0x811c9dc5);
-    expect(seedFromString('a')).toBe(0xe40c292c);
-    expect(seedFromString('load/a/latency.p95')).not.toBe(seedFromString('load/b/latency.p95'));
   });
 });
 

@@ -1,8 +1,8 @@
 // Pure judgements of the stress suite: figures of tallies, whether a phase held the stability
 // limits, the capacity, and how long the service took to recover after the peak.
-
 import { formatValue } from '../../core/format.ts';
-import { addTally, emptyTally, failuresOf, type Tally } from '../../engine/staged.ts';
+import { RunTally } from '../../engine/run-tally.ts';
+import type { Tally } from '../../engine/staged.ts';
 import type { StabilityLimits } from './config.ts';
 import type { LoadFigures, StressPhaseRow, StressRun } from './results.ts';
 
@@ -13,8 +13,8 @@ export const RECOVERY_TOLERANCE_FLOOR_MS = 1;
 
 /** All kinds of a phase or second added together. */
 export function mergeKinds(kinds: ReadonlyMap<string, Tally>): Tally {
-  const all = emptyTally();
-  for (const tally of kinds.values()) addTally(all, tally);
+  const all = new RunTally();
+  for (const tally of kinds.values()) all.add(tally);
   return all;
 }
 
@@ -27,7 +27,7 @@ export function figuresOf(tally: Tally, durationMs: number): LoadFigures {
     p50Ms: h.percentileMs(50),
     p95Ms: h.percentileMs(95),
     p99Ms: h.percentileMs(99),
-    errorRate: tally.sent > 0 ? failuresOf(tally) / tally.sent : 0,
+    errorRate: tally.sent > 0 ? tally.failed / tally.sent : 0,
   };
 }
 

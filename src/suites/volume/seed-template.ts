@@ -3,7 +3,7 @@
 // body. Record i's values depend only on the random seed and i, never on concurrency or on which
 // step seeds it, so runs are reproducible. Pure: no I/O.
 import type { RequestConfig } from '../../config/schema.ts';
-import { createRandom, type Random, seedFromString } from '../../verdict/statistics.ts';
+import { createRandom, fnv1a, type Random } from '../../core/random.ts';
 
 /** The placeholders a template may use, as documented. */
 export const PLACEHOLDER_FORMS = [
@@ -38,7 +38,7 @@ export interface RecordContext {
 
 /** The random stream of record `i` under `seed`: the same for the same pair, whatever else runs. */
 export function recordRandom(seed: number, i: number): Random {
-  return createRandom(seedFromString(`${seed}/${i}`));
+  return createRandom(fnv1a(`${seed}/${i}`));
 }
 
 const FLOAT_DECIMALS = 3;
