@@ -56,6 +56,8 @@ export interface MeasuredWindow {
   /** `<suite>/<scenario>`, as in metric keys. */
   scenario: string;
   resources?: Pick<ResourceFigures, 'otherCpuMean'>;
+  /** Another key for stretches named already (a volume query across its steps): judged, not listed. */
+  isAlias?: boolean;
 }
 
 /** What the default gated set knows of a measured scenario. */

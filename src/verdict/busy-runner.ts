@@ -28,6 +28,8 @@ export type MeasuredRun = Pick<CoreRunResult, 'scenarios'> & Record<string, unkn
 
 /** A scenario measured on a busy runner. */
 export interface BusyScenario {
+  /** Another key for stretches named already (see MeasuredWindow): judged, not listed. */
+  isAlias?: boolean;
   /** Other work's mean CPU while it ran, in percent of one core. */
   other: number;
   /** The baseline runs' median of it for the same scenario (0 without any). */
@@ -42,12 +44,16 @@ export interface BusyScenario {
 export function otherWorkByScenario(
   run: MeasuredRun,
   suites: readonly AnySuite[] = builtInRegistry.suites,
-): Map<string, number> {
-  const found = new Map<string, number>();
-  const note = (key: string, resources: Pick<ResourceFigures, 'otherCpuMean'> | undefined) => {
+): Map<string, { other: number; isAlias: boolean }> {
+  const found = new Map<string, { other: number; isAlias: boolean }>();
+  const note = (
+    key: string,
+    resources: Pick<ResourceFigures, 'otherCpuMean'> | undefined,
+    isAlias = false,
+  ) => {
     const other = resources?.otherCpuMean;
     if (other === undefined || !Number.isFinite(other)) return;
-    found.set(key, Math.max(other, found.get(key) ?? 0));
+    found.set(key, { other: Math.max(other, found.get(key)?.other ?? 0), isAlias });
   };
   for (const scenario of run.scenarios) {
     note(`${scenario.suite}/${scenario.name}`, scenario.resources);
@@ -55,7 +61,7 @@ export function otherWorkByScenario(
   const result = run as CoreRunResult;
   for (const suite of suites) {
     for (const window of suite.windows?.(result, detailOf(suite, result)) ?? []) {
-      note(window.scenario, window.resources);
+      note(window.scenario, window.resources, window.isAlias);
     }
   }
   return found;
@@ -74,10 +80,10 @@ export function findBusyScenarios(
 ): Map<string, BusyScenario> {
   const past = baselineRuns.map((r) => otherWorkByScenario(r, suites));
   const busy = new Map<string, BusyScenario>();
-  for (const [key, other] of otherWorkByScenario(run, suites)) {
-    const values = past.map((p) => p.get(key)).filter((v): v is number => v !== undefined);
+  for (const [key, { other, isAlias }] of otherWorkByScenario(run, suites)) {
+    const values = past.map((p) => p.get(key)?.other).filter((v): v is number => v !== undefined);
     const usual = medianOf(values) ?? 0;
-    if (other - usual >= limit) busy.set(key, { other, usual });
+    if (other - usual >= limit) busy.set(key, { other, usual, ...(isAlias ? { isAlias } : {}) });
   }
   return busy;
 }
@@ -107,10 +113,10 @@ const BUSY_NAMED = 3;
 
 /**
  * One sentence for the report on the scenarios measured on a busy runner; undefined when none.
- * Volume queries are named by their steps, not again by the query.
+ * An alias (a volume query, named by its steps already) is not named again.
  */
 export function describeBusyRunner(busy: ReadonlyMap<string, BusyScenario>): string | undefined {
-  const listed = [...busy].filter(([key]) => !(key.startsWith('volume/') && !key.includes('@')));
+  const listed = [...busy].filter(([, found]) => found.isAlias !== true);
   if (listed.length === 0) return undefined;
   const named = listed
     .slice(0, BUSY_NAMED)

@@ -59,7 +59,9 @@ export const volumeSuite = defineSuite<VolumeConfig, VolumeConfig>({
   windows: (result) =>
     result.scenarios.flatMap((scenario) => {
       const step = scenario.suite === 'volume' ? splitVolumeStep(scenario.name) : undefined;
-      return step ? [{ scenario: `volume/${step.query}`, resources: scenario.resources }] : [];
+      return step
+        ? [{ scenario: `volume/${step.query}`, resources: scenario.resources, isAlias: true }]
+        : [];
     }),
   report: (result) => {
     const section = volumeSection(result);
