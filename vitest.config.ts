@@ -15,9 +15,11 @@ export default defineConfig({
           // Vitest's default is one worker less than the cores: a single one on 2 cores.
           maxWorkers: 2,
           // Files share a worker's modules rather than importing the sources again each (a third
-          // of the time on 2 cores). Safe while no test leaves state behind: the one patch of a
-          // global, process.stdout.write in src/baseline/actions-log.ts, is undone by the watch
-          // that made it, and src/monitor/proc-tree.ts caches only a constant of the machine.
+          // of the time on 2 cores). Safe while no test leaves state behind. What the sources
+          // keep between calls: the watches of src/baseline/actions-log.ts patch
+          // process.stdout.write and undo it when they end; src/video/video-cache.ts remembers
+          // generations by absolute path (each test writes under a mkdtemp folder of its own);
+          // the rest are constants (src/monitor/proc-tree.ts's clock ticks, lookup sets).
           isolate: false,
           sequence: { groupOrder: 0 },
         },
