@@ -16,8 +16,7 @@
 //   on the workflow run"); backend ids come from the runtime token's `scp` claim.
 // - blobs: SAS URLs of azurite's development account.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   BlobSASPermissions,
   BlobServiceClient,
@@ -25,6 +24,7 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { DEV_ACCOUNT, DEV_ACCOUNT_KEY } from './azurite.ts';
+import { sendJson, serveOnLoopback } from './json-server.ts';
 
 /** The workflow run a runtime token belongs to. */
 export interface RunIdentity {
@@ -528,20 +528,14 @@ export async function startResultsStandin(options: {
       status: answer.status,
       response: answer.body,
     });
-    const headers: Record<string, string> = { ...('headers' in answer ? answer.headers : {}) };
-    if (answer.body !== undefined) headers['content-type'] = 'application/json';
-    response.writeHead(answer.status, headers);
-    response.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+    sendJson(response, answer.status, answer.body, 'headers' in answer ? answer.headers : {});
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ code: 'internal', msg: String(error) }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveOnLoopback(handle, (_request, error) => ({
+    code: 'internal',
+    msg: String(error),
+  }));
+  const url = server.url;
 
   return {
     url,
@@ -608,10 +602,6 @@ export async function startResultsStandin(options: {
     setFault(next) {
       fault = next;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }

@@ -20,9 +20,9 @@
 //   429 carries only `retry-after` (seconds or an HTTP date).
 // - comment bodies longer than 65 536 characters are refused with 422.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { sendJson, serveOnLoopback } from './json-server.ts';
 import {
   checkRequest,
   checkResponse,
@@ -667,20 +667,14 @@ export async function startGitHubApiStandin(
       'x-ratelimit-resource': 'core',
       ...entry.headers,
     };
-    if (result.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-    response.writeHead(result.status, headers);
-    response.end(result.body === undefined ? undefined : JSON.stringify(result.body));
+    sendJson(response, result.status, result.body, headers, 'application/json; charset=utf-8');
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((problem: unknown) => {
-      violations.push(`${request.method} ${request.url}: the stand-in failed: ${String(problem)}`);
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ message: 'Server Error' }));
-    });
+  const server = await serveOnLoopback(handle, (request, problem) => {
+    violations.push(`${request.method} ${request.url}: the stand-in failed: ${String(problem)}`);
+    return { message: 'Server Error' };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = server.url;
 
   return {
     url,
@@ -731,10 +725,6 @@ export async function startGitHubApiStandin(
     },
     requests,
     violations,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((problem) => (problem ? reject(problem) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }

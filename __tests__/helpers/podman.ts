@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runProcess } from './run-process.ts';
 
 /** The statically linked busybox of Debian's busybox-static package. */
 export const STATIC_BUSYBOX = '/bin/busybox';
@@ -72,23 +73,13 @@ export async function startPodman(): Promise<Podman> {
     'vfs',
     ...runtimeArgs(),
   ];
-  const podman = (args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn('podman', [...base, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-      });
-      child.stderr.on('data', (d) => {
-        err += d;
-      });
-      child.once('error', reject);
-      child.once('close', (code) => {
-        if (code === 0) resolve(out.trim());
-        else reject(new Error(`podman ${args.join(' ')} exited ${code}: ${err.trim()}`));
-      });
-    });
+  const podman = async (args: string[]): Promise<string> => {
+    const run = await runProcess('podman', [...base, ...args]);
+    if (run.code !== 0) {
+      throw new Error(`podman ${args.join(' ')} exited ${run.code}: ${run.stderr.trim()}`);
+    }
+    return run.stdout.trim();
+  };
 
   let service: ChildProcess | undefined;
   try {

@@ -8,20 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDirStore } from '../../src/baseline/local-store.ts';
-import { demoSettings } from '../../src/cli/demo.ts';
-import { runPerf } from '../../src/pipeline/run-perf.ts';
 import type { RunResult } from '../../src/suites/registry.ts';
 import { BUSY_RUNNER_PERCENT } from '../../src/verdict/busy-runner.ts';
-import { recordingOutlet } from '../helpers/outlet.ts';
+import { runOnSampleService, SAMPLE_SERVICE_HEAD } from '../helpers/run-config.ts';
 
-const CONFIG = `target:
-  url: http://127.0.0.1:1
-  health: /health
-  wait: 30s
-auth:
-  login: { path: /auth/login, json: { email: test@example.com, password: password } }
-  token: access_token
-monitor: { interval: 250ms }
+const CONFIG = `${SAMPLE_SERVICE_HEAD}monitor: { interval: 250ms }
 baseline: { name: busy }
 load:
   scenarios:
@@ -40,7 +31,6 @@ const spinners: ChildProcess[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'perf-action-busy-'));
-  await writeFile(join(dir, 'perf.yml'), CONFIG);
 });
 
 afterAll(async () => {
@@ -50,21 +40,10 @@ afterAll(async () => {
 
 async function run(
   env: Record<string, string>,
-  out: string,
-  store?: LocalDirStore,
+  name: string,
+  baselineStore?: LocalDirStore,
 ): Promise<RunResult> {
-  const demo = await demoSettings(process.cwd());
-  const output = await runPerf({
-    configPath: join(dir, 'perf.yml'),
-    targetUrl: demo.targetUrl,
-    targetStart: demo.targetStart,
-    outDir: join(dir, out),
-    env,
-    calibrationMs: 0,
-    outlet: recordingOutlet(),
-    ...(store ? { baselineStore: store } : {}),
-  });
-  return output.result;
+  return (await runOnSampleService({ dir, name, yaml: CONFIG, env, baselineStore })).result;
 }
 
 /** Six baseline records from one fast run, p95 a few percent apart; no other work recorded. */

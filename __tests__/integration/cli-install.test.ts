@@ -2,7 +2,7 @@
 // temporary prefix, then the installed `perf-action` command. The package is packed from a
 // staging copy whose dist/ is built fresh (what dist/ holds in the checkout is check:dist's
 // concern); every other packed file is copied from the checkout as package.json's `files` names it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
@@ -10,38 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist } from '../../scripts/build.ts';
 import { TOOL_VERSION } from '../../src/version.ts';
 import { ROOT } from '../helpers/run-cli.ts';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { type ProcessRun, runProcess } from '../helpers/run-process.ts';
 
 function run(
   command: string,
   args: string[],
   options: { cwd: string; path: string; timeoutMs?: number },
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...OUTER_ENV, PATH: options.path },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+): Promise<ProcessRun> {
+  return runProcess(command, args, {
+    cwd: options.cwd,
+    env: { ...OUTER_ENV, PATH: options.path },
+    timeoutMs: options.timeoutMs ?? 120_000,
   });
 }
 

@@ -1,12 +1,12 @@
 // The process guard in a real Node process: what is printed behind the outlet's back (console,
 // raw bytes, a library's own writes, a crash) is redacted too; the runner's mask line is not.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/run-cli.ts';
+import { type ProcessRun, runProcess } from '../helpers/run-process.ts';
 
 let dir: string;
 
@@ -18,9 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function runScript(
-  body: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runScript(body: string): Promise<ProcessRun> {
   const module = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
   const file = join(dir, `script-${Math.random().toString(36).slice(2)}.ts`);
   await writeFile(
@@ -37,19 +35,7 @@ const guard = guardProcessOutput(redactor, {
 ${body}
 `,
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [file], { timeoutMs: 30_000 });
 }
 
 describe('guardProcessOutput', () => {

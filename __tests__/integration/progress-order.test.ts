@@ -85,6 +85,9 @@ describe('progress lines', () => {
       warmup: 0s
       cooldown: 2s
       timeout: 5s
+      # Far above the 1.5 s answers, so that both stages hold however late a busy machine runs
+      # the server's timers: this test is about the order of the lines.
+      limits: { latency.p95: 5s }
 `);
     const lines: string[] = [];
     await runStressSuite({
@@ -182,7 +185,8 @@ describe('progress lines', () => {
       /^mix: stress open model, 20 → 40 req\/s$/,
       /^mix: 20 req\/s: .+ — held$/,
       /^mix: 40 req\/s: .+ — broke \(p95 >= 300/,
-      /^mix: cool-down at 20 req\/s for .+: .+ — recovered after .+$/,
+      // Back within 20 % of the first stage's few milliseconds or not: a busy machine decides.
+      /^mix: cool-down at 20 req\/s for .+: .+ — (recovered after .+|did not recover \(.+\))$/,
     ]);
   }, 30_000);
 });

@@ -40,11 +40,9 @@ describe('the CLI lets no secret out', () => {
     );
     const results = await readTree(out);
     const history = await readTree(baseline);
+    // PROBE=<file> keeps everything the run wrote, to see what a failure here was about.
     if (process.env.PROBE)
-      await writeFile(
-        '/tmp/redaction-probe.json',
-        JSON.stringify({ run, results, history }, null, 2),
-      );
+      await writeFile(process.env.PROBE, JSON.stringify({ run, results, history }, null, 2));
     // The run did reach every place a secret can come back from.
     expect(run.stderr).toContain('logged in');
     expect(Object.keys(results).sort()).toEqual([

@@ -1,21 +1,21 @@
 // The volume suite end to end: the real sample service in its own process, seeded through its
 // bulk API, its queries measured by the real engine, growth fitted; and what a failed seeding
 // leaves behind (a small real HTTP server that starts refusing after a number of records).
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSettings, freePort } from '../../src/cli/demo.ts';
-import { runPerf } from '../../src/pipeline/run-perf.ts';
+import { freePort } from '../../src/cli/demo.ts';
 import type { Check, Metric } from '../../src/results/types.ts';
 import type { RunResult } from '../../src/suites/registry.ts';
 import type { RequestSeed } from '../../src/suites/volume/config.ts';
 import { seedThroughApi } from '../../src/suites/volume/seed-api.ts';
 import { runSeedCommand } from '../../src/suites/volume/seed-command.ts';
 import { compileSeedRequest } from '../../src/suites/volume/seed-template.ts';
-import { recordingOutlet } from '../helpers/outlet.ts';
+import { sendJson } from '../helpers/json-server.ts';
+import { runConfig, runOnSampleService, SAMPLE_SERVICE_HEAD } from '../helpers/run-config.ts';
 
 let dir: string;
 
@@ -40,14 +40,7 @@ function checkOf(result: RunResult, key: string): Check | undefined {
 describe('volume suite against the sample service', () => {
   // Steps: the smallest that keep the scan's exponent clearly above 0.5 on a busy 2-core machine:
   // at a few hundred rows the fixed cost of a request still hides the scan.
-  const config = `target:
-  url: http://127.0.0.1:1
-  health: /health
-  wait: 30s
-auth:
-  login: { path: /auth/login, json: { email: test@example.com, password: password } }
-  token: access_token
-budgets:
+  const config = `${SAMPLE_SERVICE_HEAD}budgets:
   latency.p95: 2s
 volume:
   steps: [500, 5000, 25000]
@@ -81,21 +74,8 @@ volume:
   let lines: string[];
 
   beforeAll(async () => {
-    const file = join(dir, 'volume.yml');
-    await writeFile(file, config);
-    // The service in a process of its own, as the demo starts it: it must not share our event loop.
-    const demo = await demoSettings(process.cwd());
     lines = [];
-    const output = await runPerf({
-      configPath: file,
-      targetUrl: demo.targetUrl,
-      targetStart: demo.targetStart,
-      outDir: join(dir, 'out'),
-      env: {},
-      calibrationMs: 0,
-      outlet: recordingOutlet(lines),
-    });
-    result = output.result;
+    result = (await runOnSampleService({ dir, name: 'volume', yaml: config, lines })).result;
   }, 60_000);
 
   it('measures every query at every step and the seeding throughput', () => {
@@ -147,7 +127,7 @@ volume:
   });
 
   it('reports a Volume table with the exponents and classes', async () => {
-    const markdown = await readFile(join(dir, 'out', 'report.md'), 'utf8');
+    const markdown = await readFile(join(dir, 'volume', 'report.md'), 'utf8');
     expect(markdown).toContain('### Volume');
     expect(markdown).toMatch(
       /\| Query +\| +500 \| +5,000 \| +25,000 \| +b \| Growth +\| Status +\|/,
@@ -175,10 +155,7 @@ async function startRefusingServer(
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const send = (status: number, body: unknown) => {
-        response.writeHead(status, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(body));
-      };
+      const send = (status: number, body: unknown) => sendJson(response, status, body);
       if (request.method === 'POST' && request.url === '/bulk') {
         bulkRequests++;
         const items = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown[];
@@ -210,10 +187,11 @@ describe('a seeding failure', () => {
   it('stops the suite with a failed check naming the request and the answer, keeping what was measured', async () => {
     const server = await startRefusingServer(300);
     try {
-      const file = join(dir, 'refused.yml');
-      await writeFile(
-        file,
-        `target: { url: "${server.url}" }
+      const lines: string[] = [];
+      const output = await runConfig({
+        dir,
+        name: 'refused',
+        yaml: `target: { url: "${server.url}" }
 volume:
   steps: [100, 200, 400, 800]
   defaults: { warmup: 0s, rounds: 2 }
@@ -224,16 +202,9 @@ volume:
   queries:
     - { name: q, request: { path: /q }, connections: 1, requests: 10, expect: flat }
 `,
-      );
-      const lines: string[] = [];
-      const out = join(dir, 'out-refused');
-      const output = await runPerf({
-        configPath: file,
-        outDir: out,
-        env: {},
-        calibrationMs: 0,
-        outlet: recordingOutlet(lines),
+        lines,
       });
+      const out = join(dir, 'refused');
       // 6 batches of 50 accepted (300 records), the 7th refused, and nothing sent after it.
       expect(server.bulkRequests()).toBe(7);
       const failure = checkOf(output.result, 'volume/seed@400/seed.failed');
@@ -266,22 +237,15 @@ volume:
   it('a refused first step leaves no metrics at all', async () => {
     const server = await startRefusingServer(0);
     try {
-      const file = join(dir, 'refused-first.yml');
-      await writeFile(
-        file,
-        `target: { url: "${server.url}" }
+      const output = await runConfig({
+        dir,
+        name: 'refused-first',
+        yaml: `target: { url: "${server.url}" }
 volume:
   steps: [10, 100]
   seed: { request: { path: /bulk, json: {} }, batch: 10 }
   queries: [{ name: q, request: { path: /q }, connections: 1, requests: 5 }]
 `,
-      );
-      const output = await runPerf({
-        configPath: file,
-        outDir: join(dir, 'out-refused-first'),
-        env: {},
-        calibrationMs: 0,
-        outlet: recordingOutlet(),
       });
       expect(output.result.metrics).toEqual([]);
       expect(output.result.checks).toEqual([
@@ -307,23 +271,16 @@ volume:
   ])('with count: %s', async (_, countOffset, message) => {
     const server = await startRefusingServer(10_000, countOffset);
     try {
-      const file = join(dir, `count-${countOffset}.yml`);
-      await writeFile(
-        file,
-        `target: { url: "${server.url}" }
+      const output = await runConfig({
+        dir,
+        name: `count-${countOffset}`,
+        yaml: `target: { url: "${server.url}" }
 volume:
   steps: [100, 1000]
   count: { request: { path: /count }, value: total }
   seed: { request: { path: /bulk, json: {} }, batch: 50 }
   queries: [{ name: q, request: { path: /q }, connections: 1, requests: 5 }]
 `,
-      );
-      const output = await runPerf({
-        configPath: file,
-        outDir: join(dir, `out-count-${countOffset}`),
-        env: {},
-        calibrationMs: 0,
-        outlet: recordingOutlet(),
       });
       expect(output.result.checks).toEqual([
         expect.objectContaining({ metric: 'volume/seed@100/seed.failed', status: 'fail', message }),

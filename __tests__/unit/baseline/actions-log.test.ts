@@ -66,19 +66,25 @@ describe('watchActionsLog', () => {
   });
 
   it('lets overlapping watches each capture what they watch', async () => {
+    // Each line is written while both watches are open: the second watch writes W and lets the
+    // first write E, then waits until it has.
+    const wroteW = Promise.withResolvers<void>();
+    const wroteE = Promise.withResolvers<void>();
     const { value, printed } = await recordingStdout(() =>
       Promise.all([
         watchActionsLog(
           async () => {
-            await new Promise((resolve) => setTimeout(resolve, 5));
+            await wroteW.promise;
             process.stdout.write('::error::E\n');
+            wroteE.resolve();
           },
           (line) => line.kind === 'error',
         ),
         watchActionsLog(
           async () => {
             process.stdout.write('::warning::W\n');
-            await new Promise((resolve) => setTimeout(resolve, 10));
+            wroteW.resolve();
+            await wroteE.promise;
           },
           (line) => line.kind === 'warning',
         ),

@@ -13,9 +13,9 @@ import {
   StagedLoad,
   type StagedLoadOptions,
   type Tally,
-} from '../../../src/engine/staged.ts';
-import { EngineError } from '../../../src/errors.ts';
-import { mergeKinds } from '../../../src/suites/stress/analysis.ts';
+} from '../../src/engine/staged.ts';
+import { EngineError } from '../../src/errors.ts';
+import { mergeKinds } from '../../src/suites/stress/analysis.ts';
 
 /**
  * Answers by path: `/hang` never, `/fail` with a 500, `/slow` after `delayMs`, anything else with
