@@ -19956,7 +19956,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants4();
     var { getGlobalOrigin } = require_global();
     var { collectAnHTTPQuotedString, parseMIMEType } = require_data_url();
-    var { performance: performance10 } = __require("node:perf_hooks");
+    var { performance: performance11 } = __require("node:perf_hooks");
     var { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert2 = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -20111,7 +20111,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance10.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance11.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -65984,6 +65984,29 @@ var DEFAULT_REGRESSION_POLICY = Object.freeze({
   metrics: [DEFAULT_GATED]
 });
 
+// src/core/random.ts
+function createRandom(seed) {
+  const low = seed >>> 0;
+  const high = Math.floor(seed / 2 ** 32) >>> 0;
+  let state = (low ^ Math.imul(high, 2654435761)) >>> 0;
+  return () => {
+    state = state + 1831565813 >>> 0;
+    let t = state;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 2 ** 32;
+  };
+}
+var FNV1A_OFFSET_BASIS = 2166136261;
+function fnv1aStep(hash2, unit) {
+  return Math.imul(hash2 ^ unit, 16777619);
+}
+function fnv1a(text) {
+  let hash2 = FNV1A_OFFSET_BASIS;
+  for (let i = 0; i < text.length; i++) hash2 = fnv1aStep(hash2, text.charCodeAt(i));
+  return hash2 >>> 0;
+}
+
 // src/core/metric-units.ts
 var betterSchema = external_exports.enum(["lower", "higher"]);
 var statusSchema = external_exports.enum(["pass", "warn", "fail"]);
@@ -67755,6 +67778,18 @@ function cpuUnitNote(environment) {
   return `CPU is percent of one core (this machine has ${environment.cores}, so ${environment.cores * 100} % is all of it).`;
 }
 
+// src/suites/shared/run-options.ts
+function runOptions(context) {
+  return {
+    baseUrl: context.target.url,
+    authHeaders: context.target.authHeaders,
+    engine: context.engine,
+    log: context.log,
+    ...context.target.monitor ? { monitor: context.target.monitor } : {},
+    ...context.signal ? { signal: context.signal } : {}
+  };
+}
+
 // src/engine/histogram.ts
 var hdr = __toESM(require_dist2(), 1);
 var HIGHEST_TRACKABLE_MICROS = 36e8;
@@ -68541,13 +68576,8 @@ var loadSuite = defineSuite({
   unitName: (scenario) => scenario.name,
   describe: (config2) => plural2(config2.scenarios.length, "scenario"),
   run: (context, _config, units) => runLoadSuite({
-    baseUrl: context.target.url,
-    authHeaders: context.target.authHeaders,
-    engine: context.engine,
-    log: context.log,
-    scenarios: [...units],
-    ...context.target.monitor ? { monitor: context.target.monitor } : {},
-    ...context.signal ? { signal: context.signal } : {}
+    ...runOptions(context),
+    scenarios: [...units]
   }),
   confirmable: true,
   budgets: (config2, { cores, global: global2 }) => {
@@ -69104,476 +69134,112 @@ function stressSections(run2, checks, environment) {
 // src/suites/stress/run.ts
 import { setTimeout as sleep } from "node:timers/promises";
 
-// src/engine/staged.ts
-var import_undici = __toESM(require_undici(), 1);
-import { performance as performance3 } from "node:perf_hooks";
-
-// src/engine/exchange.ts
-import { performance as performance2 } from "node:perf_hooks";
-var TimeoutError = class extends Error {
-};
-var RunAbortedError = class extends Error {
-};
-var Exchange = class {
-  /** When the request was meant to leave (performance.now() ms); latency counts from it. */
-  intendedAt;
-  #settle;
-  #timer;
-  #controller;
-  #statusCode = 0;
-  #pendingAbort;
-  #isSettled = false;
-  #bodyBytes = 0;
-  constructor(intendedAt, timeoutMs, settle2) {
-    this.intendedAt = intendedAt;
-    this.#settle = settle2;
-    if (timeoutMs !== void 0) this.#timer = this.#armTimeout(performance2.now() + timeoutMs);
-  }
-  /** Times out at `deadline` (performance.now() ms), never before: timers may fire ~1 ms early. */
-  #armTimeout(deadline) {
-    return setTimeout(
-      () => {
-        const remainingMs = deadline - performance2.now();
-        if (remainingMs > 0) this.#timer = this.#armTimeout(deadline);
-        else this.timeOut();
-      },
-      Math.max(1, deadline - performance2.now())
-    );
-  }
-  /** Ends the exchange now as a timeout. */
-  timeOut() {
-    this.#abortWith(new TimeoutError("timeout"));
-  }
-  /** Ends the exchange now as `aborted`: the run was aborted. */
-  abort() {
-    this.#abortWith(new RunAbortedError("run aborted"));
-  }
-  onRequestStart(controller) {
-    this.#controller = controller;
-    if (this.#pendingAbort) controller.abort(this.#pendingAbort);
-  }
-  onResponseStart(_controller, statusCode) {
-    this.#statusCode = statusCode;
-  }
-  onResponseData(_controller, chunk) {
-    this.#bodyBytes += chunk.length;
-  }
-  onResponseEnd() {
-    this.#finish(this.#statusCode);
-  }
-  onResponseError(_controller, error62) {
-    this.#finish(outcomeOf(error62));
-  }
-  #abortWith(reason) {
-    if (this.#isSettled) return;
-    if (this.#controller) {
-      this.#controller.abort(reason);
+// src/engine/run-tally.ts
+var SUMMED_FIELDS = [
+  "sent",
+  "ok",
+  "errorStatus",
+  "socketErrors",
+  "timeouts",
+  "dropped",
+  "late",
+  "bodyBytes"
+];
+var RunTally = class {
+  /** Latencies of the answers and of the timeouts, in µs (socket errors and drops have none). */
+  histogram = LatencyHistogram.create();
+  statusCodes = {};
+  sent = 0;
+  ok = 0;
+  errorStatus = 0;
+  socketErrors = 0;
+  timeouts = 0;
+  dropped = 0;
+  late = 0;
+  bodyBytes = 0;
+  /** performance.now() of the last outcome from the service; 0 before any. */
+  lastOutcomeAt = 0;
+  /**
+   * Counts one ended request as sent, with its outcome. `latencyMs` is from its intended (open)
+   * or actual (closed) send time; `aborted` means the run ended it, or never sent it: dropped.
+   */
+  record(outcome, latencyMs, bodyBytes, now) {
+    this.sent += 1;
+    this.bodyBytes += bodyBytes;
+    if (outcome === "aborted") {
+      this.dropped += 1;
       return;
     }
-    this.#pendingAbort = reason;
-    this.#finish(outcomeOf(reason));
-  }
-  #finish(outcome) {
-    if (this.#isSettled) return;
-    this.#isSettled = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#settle(this, outcome, this.#bodyBytes);
-  }
-};
-function outcomeOf(error62) {
-  if (error62 instanceof TimeoutError) return "timeout";
-  return error62 instanceof RunAbortedError ? "aborted" : "error";
-}
-
-// src/engine/limits.ts
-var MAX_TIMER_MS = 2147483647;
-var MAX_RATE = 1e6;
-var MAX_CONNECTIONS = 1e4;
-var MAX_REQUESTS = 1e9;
-var MAX_BACKLOG = 1e5;
-function requireMillis(what, name, value) {
-  if (!(value > 0 && value <= MAX_TIMER_MS)) {
-    throw new EngineError(`${what}: ${name} must be > 0 and <= ${MAX_TIMER_MS} ms, got ${value}`);
-  }
-}
-function requireCount(what, name, value, max2) {
-  if (!(Number.isInteger(value) && value >= 1 && value <= max2)) {
-    throw new EngineError(`${what}: ${name} must be an integer >= 1 and <= ${max2}, got ${value}`);
-  }
-}
-function requireRate(what, name, value) {
-  if (!(value > 0 && value <= MAX_RATE)) {
-    throw new EngineError(
-      `${what}: ${name} must be > 0 and <= ${MAX_RATE} requests/s, got ${value}`
-    );
-  }
-}
-
-// src/engine/staged.ts
-var SPIN_WINDOW_MS = 2;
-function emptyTally() {
-  return {
-    histogram: LatencyHistogram.create(),
-    sent: 0,
-    completed: 0,
-    ok: 0,
-    socketErrors: 0,
-    timeouts: 0,
-    dropped: 0,
-    statusCodes: {}
-  };
-}
-function addTally(a, b) {
-  a.histogram.add(b.histogram);
-  a.sent += b.sent;
-  a.completed += b.completed;
-  a.ok += b.ok;
-  a.socketErrors += b.socketErrors;
-  a.timeouts += b.timeouts;
-  a.dropped += b.dropped;
-  addStatusCodes(a.statusCodes, b.statusCodes);
-}
-function failuresOf(t) {
-  return t.completed - t.ok + t.socketErrors + t.timeouts + t.dropped;
-}
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = state + 1831565813 >>> 0;
-    let t = state;
-    t = Math.imul(t ^ t >>> 15, t | 1);
-    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  };
-}
-var WHAT = "staged load";
-function validate2(options) {
-  if (options.mix.length === 0) throw new EngineError(`${WHAT}: the mix is empty`);
-  for (const entry of options.mix) {
-    if (!(entry.weight > 0 && Number.isFinite(entry.weight))) {
-      throw new EngineError(`${WHAT}: weight of '${entry.kind}' must be > 0`);
+    this.lastOutcomeAt = now;
+    if (outcome === "error") {
+      this.socketErrors += 1;
+      return;
     }
-    validateRequest(`${WHAT}: '${entry.kind}'`, entry.request);
-  }
-  requireMillis(WHAT, "timeoutMs", options.timeoutMs);
-  requireCount(WHAT, "maxInFlight", options.maxInFlight, MAX_CONNECTIONS);
-}
-var StagedLoad = class {
-  #options;
-  #pool;
-  #dispatch;
-  #pick;
-  #seconds = /* @__PURE__ */ new Map();
-  #inFlight = /* @__PURE__ */ new Set();
-  #t0 = 0;
-  #current;
-  #phaseCount = 0;
-  #isFinished = false;
-  #isAborted = false;
-  // Open model.
-  #backlog = [];
-  #backlogHead = 0;
-  /** The one pending wake-up of the scheduler: a timer, or an immediate while spinning. */
-  #wake;
-  // Closed model: connections running, and how many should.
-  #workers = 0;
-  #wantedWorkers = 0;
-  #idle;
-  constructor(options) {
-    validate2(options);
-    this.#options = options;
-    const origin = joinUrl(options.baseUrl, "/").origin;
-    this.#pool = new import_undici.Pool(origin, {
-      // Closed model: the connections bound the requests in flight themselves.
-      connections: options.model === "open" ? options.maxInFlight : null,
-      pipelining: 1,
-      headersTimeout: 0,
-      bodyTimeout: 0
-    });
-    this.#dispatch = new Map(
-      options.mix.map((entry) => {
-        const url2 = joinUrl(options.baseUrl, entry.request.path);
-        return [
-          entry.kind,
-          {
-            path: `${url2.pathname}${url2.search}`,
-            method: entry.request.method.toUpperCase(),
-            headers: entry.request.headers,
-            body: entry.request.body ?? null
-          }
-        ];
-      })
-    );
-    const random = seededRandom(options.seed);
-    const total = options.mix.reduce((sum2, e) => sum2 + e.weight, 0);
-    let sum = 0;
-    const cumulative = options.mix.map((e) => {
-      sum += e.weight / total;
-      return sum;
-    });
-    this.#pick = () => {
-      const r = random();
-      const i = cumulative.findIndex((c) => r < c);
-      return options.mix[i === -1 ? options.mix.length - 1 : i].kind;
-    };
-    options.signal?.addEventListener("abort", this.#onAbort, { once: true });
-  }
-  /** Starts a phase now; the phase still sending (if any) ends first. */
-  startPhase(spec) {
-    if (this.#isFinished) throw new EngineError(`${WHAT}: already finished`);
-    requireMillis(WHAT, "a phase duration", spec.durationMs);
-    if (this.#options.model === "closed") {
-      requireCount(WHAT, "connections", spec.level, MAX_CONNECTIONS);
-    } else {
-      requireRate(WHAT, "a phase rate", spec.level);
+    this.histogram.recordMillis(latencyMs);
+    if (outcome === "timeout") {
+      this.timeouts += 1;
+      return;
     }
-    const previous = this.#current;
-    if (previous) this.#endPhase(previous);
-    const now = performance3.now();
-    const start = previous ? Math.max(previous.result.endedAt, now - SPIN_WINDOW_MS) : now;
-    if (this.#phaseCount === 0) this.#t0 = now;
-    let resolveEnded = () => {
-    };
-    let resolveSettled = () => {
-    };
-    const ended = new Promise((r) => {
-      resolveEnded = r;
-    });
-    const settled = new Promise((r) => {
-      resolveSettled = r;
-    });
-    const state = {
-      result: {
-        index: this.#phaseCount,
-        level: spec.level,
-        startedAt: now,
-        endedAt: now,
-        kinds: /* @__PURE__ */ new Map(),
-        generatorCpuPercent: 0
-      },
-      pending: 0,
-      isSending: true,
-      nextArrival: start,
-      cpuStart: process.cpuUsage(),
-      resolveEnded,
-      resolveSettled
-    };
-    this.#phaseCount += 1;
-    this.#current = state;
-    if (this.#isAborted) {
-      this.#endPhase(state);
-    } else {
-      state.endTimer = setTimeout(() => this.#endPhase(state), spec.durationMs);
-      if (this.#options.model === "open") this.#tick();
-      else this.#setWorkers(spec.level);
-    }
-    return {
-      ended,
-      settled,
-      stop: () => this.#endPhase(state),
-      pending: () => state.pending,
-      result: state.result
-    };
+    if (isOkStatus(outcome)) this.ok += 1;
+    else this.errorStatus += 1;
+    const code = String(outcome);
+    this.statusCodes[code] = (this.statusCodes[code] ?? 0) + 1;
   }
-  /** Ends sending, waits for the requests in flight, and returns the run second by second. */
-  async finish() {
-    if (this.#current) this.#endPhase(this.#current);
-    this.#isFinished = true;
-    this.#setWorkers(0);
-    await new Promise((resolve3) => {
-      if (this.#isIdle()) resolve3();
-      else this.#idle = resolve3;
-    });
-    this.#options.signal?.removeEventListener("abort", this.#onAbort);
-    await this.#pool.destroy().catch(() => {
-    });
-    const seconds = [...this.#seconds.values()].sort((a, b) => a.second - b.second);
-    return { t0: this.#t0, seconds };
+  /** Counts `count` requests the run issued and will never send (a cap ended it first): dropped. */
+  drop(count2) {
+    this.sent += count2;
+    this.dropped += count2;
   }
-  #onAbort = () => {
-    this.#isAborted = true;
-    if (this.#current) this.#endPhase(this.#current);
-    while (this.#backlogHead < this.#backlog.length) {
-      const waiting = this.#backlog[this.#backlogHead];
-      this.#backlogHead += 1;
-      this.#record(waiting.slot, "aborted", 0);
-    }
-    for (const exchange of this.#inFlight) exchange.abort();
-  };
-  #endPhase(state) {
-    if (!state.isSending) return;
-    state.isSending = false;
-    if (state.endTimer) clearTimeout(state.endTimer);
-    state.result.endedAt = performance3.now();
-    const wallMs = state.result.endedAt - state.result.startedAt;
-    const used = process.cpuUsage(state.cpuStart);
-    state.result.generatorCpuPercent = wallMs > 0 ? (used.user + used.system) / 1e3 / wallMs * 100 : 0;
-    if (this.#current === state) {
-      if (this.#options.model === "open") this.#sendDueArrivals(state.result.endedAt);
-      this.#setWorkers(0);
-    }
-    state.resolveEnded();
-    this.#maybeSettled(state);
+  /** Adds the counts and latencies of `other` into this tally. */
+  add(other) {
+    this.histogram.add(other.histogram);
+    addStatusCodes(this.statusCodes, other.statusCodes);
+    for (const field of SUMMED_FIELDS) this[field] += other[field];
+    this.lastOutcomeAt = Math.max(this.lastOutcomeAt, other.lastOutcomeAt);
   }
-  #maybeSettled(state) {
-    if (!state.isSending && state.pending === 0) state.resolveSettled(state.result);
-  }
-  #tallyFor(slot) {
-    let byKind2 = slot.phase.result.kinds.get(slot.kind);
-    if (!byKind2) {
-      byKind2 = emptyTally();
-      slot.phase.result.kinds.set(slot.kind, byKind2);
-    }
-    let second = this.#seconds.get(slot.second);
-    if (!second) {
-      second = { second: slot.second, kinds: /* @__PURE__ */ new Map() };
-      this.#seconds.set(slot.second, second);
-    }
-    let inSecond = second.kinds.get(slot.kind);
-    if (!inSecond) {
-      inSecond = emptyTally();
-      second.kinds.set(slot.kind, inSecond);
-    }
-    return [byKind2, inSecond];
-  }
-  #slotAt(at, phase) {
-    return { phase, second: Math.floor(Math.max(0, at - this.#t0) / 1e3), kind: this.#pick() };
+  /** Requests answered with any HTTP status. */
+  get completed() {
+    return this.ok + this.errorStatus;
   }
   /**
-   * Records one ended request (`latencyMs` from its intended or actual send time). After an abort
-   * every request still ending counts as dropped: the run cut it off, not the service.
+   * Failed requests: every outcome but an ok answer, so `sent - ok`. Dropped ones count: the
+   * service held the slots they waited for, or the run gave up on them, and either way their user
+   * got no answer.
    */
-  #record(slot, outcome, latencyMs) {
-    slot.phase.pending -= 1;
-    const ended = this.#isAborted ? "aborted" : outcome;
-    for (const t of this.#tallyFor(slot)) {
-      t.sent += 1;
-      if (ended === "aborted") {
-        t.dropped += 1;
-        continue;
-      }
-      if (ended === "error") {
-        t.socketErrors += 1;
-        continue;
-      }
-      t.histogram.recordMillis(latencyMs);
-      if (ended === "timeout") {
-        t.timeouts += 1;
-      } else {
-        t.completed += 1;
-        if (isOkStatus(ended)) t.ok += 1;
-        t.statusCodes[String(ended)] = (t.statusCodes[String(ended)] ?? 0) + 1;
-      }
-    }
-    this.#maybeSettled(slot.phase);
-    if (this.#isIdle()) this.#idle?.();
-  }
-  /** Nothing in flight, waiting or about to be sent. */
-  #isIdle() {
-    return this.#inFlight.size === 0 && this.#workers === 0 && this.#backlogHead === this.#backlog.length;
-  }
-  /** Sends one request; resolves when it has ended. */
-  #send(slot, intendedAt) {
-    return new Promise((resolve3) => {
-      const exchange = new Exchange(intendedAt, this.#options.timeoutMs, (_exchange, outcome) => {
-        this.#inFlight.delete(exchange);
-        this.#record(slot, outcome, performance3.now() - intendedAt);
-        resolve3();
-      });
-      this.#inFlight.add(exchange);
-      this.#pool.dispatch(this.#dispatch.get(slot.kind), exchange);
-    });
-  }
-  // --- open model -------------------------------------------------------------------------------
-  #cancelWake() {
-    if (this.#wake && "timer" in this.#wake) clearTimeout(this.#wake.timer);
-    else if (this.#wake) clearImmediate(this.#wake.immediate);
-    this.#wake = void 0;
-  }
-  #tick = () => {
-    this.#cancelWake();
-    const state = this.#current;
-    if (!state?.isSending) return;
-    const now = performance3.now();
-    this.#sendDueArrivals(now);
-    this.#expireBacklog(now);
-    const waitMs = state.nextArrival - performance3.now();
-    this.#wake = waitMs > SPIN_WINDOW_MS ? { timer: setTimeout(this.#tick, waitMs - SPIN_WINDOW_MS) } : { immediate: setImmediate(this.#tick) };
-  };
-  /** Sends (or backlogs) every arrival of the current phase due by `now`. */
-  #sendDueArrivals(now) {
-    const state = this.#current;
-    if (!state) return;
-    const interval = 1e3 / state.result.level;
-    const until = Math.min(now, state.isSending ? now : state.result.endedAt);
-    while (state.nextArrival <= until) {
-      const intendedAt = state.nextArrival;
-      state.nextArrival += interval;
-      const slot = this.#slotAt(intendedAt, state);
-      state.pending += 1;
-      if (this.#inFlight.size < this.#options.maxInFlight && this.#backlogHead === this.#backlog.length) {
-        void this.#send(slot, intendedAt).then(this.#drainBacklog);
-      } else if (this.#backlog.length - this.#backlogHead >= MAX_BACKLOG) {
-        this.#record(slot, "aborted", 0);
-      } else {
-        this.#backlog.push({ intendedAt, slot });
-      }
-    }
-  }
-  #drainBacklog = () => {
-    this.#expireBacklog(performance3.now());
-    while (this.#inFlight.size < this.#options.maxInFlight && this.#backlogHead < this.#backlog.length) {
-      const next = this.#backlog[this.#backlogHead];
-      this.#backlogHead += 1;
-      void this.#send(next.slot, next.intendedAt).then(this.#drainBacklog);
-    }
-    if (this.#backlogHead > 1024 && this.#backlogHead * 2 > this.#backlog.length) {
-      this.#backlog = this.#backlog.slice(this.#backlogHead);
-      this.#backlogHead = 0;
-    }
-  };
-  /** Arrivals that waited longer than the timeout for a free slot: timeouts, never sent. */
-  #expireBacklog(now) {
-    const limit = now - this.#options.timeoutMs;
-    while (this.#backlogHead < this.#backlog.length) {
-      const oldest = this.#backlog[this.#backlogHead];
-      if (oldest.intendedAt > limit) break;
-      this.#backlogHead += 1;
-      this.#record(oldest.slot, "timeout", now - oldest.intendedAt);
-    }
-  }
-  // --- closed model -----------------------------------------------------------------------------
-  #setWorkers(wanted) {
-    if (this.#options.model !== "closed") {
-      if (wanted === 0) this.#cancelWake();
-      return;
-    }
-    this.#wantedWorkers = wanted;
-    while (this.#workers < this.#wantedWorkers) {
-      this.#workers += 1;
-      void this.#work();
-    }
-  }
-  /** One connection: a request, then the next, until there are more connections than wanted. */
-  async #work() {
-    while (this.#workers <= this.#wantedWorkers && this.#current?.isSending) {
-      const state = this.#current;
-      const sentAt = performance3.now();
-      const slot = this.#slotAt(sentAt, state);
-      state.pending += 1;
-      await this.#send(slot, sentAt);
-    }
-    this.#workers -= 1;
-    if (this.#isIdle()) this.#idle?.();
+  get failed() {
+    return this.errorStatus + this.socketErrors + this.timeouts + this.dropped;
   }
 };
+function resultOf(tally, run2) {
+  const elapsedMs = Math.max(run2.elapsedMs, 0);
+  return {
+    model: run2.model,
+    histogram: tally.histogram,
+    statusCodes: tally.statusCodes,
+    sent: tally.sent,
+    completed: tally.completed,
+    ok: tally.ok,
+    errorStatus: tally.errorStatus,
+    socketErrors: tally.socketErrors,
+    timeouts: tally.timeouts,
+    late: tally.late,
+    dropped: tally.dropped,
+    bodyBytes: tally.bodyBytes,
+    ...run2.cappedAtMs !== void 0 ? { cappedAtMs: run2.cappedAtMs } : {},
+    elapsedMs,
+    ...run2.targetRate !== void 0 ? { targetRate: run2.targetRate } : {},
+    achievedRate: elapsedMs > 0 ? tally.completed * 1e3 / elapsedMs : 0,
+    ...run2.connections !== void 0 ? { connections: run2.connections } : {},
+    generatorCpuPercent: cpuPercentSince(run2.cpuStart, run2.cpuWallMs)
+  };
+}
 
 // src/suites/stress/analysis.ts
 var RECOVERY_TOLERANCE = 0.2;
 var RECOVERY_TOLERANCE_FLOOR_MS = 1;
 function mergeKinds(kinds) {
-  const all = emptyTally();
-  for (const tally of kinds.values()) addTally(all, tally);
+  const all = new RunTally();
+  for (const tally of kinds.values()) all.add(tally);
   return all;
 }
 function figuresOf(tally, durationMs) {
@@ -69584,7 +69250,7 @@ function figuresOf(tally, durationMs) {
     p50Ms: h.percentileMs(50),
     p95Ms: h.percentileMs(95),
     p99Ms: h.percentileMs(99),
-    errorRate: tally.sent > 0 ? failuresOf(tally) / tally.sent : 0
+    errorRate: tally.sent > 0 ? tally.failed / tally.sent : 0
   };
 }
 function breachOf(figures, limits) {
@@ -69937,13 +69603,8 @@ var stressSuite = defineSuite({
   describe: (config2) => plural2(config2.scenarios.length, "scenario"),
   run: async (context, _config, units) => {
     const out = await runStressSuite({
-      baseUrl: context.target.url,
-      authHeaders: context.target.authHeaders,
-      engine: context.engine,
-      log: context.log,
-      scenarios: [...units],
-      ...context.target.monitor ? { monitor: context.target.monitor } : {},
-      ...context.signal ? { signal: context.signal } : {}
+      ...runOptions(context),
+      scenarios: [...units]
     });
     return { scenarios: [], metrics: out.metrics, checks: out.checks, detail: out.runs };
   },
@@ -70415,11 +70076,11 @@ var videoSuiteRunSchema = external_exports.object({
 });
 
 // src/suites/video/run.ts
-import { performance as performance5 } from "node:perf_hooks";
+import { performance as performance3 } from "node:perf_hooks";
 
 // src/suites/video/job.ts
 import { openAsBlob } from "node:fs";
-import { performance as performance4 } from "node:perf_hooks";
+import { performance as performance2 } from "node:perf_hooks";
 import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/target/http.ts
@@ -70453,12 +70114,38 @@ function oneLine(text) {
 }
 
 // src/target/http-client.ts
-var import_undici2 = __toESM(require_undici(), 1);
+var import_undici = __toESM(require_undici(), 1);
 import { STATUS_CODES } from "node:http";
+
+// src/engine/limits.ts
+var MAX_TIMER_MS = 2147483647;
+var MAX_RATE = 1e6;
+var MAX_CONNECTIONS = 1e4;
+var MAX_REQUESTS = 1e9;
+var MAX_BACKLOG = 1e5;
+function requireMillis(what, name, value) {
+  if (!(value > 0 && value <= MAX_TIMER_MS)) {
+    throw new EngineError(`${what}: ${name} must be > 0 and <= ${MAX_TIMER_MS} ms, got ${value}`);
+  }
+}
+function requireCount(what, name, value, max2) {
+  if (!(Number.isInteger(value) && value >= 1 && value <= max2)) {
+    throw new EngineError(`${what}: ${name} must be an integer >= 1 and <= ${max2}, got ${value}`);
+  }
+}
+function requireRate(what, name, value) {
+  if (!(value > 0 && value <= MAX_RATE)) {
+    throw new EngineError(
+      `${what}: ${name} must be > 0 and <= ${MAX_RATE} requests/s, got ${value}`
+    );
+  }
+}
+
+// src/target/http-client.ts
 var MAX_REDIRECTIONS = 20;
 var MAX_KEPT_BODY_BYTES = 4 * 1024 * 1024;
-var direct = new import_undici2.Agent({ headersTimeout: 0, bodyTimeout: 0 });
-var following = direct.compose(import_undici2.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+var direct = new import_undici.Agent({ headersTimeout: 0, bodyTimeout: 0 });
+var following = direct.compose(import_undici.interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
 async function sendRequest(url2, call) {
   const timeout = AbortSignal.timeout(
     Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(call.timeoutMs)))
@@ -70468,7 +70155,7 @@ async function sendRequest(url2, call) {
   if (typeof call.body === "string" && !hasHeader2(headers, "content-type")) {
     headers["content-type"] = "text/plain;charset=UTF-8";
   }
-  const response = await (0, import_undici2.request)(url2, {
+  const response = await (0, import_undici.request)(url2, {
     method: call.method.toUpperCase(),
     headers,
     // undici streams a Blob body with its exact content-length (client-h1 takes any blob-like
@@ -70613,7 +70300,7 @@ async function uploadBody(video, config2, values, headers) {
     const withType = hasHeader3(headers, "content-type") ? headers : { ...headers, "content-type": video.contentType };
     return { body: blob, headers: withType };
   }
-  const form = new import_undici2.FormData();
+  const form = new import_undici.FormData();
   for (const [name, value] of Object.entries(config2.fields)) {
     form.append(name, renderVideoTemplate(value, values));
   }
@@ -70624,7 +70311,7 @@ async function uploadBody(video, config2, values, headers) {
   return { body: form, headers: without };
 }
 function timeLeftMs(deadlineMs, capMs = Number.POSITIVE_INFINITY) {
-  return Math.max(1, Math.ceil(Math.min(capMs, deadlineMs - performance4.now())));
+  return Math.max(1, Math.ceil(Math.min(capMs, deadlineMs - performance2.now())));
 }
 async function processVideo(video, place, options) {
   const { upload, status, signal } = options;
@@ -70636,7 +70323,7 @@ async function processVideo(video, place, options) {
     bytes: video.bytes,
     outcome: "error"
   };
-  const startedAt = performance4.now();
+  const startedAt = performance2.now();
   const deadline = startedAt + status.timeoutMs;
   const timeLimit = formatDuration(status.timeoutMs);
   const url2 = joinUrl(options.baseUrl, renderRequest(upload.request, values));
@@ -70660,13 +70347,13 @@ async function processVideo(video, place, options) {
     });
   } catch (error62) {
     signal?.throwIfAborted();
-    if (performance4.now() >= deadline - 1) {
+    if (performance2.now() >= deadline - 1) {
       return { ...row, outcome: "timeout", reason: `upload not answered within ${timeLimit}` };
     }
     const why = describeHttpError(error62, uploadTimeoutMs);
     return { ...row, outcome: "error", reason: `upload failed: ${why}` };
   }
-  row.uploadMs = Math.round((performance4.now() - startedAt) * 10) / 10;
+  row.uploadMs = Math.round((performance2.now() - startedAt) * 10) / 10;
   if (answer.status < 200 || answer.status >= 300) {
     return {
       ...row,
@@ -70688,7 +70375,7 @@ async function processVideo(video, place, options) {
   const statusHeaders = { ...options.authHeaders, ...status.request.headers };
   let last = "no answer yet";
   for (; ; ) {
-    const polledAt = performance4.now();
+    const polledAt = performance2.now();
     if (polledAt >= deadline) break;
     const poll = await pollStatus(statusUrl, statusHeaders, status, {
       deadline,
@@ -70703,9 +70390,9 @@ async function processVideo(video, place, options) {
     }
     if (poll.kind === "failed") return { ...row, outcome: "failed", reason: poll.reason };
     if (poll.kind === "refused") return { ...row, outcome: "failed", reason: poll.why };
-    if (poll.kind === "unanswered" && performance4.now() >= deadline) break;
+    if (poll.kind === "unanswered" && performance2.now() >= deadline) break;
     last = poll.kind === "pending" ? `last status: ${poll.state}` : `last poll: ${poll.why}`;
-    const wait = Math.min(status.intervalMs, deadline - performance4.now());
+    const wait = Math.min(status.intervalMs, deadline - performance2.now());
     if (wait <= 0) break;
     await sleep2(wait, void 0, signal ? { signal } : {});
   }
@@ -71352,11 +71039,11 @@ var TiledEncoder = class {
       this.#flatTiles.set(key, id2);
       return id2;
     }
-    let hash2 = Math.imul(2166136261 ^ size, 16777619);
+    let hash2 = fnv1aStep(FNV1A_OFFSET_BASIS, size);
     for (let row = y; row < y + height; row++) {
       const start = row * this.#width + x;
       for (let i = start; i < start + width; i++)
-        hash2 = Math.imul(hash2 ^ pixels[i] & RGB_MASK, 16777619);
+        hash2 = fnv1aStep(hash2, pixels[i] & RGB_MASK);
     }
     const candidates = this.#patternTiles.get(hash2);
     if (candidates) {
@@ -71524,18 +71211,6 @@ function validateSceneSpec(spec) {
 }
 function frameCountOf(spec) {
   return Math.max(1, Math.round(spec.durationS * spec.fps));
-}
-function createRandom(seed) {
-  const low = seed >>> 0;
-  const high = Math.floor(seed / 2 ** 32) >>> 0;
-  let state = (low ^ Math.imul(high, 2654435761)) >>> 0;
-  return () => {
-    state = state + 1831565813 >>> 0;
-    let t = state;
-    t = Math.imul(t ^ t >>> 15, t | 1);
-    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
-    return ((t ^ t >>> 14) >>> 0) / 2 ** 32;
-  };
 }
 function hsvToRgb(hue, saturation, value) {
   const sector = Math.floor(hue * 6) % 6;
@@ -72175,7 +71850,7 @@ function toUsed(video) {
 async function runLevel(level, count2, uploadedBefore, videos, jobOptions, log) {
   const rows = [];
   let next = 0;
-  const fromMs = performance5.now();
+  const fromMs = performance3.now();
   const work = async () => {
     while (next < count2) {
       const index = next++;
@@ -72202,7 +71877,7 @@ async function runLevel(level, count2, uploadedBefore, videos, jobOptions, log) 
     }
   };
   await Promise.all(Array.from({ length: Math.min(level, count2) }, work));
-  return { rows, fromMs, toMs: performance5.now() };
+  return { rows, fromMs, toMs: performance3.now() };
 }
 function describeLevel(level, metrics) {
   const find = (name) => metrics.find((m) => m.name === name);
@@ -72238,14 +71913,10 @@ var videoSuite = defineSuite({
     const workDir = await mkdtemp2(join3(tmpdir2(), "perf-action-videos-"));
     try {
       const out = await runVideoSuite({
-        baseUrl: context.target.url,
-        authHeaders: context.target.authHeaders,
-        log: context.log,
+        ...runOptions(context),
         video,
         workDir,
-        configDir: context.configDir,
-        ...context.target.monitor ? { monitor: context.target.monitor } : {},
-        ...context.signal ? { signal: context.signal } : {}
+        configDir: context.configDir
       });
       return { scenarios: [], metrics: out.metrics, checks: [], detail: out.run };
     } finally {
@@ -72262,535 +71933,6 @@ var videoSuite = defineSuite({
   report: (result, run2) => run2 ? [videoSection(run2, result.metrics, result.checks)] : []
 });
 
-// node_modules/simple-statistics/dist/simple-statistics.mjs
-function quantileSorted(x, p) {
-  var idx = (x.length - 1) * p;
-  if (x.length === 0) {
-    throw new Error("quantile requires at least one data point.");
-  } else if (p < 0 || p > 1) {
-    throw new Error("quantiles must be between 0 and 1");
-  } else if (p === 1) {
-    return x[x.length - 1];
-  } else if (p === 0) {
-    return x[0];
-  } else if (idx % 1 !== 0) {
-    var lower = Math.floor(idx);
-    var upper = Math.ceil(idx);
-    var fraction = idx - lower;
-    return x[lower] + fraction * (x[upper] - x[lower]);
-  } else {
-    return x[idx];
-  }
-}
-function quickselect(arr, k, left, right) {
-  left = left || 0;
-  right = right || arr.length - 1;
-  while (right > left) {
-    if (right - left > 600) {
-      var n = right - left + 1;
-      var m = k - left + 1;
-      var z3 = Math.log(n);
-      var s = 0.5 * Math.exp(2 * z3 / 3);
-      var sd = 0.5 * Math.sqrt(z3 * s * (n - s) / n);
-      if (m - n / 2 < 0) {
-        sd *= -1;
-      }
-      var newLeft = Math.max(left, Math.floor(k - m * s / n + sd));
-      var newRight = Math.min(
-        right,
-        Math.floor(k + (n - m) * s / n + sd)
-      );
-      quickselect(arr, k, newLeft, newRight);
-    }
-    var t = arr[k];
-    var i = left;
-    var j = right;
-    swap(arr, left, k);
-    if (arr[right] > t) {
-      swap(arr, left, right);
-    }
-    while (i < j) {
-      swap(arr, i, j);
-      i++;
-      j--;
-      while (arr[i] < t) {
-        i++;
-      }
-      while (arr[j] > t) {
-        j--;
-      }
-    }
-    if (arr[left] === t) {
-      swap(arr, left, j);
-    } else {
-      j++;
-      swap(arr, j, right);
-    }
-    if (j <= k) {
-      left = j + 1;
-    }
-    if (k <= j) {
-      right = j - 1;
-    }
-  }
-}
-function swap(arr, i, j) {
-  var tmp = arr[i];
-  arr[i] = arr[j];
-  arr[j] = tmp;
-}
-function quantile(x, p) {
-  var copy = x.slice();
-  if (Array.isArray(p)) {
-    multiQuantileSelect(copy, p);
-    var results = [];
-    for (var i = 0; i < p.length; i++) {
-      results[i] = quantileSorted(copy, p[i]);
-    }
-    return results;
-  } else {
-    var idx = quantileIndex(copy.length, p);
-    quantileSelect(copy, idx, 0, copy.length - 1);
-    return quantileSorted(copy, p);
-  }
-}
-function quantileSelect(arr, k, left, right) {
-  if (k % 1 === 0) {
-    quickselect(arr, k, left, right);
-  } else {
-    k = Math.floor(k);
-    quickselect(arr, k, left, right);
-    quickselect(arr, k + 1, k + 1, right);
-  }
-}
-function multiQuantileSelect(arr, p) {
-  var positions = /* @__PURE__ */ new Set();
-  for (var i = 0; i < p.length; i++) {
-    var idx = quantileIndex(arr.length, p[i]);
-    positions.add(Math.floor(idx));
-    positions.add(Math.ceil(idx));
-  }
-  var indices = Array.from(positions).sort(compare);
-  multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
-}
-function multiselect(arr, indices, lo, hi, left, right) {
-  if (lo > hi) {
-    return;
-  }
-  var mid = lo + hi >> 1;
-  quickselect(arr, indices[mid], left, right);
-  multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
-  multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
-}
-function compare(a, b) {
-  return a - b;
-}
-function quantileIndex(len, p) {
-  var idx = (len - 1) * p;
-  if (p === 1) {
-    return len - 1;
-  } else if (p === 0) {
-    return 0;
-  } else if (idx % 1 !== 0) {
-    return idx;
-  } else {
-    return idx;
-  }
-}
-function interquartileRange(x) {
-  var q1 = quantile(x, 0.75);
-  var q2 = quantile(x, 0.25);
-  if (typeof q1 === "number" && typeof q2 === "number") {
-    return q1 - q2;
-  }
-}
-function linearRegression(data) {
-  var m;
-  var b;
-  var dataLength = data.length;
-  if (dataLength === 1) {
-    m = 0;
-    b = data[0][1];
-  } else {
-    var sumX = 0;
-    var sumY = 0;
-    for (var i = 0; i < dataLength; i++) {
-      sumX += data[i][0];
-      sumY += data[i][1];
-    }
-    var meanX = sumX / dataLength;
-    var meanY = sumY / dataLength;
-    var sumXY = 0;
-    var sumXX = 0;
-    for (var i$1 = 0; i$1 < dataLength; i$1++) {
-      var deviationX = data[i$1][0] - meanX;
-      sumXY += deviationX * (data[i$1][1] - meanY);
-      sumXX += deviationX * deviationX;
-    }
-    m = sumXY / sumXX;
-    b = meanY - m * meanX;
-  }
-  return {
-    m,
-    b
-  };
-}
-function median2(x) {
-  return +quantile(x, 0.5);
-}
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category) {
-  if (!this.data[category]) {
-    this.data[category] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category][k] === void 0) {
-      this.data[category][k] = {};
-    }
-    if (this.data[category][k][v] === void 0) {
-      this.data[category][k][v] = 0;
-    }
-    this.data[category][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category;
-  for (var k in item) {
-    var v = item[k];
-    for (category in this.data) {
-      if (odds[category] === void 0) {
-        odds[category] = {};
-      }
-      if (this.data[category][k]) {
-        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category in odds) {
-    oddsSums[category] = 0;
-    for (var combination in odds[category]) {
-      oddsSums[category] += odds[category][combination];
-    }
-  }
-  return oddsSums;
-};
-var COEFFICIENTS = [
-  0.9999999999999971,
-  57.15623566586292,
-  -59.59796035547549,
-  14.136097974741746,
-  -0.4919138160976202,
-  3399464998481189e-20,
-  4652362892704858e-20,
-  -9837447530487956e-20,
-  1580887032249125e-19,
-  -21026444172410488e-20,
-  21743961811521265e-20,
-  -1643181065367639e-19,
-  8441822398385275e-20,
-  -26190838401581408e-21,
-  36899182659531625e-22
-];
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-function gammaln(n) {
-  if (n <= 0) {
-    return Number.POSITIVE_INFINITY;
-  }
-  n--;
-  var a = COEFFICIENTS[0];
-  for (var i = 1; i < 15; i++) {
-    a += COEFFICIENTS[i] / (n + i);
-  }
-  var tmp = g + 0.5 + n;
-  return LOGSQRT2PI + Math.log(a) - tmp + (n + 0.5) * Math.log(tmp);
-}
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z3) {
-  var sum = z3;
-  var tmp = z3;
-  for (var i = 1; i < 30; i++) {
-    tmp *= z3 * z3 / (2 * i + 1);
-    sum += tmp;
-  }
-  return Math.round((0.5 + sum / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z2 = 0; z2 <= 3.09; z2 += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z2));
-}
-var z2;
-function errorFunction(x) {
-  var t = 1 / (1 + 0.5 * Math.abs(x));
-  var tau = t * Math.exp(
-    -x * x + ((((((((0.17087277 * t - 0.82215223) * t + 1.48851587) * t - 1.13520398) * t + 0.27886807) * t - 0.18628806) * t + 0.09678418) * t + 0.37409196) * t + 1.00002368) * t - 1.26551223
-  );
-  if (x >= 0) {
-    return 1 - tau;
-  } else {
-    return tau - 1;
-  }
-}
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i = 0; i < this.weights.length; i++) {
-    score2 += this.weights[i] * features[i];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i = 0; i < this.weights.length; i++) {
-      this.weights[i] += gradient * features[i];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
-
-// src/verdict/statistics.ts
-var QN_CONSISTENCY = 2.2219;
-var QN_SMALL_SAMPLE = {
-  2: 0.399,
-  3: 0.994,
-  4: 0.512,
-  5: 0.844,
-  6: 0.611,
-  7: 0.857,
-  8: 0.669,
-  9: 0.872
-};
-function qnScale(values) {
-  const n = values.length;
-  if (n < 2) return 0;
-  const distances = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) distances.push(Math.abs((values[i] ?? 0) - (values[j] ?? 0)));
-  }
-  distances.sort((a, b) => a - b);
-  const h = Math.floor(n / 2) + 1;
-  const k = h * (h - 1) / 2;
-  const smallSample = QN_SMALL_SAMPLE[n] ?? (n % 2 === 1 ? n / (n + 1.4) : n / (n + 3.8));
-  return QN_CONSISTENCY * smallSample * (distances[k - 1] ?? 0);
-}
-var IQR_TO_SIGMA = 1 / 1.349;
-function iqrScale(values) {
-  if (values.length < 4) return 0;
-  return IQR_TO_SIGMA * interquartileRange([...values]);
-}
-function normalCdf(z3) {
-  return 0.5 * (1 + errorFunction(z3 / Math.SQRT2));
-}
-function regularizedIncompleteBeta(x, a, b) {
-  if (!(x > 0)) return 0;
-  if (x >= 1) return 1;
-  if (x > (a + 1) / (a + b + 2)) return 1 - regularizedIncompleteBeta(1 - x, b, a);
-  const logFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b) - Math.log(a);
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 0;
-  let fraction = 1;
-  for (let step = 1; step <= 500; step++) {
-    const m = Math.floor(step / 2);
-    const numerator = step % 2 === 1 ? -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)) : m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
-    d = 1 + numerator * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + numerator / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = c * d;
-    fraction *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return Math.exp(logFront) / fraction;
-}
-function logBeta(a, b) {
-  return gammaln(a) + gammaln(b) - gammaln(a + b);
-}
-function studentTCdf(t, df) {
-  if (Number.isNaN(t) || !(df > 0)) return Number.NaN;
-  if (!Number.isFinite(df)) return normalCdf(t);
-  const tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
-  return t >= 0 ? 1 - tail : tail;
-}
-function studentTQuantile(p, df) {
-  if (!(p > 0 && p < 1) || !(df > 0)) return Number.NaN;
-  if (p === 0.5) return 0;
-  if (p < 0.5) return -studentTQuantile(1 - p, df);
-  let lo = 0;
-  let hi = 1;
-  while (studentTCdf(hi, df) < p && hi < 1e300) {
-    lo = hi;
-    hi *= 2;
-  }
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (studentTCdf(mid, df) < p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
-var MANN_WHITNEY_EXACT_MAX = 60;
-function mannWhitneyU(x, y, alternative = "greater") {
-  const m = x.length;
-  const n = y.length;
-  if (m === 0 || n === 0) return { u: 0, p: 1, exact: true };
-  const groups = tieGroups(x, y);
-  let rankSum2 = 0;
-  for (const g2 of groups) rankSum2 += g2.fromX * g2.midRank2;
-  const u = rankSum2 / 2 - m * (m + 1) / 2;
-  const total = m + n;
-  if (total <= MANN_WHITNEY_EXACT_MAX) {
-    const dist = rankSumDistribution(groups, m);
-    let atLeast = 0;
-    let atMost = 0;
-    let all = 0;
-    dist.forEach((weight, sum2) => {
-      all += weight;
-      if (sum2 >= rankSum2) atLeast += weight;
-      if (sum2 <= rankSum2) atMost += weight;
-    });
-    return { u, p: pickTail(atLeast / all, atMost / all, alternative), exact: true };
-  }
-  const tieTerm = groups.reduce((s, g2) => s + g2.size ** 3 - g2.size, 0) / (total * (total - 1));
-  const sd = Math.sqrt(m * n / 12 * (total + 1 - tieTerm));
-  const mean2 = m * n / 2;
-  if (sd === 0) return { u, p: 1, exact: false };
-  const greater = 1 - normalCdf((u - mean2 - 0.5) / sd);
-  const less = normalCdf((u - mean2 + 0.5) / sd);
-  return { u, p: pickTail(greater, less, alternative), exact: false };
-}
-function pickTail(greater, less, alternative) {
-  const p = alternative === "greater" ? greater : alternative === "less" ? less : 2 * Math.min(greater, less);
-  return Math.min(1, Math.max(0, p));
-}
-function tieGroups(x, y) {
-  const all = [...x.map((v) => ({ v, isX: true })), ...y.map((v) => ({ v, isX: false }))];
-  all.sort((a, b) => a.v - b.v);
-  const groups = [];
-  let start = 0;
-  while (start < all.length) {
-    let end = start;
-    let fromX = 0;
-    while (end < all.length && all[end]?.v === all[start]?.v) {
-      if (all[end]?.isX) fromX++;
-      end++;
-    }
-    const size = end - start;
-    groups.push({ size, fromX, midRank2: 2 * start + size + 1 });
-    start = end;
-  }
-  return groups;
-}
-function rankSumDistribution(groups, m) {
-  let layer = [/* @__PURE__ */ new Map([[0, 1]])];
-  for (const g2 of groups) {
-    const next = [];
-    for (let j = 0; j < layer.length; j++) {
-      const row = layer[j];
-      if (!row) continue;
-      for (let k = 0; k <= g2.size && j + k <= m; k++) {
-        const ways = binomial(g2.size, k);
-        const target = next[j + k] ?? /* @__PURE__ */ new Map();
-        next[j + k] = target;
-        for (const [sum2, count2] of row) {
-          const key = sum2 + k * g2.midRank2;
-          target.set(key, (target.get(key) ?? 0) + count2 * ways);
-        }
-      }
-    }
-    layer = next;
-  }
-  return layer[m] ?? /* @__PURE__ */ new Map();
-}
-function binomial(n, k) {
-  if (k < 0 || k > n) return 0;
-  const kk = Math.min(k, n - k);
-  let result = 1;
-  for (let i = 1; i <= kk; i++) result = result * (n - kk + i) / i;
-  return Math.round(result);
-}
-function mannWhitneyMinP(m, n) {
-  if (m <= 0 || n <= 0) return 1;
-  return 1 / binomial(m + n, m);
-}
-function createRandom2(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = state + 2654435769 | 0;
-    let z3 = state;
-    z3 = Math.imul(z3 ^ z3 >>> 16, 2246822507);
-    z3 = Math.imul(z3 ^ z3 >>> 13, 3266489909);
-    z3 ^= z3 >>> 16;
-    return (z3 >>> 0) / 4294967296;
-  };
-}
-function seedFromString(text) {
-  let hash2 = 2166136261;
-  for (let i = 0; i < text.length; i++) {
-    hash2 ^= text.charCodeAt(i);
-    hash2 = Math.imul(hash2, 16777619);
-  }
-  return hash2 >>> 0;
-}
-function bootstrapInterval(groups, statistic, options) {
-  if (groups.length === 0 || groups.some((g2) => g2.length === 0)) return void 0;
-  const resamples = options.resamples ?? 2e3;
-  const stats = [];
-  for (let r = 0; r < resamples; r++) {
-    const drawn = groups.map((g2) => g2.map(() => g2[Math.floor(options.random() * g2.length)] ?? 0));
-    const s = statistic(drawn);
-    if (Number.isFinite(s)) stats.push(s);
-  }
-  if (stats.length < resamples / 2) return void 0;
-  stats.sort((a, b) => a - b);
-  const alpha = (1 - options.level) / 2;
-  return [quantileSorted2(stats, alpha), quantileSorted2(stats, 1 - alpha)];
-}
-function quantileSorted2(sorted, p) {
-  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, p));
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] ?? 0;
-  const b = sorted[hi] ?? a;
-  return a + (b - a) * (pos - lo);
-}
-function medianOf(values) {
-  const finite = values.filter(Number.isFinite);
-  return finite.length === 0 ? void 0 : median2(finite);
-}
-
 // src/suites/volume/seed-template.ts
 var PLACEHOLDER_FORMS = [
   "{{i}}",
@@ -72802,7 +71944,7 @@ var PLACEHOLDER_FORMS = [
 var TemplateError = class extends Error {
 };
 function recordRandom(seed, i) {
-  return createRandom2(seedFromString(`${seed}/${i}`));
+  return createRandom(fnv1a(`${seed}/${i}`));
 }
 var FLOAT_DECIMALS = 3;
 var MAX_DECIMALS = 12;
@@ -73163,6 +72305,323 @@ var volumeConfigPart = defineConfigPart({
   build: (volume, { defaults }) => buildVolume(volume, defaults)
 });
 
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction = idx - lower;
+    return x[lower] + fraction * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+function quickselect(arr, k, left, right) {
+  left = left || 0;
+  right = right || arr.length - 1;
+  while (right > left) {
+    if (right - left > 600) {
+      var n = right - left + 1;
+      var m = k - left + 1;
+      var z3 = Math.log(n);
+      var s = 0.5 * Math.exp(2 * z3 / 3);
+      var sd = 0.5 * Math.sqrt(z3 * s * (n - s) / n);
+      if (m - n / 2 < 0) {
+        sd *= -1;
+      }
+      var newLeft = Math.max(left, Math.floor(k - m * s / n + sd));
+      var newRight = Math.min(
+        right,
+        Math.floor(k + (n - m) * s / n + sd)
+      );
+      quickselect(arr, k, newLeft, newRight);
+    }
+    var t = arr[k];
+    var i = left;
+    var j = right;
+    swap(arr, left, k);
+    if (arr[right] > t) {
+      swap(arr, left, right);
+    }
+    while (i < j) {
+      swap(arr, i, j);
+      i++;
+      j--;
+      while (arr[i] < t) {
+        i++;
+      }
+      while (arr[j] > t) {
+        j--;
+      }
+    }
+    if (arr[left] === t) {
+      swap(arr, left, j);
+    } else {
+      j++;
+      swap(arr, j, right);
+    }
+    if (j <= k) {
+      left = j + 1;
+    }
+    if (k <= j) {
+      right = j - 1;
+    }
+  }
+}
+function swap(arr, i, j) {
+  var tmp = arr[i];
+  arr[i] = arr[j];
+  arr[j] = tmp;
+}
+function quantile(x, p) {
+  var copy = x.slice();
+  if (Array.isArray(p)) {
+    multiQuantileSelect(copy, p);
+    var results = [];
+    for (var i = 0; i < p.length; i++) {
+      results[i] = quantileSorted(copy, p[i]);
+    }
+    return results;
+  } else {
+    var idx = quantileIndex(copy.length, p);
+    quantileSelect(copy, idx, 0, copy.length - 1);
+    return quantileSorted(copy, p);
+  }
+}
+function quantileSelect(arr, k, left, right) {
+  if (k % 1 === 0) {
+    quickselect(arr, k, left, right);
+  } else {
+    k = Math.floor(k);
+    quickselect(arr, k, left, right);
+    quickselect(arr, k + 1, k + 1, right);
+  }
+}
+function multiQuantileSelect(arr, p) {
+  var positions = /* @__PURE__ */ new Set();
+  for (var i = 0; i < p.length; i++) {
+    var idx = quantileIndex(arr.length, p[i]);
+    positions.add(Math.floor(idx));
+    positions.add(Math.ceil(idx));
+  }
+  var indices = Array.from(positions).sort(compare);
+  multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
+}
+function multiselect(arr, indices, lo, hi, left, right) {
+  if (lo > hi) {
+    return;
+  }
+  var mid = lo + hi >> 1;
+  quickselect(arr, indices[mid], left, right);
+  multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
+  multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
+}
+function compare(a, b) {
+  return a - b;
+}
+function quantileIndex(len, p) {
+  var idx = (len - 1) * p;
+  if (p === 1) {
+    return len - 1;
+  } else if (p === 0) {
+    return 0;
+  } else if (idx % 1 !== 0) {
+    return idx;
+  } else {
+    return idx;
+  }
+}
+function interquartileRange(x) {
+  var q1 = quantile(x, 0.75);
+  var q2 = quantile(x, 0.25);
+  if (typeof q1 === "number" && typeof q2 === "number") {
+    return q1 - q2;
+  }
+}
+function linearRegression(data) {
+  var m;
+  var b;
+  var dataLength = data.length;
+  if (dataLength === 1) {
+    m = 0;
+    b = data[0][1];
+  } else {
+    var sumX = 0;
+    var sumY = 0;
+    for (var i = 0; i < dataLength; i++) {
+      sumX += data[i][0];
+      sumY += data[i][1];
+    }
+    var meanX = sumX / dataLength;
+    var meanY = sumY / dataLength;
+    var sumXY = 0;
+    var sumXX = 0;
+    for (var i$1 = 0; i$1 < dataLength; i$1++) {
+      var deviationX = data[i$1][0] - meanX;
+      sumXY += deviationX * (data[i$1][1] - meanY);
+      sumXX += deviationX * deviationX;
+    }
+    m = sumXY / sumXX;
+    b = meanY - m * meanX;
+  }
+  return {
+    m,
+    b
+  };
+}
+function median2(x) {
+  return +quantile(x, 0.5);
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category) {
+  if (!this.data[category]) {
+    this.data[category] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category][k] === void 0) {
+      this.data[category][k] = {};
+    }
+    if (this.data[category][k][v] === void 0) {
+      this.data[category][k][v] = 0;
+    }
+    this.data[category][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category;
+  for (var k in item) {
+    var v = item[k];
+    for (category in this.data) {
+      if (odds[category] === void 0) {
+        odds[category] = {};
+      }
+      if (this.data[category][k]) {
+        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category in odds) {
+    oddsSums[category] = 0;
+    for (var combination in odds[category]) {
+      oddsSums[category] += odds[category][combination];
+    }
+  }
+  return oddsSums;
+};
+var COEFFICIENTS = [
+  0.9999999999999971,
+  57.15623566586292,
+  -59.59796035547549,
+  14.136097974741746,
+  -0.4919138160976202,
+  3399464998481189e-20,
+  4652362892704858e-20,
+  -9837447530487956e-20,
+  1580887032249125e-19,
+  -21026444172410488e-20,
+  21743961811521265e-20,
+  -1643181065367639e-19,
+  8441822398385275e-20,
+  -26190838401581408e-21,
+  36899182659531625e-22
+];
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+function gammaln(n) {
+  if (n <= 0) {
+    return Number.POSITIVE_INFINITY;
+  }
+  n--;
+  var a = COEFFICIENTS[0];
+  for (var i = 1; i < 15; i++) {
+    a += COEFFICIENTS[i] / (n + i);
+  }
+  var tmp = g + 0.5 + n;
+  return LOGSQRT2PI + Math.log(a) - tmp + (n + 0.5) * Math.log(tmp);
+}
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z3) {
+  var sum = z3;
+  var tmp = z3;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z3 * z3 / (2 * i + 1);
+    sum += tmp;
+  }
+  return Math.round((0.5 + sum / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z2 = 0; z2 <= 3.09; z2 += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z2));
+}
+var z2;
+function errorFunction(x) {
+  var t = 1 / (1 + 0.5 * Math.abs(x));
+  var tau = t * Math.exp(
+    -x * x + ((((((((0.17087277 * t - 0.82215223) * t + 1.48851587) * t - 1.13520398) * t + 0.27886807) * t - 0.18628806) * t + 0.09678418) * t + 0.37409196) * t + 1.00002368) * t - 1.26551223
+  );
+  if (x >= 0) {
+    return 1 - tau;
+  } else {
+    return tau - 1;
+  }
+}
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
 // src/suites/volume/growth.ts
 function splitVolumeStep(scenario) {
   const at = scenario.lastIndexOf("@");
@@ -73300,7 +72759,7 @@ function volumeSection(result) {
 }
 
 // src/suites/volume/seed-api.ts
-import { performance as performance6 } from "node:perf_hooks";
+import { performance as performance4 } from "node:perf_hooks";
 import { setTimeout as sleep3 } from "node:timers/promises";
 var SeedError = class extends Error {
 };
@@ -73309,13 +72768,13 @@ async function seedThroughApi(options) {
   const { seed, template, first: from } = options;
   const to = from + options.count;
   const perRequest = seed.batch ?? 1;
-  const startedAt = performance6.now();
+  const startedAt = performance4.now();
   let next = from;
   let accepted = 0;
   let requests = 0;
   let failure2;
   const progress = setInterval(() => {
-    const seconds = (performance6.now() - startedAt) / 1e3;
+    const seconds = (performance4.now() - startedAt) / 1e3;
     options.log(
       `seeding: ${accepted} of ${options.count} records (${Math.round(accepted / seconds)} records/s)`
     );
@@ -73355,7 +72814,7 @@ async function seedThroughApi(options) {
       next += count2;
       const index = requests++;
       if (seed.rate !== void 0) {
-        const wait = startedAt + index * 1e3 / seed.rate - performance6.now();
+        const wait = startedAt + index * 1e3 / seed.rate - performance4.now();
         if (wait > 0) await sleep3(wait);
         if (failure2 !== void 0) return;
       }
@@ -73373,19 +72832,19 @@ async function seedThroughApi(options) {
     clearInterval(progress);
   }
   if (failure2) throw failure2;
-  return { records: accepted, requests, elapsedMs: performance6.now() - startedAt };
+  return { records: accepted, requests, elapsedMs: performance4.now() - startedAt };
 }
 
 // src/suites/volume/seed-command.ts
 import { spawn } from "node:child_process";
-import { performance as performance7 } from "node:perf_hooks";
+import { performance as performance5 } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 var isWindows = process.platform === "win32";
 var KILL_GRACE_MS = 2e3;
 var TAIL_LINES = 3;
 function runSeedCommand(options) {
   const counts = `PERF_SEED_FROM=${options.from} PERF_SEED_COUNT=${options.to}`;
-  const startedAt = performance7.now();
+  const startedAt = performance5.now();
   return new Promise((resolve3, reject) => {
     const child = spawn(options.command, {
       shell: true,
@@ -73448,7 +72907,7 @@ function runSeedCommand(options) {
         resolve3({
           records: options.to - options.from,
           requests: 0,
-          elapsedMs: performance7.now() - startedAt
+          elapsedMs: performance5.now() - startedAt
         });
       }
     });
@@ -73650,14 +73109,9 @@ var volumeSuite = defineSuite({
     const [volume] = units;
     if (!volume) return Promise.resolve({ scenarios: [], metrics: [], checks: [] });
     return runVolumeSuite({
-      baseUrl: context.target.url,
-      authHeaders: context.target.authHeaders,
-      engine: context.engine,
-      log: context.log,
+      ...runOptions(context),
       volume,
-      env: context.env,
-      ...context.target.monitor ? { monitor: context.target.monitor } : {},
-      ...context.signal ? { signal: context.signal } : {}
+      env: context.env
     });
   },
   // A query's budgets apply to it at every step (`volume/<query>@<step>`) and to its growth
@@ -73685,7 +73139,7 @@ var volumeSuite = defineSuite({
   // A query's growth is keyed without the step: judged by the busiest of its steps.
   windows: (result) => result.scenarios.flatMap((scenario) => {
     const step = scenario.suite === "volume" ? splitVolumeStep(scenario.name) : void 0;
-    return step ? [{ scenario: `volume/${step.query}`, resources: scenario.resources }] : [];
+    return step ? [{ scenario: `volume/${step.query}`, resources: scenario.resources, isAlias: true }] : [];
   }),
   report: (result) => {
     const section = volumeSection(result);
@@ -73945,15 +73399,7 @@ function makeRecord(result, meta3) {
 function historyId(name) {
   if (/^[a-z0-9_]+$/.test(name) && name.length <= MAX_ID_LENGTH) return name;
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, MAX_ID_LENGTH);
-  return `${slug || "history"}_${fnv1a(name)}`;
-}
-function fnv1a(text) {
-  let hash2 = 2166136261;
-  for (let index = 0; index < text.length; index++) {
-    hash2 ^= text.charCodeAt(index);
-    hash2 = Math.imul(hash2, 16777619) >>> 0;
-  }
-  return hash2.toString(16).padStart(8, "0");
+  return `${slug || "history"}_${fnv1a(name).toString(16).padStart(8, "0")}`;
 }
 
 // src/baseline/overwrite-guard.ts
@@ -74070,75 +73516,84 @@ import { mkdir as mkdir5 } from "node:fs/promises";
 import { dirname as dirname3, join as join5 } from "node:path";
 
 // src/engine/closed.ts
-var import_undici3 = __toESM(require_undici(), 1);
-import { performance as performance8 } from "node:perf_hooks";
+var import_undici2 = __toESM(require_undici(), 1);
+import { performance as performance7 } from "node:perf_hooks";
 
-// src/engine/run-tally.ts
-var RunTally = class {
-  histogram = LatencyHistogram.create();
-  statusCodes = {};
-  sent = 0;
-  ok = 0;
-  errorStatus = 0;
-  socketErrors = 0;
-  timeouts = 0;
-  dropped = 0;
-  late = 0;
-  bodyBytes = 0;
-  /** performance.now() of the last outcome from the service; 0 before any. */
-  lastOutcomeAt = 0;
-  /**
-   * Counts one ended request. `latencyMs` is from its intended (open) or actual (closed) send
-   * time; answers and timeouts go into the histogram, socket errors and aborted requests do not.
-   */
-  record(outcome, latencyMs, bodyBytes, now) {
-    this.bodyBytes += bodyBytes;
-    if (outcome === "aborted") {
-      this.dropped += 1;
-      return;
-    }
-    this.lastOutcomeAt = now;
-    if (outcome === "error") {
-      this.socketErrors += 1;
-      return;
-    }
-    this.histogram.recordMillis(latencyMs);
-    if (outcome === "timeout") {
-      this.timeouts += 1;
-      return;
-    }
-    if (isOkStatus(outcome)) this.ok += 1;
-    else this.errorStatus += 1;
-    const code = String(outcome);
-    this.statusCodes[code] = (this.statusCodes[code] ?? 0) + 1;
+// src/engine/exchange.ts
+import { performance as performance6 } from "node:perf_hooks";
+var TimeoutError = class extends Error {
+};
+var RunAbortedError = class extends Error {
+};
+var Exchange = class {
+  /** When the request was meant to leave (performance.now() ms); latency counts from it. */
+  intendedAt;
+  #settle;
+  #timer;
+  #controller;
+  #statusCode = 0;
+  #pendingAbort;
+  #isSettled = false;
+  #bodyBytes = 0;
+  constructor(intendedAt, timeoutMs, settle2) {
+    this.intendedAt = intendedAt;
+    this.#settle = settle2;
+    if (timeoutMs !== void 0) this.#timer = this.#armTimeout(performance6.now() + timeoutMs);
   }
-  /** Requests answered with any HTTP status. */
-  get completed() {
-    return this.ok + this.errorStatus;
+  /** Times out at `deadline` (performance.now() ms), never before: timers may fire ~1 ms early. */
+  #armTimeout(deadline) {
+    return setTimeout(
+      () => {
+        const remainingMs = deadline - performance6.now();
+        if (remainingMs > 0) this.#timer = this.#armTimeout(deadline);
+        else this.timeOut();
+      },
+      Math.max(1, deadline - performance6.now())
+    );
+  }
+  /** Ends the exchange now as a timeout. */
+  timeOut() {
+    this.#abortWith(new TimeoutError("timeout"));
+  }
+  /** Ends the exchange now as `aborted`: the run was aborted. */
+  abort() {
+    this.#abortWith(new RunAbortedError("run aborted"));
+  }
+  onRequestStart(controller) {
+    this.#controller = controller;
+    if (this.#pendingAbort) controller.abort(this.#pendingAbort);
+  }
+  onResponseStart(_controller, statusCode) {
+    this.#statusCode = statusCode;
+  }
+  onResponseData(_controller, chunk) {
+    this.#bodyBytes += chunk.length;
+  }
+  onResponseEnd() {
+    this.#finish(this.#statusCode);
+  }
+  onResponseError(_controller, error62) {
+    this.#finish(outcomeOf(error62));
+  }
+  #abortWith(reason) {
+    if (this.#isSettled) return;
+    if (this.#controller) {
+      this.#controller.abort(reason);
+      return;
+    }
+    this.#pendingAbort = reason;
+    this.#finish(outcomeOf(reason));
+  }
+  #finish(outcome) {
+    if (this.#isSettled) return;
+    this.#isSettled = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#settle(this, outcome, this.#bodyBytes);
   }
 };
-function resultOf(tally, run2) {
-  const elapsedMs = Math.max(run2.elapsedMs, 0);
-  return {
-    model: run2.model,
-    histogram: tally.histogram,
-    statusCodes: tally.statusCodes,
-    sent: tally.sent,
-    completed: tally.completed,
-    ok: tally.ok,
-    errorStatus: tally.errorStatus,
-    socketErrors: tally.socketErrors,
-    timeouts: tally.timeouts,
-    late: tally.late,
-    dropped: tally.dropped,
-    bodyBytes: tally.bodyBytes,
-    ...run2.cappedAtMs !== void 0 ? { cappedAtMs: run2.cappedAtMs } : {},
-    elapsedMs,
-    ...run2.targetRate !== void 0 ? { targetRate: run2.targetRate } : {},
-    achievedRate: elapsedMs > 0 ? tally.completed * 1e3 / elapsedMs : 0,
-    ...run2.connections !== void 0 ? { connections: run2.connections } : {},
-    generatorCpuPercent: cpuPercentSince(run2.cpuStart, run2.cpuWallMs)
-  };
+function outcomeOf(error62) {
+  if (error62 instanceof TimeoutError) return "timeout";
+  return error62 instanceof RunAbortedError ? "aborted" : "error";
 }
 
 // src/engine/closed.ts
@@ -74146,18 +73601,18 @@ var MIN_REQUESTS_CAP_MS = 6e4;
 function requestsCapMs(timeoutMs) {
   return Math.min(MAX_TIMER_MS, Math.max(MIN_REQUESTS_CAP_MS, 3 * timeoutMs));
 }
-var WHAT2 = "closed model";
+var WHAT = "closed model";
 function validateClosedOptions(options) {
   const { connections, durationMs, requests, timeoutMs, capMs } = options;
-  requireCount(WHAT2, "connections", connections, MAX_CONNECTIONS);
+  requireCount(WHAT, "connections", connections, MAX_CONNECTIONS);
   if (durationMs === void 0 === (requests === void 0)) {
-    throw new EngineError(`${WHAT2}: set exactly one of durationMs and requests`);
+    throw new EngineError(`${WHAT}: set exactly one of durationMs and requests`);
   }
-  if (durationMs !== void 0) requireMillis(WHAT2, "durationMs", durationMs);
-  if (requests !== void 0) requireCount(WHAT2, "requests", requests, MAX_REQUESTS);
-  if (capMs !== void 0) requireMillis(WHAT2, "capMs", capMs);
-  requireMillis(WHAT2, "timeoutMs", timeoutMs);
-  validateRequest(WHAT2, options.request);
+  if (durationMs !== void 0) requireMillis(WHAT, "durationMs", durationMs);
+  if (requests !== void 0) requireCount(WHAT, "requests", requests, MAX_REQUESTS);
+  if (capMs !== void 0) requireMillis(WHAT, "capMs", capMs);
+  requireMillis(WHAT, "timeoutMs", timeoutMs);
+  validateRequest(WHAT, options.request);
 }
 var Connection = class {
   #client;
@@ -74179,7 +73634,7 @@ var Connection = class {
       run2.onConnectionDone();
       return;
     }
-    const exchange = new Exchange(performance8.now(), void 0, this.#settle);
+    const exchange = new Exchange(performance7.now(), void 0, this.#settle);
     this.#current = exchange;
     if (this.#timer) this.#timer.refresh();
     else this.#timer = setTimeout(this.#onTimer, run2.timeoutMs);
@@ -74198,7 +73653,7 @@ var Connection = class {
       clearTimeout(this.#retry);
       this.#retry = void 0;
     }
-    const now = performance8.now();
+    const now = performance7.now();
     const latencyMs = outcome === "timeout" ? run2.timeoutMs : now - exchange.intendedAt;
     run2.tally.record(run2.isAborted() ? "aborted" : outcome, latencyMs, bodyBytes, now);
     if (typeof outcome === "number" && !this.#isDispatching) this.sendNext();
@@ -74209,7 +73664,7 @@ var Connection = class {
     this.#retry = void 0;
     const exchange = this.#current;
     if (!exchange) return;
-    const leftMs = exchange.intendedAt + this.#run.timeoutMs - performance8.now();
+    const leftMs = exchange.intendedAt + this.#run.timeoutMs - performance7.now();
     if (leftMs > 0) this.#retry = setTimeout(this.#onTimer, Math.max(1, leftMs));
     else exchange.timeOut();
   };
@@ -74222,6 +73677,7 @@ async function runClosed(options) {
   const connectionCount = planned === void 0 ? options.connections : Math.min(options.connections, planned);
   const windowMs = options.durationMs ?? options.capMs ?? requestsCapMs(timeoutMs);
   const tally = new RunTally();
+  let issued = 0;
   let isSending = true;
   let isAborted = false;
   let abortedAt = 0;
@@ -74243,8 +73699,8 @@ async function runClosed(options) {
     },
     isAborted: () => isAborted,
     issue: () => {
-      if (!isSending || planned !== void 0 && tally.sent >= planned) return false;
-      tally.sent += 1;
+      if (!isSending || planned !== void 0 && issued >= planned) return false;
+      issued += 1;
       return true;
     },
     onConnectionDone: () => {
@@ -74254,7 +73710,7 @@ async function runClosed(options) {
   };
   const clients = Array.from(
     { length: connectionCount },
-    () => new import_undici3.Client(url2.origin, {
+    () => new import_undici2.Client(url2.origin, {
       pipelining: 1,
       // Each connection's own timer is the only timeout.
       headersTimeout: 0,
@@ -74265,22 +73721,21 @@ async function runClosed(options) {
   const stopSending = () => {
     if (!isSending) return;
     isSending = false;
-    if (planned !== void 0 && tally.sent < planned && !isAborted) {
+    if (planned !== void 0 && issued < planned && !isAborted) {
       cappedAtMs = windowMs;
-      const unsent = planned - tally.sent;
-      tally.sent += unsent;
-      tally.dropped += unsent;
+      tally.drop(planned - issued);
+      issued = planned;
     }
   };
   const onAbort = () => {
     if (isAborted) return;
     isAborted = true;
-    abortedAt = performance8.now();
+    abortedAt = performance7.now();
     stopSending();
     for (const connection of connections) connection.abort();
   };
   const cpuStart = process.cpuUsage();
-  const startedAt = performance8.now();
+  const startedAt = performance7.now();
   const deadline = setTimeout(stopSending, windowMs);
   try {
     if (signal?.aborted) {
@@ -74297,7 +73752,7 @@ async function runClosed(options) {
     await Promise.all(clients.map((client) => client.destroy().catch(() => {
     })));
   }
-  const finishedAt = performance8.now();
+  const finishedAt = performance7.now();
   const endAt = abortedAt || tally.lastOutcomeAt || finishedAt;
   return resultOf(tally, {
     model: "closed",
@@ -74310,17 +73765,196 @@ async function runClosed(options) {
 }
 
 // src/engine/open.ts
-var import_undici4 = __toESM(require_undici(), 1);
+var import_undici3 = __toESM(require_undici(), 1);
 import { performance as performance9 } from "node:perf_hooks";
-var SPIN_WINDOW_MS2 = 2;
+
+// src/engine/arrival-scheduler.ts
+import { performance as performance8 } from "node:perf_hooks";
+var SPIN_WINDOW_MS = 2;
 var LATE_AFTER_MS = 1;
-var WHAT3 = "open model";
+var COMPACT_AFTER = 1024;
+var ArrivalScheduler = class {
+  #maxInFlight;
+  #backlogTimeoutMs;
+  #maxBacklog;
+  #handler;
+  /** Segments that may still hold waiting arrivals, oldest first; the last may be current. */
+  #segments = [];
+  /** The segment arrivals come from now. */
+  #current;
+  /** The next arrival's index: every earlier one has come due. */
+  #next = 0;
+  #inFlight = 0;
+  /** The backlog: ranges [start, end) of waiting indexes, oldest first, from #head on. */
+  #ranges = [];
+  #head = 0;
+  #waiting = 0;
+  /** The one pending wake-up: a timer, or an immediate while spinning. */
+  #wake;
+  constructor(options) {
+    this.#maxInFlight = options.maxInFlight;
+    this.#backlogTimeoutMs = options.backlogTimeoutMs;
+    this.#maxBacklog = options.maxBacklog ?? Number.POSITIVE_INFINITY;
+    this.#handler = options.handler;
+  }
+  /** Requests sent and not yet released. */
+  get inFlight() {
+    return this.#inFlight;
+  }
+  /** Arrivals due and waiting for a free slot. */
+  get waiting() {
+    return this.#waiting;
+  }
+  /**
+   * Starts arrivals at `ratePerS` from `startAt` (performance.now() ms), tagged `tag`: `count` of
+   * them, or until `end()`. A current segment ends first, at `startAt`.
+   */
+  start(startAt, ratePerS, tag, count2 = Number.POSITIVE_INFINITY) {
+    this.end(startAt);
+    const live = this.#waiting > 0 ? this.#ranges[this.#head] : this.#next;
+    while ((this.#segments[0]?.end ?? Number.POSITIVE_INFINITY) <= live) this.#segments.shift();
+    const segment = {
+      first: this.#next,
+      end: this.#next + count2,
+      startAt,
+      intervalMs: 1e3 / ratePerS,
+      tag
+    };
+    this.#segments.push(segment);
+    this.#current = segment;
+    this.#tick();
+  }
+  /**
+   * Ends the current segment's arrivals: those due by `at` (performance.now() ms) come first, then
+   * no more. Without `at` none comes (an abort). Waiting arrivals stay in the backlog.
+   */
+  end(at) {
+    const segment = this.#current;
+    if (!segment) return;
+    if (at !== void 0) this.#admitDue(segment, at);
+    segment.end = Math.min(segment.end, this.#next);
+    this.#current = void 0;
+    this.#cancelWake();
+  }
+  /** A sent request has ended: its slot goes to the oldest waiting arrival still in time. */
+  release = () => {
+    this.#inFlight -= 1;
+    const now = performance8.now();
+    this.#expire(now);
+    while (this.#waiting > 0 && this.#inFlight < this.#maxInFlight) {
+      const index = this.#shift();
+      this.#send(this.#segmentOf(index), index);
+    }
+  };
+  /** Drops every waiting arrival (each ends `aborted`), oldest first. */
+  dropBacklog() {
+    const now = performance8.now();
+    while (this.#waiting > 0) {
+      const index = this.#shift();
+      const segment = this.#segmentOf(index);
+      this.#handler.unsent(this.#intendedAt(segment, index), segment.tag, "aborted", now);
+    }
+  }
+  #tick = () => {
+    this.#wake = void 0;
+    const segment = this.#current;
+    if (!segment) return;
+    const now = performance8.now();
+    this.#admitDue(segment, now);
+    this.#expire(now);
+    if (this.#next >= segment.end) return;
+    const waitMs = this.#intendedAt(segment, this.#next) - performance8.now();
+    this.#wake = waitMs > SPIN_WINDOW_MS ? { timer: setTimeout(this.#tick, waitMs - SPIN_WINDOW_MS) } : { immediate: setImmediate(this.#tick) };
+  };
+  #cancelWake() {
+    if (this.#wake && "timer" in this.#wake) clearTimeout(this.#wake.timer);
+    else if (this.#wake) clearImmediate(this.#wake.immediate);
+    this.#wake = void 0;
+  }
+  #intendedAt(segment, index) {
+    return segment.startAt + (index - segment.first) * segment.intervalMs;
+  }
+  /** The segment of a waiting arrival: one of the last few, as segments are rates of a run. */
+  #segmentOf(index) {
+    for (let i = this.#segments.length - 1; i > 0; i--) {
+      const segment = this.#segments[i];
+      if (segment.first <= index) return segment;
+    }
+    return this.#segments[0];
+  }
+  /** Sends, backlogs or drops every arrival of `segment` due by `now`, in order. */
+  #admitDue(segment, now) {
+    const due = this.#firstNotDue(segment, now);
+    while (this.#next < due) {
+      const index = this.#next;
+      this.#next += 1;
+      this.#handler.due?.(segment.tag);
+      if (this.#waiting === 0 && this.#inFlight < this.#maxInFlight) this.#send(segment, index);
+      else if (this.#waiting >= this.#maxBacklog) {
+        this.#handler.unsent(this.#intendedAt(segment, index), segment.tag, "aborted", now);
+      } else this.#push(index);
+    }
+  }
+  /** The first index of `segment` not yet due at `now` (at least the next one). */
+  #firstNotDue(segment, now) {
+    const estimate = segment.first + Math.floor((now - segment.startAt) / segment.intervalMs) + 1;
+    let index = Math.min(segment.end, Math.max(this.#next, estimate));
+    while (index > this.#next && this.#intendedAt(segment, index - 1) > now) index -= 1;
+    while (index < segment.end && this.#intendedAt(segment, index) <= now) index += 1;
+    return index;
+  }
+  #send(segment, index) {
+    const intendedAt = this.#intendedAt(segment, index);
+    this.#inFlight += 1;
+    this.#handler.send(intendedAt, segment.tag, performance8.now() - intendedAt > LATE_AFTER_MS);
+  }
+  /** Waiting arrivals past the backlog timeout end as timeouts, never sent. */
+  #expire(now) {
+    if (this.#backlogTimeoutMs === void 0) return;
+    const limit = now - this.#backlogTimeoutMs;
+    while (this.#waiting > 0) {
+      const index = this.#ranges[this.#head];
+      const segment = this.#segmentOf(index);
+      const intendedAt = this.#intendedAt(segment, index);
+      if (intendedAt > limit) return;
+      this.#shift();
+      this.#handler.unsent(intendedAt, segment.tag, "timeout", now);
+    }
+  }
+  #push(index) {
+    const last = this.#ranges.length - 1;
+    if (this.#waiting > 0 && this.#ranges[last] === index) this.#ranges[last] = index + 1;
+    else this.#ranges.push(index, index + 1);
+    this.#waiting += 1;
+  }
+  /** Takes the oldest waiting index. */
+  #shift() {
+    const index = this.#ranges[this.#head];
+    this.#waiting -= 1;
+    if (index + 1 < this.#ranges[this.#head + 1]) {
+      this.#ranges[this.#head] = index + 1;
+    } else if (this.#waiting === 0) {
+      this.#ranges = [];
+      this.#head = 0;
+    } else {
+      this.#head += 2;
+      if (this.#head > COMPACT_AFTER && this.#head * 2 > this.#ranges.length) {
+        this.#ranges = this.#ranges.slice(this.#head);
+        this.#head = 0;
+      }
+    }
+    return index;
+  }
+};
+
+// src/engine/open.ts
+var WHAT2 = "open model";
 function validateOpenOptions(options) {
-  requireRate(WHAT3, "rate", options.rate);
-  requireMillis(WHAT3, "durationMs", options.durationMs);
-  requireCount(WHAT3, "maxInFlight", options.maxInFlight, MAX_CONNECTIONS);
-  requireMillis(WHAT3, "timeoutMs", options.timeoutMs);
-  validateRequest(WHAT3, options.request);
+  requireRate(WHAT2, "rate", options.rate);
+  requireMillis(WHAT2, "durationMs", options.durationMs);
+  requireCount(WHAT2, "maxInFlight", options.maxInFlight, MAX_CONNECTIONS);
+  requireMillis(WHAT2, "timeoutMs", options.timeoutMs);
+  validateRequest(WHAT2, options.request);
 }
 function countScheduledSends(rate, durationMs) {
   return Math.ceil(rate * durationMs / 1e3 - 1e-9);
@@ -74335,24 +73969,18 @@ async function runOpen(options) {
     headers: request3.headers,
     body: request3.body ?? null
   };
-  const pool = new import_undici4.Pool(url2.origin, {
+  const pool = new import_undici3.Pool(url2.origin, {
     connections: maxInFlight,
     pipelining: 1,
-    // Our own per-request timer (below) is the only timeout.
+    // Each exchange's own timer (exchange.ts) is the only timeout.
     headersTimeout: 0,
     bodyTimeout: 0
   });
   const tally = new RunTally();
-  const intervalMs = 1e3 / rate;
-  const total = countScheduledSends(rate, durationMs);
-  let backlogStart = 0;
-  let nextIndex = 0;
-  let inFlight = 0;
   const inFlightExchanges = /* @__PURE__ */ new Set();
   let isSending = true;
   let isAborted = false;
   let abortedAt = 0;
-  let scheduleTimer;
   let endTimer;
   let finish = () => {
   };
@@ -74360,79 +73988,49 @@ async function runOpen(options) {
     finish = resolve3;
   });
   const maybeFinish = () => {
-    if (!isSending && inFlight === 0) finish();
+    if (!isSending && scheduler.inFlight === 0) finish();
   };
-  const startedAt = performance9.now();
-  const cpuStart = process.cpuUsage();
-  const t0 = startedAt;
-  const intendedAt = (index) => t0 + index * intervalMs;
   const settle2 = (exchange, outcome, bodyBytes) => {
-    inFlight -= 1;
     inFlightExchanges.delete(exchange);
     const now = performance9.now();
     tally.record(isAborted ? "aborted" : outcome, now - exchange.intendedAt, bodyBytes, now);
-    sendFromBacklog();
+    scheduler.release();
     maybeFinish();
   };
-  const send = (index) => {
-    const intended = intendedAt(index);
-    if (performance9.now() - intended > LATE_AFTER_MS) tally.late += 1;
-    tally.sent += 1;
-    inFlight += 1;
-    const exchange = new Exchange(intended, timeoutMs, settle2);
-    inFlightExchanges.add(exchange);
-    pool.dispatch(dispatchOptions, exchange);
-  };
-  const sendFromBacklog = () => {
-    while (isSending && inFlight < maxInFlight && backlogStart < nextIndex) {
-      send(backlogStart);
-      backlogStart += 1;
+  const scheduler = new ArrivalScheduler({
+    maxInFlight,
+    handler: {
+      send: (intendedAt, _tag, isLate) => {
+        if (isLate) tally.late += 1;
+        const exchange = new Exchange(intendedAt, timeoutMs, settle2);
+        inFlightExchanges.add(exchange);
+        pool.dispatch(dispatchOptions, exchange);
+      },
+      // Only dropBacklog() ends an arrival unsent here: the backlog has neither timeout nor limit.
+      unsent: (_intendedAt, _tag, outcome, now) => tally.record(outcome, 0, 0, now)
     }
-  };
-  const firstNotDue = (now) => {
-    let index = Math.min(total, Math.max(nextIndex, Math.floor((now - t0) / intervalMs) + 1));
-    while (index > nextIndex && intendedAt(index - 1) > now) index -= 1;
-    while (index < total && intendedAt(index) <= now) index += 1;
-    return index;
-  };
-  const dispatchDue = (now) => {
-    const due = firstNotDue(now);
-    while (nextIndex < due && backlogStart === nextIndex && inFlight < maxInFlight) {
-      send(nextIndex);
-      nextIndex += 1;
-      backlogStart = nextIndex;
-    }
-    nextIndex = due;
-  };
-  const tick = () => {
-    scheduleTimer = void 0;
-    if (!isSending) return;
-    dispatchDue(performance9.now());
-    if (nextIndex >= total) return;
-    const waitMs = intendedAt(nextIndex) - performance9.now();
-    if (waitMs > SPIN_WINDOW_MS2) scheduleTimer = setTimeout(tick, waitMs - SPIN_WINDOW_MS2);
-    else setImmediate(tick);
-  };
+  });
+  const startedAt = performance9.now();
+  const cpuStart = process.cpuUsage();
+  const t0 = startedAt;
   const endSending = () => {
     endTimer = void 0;
     if (!isSending) return;
-    if (!isAborted) {
+    if (isAborted) scheduler.end();
+    else {
       const now = performance9.now();
       if (now < t0 + durationMs) {
         endTimer = setTimeout(endSending, 1);
         return;
       }
-      dispatchDue(now);
+      scheduler.end(now);
     }
     isSending = false;
-    const waiting = nextIndex - backlogStart;
-    tally.sent += waiting;
-    tally.dropped += waiting;
-    backlogStart = nextIndex;
+    scheduler.dropBacklog();
     maybeFinish();
   };
   const onAbort = () => {
-    if (!isSending && inFlight === 0) return;
+    if (!isSending && scheduler.inFlight === 0) return;
     abortedAt = performance9.now();
     isAborted = true;
     endSending();
@@ -74443,12 +74041,12 @@ async function runOpen(options) {
     else {
       signal?.addEventListener("abort", onAbort, { once: true });
       endTimer = setTimeout(endSending, durationMs);
-      tick();
+      scheduler.start(t0, rate, void 0, countScheduledSends(rate, durationMs));
     }
     await finished;
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    if (scheduleTimer) clearTimeout(scheduleTimer);
+    scheduler.end();
     if (endTimer) clearTimeout(endTimer);
     await pool.destroy().catch(() => {
     });
@@ -74463,6 +74061,262 @@ async function runOpen(options) {
     targetRate: rate
   });
 }
+
+// src/engine/staged.ts
+var import_undici4 = __toESM(require_undici(), 1);
+import { performance as performance10 } from "node:perf_hooks";
+var WHAT3 = "staged load";
+function validate2(options) {
+  if (options.mix.length === 0) throw new EngineError(`${WHAT3}: the mix is empty`);
+  for (const entry of options.mix) {
+    if (!(entry.weight > 0 && Number.isFinite(entry.weight))) {
+      throw new EngineError(`${WHAT3}: weight of '${entry.kind}' must be > 0`);
+    }
+    validateRequest(`${WHAT3}: '${entry.kind}'`, entry.request);
+  }
+  requireMillis(WHAT3, "timeoutMs", options.timeoutMs);
+  requireCount(WHAT3, "maxInFlight", options.maxInFlight, MAX_CONNECTIONS);
+}
+var StagedLoad = class {
+  #options;
+  #pool;
+  #dispatch;
+  #pick;
+  #seconds = /* @__PURE__ */ new Map();
+  #inFlight = /* @__PURE__ */ new Set();
+  /** Open model: each phase is a rate segment tagged with its state. */
+  #scheduler;
+  #t0 = 0;
+  #current;
+  #phaseCount = 0;
+  #isFinished = false;
+  #isAborted = false;
+  // Closed model: connections running, and how many should.
+  #workers = 0;
+  #wantedWorkers = 0;
+  #idle;
+  constructor(options) {
+    validate2(options);
+    this.#options = options;
+    const origin = joinUrl(options.baseUrl, "/").origin;
+    this.#pool = new import_undici4.Pool(origin, {
+      // Closed model: the connections bound the requests in flight themselves.
+      connections: options.model === "open" ? options.maxInFlight : null,
+      pipelining: 1,
+      headersTimeout: 0,
+      bodyTimeout: 0
+    });
+    this.#dispatch = new Map(
+      options.mix.map((entry) => {
+        const url2 = joinUrl(options.baseUrl, entry.request.path);
+        return [
+          entry.kind,
+          {
+            path: `${url2.pathname}${url2.search}`,
+            method: entry.request.method.toUpperCase(),
+            headers: entry.request.headers,
+            body: entry.request.body ?? null
+          }
+        ];
+      })
+    );
+    const random = createRandom(options.seed);
+    const total = options.mix.reduce((sum2, e) => sum2 + e.weight, 0);
+    let sum = 0;
+    const cumulative = options.mix.map((e) => {
+      sum += e.weight / total;
+      return sum;
+    });
+    this.#pick = () => {
+      const r = random();
+      const i = cumulative.findIndex((c) => r < c);
+      return options.mix[i === -1 ? options.mix.length - 1 : i].kind;
+    };
+    this.#scheduler = new ArrivalScheduler({
+      maxInFlight: options.maxInFlight,
+      backlogTimeoutMs: options.timeoutMs,
+      maxBacklog: MAX_BACKLOG,
+      handler: {
+        due: (phase) => {
+          phase.pending += 1;
+        },
+        send: (intendedAt, phase, isLate) => {
+          const slot = this.#slotAt(intendedAt, phase);
+          if (isLate) for (const t of this.#tallyFor(slot)) t.late += 1;
+          this.#send(slot, intendedAt, this.#scheduler.release);
+        },
+        unsent: (intendedAt, phase, outcome, now) => {
+          this.#record(this.#slotAt(intendedAt, phase), outcome, now - intendedAt);
+        }
+      }
+    });
+    options.signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+  /** Starts a phase now; the phase still sending (if any) ends first. */
+  startPhase(spec) {
+    if (this.#isFinished) throw new EngineError(`${WHAT3}: already finished`);
+    requireMillis(WHAT3, "a phase duration", spec.durationMs);
+    if (this.#options.model === "closed") {
+      requireCount(WHAT3, "connections", spec.level, MAX_CONNECTIONS);
+    } else {
+      requireRate(WHAT3, "a phase rate", spec.level);
+    }
+    const previous = this.#current;
+    if (previous) this.#endPhase(previous);
+    const now = performance10.now();
+    const start = previous ? Math.max(previous.result.endedAt, now - SPIN_WINDOW_MS) : now;
+    if (this.#phaseCount === 0) this.#t0 = now;
+    let resolveEnded = () => {
+    };
+    let resolveSettled = () => {
+    };
+    const ended = new Promise((r) => {
+      resolveEnded = r;
+    });
+    const settled = new Promise((r) => {
+      resolveSettled = r;
+    });
+    const state = {
+      result: {
+        index: this.#phaseCount,
+        level: spec.level,
+        startedAt: now,
+        endedAt: now,
+        kinds: /* @__PURE__ */ new Map(),
+        generatorCpuPercent: 0
+      },
+      pending: 0,
+      isSending: true,
+      cpuStart: process.cpuUsage(),
+      resolveEnded,
+      resolveSettled
+    };
+    this.#phaseCount += 1;
+    this.#current = state;
+    if (this.#isAborted) {
+      this.#endPhase(state);
+    } else {
+      state.endTimer = setTimeout(() => this.#endPhase(state), spec.durationMs);
+      if (this.#options.model === "open") this.#scheduler.start(start, spec.level, state);
+      else this.#setWorkers(spec.level);
+    }
+    return {
+      ended,
+      settled,
+      stop: () => this.#endPhase(state),
+      pending: () => state.pending,
+      result: state.result
+    };
+  }
+  /** Ends sending, waits for the requests in flight, and returns the run second by second. */
+  async finish() {
+    if (this.#current) this.#endPhase(this.#current);
+    this.#isFinished = true;
+    this.#setWorkers(0);
+    await new Promise((resolve3) => {
+      if (this.#isIdle()) resolve3();
+      else this.#idle = resolve3;
+    });
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    await this.#pool.destroy().catch(() => {
+    });
+    const seconds = [...this.#seconds.values()].sort((a, b) => a.second - b.second);
+    return { t0: this.#t0, seconds };
+  }
+  #onAbort = () => {
+    this.#isAborted = true;
+    if (this.#current) this.#endPhase(this.#current);
+    this.#scheduler.dropBacklog();
+    for (const exchange of this.#inFlight) exchange.abort();
+  };
+  #endPhase(state) {
+    if (!state.isSending) return;
+    state.isSending = false;
+    if (state.endTimer) clearTimeout(state.endTimer);
+    state.result.endedAt = performance10.now();
+    state.result.generatorCpuPercent = cpuPercentSince(
+      state.cpuStart,
+      state.result.endedAt - state.result.startedAt
+    );
+    if (this.#current === state) {
+      this.#scheduler.end(this.#isAborted ? void 0 : state.result.endedAt);
+      this.#setWorkers(0);
+    }
+    state.resolveEnded();
+    this.#maybeSettled(state);
+  }
+  #maybeSettled(state) {
+    if (!state.isSending && state.pending === 0) state.resolveSettled(state.result);
+  }
+  #tallyFor(slot) {
+    let byKind2 = slot.phase.result.kinds.get(slot.kind);
+    if (!byKind2) {
+      byKind2 = new RunTally();
+      slot.phase.result.kinds.set(slot.kind, byKind2);
+    }
+    let second = this.#seconds.get(slot.second);
+    if (!second) {
+      second = { second: slot.second, kinds: /* @__PURE__ */ new Map() };
+      this.#seconds.set(slot.second, second);
+    }
+    let inSecond = second.kinds.get(slot.kind);
+    if (!inSecond) {
+      inSecond = new RunTally();
+      second.kinds.set(slot.kind, inSecond);
+    }
+    return [byKind2, inSecond];
+  }
+  #slotAt(at, phase) {
+    return { phase, second: Math.floor(Math.max(0, at - this.#t0) / 1e3), kind: this.#pick() };
+  }
+  /**
+   * Records one ended request (`latencyMs` from its intended or actual send time). After an abort
+   * every request still ending counts as dropped: the run cut it off, not the service.
+   */
+  #record(slot, outcome, latencyMs) {
+    slot.phase.pending -= 1;
+    const ended = this.#isAborted ? "aborted" : outcome;
+    const now = performance10.now();
+    for (const t of this.#tallyFor(slot)) t.record(ended, latencyMs, 0, now);
+    this.#maybeSettled(slot.phase);
+    if (this.#isIdle()) this.#idle?.();
+  }
+  /** Nothing in flight, waiting or about to be sent. */
+  #isIdle() {
+    return this.#inFlight.size === 0 && this.#workers === 0 && this.#scheduler.waiting === 0;
+  }
+  /** Sends one request; records it and calls `onEnd` when it has ended. */
+  #send(slot, intendedAt, onEnd) {
+    const exchange = new Exchange(intendedAt, this.#options.timeoutMs, (_exchange, outcome) => {
+      this.#inFlight.delete(exchange);
+      this.#record(slot, outcome, performance10.now() - intendedAt);
+      onEnd();
+    });
+    this.#inFlight.add(exchange);
+    this.#pool.dispatch(this.#dispatch.get(slot.kind), exchange);
+  }
+  // --- closed model -----------------------------------------------------------------------------
+  #setWorkers(wanted) {
+    if (this.#options.model !== "closed") return;
+    this.#wantedWorkers = wanted;
+    while (this.#workers < this.#wantedWorkers) {
+      this.#workers += 1;
+      void this.#work();
+    }
+  }
+  /** One connection: a request, then the next, until there are more connections than wanted. */
+  async #work() {
+    while (this.#workers <= this.#wantedWorkers && this.#current?.isSending) {
+      const state = this.#current;
+      const sentAt = performance10.now();
+      const slot = this.#slotAt(sentAt, state);
+      state.pending += 1;
+      await new Promise((resolve3) => this.#send(slot, sentAt, resolve3));
+    }
+    this.#workers -= 1;
+    if (this.#isIdle()) this.#idle?.();
+  }
+};
 
 // src/engine/load-engine.ts
 var realEngine = {
@@ -76552,14 +76406,207 @@ function budgetMessage(metric2, limit, status) {
   return `${metric2.name} ${value} ${relation} ${formatValue(bound ?? 0, metric2.unit)}${label}`;
 }
 
+// src/verdict/statistics.ts
+var QN_CONSISTENCY = 2.2219;
+var QN_SMALL_SAMPLE = {
+  2: 0.399,
+  3: 0.994,
+  4: 0.512,
+  5: 0.844,
+  6: 0.611,
+  7: 0.857,
+  8: 0.669,
+  9: 0.872
+};
+function qnScale(values) {
+  const n = values.length;
+  if (n < 2) return 0;
+  const distances = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) distances.push(Math.abs((values[i] ?? 0) - (values[j] ?? 0)));
+  }
+  distances.sort((a, b) => a - b);
+  const h = Math.floor(n / 2) + 1;
+  const k = h * (h - 1) / 2;
+  const smallSample = QN_SMALL_SAMPLE[n] ?? (n % 2 === 1 ? n / (n + 1.4) : n / (n + 3.8));
+  return QN_CONSISTENCY * smallSample * (distances[k - 1] ?? 0);
+}
+var IQR_TO_SIGMA = 1 / 1.349;
+function iqrScale(values) {
+  if (values.length < 4) return 0;
+  return IQR_TO_SIGMA * interquartileRange([...values]);
+}
+function normalCdf(z3) {
+  return 0.5 * (1 + errorFunction(z3 / Math.SQRT2));
+}
+function regularizedIncompleteBeta(x, a, b) {
+  if (!(x > 0)) return 0;
+  if (x >= 1) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - regularizedIncompleteBeta(1 - x, b, a);
+  const logFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b) - Math.log(a);
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 0;
+  let fraction = 1;
+  for (let step = 1; step <= 500; step++) {
+    const m = Math.floor(step / 2);
+    const numerator = step % 2 === 1 ? -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)) : m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+    d = 1 + numerator * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + numerator / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = c * d;
+    fraction *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.exp(logFront) / fraction;
+}
+function logBeta(a, b) {
+  return gammaln(a) + gammaln(b) - gammaln(a + b);
+}
+function studentTCdf(t, df) {
+  if (Number.isNaN(t) || !(df > 0)) return Number.NaN;
+  if (!Number.isFinite(df)) return normalCdf(t);
+  const tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+function studentTQuantile(p, df) {
+  if (!(p > 0 && p < 1) || !(df > 0)) return Number.NaN;
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -studentTQuantile(1 - p, df);
+  let lo = 0;
+  let hi = 1;
+  while (studentTCdf(hi, df) < p && hi < 1e300) {
+    lo = hi;
+    hi *= 2;
+  }
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+var MANN_WHITNEY_EXACT_MAX = 60;
+function mannWhitneyU(x, y, alternative = "greater") {
+  const m = x.length;
+  const n = y.length;
+  if (m === 0 || n === 0) return { u: 0, p: 1, exact: true };
+  const groups = tieGroups(x, y);
+  let rankSum2 = 0;
+  for (const g2 of groups) rankSum2 += g2.fromX * g2.midRank2;
+  const u = rankSum2 / 2 - m * (m + 1) / 2;
+  const total = m + n;
+  if (total <= MANN_WHITNEY_EXACT_MAX) {
+    const dist = rankSumDistribution(groups, m);
+    let atLeast = 0;
+    let atMost = 0;
+    let all = 0;
+    dist.forEach((weight, sum2) => {
+      all += weight;
+      if (sum2 >= rankSum2) atLeast += weight;
+      if (sum2 <= rankSum2) atMost += weight;
+    });
+    return { u, p: pickTail(atLeast / all, atMost / all, alternative), exact: true };
+  }
+  const tieTerm = groups.reduce((s, g2) => s + g2.size ** 3 - g2.size, 0) / (total * (total - 1));
+  const sd = Math.sqrt(m * n / 12 * (total + 1 - tieTerm));
+  const mean2 = m * n / 2;
+  if (sd === 0) return { u, p: 1, exact: false };
+  const greater = 1 - normalCdf((u - mean2 - 0.5) / sd);
+  const less = normalCdf((u - mean2 + 0.5) / sd);
+  return { u, p: pickTail(greater, less, alternative), exact: false };
+}
+function pickTail(greater, less, alternative) {
+  const p = alternative === "greater" ? greater : alternative === "less" ? less : 2 * Math.min(greater, less);
+  return Math.min(1, Math.max(0, p));
+}
+function tieGroups(x, y) {
+  const all = [...x.map((v) => ({ v, isX: true })), ...y.map((v) => ({ v, isX: false }))];
+  all.sort((a, b) => a.v - b.v);
+  const groups = [];
+  let start = 0;
+  while (start < all.length) {
+    let end = start;
+    let fromX = 0;
+    while (end < all.length && all[end]?.v === all[start]?.v) {
+      if (all[end]?.isX) fromX++;
+      end++;
+    }
+    const size = end - start;
+    groups.push({ size, fromX, midRank2: 2 * start + size + 1 });
+    start = end;
+  }
+  return groups;
+}
+function rankSumDistribution(groups, m) {
+  let layer = [/* @__PURE__ */ new Map([[0, 1]])];
+  for (const g2 of groups) {
+    const next = [];
+    for (let j = 0; j < layer.length; j++) {
+      const row = layer[j];
+      if (!row) continue;
+      for (let k = 0; k <= g2.size && j + k <= m; k++) {
+        const ways = binomial(g2.size, k);
+        const target = next[j + k] ?? /* @__PURE__ */ new Map();
+        next[j + k] = target;
+        for (const [sum2, count2] of row) {
+          const key = sum2 + k * g2.midRank2;
+          target.set(key, (target.get(key) ?? 0) + count2 * ways);
+        }
+      }
+    }
+    layer = next;
+  }
+  return layer[m] ?? /* @__PURE__ */ new Map();
+}
+function binomial(n, k) {
+  if (k < 0 || k > n) return 0;
+  const kk = Math.min(k, n - k);
+  let result = 1;
+  for (let i = 1; i <= kk; i++) result = result * (n - kk + i) / i;
+  return Math.round(result);
+}
+function mannWhitneyMinP(m, n) {
+  if (m <= 0 || n <= 0) return 1;
+  return 1 / binomial(m + n, m);
+}
+function bootstrapInterval(groups, statistic, options) {
+  if (groups.length === 0 || groups.some((g2) => g2.length === 0)) return void 0;
+  const resamples = options.resamples ?? 2e3;
+  const stats = [];
+  for (let r = 0; r < resamples; r++) {
+    const drawn = groups.map((g2) => g2.map(() => g2[Math.floor(options.random() * g2.length)] ?? 0));
+    const s = statistic(drawn);
+    if (Number.isFinite(s)) stats.push(s);
+  }
+  if (stats.length < resamples / 2) return void 0;
+  stats.sort((a, b) => a - b);
+  const alpha = (1 - options.level) / 2;
+  return [quantileSorted2(stats, alpha), quantileSorted2(stats, 1 - alpha)];
+}
+function quantileSorted2(sorted, p) {
+  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, p));
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] ?? 0;
+  const b = sorted[hi] ?? a;
+  return a + (b - a) * (pos - lo);
+}
+function medianOf(values) {
+  const finite = values.filter(Number.isFinite);
+  return finite.length === 0 ? void 0 : median2(finite);
+}
+
 // src/verdict/busy-runner.ts
 var BUSY_RUNNER_PERCENT = 25;
 function otherWorkByScenario(run2, suites = builtInRegistry.suites) {
   const found = /* @__PURE__ */ new Map();
-  const note = (key, resources) => {
+  const note = (key, resources, isAlias2 = false) => {
     const other = resources?.otherCpuMean;
     if (other === void 0 || !Number.isFinite(other)) return;
-    found.set(key, Math.max(other, found.get(key) ?? 0));
+    found.set(key, { other: Math.max(other, found.get(key)?.other ?? 0), isAlias: isAlias2 });
   };
   for (const scenario of run2.scenarios) {
     note(`${scenario.suite}/${scenario.name}`, scenario.resources);
@@ -76567,7 +76614,7 @@ function otherWorkByScenario(run2, suites = builtInRegistry.suites) {
   const result = run2;
   for (const suite of suites) {
     for (const window2 of suite.windows?.(result, detailOf(suite, result)) ?? []) {
-      note(window2.scenario, window2.resources);
+      note(window2.scenario, window2.resources, window2.isAlias);
     }
   }
   return found;
@@ -76575,10 +76622,10 @@ function otherWorkByScenario(run2, suites = builtInRegistry.suites) {
 function findBusyScenarios(run2, baselineRuns = [], limit = BUSY_RUNNER_PERCENT, suites = builtInRegistry.suites) {
   const past = baselineRuns.map((r) => otherWorkByScenario(r, suites));
   const busy = /* @__PURE__ */ new Map();
-  for (const [key, other] of otherWorkByScenario(run2, suites)) {
-    const values = past.map((p) => p.get(key)).filter((v) => v !== void 0);
+  for (const [key, { other, isAlias: isAlias2 }] of otherWorkByScenario(run2, suites)) {
+    const values = past.map((p) => p.get(key)?.other).filter((v) => v !== void 0);
     const usual = medianOf(values) ?? 0;
-    if (other - usual >= limit) busy.set(key, { other, usual });
+    if (other - usual >= limit) busy.set(key, { other, usual, ...isAlias2 ? { isAlias: isAlias2 } : {} });
   }
   return busy;
 }
@@ -76596,7 +76643,7 @@ function capBusyRegressions(checks, busy) {
 }
 var BUSY_NAMED = 3;
 function describeBusyRunner(busy) {
-  const listed = [...busy].filter(([key]) => !(key.startsWith("volume/") && !key.includes("@")));
+  const listed = [...busy].filter(([, found]) => found.isAlias !== true);
   if (listed.length === 0) return void 0;
   const named = listed.slice(0, BUSY_NAMED).map(([key, found]) => `${key} (${describeOtherWork(found)})`).join(", ");
   const more = listed.length > BUSY_NAMED ? ` and ${listed.length - BUSY_NAMED} more` : "";
@@ -76813,7 +76860,7 @@ function roundsInterval(metric2, past, confidence, relative2) {
     },
     {
       level: confidence,
-      random: createRandom2(seedFromString(metric2.key)),
+      random: createRandom(fnv1a(metric2.key)),
       resamples: BOOTSTRAP_RESAMPLES
     }
   );
