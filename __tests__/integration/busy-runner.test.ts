@@ -100,7 +100,10 @@ describe.skipIf(process.platform !== 'linux')('a busy runner', () => {
     // Two spinning processes: at least their share of a core, whatever else the machine runs.
     expect(other).toBeGreaterThanOrEqual(BUSY_RUNNER_PERCENT);
     const p95 = p95Check(result);
-    expect(p95?.change ?? 0).toBeGreaterThan(1);
+    // Every request waits 20 ms, slower than its history (a fast run, of a few ms on a quiet
+    // machine; less far below 20 ms when another test run shared the machine with it).
+    expect(p95?.value).toBeGreaterThanOrEqual(20);
+    expect(p95?.change ?? 0).toBeGreaterThan(0);
     expect(p95).toMatchObject({ status: 'warn', lowConfidence: false });
     expect(p95?.message).toContain('not confirmed by a second run');
     expect(p95?.message).toContain('the runner was busy (other work took');
