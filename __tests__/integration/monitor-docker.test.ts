@@ -269,11 +269,13 @@ describe('resource monitor, containers (Docker Engine API stand-in)', () => {
     await monitor.stop();
     expect(standin.maxConcurrentStats()).toBe(1);
     const stats = standin.requests.filter((r) => r.includes('/stats')).length;
-    // ~1 + 700/200 readings, not 700/50.
-    expect(stats).toBeGreaterThanOrEqual(3);
+    // ~1 + 700/200 readings, not 700/50 (fewer when a busy machine runs the timers late).
+    expect(stats).toBeGreaterThanOrEqual(2);
     expect(stats).toBeLessThanOrEqual(6);
+    // The process tree is read every tick meanwhile (~14 on a quiet machine): more often than
+    // the daemon answers, which a tick waiting for the daemon could not be.
     const [processSeries, containerSeries] = monitor.series();
-    expect(processSeries?.samples.length).toBeGreaterThanOrEqual(8);
+    expect(processSeries?.samples.length).toBeGreaterThan(stats);
     expect(containerSeries?.samples.every((s) => Math.abs(s.cpuPercent - 80) < 1e-6)).toBe(true);
   });
 

@@ -68,13 +68,22 @@ describe('stress suite against the sample service', () => {
       ['stage', 320],
       ['cooldown', 40],
     ]);
-    expect(run?.capacity).toMatchObject({ level: 320 });
-    expect(run?.capacity.brokeAt).toBeUndefined();
+    // It holds every stage on a quiet machine (320 req/s take a tenth of a core). Another test
+    // run beside it may break the top stages; 80 req/s it holds whatever the load.
+    const broke = run?.capacity.brokeAt;
+    if (broke === undefined) {
+      expect(run?.capacity).toMatchObject({ level: 320 });
+      expect(metric(normal, 'capacity.rps')?.value).toBeGreaterThan(250);
+    } else {
+      expect(broke.level).toBeGreaterThan(80);
+      expect(run?.capacity.level).toBe(broke.level / 2);
+      const above = run?.phases.filter((p) => p.kind === 'stage' && p.level > broke.level);
+      expect(above?.every((p) => p.status === 'stopped')).toBe(true);
+    }
     // Recovery is measured against the first stage's p95; whether a busy machine lets it come
     // back within the short cool-down is not this test's point (findRecovery has its own tests).
     expect(run?.recovery).toMatchObject({ cooldownMs: expect.any(Number) });
     expect(run?.recovery?.prePeakP95Ms).toBeGreaterThan(0);
-    expect(metric(normal, 'capacity.rps')?.value).toBeGreaterThan(250);
     expect(metric(normal, 'recovery.s')).toMatchObject({ unit: 's', better: 'lower' });
     // recovery.s is the second it came back, inside the cool-down, or else the cool-down's whole
     // measured length: the 4 s asked (a timer may end it a millisecond early), a little longer on
@@ -99,7 +108,10 @@ describe('stress suite against the sample service', () => {
     ]);
     expect(normal.checks.filter((c) => c.metric.startsWith('stress/'))).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ metric: 'stress/mix/capacity.level', status: 'pass' }),
+        expect.objectContaining({
+          metric: 'stress/mix/capacity.level',
+          status: broke === undefined ? 'pass' : 'fail',
+        }),
         expect.objectContaining({
           metric: 'stress/mix/recovery.s',
           status: run?.recovery?.isRecovered ? 'pass' : 'fail',
@@ -112,8 +124,9 @@ describe('stress suite against the sample service', () => {
     const run = heavy.stress?.[0];
     const broke = run?.capacity.brokeAt;
     expect(broke).toBeDefined();
+    // 320 req/s of 12 ms each would take more than three cores: it breaks below, on any machine.
     expect(broke?.level).toBeLessThan(320);
-    expect(run?.capacity.level ?? 0).toBeLessThan(normal.stress?.[0]?.capacity.level ?? 0);
+    expect(run?.capacity.level ?? 0).toBeLessThanOrEqual(normal.stress?.[0]?.capacity.level ?? 0);
     // Ramping stops at the break: no stage above it held, and the last one was cut short.
     const above = run?.phases.filter((p) => p.kind === 'stage' && p.level > (broke?.level ?? 0));
     expect(above?.every((p) => p.status === 'stopped')).toBe(true);
