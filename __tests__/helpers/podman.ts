@@ -144,13 +144,21 @@ export async function startPodman(): Promise<Podman> {
           if (running.exitCode !== null) resolve(undefined);
           else running.once('close', resolve);
         });
-        await rm(dir, { recursive: true, force: true });
+        await removeStorage(dir);
       },
     };
   } catch (error) {
     service?.kill('SIGKILL');
     await podman(['rm', '--all', '--force', '--time', '0']).catch(() => '');
-    await rm(dir, { recursive: true, force: true });
+    await removeStorage(dir);
     throw error;
   }
+}
+
+/**
+ * Removes the engine's folder. Its helpers (conmon, the stopped service's children) may still write
+ * to its tmp while they exit: a folder found not empty is tried again (fs.rm's retries).
+ */
+function removeStorage(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
