@@ -73098,6 +73098,15 @@ function seedFailureCheck(step, held, message) {
 }
 
 // src/suites/volume/index.ts
+function largestStep(metrics, query) {
+  let largest = 0;
+  for (const metric2 of metrics) {
+    if (metric2.suite !== "volume" || metric2.name !== "latency.p95") continue;
+    const step = splitVolumeStep(metric2.scenario);
+    if (step?.query === query && step.step > largest) largest = step.step;
+  }
+  return largest;
+}
 var volumeSuite = defineSuite({
   name: "volume",
   config: volumeConfigPart,
@@ -73130,11 +73139,7 @@ var volumeSuite = defineSuite({
     if (metric2.name === GROWTH_METRIC) return true;
     if (metric2.name !== "latency.p95") return false;
     const step = splitVolumeStep(metric2.scenario);
-    if (step === void 0) return false;
-    const largest = Math.max(
-      ...all.filter((m) => m.suite === "volume" && m.name === "latency.p95").map((m) => splitVolumeStep(m.scenario)).filter((s) => s?.query === step.query).map((s) => s?.step ?? 0)
-    );
-    return largest === step.step;
+    return step !== void 0 && largestStep(all, step.query) === step.step;
   },
   // A query's growth is keyed without the step: judged by the busiest of its steps.
   windows: (result) => result.scenarios.flatMap((scenario) => {
@@ -77160,18 +77165,13 @@ async function runPerf(settings) {
   return { result, markdown, paths, baselineSaved };
 }
 async function runSuites(suites, config2, context) {
-  const runs = { scenarios: [], metrics: [], checks: [], details: {} };
+  const runs = emptyRuns();
   for (const suite of suites) {
     const section = configOf(suite, config2);
     const announce = suite.announce ?? suite.describe;
     context.log(`${suite.name} suite: ${announce(section)} against ${context.target.url}`);
     try {
-      const out = await suite.run(context, section, suite.plan(section));
-      runs.scenarios.push(...out.scenarios);
-      runs.metrics.push(...out.metrics);
-      runs.checks.push(...out.checks);
-      const isEmpty = out.detail === void 0 || Array.isArray(out.detail) && out.detail.length === 0;
-      if (!isEmpty) runs.details[suite.name] = out.detail;
+      addOutput(runs, suite, await suite.run(context, section, suite.plan(section)));
     } catch (error62) {
       context.log(`${suite.name} suite could not run to its end: ${describeError(error62)}`);
       runs.checks.push(
@@ -77180,6 +77180,16 @@ async function runSuites(suites, config2, context) {
     }
   }
   return runs;
+}
+function emptyRuns() {
+  return { scenarios: [], metrics: [], checks: [], details: {} };
+}
+function addOutput(runs, suite, out) {
+  runs.scenarios.push(...out.scenarios);
+  runs.metrics.push(...out.metrics);
+  runs.checks.push(...out.checks);
+  const isEmpty = out.detail === void 0 || Array.isArray(out.detail) && out.detail.length === 0;
+  if (!isEmpty) runs.details[suite.name] = out.detail;
 }
 async function judgeAgainstHistory(runs, judging, context) {
   const { suites, config: config2, environment, history } = judging;
@@ -77214,23 +77224,24 @@ async function judgeAgainstHistory(runs, judging, context) {
   return { checks, summary: busyNote ? { ...first.summary, busyRunner: busyNote } : first.summary };
 }
 async function confirmFailing(suites, config2, context, failing) {
+  const keys = [];
+  const names = [];
   const picked = suites.filter((suite) => suite.confirmable).flatMap((suite) => {
     const section = configOf(suite, config2);
-    const units = suite.plan(section).filter((unit) => failing.has(`${suite.name}/${suite.unitName(unit)}`));
+    const units = suite.plan(section).filter((unit) => {
+      const name = suite.unitName(unit);
+      if (!failing.has(`${suite.name}/${name}`)) return false;
+      keys.push(`${suite.name}/${name}`);
+      names.push(name);
+      return true;
+    });
     return units.length > 0 ? [{ suite, section, units }] : [];
   });
   if (picked.length === 0) return void 0;
-  const keys = picked.flatMap(
-    ({ suite, units }) => units.map((unit) => `${suite.name}/${suite.unitName(unit)}`)
-  );
-  const names = picked.flatMap(({ suite, units }) => units.map((u) => suite.unitName(u)));
   context.log(`confirming failing regressions with a second run of: ${names.join(", ")}`);
-  const runs = { scenarios: [], metrics: [], checks: [], details: {} };
+  const runs = emptyRuns();
   for (const { suite, section, units } of picked) {
-    const out = await suite.run(context, section, units);
-    runs.scenarios.push(...out.scenarios);
-    runs.metrics.push(...out.metrics);
-    if (out.detail !== void 0) runs.details[suite.name] = out.detail;
+    addOutput(runs, suite, await suite.run(context, section, units));
   }
   return { runs, keys };
 }

@@ -33,7 +33,7 @@ import {
   selectSuites,
 } from '../suites/registry.ts';
 import { couldNotRunCheck } from '../suites/shared/scenario-checks.ts';
-import type { AnySuite, SuiteContext } from '../suites/suite.ts';
+import type { AnySuite, SuiteContext, SuiteOutput } from '../suites/suite.ts';
 import { prepareTarget } from '../target/prepare-target.ts';
 import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
 import {
@@ -221,19 +221,13 @@ async function runSuites(
   config: PerfConfig,
   context: SuiteContext,
 ): Promise<SuiteRuns> {
-  const runs: SuiteRuns = { scenarios: [], metrics: [], checks: [], details: {} };
+  const runs = emptyRuns();
   for (const suite of suites) {
     const section = configOf(suite, config);
     const announce = suite.announce ?? suite.describe;
     context.log(`${suite.name} suite: ${announce(section)} against ${context.target.url}`);
     try {
-      const out = await suite.run(context, section, suite.plan(section));
-      runs.scenarios.push(...out.scenarios);
-      runs.metrics.push(...out.metrics);
-      runs.checks.push(...out.checks);
-      const isEmpty =
-        out.detail === undefined || (Array.isArray(out.detail) && out.detail.length === 0);
-      if (!isEmpty) runs.details[suite.name] = out.detail;
+      addOutput(runs, suite, await suite.run(context, section, suite.plan(section)));
     } catch (error) {
       context.log(`${suite.name} suite could not run to its end: ${describeError(error)}`);
       runs.checks.push(
@@ -242,6 +236,20 @@ async function runSuites(
     }
   }
   return runs;
+}
+
+function emptyRuns(): SuiteRuns {
+  return { scenarios: [], metrics: [], checks: [], details: {} };
+}
+
+/** Adds what a suite handed over; an empty detail (no stress run, say) is left out. */
+function addOutput(runs: SuiteRuns, suite: AnySuite, out: SuiteOutput): void {
+  runs.scenarios.push(...out.scenarios);
+  runs.metrics.push(...out.metrics);
+  runs.checks.push(...out.checks);
+  const isEmpty =
+    out.detail === undefined || (Array.isArray(out.detail) && out.detail.length === 0);
+  if (!isEmpty) runs.details[suite.name] = out.detail;
 }
 
 interface Judging {
@@ -305,27 +313,26 @@ async function confirmFailing(
   context: SuiteContext,
   failing: ReadonlySet<string>,
 ): Promise<{ runs: SuiteRuns; keys: string[] } | undefined> {
+  const keys: string[] = [];
+  const names: string[] = [];
   const picked = suites
     .filter((suite) => suite.confirmable)
     .flatMap((suite) => {
       const section = configOf(suite, config);
-      const units = suite
-        .plan(section)
-        .filter((unit: unknown) => failing.has(`${suite.name}/${suite.unitName(unit)}`));
+      const units = suite.plan(section).filter((unit: unknown) => {
+        const name = suite.unitName(unit);
+        if (!failing.has(`${suite.name}/${name}`)) return false;
+        keys.push(`${suite.name}/${name}`);
+        names.push(name);
+        return true;
+      });
       return units.length > 0 ? [{ suite, section, units }] : [];
     });
   if (picked.length === 0) return undefined;
-  const keys = picked.flatMap(({ suite, units }) =>
-    units.map((unit: unknown) => `${suite.name}/${suite.unitName(unit)}`),
-  );
-  const names = picked.flatMap(({ suite, units }) => units.map((u: unknown) => suite.unitName(u)));
   context.log(`confirming failing regressions with a second run of: ${names.join(', ')}`);
-  const runs: SuiteRuns = { scenarios: [], metrics: [], checks: [], details: {} };
+  const runs = emptyRuns();
   for (const { suite, section, units } of picked) {
-    const out = await suite.run(context, section, units);
-    runs.scenarios.push(...out.scenarios);
-    runs.metrics.push(...out.metrics);
-    if (out.detail !== undefined) runs.details[suite.name] = out.detail;
+    addOutput(runs, suite, await suite.run(context, section, units));
   }
   return { runs, keys };
 }

@@ -349,7 +349,3 @@ function detailsTable(scenarios: ScenarioRun[]): Table {
     rows,
   };
 }
-
-function _capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}

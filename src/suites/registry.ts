@@ -1,6 +1,6 @@
 // Every suite perf-action runs, in the order they run, and what is composed from them: the perf.yml
 // schema, the results.json schema and their types. A new suite is its folder and one line in
-// BUILT_IN_SUITES; a test may register its own with `createRegistry`.
+// BUILT_IN; a test may register its own with `createRegistry`.
 import type { z } from 'zod';
 import { loadConfig } from '../config/load-config.ts';
 import { type LoadedConfig, parseConfig } from '../config/parse-config.ts';
@@ -34,9 +34,6 @@ export type PerfConfig = CoreConfig & { [Name in keyof BuiltIn]?: ConfigOf<Built
 
 /** results.json: the core result and each built-in suite's detail under its name. */
 export type RunResult = CoreRunResult & { [Name in keyof BuiltIn]?: DetailOf<BuiltIn[Name]> };
-
-/** The names of the built-in suites. */
-export type SuiteName = keyof BuiltIn;
 
 export interface SuiteRegistry {
   /** In the order they run. */

@@ -3,12 +3,24 @@
 
 import type { BudgetMap } from '../../config/schema-parts.ts';
 import { plural } from '../../core/format.ts';
+import type { Metric } from '../../results/types.ts';
 import { runOptions } from '../shared/run-options.ts';
 import { defineSuite } from '../suite.ts';
 import { type VolumeConfig, volumeConfigPart } from './config.ts';
 import { EXPECTED_GROWTH_WARN, GROWTH_METRIC, splitVolumeStep } from './growth.ts';
 import { volumeSection } from './report.ts';
 import { runVolumeSuite } from './run.ts';
+
+/** The largest step at which this run measured the query's p95. */
+function largestStep(metrics: readonly Metric[], query: string): number {
+  let largest = 0;
+  for (const metric of metrics) {
+    if (metric.suite !== 'volume' || metric.name !== 'latency.p95') continue;
+    const step = splitVolumeStep(metric.scenario);
+    if (step?.query === query && step.step > largest) largest = step.step;
+  }
+  return largest;
+}
 
 export const volumeSuite = defineSuite<VolumeConfig, VolumeConfig>({
   name: 'volume',
@@ -45,15 +57,7 @@ export const volumeSuite = defineSuite<VolumeConfig, VolumeConfig>({
     if (metric.name === GROWTH_METRIC) return true;
     if (metric.name !== 'latency.p95') return false;
     const step = splitVolumeStep(metric.scenario);
-    if (step === undefined) return false;
-    const largest = Math.max(
-      ...all
-        .filter((m) => m.suite === 'volume' && m.name === 'latency.p95')
-        .map((m) => splitVolumeStep(m.scenario))
-        .filter((s) => s?.query === step.query)
-        .map((s) => s?.step ?? 0),
-    );
-    return largest === step.step;
+    return step !== undefined && largestStep(all, step.query) === step.step;
   },
   // A query's growth is keyed without the step: judged by the busiest of its steps.
   windows: (result) =>
