@@ -1,10 +1,10 @@
 // Runs one engine run in a process of its own, so that its memory is its own, and prints one line
 // of JSON: the run's counts and the process's peak RSS. Started by runEngineInChild.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runClosed } from '../../src/engine/closed.ts';
 import { runOpen } from '../../src/engine/open.ts';
 import type { ClosedRunOptions, EngineRunResult, OpenRunOptions } from '../../src/engine/types.ts';
+import { runProcess } from './run-process.ts';
 
 type Counts = Omit<EngineRunResult, 'histogram'>;
 
@@ -19,31 +19,19 @@ export type ChildRequest =
   | { model: 'open'; options: OpenRunOptions };
 
 /** Runs `request` in a fresh Node process (this file as its entry) and returns what it printed. */
-export function runEngineInChild(request: ChildRequest, timeoutMs = 120_000): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [fileURLToPath(import.meta.url), JSON.stringify(request)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`engine child exited ${code}: ${stderr.slice(-1000)}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as ChildRun);
-    });
-  });
+export async function runEngineInChild(
+  request: ChildRequest,
+  timeoutMs = 120_000,
+): Promise<ChildRun> {
+  const run = await runProcess(
+    process.execPath,
+    [fileURLToPath(import.meta.url), JSON.stringify(request)],
+    { timeoutMs },
+  );
+  if (run.code !== 0) {
+    throw new Error(`engine child exited ${run.code}: ${run.stderr.slice(-1000)}`);
+  }
+  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as ChildRun;
 }
 
 async function main(request: ChildRequest): Promise<void> {

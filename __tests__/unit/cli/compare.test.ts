@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareResults, readResults } from '../../../src/cli/compare.ts';
 import { UsageError } from '../../../src/errors.ts';
 import { comparison } from '../../helpers/compared-result.ts';
+import { SATURATED } from '../../helpers/sample-checks.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
 let dir: string;
@@ -53,16 +54,7 @@ describe('compareResults', () => {
     const head = sampleResult();
     head.checks.push(
       comparison('load/projects-list/latency.p95', 'ms', 10, 19.871, 'fail'),
-      {
-        kind: 'validity',
-        metric: 'load/projects-list/generator.cpu',
-        status: 'warn',
-        value: 97,
-        unit: 'percent',
-        warn: 90,
-        source: 'validity',
-        message: 'generator.cpu 97 % of one core: the load generator was saturated',
-      },
+      SATURATED,
       // As results.json files before validity was a kind of its own wrote it.
       {
         kind: 'budget',

@@ -9,6 +9,7 @@ import {
   manyFailuresResult,
   threeRegressionsResult,
 } from '../../helpers/compared-result.ts';
+import { COULD_NOT_RUN, SEEDING } from '../../helpers/sample-checks.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
 const chars = (text: string) => [...text].length;
@@ -79,18 +80,7 @@ describe('headline', () => {
 
   it('names a check about a count by its message, not by `1 > 0`', () => {
     const result = sampleResult();
-    result.checks = [
-      {
-        kind: 'seeding',
-        metric: 'volume/seed@400/seed.failed',
-        status: 'fail',
-        value: 1,
-        unit: 'count',
-        fail: 0,
-        source: 'volume seed',
-        message: 'seeding 200 -> 400 records failed: answered 500',
-      },
-    ];
+    result.checks = [SEEDING];
     expect(headline(result)).toBe(
       '❌ seeding failed at 1 step (worst: seed@400 seeding 200 -> 400 records failed: answered 500) · budgets only',
     );
@@ -98,17 +88,7 @@ describe('headline', () => {
 
   it('names a check without limits by its message', () => {
     const result = sampleResult();
-    result.checks = [
-      {
-        kind: 'validity',
-        metric: 'video/suite/run',
-        status: 'fail',
-        value: 1,
-        unit: 'count',
-        source: 'run',
-        message: 'could not run: ffmpeg exited 1 (nothing measured)',
-      },
-    ];
+    result.checks = [COULD_NOT_RUN];
     expect(headline(result)).toBe(
       '❌ 1 suite could not run (worst: suite could not run: ffmpeg exited 1 (nothing measured)) · budgets only',
     );

@@ -10,28 +10,8 @@ import type { RunResult } from '../../../src/suites/registry.ts';
 import { runResultSchema } from '../../../src/suites/registry.ts';
 import type { StressRun } from '../../../src/suites/stress/results.ts';
 import { baselineOf, comparison } from '../../helpers/compared-result.ts';
+import { COULD_NOT_RUN, SATURATED, SEEDING } from '../../helpers/sample-checks.ts';
 import { requestTotals, sampleResult } from '../../helpers/sample-result.ts';
-
-const SATURATED: Check = {
-  kind: 'validity',
-  metric: 'load/projects-list/generator.cpu',
-  status: 'warn',
-  value: 97,
-  unit: 'percent',
-  warn: 90,
-  source: 'validity',
-  message: 'generator.cpu 97 % of one core: the load generator was saturated',
-};
-
-const COULD_NOT_RUN: Check = {
-  kind: 'validity',
-  metric: 'video/suite/run',
-  status: 'fail',
-  value: 1,
-  unit: 'count',
-  source: 'run',
-  message: 'could not run: ffmpeg exited 1 (nothing measured)',
-};
 
 const BROKE: Check = {
   kind: 'stability',
@@ -51,17 +31,6 @@ const RECOVERED: Check = {
   unit: 's',
   source: 'stability',
   message: 'recovery.s 1.0 s: p95 back within 9.600 ms after the peak',
-};
-
-const SEEDING: Check = {
-  kind: 'seeding',
-  metric: 'volume/seed@400/seed.failed',
-  status: 'fail',
-  value: 1,
-  unit: 'count',
-  fail: 0,
-  source: 'volume seed',
-  message: 'seeding 200 -> 400 records failed: answered 500',
 };
 
 /** A stress run of one stage that held and one that broke, recovered in the cool-down. */

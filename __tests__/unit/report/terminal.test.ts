@@ -7,6 +7,7 @@ import {
   manyFailuresResult,
   threeRegressionsResult,
 } from '../../helpers/compared-result.ts';
+import { COULD_NOT_RUN, SATURATED } from '../../helpers/sample-checks.ts';
 import { sampleResult } from '../../helpers/sample-result.ts';
 
 const colour: Style = (format, text) => styleText(format, text, { validateStream: false });
@@ -73,27 +74,7 @@ describe('renderTerminal, plain', () => {
 
   it('names what made the figures untrustworthy first, apart from the table', () => {
     const result = sampleResult();
-    result.checks.push(
-      {
-        kind: 'validity',
-        metric: 'video/suite/run',
-        status: 'fail',
-        value: 1,
-        unit: 'count',
-        source: 'run',
-        message: 'could not run: ffmpeg exited 1 (nothing measured)',
-      },
-      {
-        kind: 'validity',
-        metric: 'load/sessions-rate/generator.cpu',
-        status: 'warn',
-        value: 97,
-        unit: 'percent',
-        warn: 90,
-        source: 'validity',
-        message: 'generator.cpu 97 % of one core: the load generator was saturated',
-      },
-    );
+    result.checks.push(COULD_NOT_RUN, { ...SATURATED, metric: 'load/sessions-rate/generator.cpu' });
     const lines = renderTerminal(result).split('\n');
     expect(lines.slice(0, 4)).toEqual([
       'Measurement validity:',
