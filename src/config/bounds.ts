@@ -97,6 +97,10 @@ export const NUMBER_BOUNDS = {
   history: { min: 1, max: 100 },
   /** Baseline runs the statistical test needs. */
   minHistory: { min: 1, max: 100 },
+  /** Pairs of a unit measured beside the base (`base.pairs`). */
+  pairs: { min: 1, max: 100 },
+  /** Seed of the base comparison's pair orders (`base.seed`). */
+  pairSeed: { min: 0, max: 4_294_967_295 },
 } as const satisfies Record<string, Bound>;
 
 /** Limits on what several values make together, checked where each value alone is fine. */
@@ -191,6 +195,7 @@ const BOUND_ROWS: readonly BoundRow[] = [
     unit: 'per round, and at least `connections`',
   },
   { keys: '`max-in-flight`', bound: NUMBER_BOUNDS.maxInFlight, kind: 'number' },
+  { keys: '`base.pairs` (each suite)', bound: NUMBER_BOUNDS.pairs, kind: 'number' },
   {
     keys: '`rate` × `duration` (open model)',
     bound: COMBINED_LIMITS.sendsPerRound,

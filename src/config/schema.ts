@@ -69,9 +69,8 @@ export interface AuthConfig {
   format: string;
 }
 
-/** The validated perf.yml without its suite sections, with defaults applied. */
-export interface CoreConfig {
-  target: {
+/** Where a service is and how it is started and watched (`target:`, and `base:` over it). */
+export interface TargetConfig {
     /** Base URL of the service (http or https), as written. */
     url: string;
     /** Health path polled until it answers 2xx; absent = any HTTP answer from `url` counts. */
@@ -86,7 +85,28 @@ export interface CoreConfig {
     container?: string;
     /** The Docker Engine socket path. */
     dockerSocket?: string;
-  };
+}
+
+/**
+ * The base service measured beside the target in the same job (`base:`). Its keys as written: the
+ * target's where unset (see resolveBase in src/pipeline/base-target.ts). A base is measured only
+ * when it has a URL (here or `--base-url`).
+ */
+export interface BaseConfig {
+  target: Partial<TargetConfig>;
+  /** Interleaved pairs (one side after the other) or concurrent (both loads at once). */
+  mode: 'interleaved' | 'concurrent';
+  /** Pairs per suite, over each suite's default; `all` applies to every suite not named. */
+  pairs: Record<string, number>;
+  /** Seed of the pair orders; absent: drawn at run time (and recorded in results.json). */
+  seed?: number;
+}
+
+/** The validated perf.yml without its suite sections, with defaults applied. */
+export interface CoreConfig {
+  target: TargetConfig;
+  /** The base service to measure beside the target, when `base:` is written. */
+  base?: BaseConfig;
   /** The resource monitor: CPU and memory of the service, and of the load generator. */
   monitor: {
     /** Time between samples, in milliseconds (default 500). */
@@ -131,7 +151,7 @@ export const DEFAULT_BUDGETS: Readonly<BudgetMap> = {
 
 // --- sections ---------------------------------------------------------------------------------
 
-const targetSchema = strictObject({
+const targetShape = {
   url: z
     .string({ error: `expected ${TARGET_URL_FORM}` })
     .superRefine((url, ctx) => {
@@ -156,7 +176,12 @@ const targetSchema = strictObject({
   'docker-socket': textSchema('a socket path like /var/run/docker.sock')
     .describe('Docker Engine socket (default DOCKER_HOST when unix://, else /var/run/docker.sock)')
     .optional(),
-}).superRefine((target, ctx) => {
+};
+
+function checkStartOrPid(
+  target: { pid?: number | undefined; start?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (target.pid !== undefined && target.start !== undefined) {
     ctx.addIssue({
       ...RULE,
@@ -165,7 +190,35 @@ const targetSchema = strictObject({
       message: 'set start or pid, not both: the started command is watched itself',
     });
   }
-});
+}
+
+const targetSchema = strictObject(targetShape).superRefine(checkStartOrPid);
+
+/** `base.pairs`: one count for every suite, or counts by suite name (`all` for the rest). */
+const pairsSchema = z.union(
+  [
+    countSchema(NUMBER_BOUNDS.pairs),
+    z.record(z.string(), countSchema(NUMBER_BOUNDS.pairs), {
+      error: 'expected a count of pairs, or counts by suite name like {load: 5, stress: 1}',
+    }),
+  ],
+  { error: 'expected a count of pairs, or counts by suite name like {load: 5, stress: 1}' },
+);
+
+const baseSchema = strictObject({
+  ...targetShape,
+  url: targetShape.url.describe('base URL of the base service (default --base-url)').optional(),
+  mode: z
+    .enum(['interleaved', 'concurrent'], { error: 'expected interleaved or concurrent' })
+    .describe('interleaved pairs, or both loads at the same time (default interleaved)')
+    .optional(),
+  pairs: pairsSchema
+    .describe('pairs per unit: a count, or counts by suite (default 5 for load and volume, 1 else)')
+    .optional(),
+  seed: countSchema(NUMBER_BOUNDS.pairSeed)
+    .describe('seed of the pair orders (default drawn at run time, recorded in results.json)')
+    .optional(),
+}).superRefine(checkStartOrPid);
 
 const monitorSchema = strictObject({
   interval: durationSchema(DURATION_BOUNDS.monitorInterval)
@@ -268,6 +321,9 @@ const acceptSchema = z.array(
 /** The core keys before the suites' sections, and after them (the order of the JSON Schema). */
 const leadingShape = {
   target: targetSchema,
+  base: baseSchema
+    .describe('the base service, measured beside the target in the same job (keys over target)')
+    .optional(),
   auth: authSchema.optional(),
   monitor: monitorSchema.describe('CPU and memory of the service under test').optional(),
   defaults: defaultsSchema.describe('defaults for every scenario').optional(),
@@ -299,6 +355,7 @@ export function composeConfigSchema(parts: readonly SuiteConfigPart[]) {
         if (section !== undefined) part.check?.(section, context, [part.key], ctx);
       }
       checkHistory(all, ctx);
+      checkPairsKeys(all, parts, ctx);
     })
     .transform((input) => {
       const all = input as Record<string, unknown> & CoreInput;
@@ -336,18 +393,61 @@ function checkHistory(input: CoreInput, ctx: z.RefinementCtx): void {
   }
 }
 
+/** `base.pairs` names suites this config knows (or `all`). */
+function checkPairsKeys(
+  input: CoreInput,
+  parts: readonly SuiteConfigPart[],
+  ctx: z.RefinementCtx,
+): void {
+  const pairs = input.base?.pairs;
+  if (pairs === undefined || typeof pairs === 'number') return;
+  const known = [...parts.map((part) => part.key), ALL_SUITES];
+  for (const key of Object.keys(pairs)) {
+    if (known.includes(key)) continue;
+    const hint = suggestClosest(key, known);
+    ctx.addIssue({
+      ...RULE,
+      code: 'custom',
+      path: ['base', 'pairs', key],
+      message: `unknown suite '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; expected one of ${known.join(', ')}`,
+    });
+  }
+}
+
+/** The key of `base.pairs` that applies to every suite not named. */
+export const ALL_SUITES = 'all';
+
+type TargetInput = Partial<z.output<typeof targetSchema>>;
+
+/** The target keys as written, unset ones left out (`wait` only where `waitMs` is given a default). */
+function buildTarget(input: TargetInput): Partial<TargetConfig> {
+  const target: Partial<TargetConfig> = {};
+  if (input.url !== undefined) target.url = input.url;
+  if (input.wait !== undefined) target.waitMs = input.wait;
+  if (input.health !== undefined) target.health = input.health;
+  if (input.start !== undefined) target.start = input.start;
+  if (input.pid !== undefined) target.pid = input.pid;
+  if (input.container !== undefined) target.container = input.container;
+  if (input['docker-socket'] !== undefined) target.dockerSocket = input['docker-socket'];
+  return target;
+}
+
+function buildBase(input: NonNullable<CoreInput['base']>): BaseConfig {
+  const { mode, pairs, seed, ...target } = input;
+  return {
+    target: buildTarget(target),
+    mode: mode ?? 'interleaved',
+    pairs: typeof pairs === 'number' ? { [ALL_SUITES]: pairs } : { ...pairs },
+    ...(seed !== undefined ? { seed } : {}),
+  };
+}
+
 function buildCore(input: CoreInput, parts: readonly SuiteConfigPart[]): CoreConfig {
-  const target: CoreConfig['target'] = {
+  const target: TargetConfig = {
+    ...buildTarget(input.target),
     url: input.target.url,
     waitMs: input.target.wait ?? BUILT_IN_DEFAULTS.waitMs,
   };
-  if (input.target.health !== undefined) target.health = input.target.health;
-  if (input.target.start !== undefined) target.start = input.target.start;
-  if (input.target.pid !== undefined) target.pid = input.target.pid;
-  if (input.target.container !== undefined) target.container = input.target.container;
-  if (input.target['docker-socket'] !== undefined) {
-    target.dockerSocket = input.target['docker-socket'];
-  }
 
   const regression = input.regression ?? {};
   const config: CoreConfig = {
@@ -374,6 +474,7 @@ function buildCore(input: CoreInput, parts: readonly SuiteConfigPart[]): CoreCon
     },
     accept: input.accept ?? [],
   };
+  if (input.base) config.base = buildBase(input.base);
   if (input.auth) {
     config.auth = {
       login: input.auth.login,

@@ -56,6 +56,12 @@ export interface RunSettings {
   targetUrl?: string;
   /** Replaces `target.start` (the demo starts the sample service this way). */
   targetStart?: string;
+  /** Replaces `base.url`: with it (or `base.url`) the base is measured beside the target. */
+  baseUrl?: string;
+  /** Replaces `base.start`. */
+  baseStart?: string;
+  /** The base's commit facts (the PR's base branch), for the report's headline. */
+  baseGit?: { sha?: string; ref?: string };
   /** Run only these suites; all configured suites when absent. */
   suites?: string[];
   /** Where results.json, report.md, report.html and service.log go. */

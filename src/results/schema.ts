@@ -121,6 +121,11 @@ export const checkSchema = z
     lowConfidence: z.boolean().optional(),
     /** Regressions: baseline runs the decision used. */
     historySize: count.optional(),
+    /**
+     * Regressions against a base measured in the same job: the pairs the decision used (then
+     * `baseline` is the base's value and `change` the head's change from it).
+     */
+    pairs: count.optional(),
     /** Set when an `accept:` entry in perf.yml covers this metric: the reason given there. */
     accepted: z.string().optional(),
     /** One line a person reads, e.g. `latency.p95 212.4 ms > 200 ms`. */
@@ -266,6 +271,28 @@ export const baselineSummarySchema = z.object({
 
 // --- the stress suite (results.json `stress`) ---
 
+/**
+ * The base service measured beside the head in the same job (perf.yml `base:`): where it was, how
+ * the pairs ran, and everything it measured, in the head's shapes (its metrics' `samples` are one
+ * value per pair, at the same index as the head's).
+ */
+export const sameJobCoreSchema = z.looseObject({
+  /** The base's URL (credentials stripped) and commit, when known. */
+  target: z.object({ url: z.string() }),
+  git: z.object({ sha: z.string().optional(), ref: z.string().optional() }).optional(),
+  mode: z.enum(['interleaved', 'concurrent']),
+  /** Seed of the pair orders (src/core/pair-order.ts). */
+  seed: count,
+  /** Pairs per suite that ran. */
+  pairs: z.record(z.string(), count),
+  /** Each unit's pair orders, by `<suite>/<unit>`. */
+  orders: z.record(z.string(), z.array(z.enum(['head-first', 'base-first']))),
+  scenarios: z.array(scenarioRunSchema),
+  metrics: z.array(metricSchema),
+  /** The base's own checks (validity: a base that could not be measured is no comparison). */
+  checks: z.array(checkSchema),
+});
+
 /** Resources of the service (all watched sources added up) and of the generator over one window. */
 export const resourceSummarySchema = resourceFiguresSchema.extend({
   /** Service sample times in the window. */
@@ -296,6 +323,8 @@ export const coreRunResultSchema = z.looseObject({
   environment: environmentSchema,
   /** What the run was compared with; absent when no baseline history was consulted. */
   baseline: baselineSummarySchema.optional(),
+  /** The base measured beside this run in the same job, when there was one. */
+  sameJob: sameJobCoreSchema.optional(),
   scenarios: z.array(scenarioRunSchema),
   metrics: z.array(metricSchema),
   checks: z.array(checkSchema),

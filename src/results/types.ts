@@ -11,6 +11,7 @@ import type {
   requestTotalsSchema,
   resourceFiguresSchema,
   roundRunSchema,
+  sameJobCoreSchema,
   scenarioRunSchema,
 } from './schema.ts';
 
@@ -36,3 +37,5 @@ export type Environment = z.infer<typeof environmentSchema>;
 export type BaselineSummary = z.infer<typeof baselineSummarySchema>;
 /** results.json without the suites' own details (see `coreRunResultSchema`). */
 export type CoreRunResult = z.infer<typeof coreRunResultSchema>;
+/** The base measured beside the run in the same job, without the suites' details. */
+export type SameJob = z.infer<typeof sameJobCoreSchema>;

@@ -11,8 +11,8 @@ import {
   configJsonSchema,
 } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
-import { coreRunResultSchema, resultsJsonSchema } from '../results/schema.ts';
-import type { CoreRunResult } from '../results/types.ts';
+import { coreRunResultSchema, resultsJsonSchema, sameJobCoreSchema } from '../results/schema.ts';
+import type { CoreRunResult, SameJob } from '../results/types.ts';
 import { loadSuite } from './load/index.ts';
 import { stressSuite } from './stress/index.ts';
 import type { AnySuite, Suite } from './suite.ts';
@@ -33,7 +33,11 @@ type BuiltIn = typeof BUILT_IN;
 export type PerfConfig = CoreConfig & { [Name in keyof BuiltIn]?: ConfigOf<BuiltIn[Name]> };
 
 /** results.json: the core result and each built-in suite's detail under its name. */
-export type RunResult = CoreRunResult & { [Name in keyof BuiltIn]?: DetailOf<BuiltIn[Name]> };
+export type RunResult = CoreRunResult &
+  BuiltInDetails & { sameJob?: SameJob & BuiltInDetails };
+
+/** Each built-in suite's detail under its name (the head's at the top, the base's in `sameJob`). */
+type BuiltInDetails = { [Name in keyof BuiltIn]?: DetailOf<BuiltIn[Name]> };
 
 export interface SuiteRegistry {
   /** In the order they run. */
@@ -57,7 +61,11 @@ export function createRegistry(suites: readonly AnySuite[]): SuiteRegistry {
   return {
     suites,
     configSchema: composeConfigSchema(suites.map((suite) => suite.config)),
-    resultSchema: coreRunResultSchema.extend(details),
+    // The base's details have the head's shapes: one schema each, used on both sides.
+    resultSchema: coreRunResultSchema.extend({
+      ...details,
+      sameJob: sameJobCoreSchema.extend(details).optional(),
+    }),
   };
 }
 

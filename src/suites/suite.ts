@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { BudgetMap } from '../config/schema-parts.ts';
 import type { SuiteConfigPart } from '../config/suite-config-part.ts';
+import type { PairOrder } from '../core/pair-order.ts';
 import type { Section } from '../core/report-section.ts';
 import type { LoadEngine } from '../engine/load-engine.ts';
 import type { ResourceMonitor } from '../monitor/types.ts';
@@ -51,6 +52,33 @@ export interface SuiteOutput<Detail = unknown> {
   detail?: Detail;
 }
 
+/**
+ * How a unit is measured beside the base (the same-job comparison): `pairs` pairs, each one
+ * measurement on the head and one on the base. Interleaved: one after the other in each pair's
+ * seeded order (see src/core/pair-order.ts); concurrent: both at the same time, each with the
+ * configured load.
+ */
+export type { PairOrder };
+
+export interface Pairing {
+  mode: 'interleaved' | 'concurrent';
+  pairs: number;
+  /** The order of each of the unit's pairs (`pairs` entries). */
+  orderOf(unitName: string): readonly PairOrder[];
+}
+
+/** The same units measured on both services, pair by pair. */
+export interface PairedOutput<Detail = unknown> {
+  head: SuiteOutput<Detail>;
+  base: SuiteOutput<Detail>;
+}
+
+/** The two services of a same-job comparison: the head (the PR's) and the base. */
+export interface PairedContexts {
+  head: SuiteContext;
+  base: SuiteContext;
+}
+
 /** A stretch of the run the busy-runner guard judges: a scenario key and what was measured then. */
 export interface MeasuredWindow {
   /** `<suite>/<scenario>`, as in metric keys. */
@@ -83,6 +111,22 @@ export interface Suite<Config = unknown, Unit = unknown, Detail = unknown> {
   announce?(config: Config): string;
   /** Runs these units of the plan against the target; service errors are measured, not thrown. */
   run(context: SuiteContext, config: Config, units: readonly Unit[]): Promise<SuiteOutput<Detail>>;
+  /**
+   * Pairs a unit runs beside a base by default (1 when absent; `base.pairs` in perf.yml overrides).
+   * A metric's `samples` then hold one value per pair, in pair order, on both sides.
+   */
+  defaultPairs?: number;
+  /**
+   * Runs the units against both services, pair by pair (`pairing`): each pair's measurement on the
+   * head and on the base lands at the same index of the metrics' `samples`. Absent: the pipeline
+   * alternates whole runs of each unit, one run per side per pair.
+   */
+  runPaired?(
+    contexts: PairedContexts,
+    config: Config,
+    units: readonly Unit[],
+    pairing: Pairing,
+  ): Promise<PairedOutput<Detail>>;
   /**
    * A unit with a failing regression may run again while the service is up: the fail stands only
    * if the second run fails too. For suites whose units stand alone (not volume's, which re-seeds).
