@@ -116,9 +116,7 @@ describe('perf-action run --base-url', () => {
   it('judges an identical head against the base without failing, and says what it compared', async () => {
     const { code, out, result } = await runAgainst('same', same);
     expectBothSides(result);
-    expect(result.checks.filter((c) => c.kind === 'regression' && c.status === 'fail')).toEqual(
-      [],
-    );
+    expect(result.checks.filter((c) => c.kind === 'regression' && c.status === 'fail')).toEqual([]);
     expect(code).toBe(result.verdict === 'fail' ? 1 : 0);
     expect(result.verdict).not.toBe('fail');
     const checks = latencyRegressions(result);

@@ -218,7 +218,7 @@ function describeSameJob(
     .map(([suite, n]) => `${suite} ${n}`)
     .join(', ');
   const parts = [
-    `Base ${baseName(sameJob)} (${sameJob.target.url}), measured in this job beside the head: ` +
+    `Base ${baseName(sameJob)}, measured in this job beside the head: ` +
       `${sameJob.mode} pairs (${pairs}; order seed ${sameJob.seed}).`,
   ];
   const control = b?.errorControl?.trim();
@@ -229,6 +229,8 @@ function describeSameJob(
       `Baseline '${b.name}': ${b.runs} run${b.runs === 1 ? '' : 's'}, for the trend; the base decided.`,
     );
   }
+  // Last and unpunctuated: the address is shown as a code span up to the next space.
+  if (sameJob.git?.ref || sameJob.git?.sha) parts.push(`Base address: ${sameJob.target.url}`);
   return parts.join(' ');
 }
 
