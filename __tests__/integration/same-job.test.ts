@@ -130,12 +130,14 @@ describe('perf-action run --base-url', () => {
   it('catches a head 5 % slower (warn 3 %, fail 4 %)', async () => {
     const { result } = await runAgainst('slower5', slower5);
     expectBothSides(result);
-    const caught = latencyRegressions(result).filter((c) => c.status !== 'pass');
+    // Latency, throughput or both: every request takes 5 % longer, and 4 connections then also
+    // answer 5 % fewer requests per second. A 60-request round's p95 is the noisier of the two.
+    const caught = result.checks.filter((c) => c.kind === 'regression' && c.status !== 'pass');
     expect(caught.length).toBeGreaterThan(0);
     for (const check of caught) {
-      // The delay is 5 % longer: the change is never below that by more than timer noise.
-      expect(check.change ?? 0).toBeGreaterThan(0.03);
-      expect(check.changeInterval?.[0] ?? -1).toBeGreaterThan(0);
+      expect(Math.abs(check.change ?? 0)).toBeGreaterThan(0.03);
+      const [low = 0, high = 0] = check.changeInterval ?? [];
+      expect(low > 0 || high < 0).toBe(true);
     }
     expect(['warn', 'fail']).toContain(result.verdict);
   });
