@@ -115,7 +115,10 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   const loaded = await loadPerfConfig(settings.configPath, settings.env, registry);
   const config = withOverrides(loaded.config, settings);
   const { outlet } = settings;
-  for (const secret of configSecrets(loaded.secrets, config.target.url)) {
+  const addresses = [config.target.url, config.base?.target.url].filter(
+    (url): url is string => url !== undefined,
+  );
+  for (const secret of configSecrets(loaded.secrets, addresses)) {
     outlet.protect(secret, 'a value taken from the environment');
   }
   const suites = selectSuites(registry, config, settings.suites);
@@ -548,12 +551,15 @@ function withOverrides(config: PerfConfig, settings: RunSettings): PerfConfig {
 
 /**
  * The `${env:}` values to hide. An address is not a secret: `${env:TARGET_URL}` (or a host or port
- * from the environment) is how CI passes it, and hiding it would blank every line naming the target.
+ * from the environment) is how CI passes it, and hiding it would blank every line naming the target
+ * (or the base).
  */
-function configSecrets(values: readonly string[], targetUrl: string): string[] {
-  const url = URL.parse(targetUrl);
-  const address = url ? [url.host, url.hostname, url.port, url.origin] : [];
-  return values.filter((value) => value !== targetUrl && !address.includes(value));
+function configSecrets(values: readonly string[], urls: readonly string[]): string[] {
+  const address = urls.flatMap((text) => {
+    const url = URL.parse(text);
+    return url ? [text, url.host, url.hostname, url.port, url.origin] : [text];
+  });
+  return values.filter((value) => !address.includes(value));
 }
 
 /** The URL without credentials or query, which may carry secrets. */
