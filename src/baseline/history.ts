@@ -278,8 +278,10 @@ export function makeRecord(
       .filter((check) => check.source === 'run' && check.status === 'fail')
       .map((check) => check.metric.slice(0, check.metric.lastIndexOf('/'))),
   );
+  // The base measured beside the run is that job's evidence, not the history's: left out.
+  const { sameJob: _base, ...own } = result;
   const slim: RunResult = {
-    ...result,
+    ...own,
     metrics: result.metrics.filter((m) => !unmeasured.has(`${m.suite}/${m.scenario}`)),
     scenarios: result.scenarios.map((scenario) => ({
       ...scenario,

@@ -1,6 +1,7 @@
 // `perf-action validate`: the config checked exactly as a run checks it before it starts (the file,
 // `${env:…}`, the schema and its bounds, --target, --suite), with nothing started or contacted.
 import { parseTargetUrl } from '../config/load-config.ts';
+import { resolveBase } from '../pipeline/base-target.ts';
 import { builtInRegistry, configOf, loadPerfConfig, selectSuites } from '../suites/registry.ts';
 import type { ValidateCommand } from './args.ts';
 
@@ -28,5 +29,10 @@ export async function validateConfig(
   const described = suites.map(
     (suite) => `${suite.name} (${suite.describe(configOf(suite, config))})`,
   );
-  return `${command.config} is valid: ${described.join(', ')} against ${showTarget(url)}${started}`;
+  // Checked as a run checks it: an address equal to the target's is refused here too.
+  const base = resolveBase({ ...config, target: { ...config.target, url } }, {});
+  const beside = base
+    ? `, beside the base ${showTarget(base.target.url)} (${base.mode} pairs)`
+    : '';
+  return `${command.config} is valid: ${described.join(', ')} against ${showTarget(url)}${started}${beside}`;
 }

@@ -71,20 +71,20 @@ export interface AuthConfig {
 
 /** Where a service is and how it is started and watched (`target:`, and `base:` over it). */
 export interface TargetConfig {
-    /** Base URL of the service (http or https), as written. */
-    url: string;
-    /** Health path polled until it answers 2xx; absent = any HTTP answer from `url` counts. */
-    health?: string;
-    /** How long to wait for the service to become healthy, in milliseconds (default 60 s). */
-    waitMs: number;
-    /** A shell command that starts the service; the tool starts and stops it. */
-    start?: string;
-    /** A running process to watch (its whole tree), when the tool does not start the service. */
-    pid?: number;
-    /** A container (name or id) to watch through the Docker Engine API. */
-    container?: string;
-    /** The Docker Engine socket path. */
-    dockerSocket?: string;
+  /** Base URL of the service (http or https), as written. */
+  url: string;
+  /** Health path polled until it answers 2xx; absent = any HTTP answer from `url` counts. */
+  health?: string;
+  /** How long to wait for the service to become healthy, in milliseconds (default 60 s). */
+  waitMs: number;
+  /** A shell command that starts the service; the tool starts and stops it. */
+  start?: string;
+  /** A running process to watch (its whole tree), when the tool does not start the service. */
+  pid?: number;
+  /** A container (name or id) to watch through the Docker Engine API. */
+  container?: string;
+  /** The Docker Engine socket path. */
+  dockerSocket?: string;
 }
 
 /**

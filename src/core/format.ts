@@ -34,7 +34,14 @@ export function formatValue(value: number, unit: Unit): string {
 /** A signed percent change: `+12.3 %`. */
 export function formatChange(ratio: number): string {
   const pct = ratio * 100;
-  return `${pct >= 0 ? '+' : ''}${trim(pct, 1)} %`;
+  const sign = pct >= 0 ? '+' : '';
+  if (!Number.isFinite(pct) && Number.isFinite(ratio)) {
+    // A ratio near the largest double (a reference of 1e-300) overflows when made a percentage:
+    // its power of ten moved by two, rather than "Infinity" for a finite change.
+    const [mantissa, exponent] = ratio.toExponential(1).split('e');
+    return `${sign}${mantissa}e${Number(exponent) + 2} %`;
+  }
+  return `${sign}${trim(pct, 1)} %`;
 }
 
 function trim(n: number, digits: number): string {

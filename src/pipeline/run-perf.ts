@@ -1,6 +1,7 @@
 // The whole run, as one readable pipeline shared by the CLI and the action:
 // config -> target -> suites -> results -> verdict -> report files.
 // Entry points pass settings in; nothing here reads process.argv, inputs or the GitHub context.
+import { randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { appendRecord, emptyHistory, makeRecord } from '../baseline/history.ts';
@@ -19,9 +20,7 @@ import {
   type BaselineSummary,
   type Check,
   type Environment,
-  type Metric,
   SCHEMA_VERSION,
-  type ScenarioRun,
 } from '../results/types.ts';
 import {
   builtInRegistry,
@@ -33,8 +32,8 @@ import {
   selectSuites,
 } from '../suites/registry.ts';
 import { couldNotRunCheck } from '../suites/shared/scenario-checks.ts';
-import type { AnySuite, SuiteContext, SuiteOutput } from '../suites/suite.ts';
-import { prepareTarget } from '../target/prepare-target.ts';
+import type { AnySuite, SuiteContext } from '../suites/suite.ts';
+import { type PreparedTarget, prepareTarget } from '../target/prepare-target.ts';
 import { budgetScopes, checkBudgets } from '../verdict/budgets.ts';
 import {
   type BusyScenario,
@@ -43,10 +42,15 @@ import {
   findBusyScenarios,
   judgeConfirmed,
 } from '../verdict/busy-runner.ts';
-import { compareWithHistory } from '../verdict/compare.ts';
+import { compareWithHistory, scenarioFacts } from '../verdict/compare.ts';
 import { applyConfirmation, scenariosToConfirm } from '../verdict/confirm.ts';
+import { selectGatedKeys } from '../verdict/gated-metrics.ts';
+import { checkPairedRegressions, describePairedMethod } from '../verdict/paired.ts';
 import { capInvalidRegressions, generatorChecks } from '../verdict/validity.ts';
 import { TOOL_VERSION } from '../version.ts';
+import { type ResolvedBase, resolveBase } from './base-target.ts';
+import { type PairedRuns, runSuitesPaired } from './paired-run.ts';
+import { addOutput, emptyRuns, type SuiteRuns } from './suite-runs.ts';
 
 /** What one run needs to know; built by the CLI from flags and by the action from inputs. */
 export interface RunSettings {
@@ -118,6 +122,7 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   const log = (line: string) => outlet.info(line);
   const warn = (line: string) => outlet.warn(line);
 
+  const base = resolveBase(config, settings);
   await mkdir(settings.outDir, { recursive: true });
   const environment = describeEnvironment(settings.calibrationMs ?? 200);
   const target = await prepareTarget({
@@ -127,11 +132,28 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     log,
   });
   for (const secret of target.secrets) outlet.protect(secret, 'the login token');
+  const baseTarget = base
+    ? await prepareBase(config, base, settings).catch(async (error: unknown) => {
+        await target.stop();
+        throw error;
+      })
+    : undefined;
+  for (const secret of baseTarget?.secrets ?? []) outlet.protect(secret, "the base's login token");
   const history = settings.baselineStore
     ? await tryLoadHistory(settings.baselineStore, config.baseline, warn)
     : {};
 
   const monitor = await tryStartMonitor(config, target.pid, settings.services, log, warn);
+  const baseMonitor =
+    base && baseTarget
+      ? await tryStartMonitor(
+          { ...config, target: base.target },
+          baseTarget.pid,
+          undefined,
+          log,
+          warn,
+        )
+      : undefined;
   const context: SuiteContext = {
     target: {
       url: config.target.url,
@@ -150,20 +172,48 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     ...(history.history ? { history: history.history } : {}),
     confirm: settings.confirmRegressions !== false,
   };
-  // The target stays up until the verdict is in: a confirming second run needs it.
-  const { runs, comparison } = await whileUp([monitor, target], async () => {
-    const runs = await runSuites(suites, config, context);
-    return { runs, comparison: await judgeAgainstHistory(runs, judging, context) };
-  });
+  // The targets stay up until the verdict is in: a confirming second run needs them.
+  const { runs, comparison, sameJob } = await whileUp(
+    [monitor, baseMonitor, target, baseTarget],
+    async () => {
+      if (base && baseTarget) {
+        const baseContext: SuiteContext = {
+          ...context,
+          target: {
+            url: base.target.url,
+            authHeaders: baseTarget.authHeaders,
+            ...(baseMonitor ? { monitor: baseMonitor } : {}),
+          },
+        };
+        const seed = base.seed ?? randomInt(2 ** 32);
+        const paired = await runSuitesPaired(
+          suites,
+          config,
+          { head: context, base: baseContext },
+          { ...base, seed },
+        );
+        return {
+          runs: paired.head,
+          comparison: judgeAgainstBase(paired, judging),
+          sameJob: { paired, seed, base },
+        };
+      }
+      const runs = await runSuites(suites, config, context);
+      return { runs, comparison: await judgeAgainstHistory(runs, judging, context) };
+    },
+  );
 
   const summary = history.unavailable
     ? { ...comparison.summary, unavailable: history.unavailable }
     : comparison.summary;
   const invalid = generatorChecks(runs.scenarios);
+  const baseInvalid = sameJob ? generatorChecks(sameJob.paired.base.scenarios) : [];
+  const baseChecks = sameJob ? [...sameJob.paired.base.checks, ...baseInvalid] : [];
   const checks = [
     ...runs.checks,
     ...invalid,
-    ...capInvalidRegressions(comparison.checks, invalid),
+    ...baseChecks.filter((check) => check.status !== 'pass').map(asBaseValidity),
+    ...capInvalidRegressions(comparison.checks, [...invalid, ...baseInvalid]),
     ...checkBudgets(runs.metrics, budgetScopes(config, environment.cores, registry.suites)),
   ];
   const measured: RunResult = {
@@ -175,7 +225,23 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     target: { url: displayUrl(config.target.url) },
     ...(settings.git ? { git: settings.git } : {}),
     environment,
-    ...(settings.baselineStore ? { baseline: summary } : {}),
+    ...(settings.baselineStore || sameJob ? { baseline: summary } : {}),
+    ...(sameJob
+      ? {
+          sameJob: {
+            target: { url: displayUrl(sameJob.base.target.url) },
+            ...(settings.baseGit ? { git: settings.baseGit } : {}),
+            mode: sameJob.base.mode,
+            seed: sameJob.seed,
+            pairs: sameJob.paired.pairs,
+            orders: sameJob.paired.orders,
+            scenarios: sameJob.paired.base.scenarios,
+            metrics: sameJob.paired.base.metrics,
+            checks: baseChecks,
+            ...sameJob.paired.base.details,
+          },
+        }
+      : {}),
     scenarios: runs.scenarios,
     ...runs.details,
     metrics: runs.metrics,
@@ -206,16 +272,6 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
   return { result, markdown, paths, baselineSaved };
 }
 
-/** What the suites measured, together. */
-interface SuiteRuns {
-  scenarios: ScenarioRun[];
-  metrics: Metric[];
-  /** Checks the suites decided themselves (validity, stability, seeding). */
-  checks: Check[];
-  /** Each suite's own account, under its name (absent when empty). */
-  details: Record<string, unknown>;
-}
-
 /**
  * Runs each suite in registry order. A suite that throws ends there and the run goes on: what it
  * had handed over stays, and a failed check `<suite>/suite/run` names the error (its scenarios
@@ -242,20 +298,6 @@ async function runSuites(
     }
   }
   return runs;
-}
-
-function emptyRuns(): SuiteRuns {
-  return { scenarios: [], metrics: [], checks: [], details: {} };
-}
-
-/** Adds what a suite handed over; an empty detail (no stress run, say) is left out. */
-function addOutput(runs: SuiteRuns, suite: AnySuite, out: SuiteOutput): void {
-  runs.scenarios.push(...out.scenarios);
-  runs.metrics.push(...out.metrics);
-  runs.checks.push(...out.checks);
-  const isEmpty =
-    out.detail === undefined || (Array.isArray(out.detail) && out.detail.length === 0);
-  if (!isEmpty) runs.details[suite.name] = out.detail;
 }
 
 interface Judging {
@@ -310,6 +352,67 @@ async function judgeAgainstHistory(
   }
   const busyNote = first.summary.runs > 0 ? describeBusyRunner(deciding) : undefined;
   return { checks, summary: busyNote ? { ...first.summary, busyRunner: busyNote } : first.summary };
+}
+
+/**
+ * The regression checks of a same-job comparison: the head against the base, pair by pair. The
+ * history is not judged (the pairs measured on this machine, now, are the better evidence; see
+ * paired.ts), but its summary is kept for the report's trend.
+ */
+function judgeAgainstBase(
+  paired: PairedRuns,
+  judging: Judging,
+): { checks: Check[]; summary: BaselineSummary } {
+  const { suites, config, environment, history } = judging;
+  const { head, base } = paired;
+  const { summary } = compareWithHistory([], [], environment, history, config, suites);
+  const gated = selectGatedKeys(
+    head.metrics,
+    head.scenarios.map(scenarioFacts),
+    config.regression.metrics,
+    suites,
+  );
+  const checks = checkPairedRegressions(
+    head.metrics,
+    base.metrics,
+    config.regression,
+    config.accept,
+    {
+      gated,
+    },
+  );
+  const method = describePairedMethod(checks, config.regression);
+  const { errorControl: _history, ...rest } = summary;
+  return { checks, summary: method ? { ...rest, errorControl: method } : rest };
+}
+
+/**
+ * A base check that did not pass, as a warning of the run: a base that could not be measured
+ * (could not run, saturated generator, too few answers) makes the comparison no evidence, and the
+ * reader must see it; it warns rather than fails, as the PR's code is not what went wrong.
+ */
+function asBaseValidity(check: Check): Check {
+  return {
+    ...check,
+    kind: 'validity',
+    status: 'warn',
+    message: `base service: ${check.message}; the comparison with the base is no evidence there`,
+  };
+}
+
+/** Starts (if asked), waits for and logs in to the base, its output in service-base.log. */
+function prepareBase(
+  config: PerfConfig,
+  base: ResolvedBase,
+  settings: RunSettings,
+): Promise<PreparedTarget> {
+  return prepareTarget({
+    config: { ...config, target: base.target },
+    env: settings.env,
+    serviceLog: settings.outlet.serviceLog(join(settings.outDir, 'service-base.log')),
+    log: (line) => settings.outlet.info(line),
+    role: 'base',
+  });
 }
 
 /** Runs again the units of confirmable suites with a failing regression; undefined when none. */

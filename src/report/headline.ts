@@ -5,7 +5,7 @@
 
 import { formatChange, formatValue } from '../core/format.ts';
 import { isComparison } from '../results/check-kinds.ts';
-import type { BaselineSummary, Check, CheckKind } from '../results/types.ts';
+import type { BaselineSummary, Check, CheckKind, SameJob } from '../results/types.ts';
 import type { RunResult } from '../suites/registry.ts';
 import { isToldByMessage, trippedLimit } from './check-limits.ts';
 import { shortMetricName, splitMetricKey } from './metric-key.ts';
@@ -174,15 +174,18 @@ export function countsLine(result: Pick<RunResult, 'checks'>): string {
  * worst case's label is cut with `…` to fit, or left out when too little room is left.
  */
 export function headline(
-  result: Pick<RunResult, 'verdict' | 'checks' | 'metrics' | 'baseline'>,
+  result: Pick<RunResult, 'verdict' | 'checks' | 'metrics' | 'baseline' | 'sameJob'>,
 ): string {
   const n = countChecks(result.checks);
   const worst = orderWorstFirst(
     result.checks.filter((c) => c.kind !== 'improvement' && c.status !== 'pass'),
     betterOfMetrics(result.metrics),
   );
-  const compared = comparedWith(result.baseline);
-  const isCompared = result.baseline !== undefined && result.baseline.runs > 0;
+  const compared = result.sameJob
+    ? comparedWithBase(result.sameJob)
+    : comparedWith(result.baseline);
+  const isCompared =
+    result.sameJob !== undefined || (result.baseline !== undefined && result.baseline.runs > 0);
   const problems: { text: string; worst: Check | undefined }[] = [
     ...(n.regressions > 0
       ? [
@@ -250,6 +253,30 @@ export function headline(
       ? line(kept, ` (worst: ${fitLabel(label, room)})`)
       : line(kept, '');
   return truncate(full, HEADLINE_LIMIT);
+}
+
+/**
+ * The base measured in the same job, for the headline: `vs base main@abc1234, measured in this
+ * job, 10 pairs interleaved` (the most pairs of any suite: the load's, usually).
+ */
+export function comparedWithBase(
+  sameJob: Pick<SameJob, 'git' | 'target' | 'pairs' | 'mode'>,
+): string {
+  const pairs = Math.max(0, ...Object.values(sameJob.pairs));
+  return `vs base ${baseName(sameJob)}, measured in this job, ${plural(pairs, 'pair')} ${sameJob.mode}`;
+}
+
+/** The base as people name it: `main@abc1234`, `main`, `@abc1234`, else its address's host. */
+export function baseName(sameJob: Pick<SameJob, 'git' | 'target'>): string {
+  const ref = sameJob.git?.ref?.replace(/^refs\/heads\//, '');
+  const sha = sameJob.git?.sha?.slice(0, 7);
+  if (ref || sha) {
+    return truncate(oneLine(`${ref ?? ''}${sha ? `@${sha}` : ''}`), BASELINE_NAME_LIMIT);
+  }
+  return truncate(
+    oneLine(URL.parse(sameJob.target.url)?.host ?? sameJob.target.url),
+    BASELINE_NAME_LIMIT,
+  );
 }
 
 /** What the run was compared with, for the headline. */

@@ -8,7 +8,7 @@ import type { RunResult } from '../suites/registry.ts';
 import { builtInRegistry, detailOf } from '../suites/registry.ts';
 import type { AnySuite } from '../suites/suite.ts';
 import { isToldByMessage } from './check-limits.ts';
-import { countsLine, headline } from './headline.ts';
+import { baseName, countsLine, headline } from './headline.ts';
 import { shortMetricName, splitMetricKey } from './metric-key.ts';
 import { type BetterOf, betterOfMetrics, groupBySuiteWorstFirst } from './worst-first.ts';
 
@@ -118,10 +118,13 @@ export function buildReportModel(
     sections.push(...(suite.report?.(result, detailOf(suite, result)) ?? []));
   if (regressions.length + improvements.length > 0) {
     sections.push({
-      heading: `All comparisons with the baseline (${regressions.length + improvements.length})`,
-      note:
-        'Each metric against the baseline history: a regression needs a statistically ' +
-        'significant change and a practical size; with a short history the percent rule alone decides.',
+      heading: `All comparisons with the ${result.sameJob ? 'base' : 'baseline'} (${regressions.length + improvements.length})`,
+      note: result.sameJob
+        ? 'Each metric against the base measured in this job, pair by pair: a regression needs a ' +
+          'statistically significant change over the pairs and a practical size; with fewer than ' +
+          '3 pairs the percent rule alone decides.'
+        : 'Each metric against the baseline history: a regression needs a statistically ' +
+          'significant change and a practical size; with a short history the percent rule alone decides.',
       table: comparisonTable(orderByKey([...regressions, ...improvements])),
       folded: true,
     });
@@ -176,8 +179,9 @@ function capRows(
  * one place a short history's low confidence is stated: the tables do not repeat it per row.
  */
 export function describeBaseline(
-  result: Pick<RunResult, 'baseline' | 'checks'>,
+  result: Pick<RunResult, 'baseline' | 'checks' | 'sameJob'>,
 ): string | undefined {
+  if (result.sameJob) return describeSameJob(result.sameJob, result.baseline);
   const b = result.baseline;
   if (!b) return undefined;
   if (b.unavailable) return `Baseline unavailable (${b.unavailable}): budgets alone decided.`;
@@ -199,6 +203,34 @@ export function describeBaseline(
   if (b.environmentNote) parts.push(`Note: ${b.environmentNote}.`);
   if (b.speedNote) parts.push(sentence(b.speedNote));
   if (b.busyRunner) parts.push(sentence(b.busyRunner));
+  return parts.join(' ');
+}
+
+/**
+ * The base measured in the same job: which, where, how the pairs ran (their seed reproduces the
+ * orders), how the checks were judged; the history, when there is one, is a trend only.
+ */
+function describeSameJob(
+  sameJob: NonNullable<RunResult['sameJob']>,
+  b: RunResult['baseline'],
+): string {
+  const pairs = Object.entries(sameJob.pairs)
+    .map(([suite, n]) => `${suite} ${n}`)
+    .join(', ');
+  const parts = [
+    `Base ${baseName(sameJob)}, measured in this job beside the head: ` +
+      `${sameJob.mode} pairs (${pairs}; order seed ${sameJob.seed}).`,
+  ];
+  const control = b?.errorControl?.trim();
+  if (control) parts.push(sentence(control));
+  if (b?.unavailable) parts.push(`Baseline history unavailable (${b.unavailable}).`);
+  else if (b && b.runs > 0) {
+    parts.push(
+      `Baseline '${b.name}': ${b.runs} run${b.runs === 1 ? '' : 's'}, for the trend; the base decided.`,
+    );
+  }
+  // Last and unpunctuated: the address is shown as a code span up to the next space.
+  if (sameJob.git?.ref || sameJob.git?.sha) parts.push(`Base address: ${sameJob.target.url}`);
   return parts.join(' ');
 }
 
@@ -234,7 +266,14 @@ function comparisonTable(checks: Check[]): Table {
       }
     : { header: [], align: [], cell: () => [] };
   return {
-    header: [...KEY_HEADER, 'Baseline', 'Current', 'Change', ...interval.header, 'Status'],
+    // Against a base measured in the same job the two sides are the base and the head.
+    header: [
+      ...KEY_HEADER,
+      ...(checks.some((c) => c.pairs !== undefined) ? ['Base', 'Head'] : ['Baseline', 'Current']),
+      'Change',
+      ...interval.header,
+      'Status',
+    ],
     align: [...KEY_ALIGN, 'r', 'r', 'r', ...interval.align, 'l'],
     rows: checks.map((c) => [
       ...keyCells(c),

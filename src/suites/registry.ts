@@ -33,8 +33,7 @@ type BuiltIn = typeof BUILT_IN;
 export type PerfConfig = CoreConfig & { [Name in keyof BuiltIn]?: ConfigOf<BuiltIn[Name]> };
 
 /** results.json: the core result and each built-in suite's detail under its name. */
-export type RunResult = CoreRunResult &
-  BuiltInDetails & { sameJob?: SameJob & BuiltInDetails };
+export type RunResult = CoreRunResult & BuiltInDetails & { sameJob?: SameJob & BuiltInDetails };
 
 /** Each built-in suite's detail under its name (the head's at the top, the base's in `sameJob`). */
 type BuiltInDetails = { [Name in keyof BuiltIn]?: DetailOf<BuiltIn[Name]> };

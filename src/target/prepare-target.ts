@@ -25,8 +25,11 @@ export async function prepareTarget(options: {
   /** Receives the started command's output; published when the command stops. */
   serviceLog: ServiceLog;
   log: (line: string) => void;
+  /** What the lines call the service: `target`, or `base` for the base of a same-job comparison. */
+  role?: 'target' | 'base';
 }): Promise<PreparedTarget> {
   const { config, log, serviceLog } = options;
+  const role = options.role ?? 'target';
   let started: StartedProcess | undefined;
   const stop = async () => {
     try {
@@ -36,7 +39,7 @@ export async function prepareTarget(options: {
     }
   };
   if (config.target.start) {
-    log(`starting target: ${config.target.start} (output in ${serviceLog.path} when it stops)`);
+    log(`starting ${role}: ${config.target.start} (output in ${serviceLog.path} when it stops)`);
     try {
       started = await startCommand({
         command: config.target.start,
@@ -57,7 +60,7 @@ export async function prepareTarget(options: {
       ...(started ? { isAlive: () => describeEarlyExit(started, serviceLog.path) } : {}),
     });
     log(
-      `target ${config.target.url}${health} healthy after ${(ready.elapsedMs / 1000).toFixed(1)} s`,
+      `${role} ${config.target.url}${health} healthy after ${(ready.elapsedMs / 1000).toFixed(1)} s`,
     );
     let authHeaders: Record<string, string> = {};
     let secrets: string[] = [];
@@ -69,7 +72,9 @@ export async function prepareTarget(options: {
         header: config.auth.header,
         format: config.auth.format,
       }));
-      log(`logged in: ${config.auth.login.method} ${config.auth.login.path}`);
+      log(
+        `logged in${role === 'base' ? ' to the base' : ''}: ${config.auth.login.method} ${config.auth.login.path}`,
+      );
     }
     return {
       authHeaders,

@@ -6,6 +6,8 @@
 //   - practical size: the worsening is at least `warn` (or `fail`) of the reference value, and
 //   - significance: the change is larger than the history's own run-to-run spread explains.
 // See `assessStatistically` for the test and why it is built the way it is.
+// The practical sizes, the run-level error control, the grading and the message's start are
+// exported for the same-job comparison (paired.ts), so that both modes judge a change alike.
 import {
   type AcceptRule,
   DEFAULT_REGRESSION_POLICY,
@@ -165,6 +167,19 @@ export function checkRegressions(
   );
 }
 
+/** What run-level error control reads and adjusts of one statistically tested comparison. */
+export interface RunControlled {
+  significantlyWorse: boolean;
+  significantlyBetter: boolean;
+  /** One-sided p-values of the comparison's test. */
+  pWorse: number;
+  pBetter: number;
+  /** Set by {@link controlRunErrors}: comparisons of the run the significance was controlled over. */
+  comparisons?: number;
+  /** Set by {@link controlRunErrors}: significantly worse alone, not among the run's comparisons. */
+  lostToRunControl?: boolean;
+}
+
 /**
  * Benjamini–Hochberg over the run's tested comparisons, worse and better sides apart, at the
  * one-sided level of `confidence` ((1 - confidence) / 2 each): a comparison stays significant
@@ -175,7 +190,7 @@ export function checkRegressions(
  * under Bonferroni. Comparisons of one run are positively dependent (the metrics of a scenario
  * move together), under which the bound holds. Mutates the significance fields in place.
  */
-function controlRunErrors(tested: Assessment[], confidence: number): void {
+export function controlRunErrors(tested: readonly RunControlled[], confidence: number): void {
   const level = (1 - confidence) / 2;
   const keepWorse = benjaminiHochberg(
     tested.map((a) => a.pWorse),
@@ -212,8 +227,22 @@ function definedOnly(policy: Partial<RegressionPolicy>): Partial<RegressionPolic
   return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * A comparison's numbers, ready to become a status (see {@link gradeComparison}): a history
+ * comparison's and a same-job paired one's alike.
+ */
+export interface Judged extends RunControlled {
+  /** How much worse, in the metric's unit (negative: better). */
+  worsening: number;
+  /** The worsening at which it warns and fails, in the metric's unit. */
+  warnAt: number;
+  failAt: number;
+  /** No statistical test behind the significance: it warns at most. */
+  lowConfidence: boolean;
+}
+
 /** What the numbers say about one metric, before thresholds become a status. */
-interface Assessment {
+interface Assessment extends Judged {
   /** Median of the history values, in the metric's unit. */
   reference: number;
   /**
@@ -221,27 +250,68 @@ interface Assessment {
    * unit compares by difference (ABSOLUTE_UNITS).
    */
   change?: number;
-  /** How much worse, in the metric's unit (negative: better). */
-  worsening: number;
-  /** The worsening at which it warns and fails, in the metric's unit. */
-  warnAt: number;
-  failAt: number;
   interval?: [number, number];
   /** Whether the interval came from round samples only (percent-only path). */
   intervalFromRounds: boolean;
   method: string;
-  lowConfidence: boolean;
-  significantlyWorse: boolean;
-  significantlyBetter: boolean;
   /** The z-score said "worse" but the rank test did not: past runs were as slow. */
   rankVetoedWorse: boolean;
-  /** One-sided p-values of the statistical test (1 on the percent-only path). */
-  pWorse: number;
-  pBetter: number;
-  /** Comparisons of the run the significance was controlled over, when it was. */
-  comparisons?: number;
-  /** Significantly worse on its own, not once the run's other comparisons are accounted for. */
-  lostToRunControl?: boolean;
+}
+
+/** How large a worsening of one metric must be to matter, against a reference value. */
+export interface PracticalSize {
+  /**
+   * Whether the change is judged relative to the reference: false for a reference <= 0, an
+   * exponent (ABSOLUTE_UNITS), or when the caller rules it out; then the unit's floors alone.
+   */
+  relative: boolean;
+  /** The worsening at which it warns and fails, in the metric's unit. */
+  warnAt: number;
+  failAt: number;
+  /**
+   * Least spread the unit itself imposes on a test, in the metric's unit: a tenth of its absolute
+   * warn floor for rates and for absolute comparisons (a spread far below what could ever warn
+   * says nothing about noise), 0 for other relative ones (their floor is relative, the caller's).
+   */
+  unitSpreadFloor: number;
+}
+
+/**
+ * The practical size of a change of `metric` against `reference`: `policy.warn` and `.fail` of
+ * the reference, at least the unit's (or the metric's) floors, or those floors alone where a
+ * relative change means nothing (see ABSOLUTE_FLOORS, LATENCY_FLOORS, METRIC_FLOORS).
+ * `relativeAllowed` false forces the absolute comparison (a caller whose own estimate cannot be
+ * relative, e.g. a ratio of samples with a zero among them).
+ */
+export function practicalSize(
+  metric: Pick<Metric, 'name' | 'unit' | 'value'>,
+  reference: number,
+  policy: Pick<RegressionPolicy, 'warn' | 'fail'>,
+  relativeAllowed = true,
+): PracticalSize {
+  const named = METRIC_FLOORS[metric.name];
+  const floors = named ?? ABSOLUTE_FLOORS[metric.unit];
+  const sizeFloors = named ?? LATENCY_FLOORS[metric.unit];
+  const isRate = RATE_UNITS.has(metric.unit);
+  const relative =
+    relativeAllowed &&
+    reference > 0 &&
+    Number.isFinite((metric.value - reference) / reference) &&
+    !ABSOLUTE_UNITS.has(metric.unit);
+  if (!relative) {
+    return {
+      relative,
+      warnAt: floors.warn,
+      failAt: floors.fail,
+      unitSpreadFloor: floors.warn / 10,
+    };
+  }
+  return {
+    relative,
+    warnAt: Math.max(policy.warn * reference, isRate ? floors.warn : (sizeFloors?.warn ?? 0)),
+    failAt: Math.max(policy.fail * reference, isRate ? floors.fail : (sizeFloors?.fail ?? 0)),
+    unitSpreadFloor: isRate ? floors.warn / 10 : 0,
+  };
 }
 
 /** Undefined when there is nothing to judge by: low confidence and no spread on either side. */
@@ -253,27 +323,19 @@ function assess(
   const values = past.map((m) => m.value);
   const reference = medianOf(values) ?? 0;
   const x = metric.value;
-  const named = METRIC_FLOORS[metric.name];
-  const floors = named ?? ABSOLUTE_FLOORS[metric.unit];
-  const sizeFloors = named ?? LATENCY_FLOORS[metric.unit];
-  const isRate = RATE_UNITS.has(metric.unit);
-  const rawChange = (x - reference) / reference;
-  const relative = reference > 0 && Number.isFinite(rawChange) && !ABSOLUTE_UNITS.has(metric.unit);
+  const size = practicalSize(metric, reference, policy);
+  const { relative } = size;
   const direction = metric.better === 'lower' ? 1 : -1;
   const base = {
     reference,
-    ...(relative ? { change: rawChange } : {}),
+    ...(relative ? { change: (x - reference) / reference } : {}),
     worsening: direction * (x - reference),
-    warnAt: relative
-      ? Math.max(policy.warn * reference, isRate ? floors.warn : (sizeFloors?.warn ?? 0))
-      : floors.warn,
-    failAt: relative
-      ? Math.max(policy.fail * reference, isRate ? floors.fail : (sizeFloors?.fail ?? 0))
-      : floors.fail,
+    warnAt: size.warnAt,
+    failAt: size.failAt,
   };
   const spreadFloor = relative
-    ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0)
-    : floors.warn / 10;
+    ? Math.max(SPREAD_FLOOR * reference, size.unitSpreadFloor)
+    : size.unitSpreadFloor;
   if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
     // Too few runs to know the run-to-run noise: the percent rule decides, and only where both
     // sides have a spread of their own (rounds, videos): a change whose rounds-only interval
@@ -439,36 +501,26 @@ function toCheck(
   policy: RegressionPolicy,
   accept: readonly AcceptRule[],
 ): Check {
-  const worseBy = Math.max(a.worsening, 0);
-  const betterBy = Math.max(-a.worsening, 0);
-  let level: Status = 'pass';
-  if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = 'fail';
-  else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = 'warn';
-  // Low confidence never fails: without the run-to-run noise of a history, a short baseline
-  // cannot tell a real +30 % from a noisy runner. The report says so once, not on every row.
-  const capped = a.lowConfidence && level === 'fail';
-  if (capped) level = 'warn';
-  const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
-  const rule =
-    level === 'pass' ? undefined : accept.find((r) => matchesKeyPattern(metric.key, r.metric));
-
-  const notes: string[] = [];
-  if (capped) notes.push('would fail, but low confidence warns at most');
-  else if (level === 'pass' && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
-    notes.push(
-      a.rankVetoedWorse
-        ? 'within the range of past runs (rank test)'
-        : a.lostToRunControl
-          ? `within what chance gives over the run's ${a.comparisons} comparisons`
-          : 'within run-to-run noise',
-    );
-  }
-  if (rule) notes.push(`accepted (would ${level}): ${rule.reason}`);
-
+  const grade = gradeComparison(
+    metric.key,
+    a,
+    accept,
+    a.rankVetoedWorse ? 'within the range of past runs (rank test)' : 'within run-to-run noise',
+  );
+  const interval = a.interval
+    ? { bounds: a.interval, confidence: policy.confidence, fromRounds: a.intervalFromRounds }
+    : undefined;
+  const head = changeHeadline(metric, a.reference, {
+    change: a.change,
+    difference: metric.value - a.reference,
+    interval,
+    why: absoluteReason(metric.unit, a.reference),
+  });
+  const against = historySize === 1 ? 'vs 1 baseline run' : `vs median of ${historySize} runs`;
   return {
-    kind: isImprovement ? 'improvement' : 'regression',
+    kind: grade.kind,
     metric: metric.key,
-    status: rule ? 'pass' : level,
+    status: grade.status,
     value: metric.value,
     unit: metric.unit,
     warn: policy.warn,
@@ -480,42 +532,112 @@ function toCheck(
     method: a.method,
     lowConfidence: a.lowConfidence,
     historySize,
-    ...(rule ? { accepted: rule.reason } : {}),
-    message: describe(metric, historySize, a, policy.confidence, notes),
+    ...(grade.accepted !== undefined ? { accepted: grade.accepted } : {}),
+    message: [`${head} ${against}`, ...grade.notes].join('; '),
   };
 }
 
-function describe(
-  metric: Metric,
-  historySize: number,
-  a: Assessment,
-  confidence: number,
-  notes: readonly string[],
-): string {
-  let head: string;
-  if (a.change === undefined) {
-    const diff = metric.value - a.reference;
-    const signed = `${diff >= 0 ? '+' : ''}${formatValue(diff, metric.unit)}`;
-    const from = formatValue(a.reference, metric.unit);
-    const to = formatValue(metric.value, metric.unit);
-    const why = ABSOLUTE_UNITS.has(metric.unit)
-      ? `${metric.unit}s compare by difference`
-      : a.reference === 0
-        ? 'zero baseline'
-        : a.reference < 0
-          ? 'baseline below 0'
-          : 'baseline too close to 0';
-    head = `${metric.name} ${from} → ${to} (${signed}, absolute: ${why})`;
-  } else {
-    head = `${metric.name} ${formatChange(a.change)}`;
-    if (a.interval) {
-      const level = `${Number((confidence * 100).toFixed(1))} %`;
-      const source = a.intervalFromRounds ? ', rounds only' : '';
-      head += ` (${level} CI ${formatChange(a.interval[0])} … ${formatChange(a.interval[1])}${source})`;
-    }
+/** What a comparison comes to once its size and significance meet the thresholds. */
+export interface Grade {
+  /** `improvement` (always passing) or `regression`. */
+  kind: 'regression' | 'improvement';
+  status: Status;
+  /** The reason of the `accept:` rule that turned a warn or fail into a pass. */
+  accepted?: string;
+  /** Why the status is not what the size alone would say, for the check's message. */
+  notes: string[];
+}
+
+/**
+ * The status of a comparison: fail or warn when significantly worse by at least `failAt` or
+ * `warnAt`, an improvement when significantly better by at least `warnAt`, pass otherwise; a low
+ * confidence comparison warns at most, and an `accept` rule matching `key` turns a warn or fail
+ * into a pass. `withinNoise` is the note for a worsening large enough to warn that its test did
+ * not call significant (the run's error control has a note of its own).
+ */
+export function gradeComparison(
+  key: string,
+  a: Judged,
+  accept: readonly AcceptRule[],
+  withinNoise: string,
+): Grade {
+  const worseBy = Math.max(a.worsening, 0);
+  const betterBy = Math.max(-a.worsening, 0);
+  let level: Status = 'pass';
+  if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = 'fail';
+  else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = 'warn';
+  // Low confidence never fails: without a measured noise level, a short baseline cannot tell a
+  // real +30 % from a noisy runner. The report says so once, not on every row.
+  const capped = a.lowConfidence && level === 'fail';
+  if (capped) level = 'warn';
+  const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
+  const rule = level === 'pass' ? undefined : accept.find((r) => matchesKeyPattern(key, r.metric));
+
+  const notes: string[] = [];
+  if (capped) notes.push('would fail, but low confidence warns at most');
+  else if (level === 'pass' && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
+    notes.push(
+      a.lostToRunControl
+        ? `within what chance gives over the run's ${a.comparisons} comparisons`
+        : withinNoise,
+    );
   }
-  const against = historySize === 1 ? 'vs 1 baseline run' : `vs median of ${historySize} runs`;
-  return [`${head} ${against}`, ...notes].join('; ');
+  if (rule) notes.push(`accepted (would ${level}): ${rule.reason}`);
+  return {
+    kind: isImprovement ? 'improvement' : 'regression',
+    status: rule ? 'pass' : level,
+    ...(rule ? { accepted: rule.reason } : {}),
+    notes,
+  };
+}
+
+/**
+ * Why a comparison against `reference` is absolute rather than relative, for the message: the
+ * unit compares by difference, or the reference (named `noun`) is zero, negative or too close to 0.
+ */
+export function absoluteReason(unit: Unit, reference: number, noun = 'baseline'): string {
+  if (ABSOLUTE_UNITS.has(unit)) return `${unit}s compare by difference`;
+  if (reference === 0) return `zero ${noun}`;
+  return reference < 0 ? `${noun} below 0` : `${noun} too close to 0`;
+}
+
+/** What {@link changeHeadline} states about a change. */
+export interface ChangeFigures {
+  /** Relative change; undefined for an absolute comparison. */
+  change?: number | undefined;
+  /** Absolute change in the metric's unit, stated when `change` is undefined. */
+  difference: number;
+  /** Interval of `change`, stated with it. */
+  interval?: { bounds: [number, number]; confidence: number; fromRounds?: boolean } | undefined;
+  /** Why the comparison is absolute (see {@link absoluteReason}). */
+  why: string;
+}
+
+/**
+ * The start of a comparison's message: `latency.p95 +5.1 % (95 % CI +3.9 % … +6.4 %)`, or for an
+ * absolute comparison `errors.rate 0 % → 0.2 % (+0.2 %, absolute: zero baseline)`.
+ */
+export function changeHeadline(
+  metric: Pick<Metric, 'name' | 'unit' | 'value'>,
+  reference: number,
+  figures: ChangeFigures,
+): string {
+  const { change, interval } = figures;
+  if (change === undefined) {
+    const diff = figures.difference;
+    const signed = `${diff >= 0 ? '+' : ''}${formatValue(diff, metric.unit)}`;
+    const from = formatValue(reference, metric.unit);
+    const to = formatValue(metric.value, metric.unit);
+    return `${metric.name} ${from} → ${to} (${signed}, absolute: ${figures.why})`;
+  }
+  let head = `${metric.name} ${formatChange(change)}`;
+  if (interval) {
+    const level = `${Number((interval.confidence * 100).toFixed(1))} %`;
+    const source = interval.fromRounds ? ', rounds only' : '';
+    const [low, high] = interval.bounds;
+    head += ` (${level} CI ${formatChange(low)} … ${formatChange(high)}${source})`;
+  }
+  return head;
 }
 
 /**

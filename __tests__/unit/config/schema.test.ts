@@ -21,6 +21,7 @@ describe('configJsonSchema', () => {
     expect(schema.required).toEqual(['target']);
     expect(Object.keys(at(schema, 'properties'))).toEqual([
       'target',
+      'base',
       'auth',
       'monitor',
       'defaults',
@@ -87,7 +88,7 @@ describe('builtInRegistry.configSchema', () => {
     });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toBe(
-      "unknown key 'extra' (expected one of: 'target', 'auth', 'monitor', 'defaults', 'budgets', 'load', 'volume', 'stress', 'video', 'baseline', 'regression', 'accept')",
+      "unknown key 'extra' (expected one of: 'target', 'base', 'auth', 'monitor', 'defaults', 'budgets', 'load', 'volume', 'stress', 'video', 'baseline', 'regression', 'accept')",
     );
   });
 });

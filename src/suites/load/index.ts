@@ -5,6 +5,7 @@ import type { LoadScenario } from '../../config/scenario-schema.ts';
 import type { BudgetMap } from '../../config/schema-parts.ts';
 import { plural } from '../../core/format.ts';
 import { cpuUnitNote } from '../shared/cpu-note.ts';
+import { runScenariosPaired } from '../shared/paired-scenario.ts';
 import { runOptions } from '../shared/run-options.ts';
 import { runLoadSuite } from '../shared/scenario-runner.ts';
 import { scenarioTable } from '../shared/scenario-table.ts';
@@ -36,6 +37,13 @@ export const loadSuite = defineSuite<LoadConfig, LoadScenario>({
       ...runOptions(context),
       scenarios: [...units],
     }),
+  defaultPairs: 5,
+  runPaired: (contexts, _config, units, pairing) =>
+    runScenariosPaired(
+      units,
+      { head: runOptions(contexts.head), base: runOptions(contexts.base) },
+      pairing,
+    ),
   confirmable: true,
   budgets: (config, { cores, global }) => {
     const cpu = CPU_METRIC in global || cores === undefined ? {} : defaultCpuBudget(cores);

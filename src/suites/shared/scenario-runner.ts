@@ -9,7 +9,12 @@ import { mergeHistograms } from '../../engine/histogram.ts';
 import type { LoadEngine } from '../../engine/load-engine.ts';
 import type { EngineRunResult, HttpRequestSpec } from '../../engine/types.ts';
 import { describeError } from '../../errors.ts';
-import { resourceFigures, resourceMetrics, summarizeResources } from '../../monitor/summarize.ts';
+import {
+  type ResourceSummary,
+  resourceFigures,
+  resourceMetrics,
+  summarizeResources,
+} from '../../monitor/summarize.ts';
 import type { ResourceMonitor } from '../../monitor/types.ts';
 import {
   measurementFigures,
@@ -57,12 +62,8 @@ export interface ScenarioOutput {
 /** Runs every load scenario in order; one scenario's service errors are measured, not thrown. */
 export async function runLoadSuite(options: LoadSuiteOptions): Promise<SuiteOutput> {
   const output: SuiteOutput = { scenarios: [], metrics: [], checks: [] };
-  for (const scenario of options.scenarios) {
-    const { run, metrics, checks } = await runScenario(scenario, options);
-    if (run) output.scenarios.push(run);
-    output.metrics.push(...metrics);
-    output.checks.push(...checks);
-  }
+  for (const scenario of options.scenarios)
+    addScenario(output, await runScenario(scenario, options));
   return output;
 }
 
@@ -117,6 +118,131 @@ export async function warmUp(scenario: LoadScenario, options: ScenarioRunOptions
   await engineRun(scenario, options, { durationMs: scenario.warmupMs });
 }
 
+/** One measured round: what results.json keeps of it, its figures (a metric's samples) and more. */
+export interface MeasuredRound {
+  round: RoundRun;
+  /** The round's figures by metric name (`latency.p95`, `throughput.rps`, ...). */
+  figures: Record<string, number>;
+  /** Requests answered (any status). */
+  answered: number;
+  /** Why the rounds after this one are not worth running: its cap was hit, nothing answered. */
+  endsScenario?: string;
+  /** The round in a few words: answered, rate, p95, errors, and the cap when it was hit. */
+  summary: string;
+}
+
+/** Runs one measured round of the scenario through the engine. Throws what the engine throws. */
+export async function measureRound(
+  scenario: LoadScenario,
+  options: ScenarioRunOptions,
+): Promise<MeasuredRound> {
+  const measured = await engineRun(scenario, options, {
+    ...(scenario.durationMs !== undefined ? { durationMs: scenario.durationMs } : {}),
+    ...(scenario.requests !== undefined ? { requests: scenario.requests } : {}),
+  });
+  const totals = totalsOf(measured);
+  const figures = measurementFigures(measured.histogram, totals, measured.achievedRate);
+  const round: RoundRun = {
+    elapsedMs: measured.elapsedMs,
+    achievedRate: measured.achievedRate,
+    totals,
+    ...(measured.cappedAtMs !== undefined ? { cappedAtMs: measured.cappedAtMs } : {}),
+    histogram: measured.histogram.encode(),
+    generatorCpuPercent: measured.generatorCpuPercent,
+  };
+  const capped =
+    measured.cappedAtMs === undefined
+      ? ''
+      : `, hit the ${formatSeconds(measured.cappedAtMs)} cap: ${measured.dropped} not sent (dropped)`;
+  // A round that hit its cap, or got no answer at all, ends the scenario: the next rounds would
+  // do the same, each as long, and the scenario fails either way.
+  const endsScenario =
+    measured.cappedAtMs !== undefined
+      ? 'the cap was hit'
+      : measured.completed === 0
+        ? 'nothing was answered'
+        : undefined;
+  return {
+    round,
+    figures,
+    answered: measured.completed,
+    ...(endsScenario !== undefined ? { endsScenario } : {}),
+    summary:
+      `${measured.completed} answered, ${(figures['throughput.rps'] ?? 0).toFixed(1)} req/s, ` +
+      `p95 ${formatP95(figures)}, errors ${((figures['errors.rate'] ?? 0) * 100).toFixed(2)} %${capped}`,
+  };
+}
+
+/** A round's p95 as the progress lines say it: `12.34 ms`. */
+export function formatP95(figures: Record<string, number>): string {
+  return `${(figures['latency.p95'] ?? 0).toFixed(2)} ms`;
+}
+
+/** The service's resources over a measured span ending now; undefined without a monitor. */
+export async function resourcesSince(
+  monitor: ResourceMonitor | undefined,
+  fromMs: number,
+): Promise<ResourceSummary | undefined> {
+  if (!monitor) return undefined;
+  // A reading at the end: a scenario shorter than the interval still gets one.
+  await monitor.sampleNow();
+  return summarizeResources(monitor.series(), monitor.generator(), fromMs, performance.now());
+}
+
+/**
+ * A scenario's output from its measured rounds (`figures[i]` of `rounds[i]`): its run, metrics
+ * keyed `<suite>/<scenario.name>/<metric>` (samples: one per round) and its validity checks
+ * (could not run, too few answers, cap). `failure`: what ended it early, when something threw.
+ */
+export function finishScenario(
+  scenario: LoadScenario,
+  suite: string,
+  rounds: readonly RoundRun[],
+  figures: readonly Record<string, number>[],
+  failure: { error: unknown } | undefined,
+  resources: ResourceSummary | undefined,
+): ScenarioOutput {
+  const checks: Check[] = [];
+  if (failure) {
+    const kept = describeKept(rounds.length);
+    checks.push(couldNotRunCheck(suite, scenario.name, failure.error, kept));
+  }
+  if (rounds.length === 0) return { metrics: [], checks };
+  const tooFew = tooFewAnswersCheck(suite, scenario.name, rounds);
+  if (tooFew) checks.push(tooFew);
+  const capped = capCheck(suite, scenario.name, rounds);
+  if (capped) checks.push(capped);
+  const merged = mergeHistograms(rounds.map((r) => r.histogram));
+  const totals = sumTotals(rounds.map((r) => r.totals));
+  const achievedRate = overallRate([...rounds]);
+  const overall = measurementFigures(merged, totals, achievedRate);
+  const run: ScenarioRun = {
+    suite,
+    name: scenario.name,
+    model: scenario.model,
+    request: { method: scenario.request.method, path: scenario.request.path },
+    ...(scenario.connections !== undefined ? { connections: scenario.connections } : {}),
+    ...(scenario.rate !== undefined ? { targetRate: scenario.rate } : {}),
+    achievedRate,
+    rounds: [...rounds],
+    totals,
+    histogram: merged.encode(),
+  };
+  const metrics = scenarioMetrics(suite, scenario.name, overall, [...figures]);
+  if (resources) {
+    run.resources = resourceFigures(resources);
+    metrics.push(...resourceMetrics(suite, scenario.name, resources));
+  }
+  return { run, metrics, checks };
+}
+
+/** Adds what one scenario measured to a suite's output. */
+export function addScenario(output: SuiteOutput, measured: ScenarioOutput): void {
+  if (measured.run) output.scenarios.push(measured.run);
+  output.metrics.push(...measured.metrics);
+  output.checks.push(...measured.checks);
+}
+
 /**
  * Runs one scenario: an unmeasured warm-up, then its measured rounds. Metrics are keyed
  * `<suite>/<scenario.name>/<metric>`; the volume suite passes its queries renamed `<query>@<step>`.
@@ -136,40 +262,14 @@ export async function runScenario(
     await warmUp(scenario, options);
     measuredFrom = performance.now();
     for (let i = 1; i <= scenario.rounds; i++) {
-      const measured = await engineRun(scenario, options, {
-        ...(scenario.durationMs !== undefined ? { durationMs: scenario.durationMs } : {}),
-        ...(scenario.requests !== undefined ? { requests: scenario.requests } : {}),
-      });
-      const totals = totalsOf(measured);
-      roundFigures.push(measurementFigures(measured.histogram, totals, measured.achievedRate));
-      rounds.push({
-        elapsedMs: measured.elapsedMs,
-        achievedRate: measured.achievedRate,
-        totals,
-        ...(measured.cappedAtMs !== undefined ? { cappedAtMs: measured.cappedAtMs } : {}),
-        histogram: measured.histogram.encode(),
-        generatorCpuPercent: measured.generatorCpuPercent,
-      });
-      const f = roundFigures.at(-1) ?? {};
-      const capped =
-        measured.cappedAtMs === undefined
-          ? ''
-          : `, hit the ${formatSeconds(measured.cappedAtMs)} cap: ${measured.dropped} not sent (dropped)`;
-      options.log(
-        `${scenario.name}: round ${i}/${scenario.rounds}: ${measured.completed} answered, ` +
-          `${(f['throughput.rps'] ?? 0).toFixed(1)} req/s, p95 ${(f['latency.p95'] ?? 0).toFixed(2)} ms, ` +
-          `errors ${((f['errors.rate'] ?? 0) * 100).toFixed(2)} %${capped}`,
-      );
-      // A round that hit its cap, or got no answer at all, ends the scenario: the next rounds
-      // would do the same, each as long, and the scenario fails either way.
-      const skipBecause =
-        measured.cappedAtMs !== undefined
-          ? 'the cap was hit'
-          : measured.completed === 0
-            ? 'nothing was answered'
-            : undefined;
-      if (skipBecause !== undefined && i < scenario.rounds) {
-        options.log(`${scenario.name}: the remaining rounds are skipped (${skipBecause})`);
+      const measured = await measureRound(scenario, options);
+      rounds.push(measured.round);
+      roundFigures.push(measured.figures);
+      options.log(`${scenario.name}: round ${i}/${scenario.rounds}: ${measured.summary}`);
+      if (measured.endsScenario !== undefined && i < scenario.rounds) {
+        options.log(
+          `${scenario.name}: the remaining rounds are skipped (${measured.endsScenario})`,
+        );
         break;
       }
     }
@@ -178,48 +278,9 @@ export async function runScenario(
     failure = { error };
     options.log(`${scenario.name}: could not run: ${describeError(error)}`);
   }
-  const checks: Check[] = [];
-  if (failure) {
-    const kept = describeKept(rounds.length);
-    checks.push(couldNotRunCheck(suite, scenario.name, failure.error, kept));
-  }
-  if (rounds.length === 0) return { metrics: [], checks };
-  const tooFew = tooFewAnswersCheck(suite, scenario.name, rounds);
-  if (tooFew) checks.push(tooFew);
-  const capped = capCheck(suite, scenario.name, rounds);
-  if (capped) checks.push(capped);
-  // A reading at the end: a scenario shorter than the interval still gets one.
-  await options.monitor?.sampleNow();
-  const resources = options.monitor
-    ? summarizeResources(
-        options.monitor.series(),
-        options.monitor.generator(),
-        measuredFrom,
-        performance.now(),
-      )
-    : undefined;
-  const merged = mergeHistograms(rounds.map((r) => r.histogram));
-  const totals = sumTotals(rounds.map((r) => r.totals));
-  const achievedRate = overallRate(rounds);
-  const overall = measurementFigures(merged, totals, achievedRate);
-  const run: ScenarioRun = {
-    suite,
-    name: scenario.name,
-    model: scenario.model,
-    request: { method: scenario.request.method, path: scenario.request.path },
-    ...(scenario.connections !== undefined ? { connections: scenario.connections } : {}),
-    ...(scenario.rate !== undefined ? { targetRate: scenario.rate } : {}),
-    achievedRate,
-    rounds,
-    totals,
-    histogram: merged.encode(),
-  };
-  const metrics = scenarioMetrics(suite, scenario.name, overall, roundFigures);
-  if (resources) {
-    run.resources = resourceFigures(resources);
-    metrics.push(...resourceMetrics(suite, scenario.name, resources));
-  }
-  return { run, metrics, checks };
+  const resources =
+    rounds.length > 0 ? await resourcesSince(options.monitor, measuredFrom) : undefined;
+  return finishScenario(scenario, suite, rounds, roundFigures, failure, resources);
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -5,11 +5,16 @@ import type { BudgetMap } from '../../config/schema-parts.ts';
 import { plural } from '../../core/format.ts';
 import type { Metric } from '../../results/types.ts';
 import { runOptions } from '../shared/run-options.ts';
-import { defineSuite } from '../suite.ts';
+import { defineSuite, type SuiteContext } from '../suite.ts';
 import { type VolumeConfig, volumeConfigPart } from './config.ts';
 import { EXPECTED_GROWTH_WARN, GROWTH_METRIC, splitVolumeStep } from './growth.ts';
 import { volumeSection } from './report.ts';
-import { runVolumeSuite } from './run.ts';
+import {
+  runVolumePaired,
+  runVolumeSuite,
+  type VolumeSuiteOptions,
+  type VolumeSuiteOutput,
+} from './run.ts';
 
 /** The largest step at which this run measured the query's p95. */
 function largestStep(metrics: readonly Metric[], query: string): number {
@@ -20,6 +25,15 @@ function largestStep(metrics: readonly Metric[], query: string): number {
     if (step?.query === query && step.step > largest) largest = step.step;
   }
   return largest;
+}
+
+function nothingMeasured(): VolumeSuiteOutput {
+  return { scenarios: [], metrics: [], checks: [] };
+}
+
+/** The sweep's options against one service. */
+function volumeOptions(context: SuiteContext, volume: VolumeConfig): VolumeSuiteOptions {
+  return { ...runOptions(context), volume, env: context.env };
 }
 
 export const volumeSuite = defineSuite<VolumeConfig, VolumeConfig>({
@@ -33,12 +47,15 @@ export const volumeSuite = defineSuite<VolumeConfig, VolumeConfig>({
     `${plural(config.queries.length, 'query', 'queries')} at ${config.steps.join(', ')} records`,
   run: (context, _config, units) => {
     const [volume] = units;
-    if (!volume) return Promise.resolve({ scenarios: [], metrics: [], checks: [] });
-    return runVolumeSuite({
-      ...runOptions(context),
-      volume,
-      env: context.env,
-    });
+    if (!volume) return Promise.resolve(nothingMeasured());
+    return runVolumeSuite(volumeOptions(context, volume));
+  },
+  defaultPairs: 5,
+  runPaired: (contexts, _config, units, pairing) => {
+    const [volume] = units;
+    if (!volume) return Promise.resolve({ head: nothingMeasured(), base: nothingMeasured() });
+    const head = volumeOptions(contexts.head, volume);
+    return runVolumePaired({ head, base: volumeOptions(contexts.base, volume) }, pairing);
   },
   // A query's budgets apply to it at every step (`volume/<query>@<step>`) and to its growth
   // (`volume/<query>`); `expect:` adds a warn-only growth budget unless the query sets one itself.

@@ -13,13 +13,17 @@ import type { Check, Metric } from '../../results/types.ts';
 import { describeHttpError, oneLine } from '../../target/http.ts';
 import { sendRequest } from '../../target/http-client.ts';
 import { readJsonPath } from '../../target/json-path.ts';
+import { runScenarioPaired } from '../shared/paired-scenario.ts';
 import {
+  addScenario,
   runScenario,
+  type ScenarioOutput,
   type ScenarioRunOptions,
   type SuiteOutput,
   toHttpRequest,
   warmUp,
 } from '../shared/scenario-runner.ts';
+import type { Pairing } from '../suite.ts';
 import type { RecordCount, RequestSeed, VolumeConfig, VolumeQuery } from './config.ts';
 import { SEED_SCENARIO } from './config.ts';
 import { classifyGrowth, GROWTH_LATENCY, type GrowthStep, growthMetric } from './growth.ts';
@@ -59,113 +63,211 @@ export function stepScenario(query: string, step: number): string {
   return `${query}@${step}`;
 }
 
-/**
- * Seeds to every step, measures every query there, then fits each query's growth. With
- * `volume.count` the steps are the service's own totals: the count is read before the first step
- * (only the difference is seeded) and checked after each.
- */
-export async function runVolumeSuite(options: VolumeSuiteOptions): Promise<VolumeSuiteOutput> {
-  const { volume, log } = options;
-  const output: VolumeSuiteOutput = { scenarios: [], metrics: [], checks: [] };
-  const template =
-    volume.seed.kind === 'request'
-      ? compileSeedRequest(volume.seed.request, {
-          randomSeed: volume.seed.randomSeed,
-          isBatch: volume.seed.batch !== undefined,
-        })
-      : undefined;
-  const growth = new Map<string, GrowthStep[]>(volume.queries.map((q) => [q.name, []]));
+/** The two services of a same-job sweep: each its own URL, auth headers, monitor and log. */
+export interface PairedVolumeOptions {
+  head: VolumeSuiteOptions;
+  base: VolumeSuiteOptions;
+}
+
+/** One service's part of a sweep: the records it holds and has seeded, what it measured. */
+interface SweepSide {
+  options: VolumeSuiteOptions;
+  /** Prefix of the sweep's own lines: `volume` or `volume (head)`. */
+  label: string;
   /** Records the service holds, as the steps count them. */
-  let held = 0;
-  /** Records this suite has seeded: the next record's `{{i}}`. */
-  let seeded = 0;
-  for (const [index, step] of volume.steps.entries()) {
-    let outcome: SeedOutcome;
-    try {
-      if (index === 0 && volume.count) {
-        held = await readRecordCount(options, volume.count);
-        log(`volume: the service holds ${held} records (${describeCount(volume.count)})`);
-        if (held > step) {
-          throw new SeedError(
-            `the service already holds ${held} records, more than the first step (${step})`,
-          );
-        }
-      }
-      log(`volume: step ${index + 1}/${volume.steps.length}: seeding ${held} -> ${step} records`);
-      outcome = await seedStep(options, template, {
-        first: seeded,
-        from: held,
-        to: step,
-        step: index + 1,
-      });
-      if (volume.count) {
-        const now = await readRecordCount(options, volume.count);
-        if (now < step) {
-          throw new SeedError(
-            `seeding reported success, but ${describeCount(volume.count)} says ${now} records`,
-          );
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof SeedError)) throw error;
-      log(
-        `volume: seeding failed, the suite stops here (what was measured is kept): ${error.message}`,
-      );
-      output.checks.push(seedFailureCheck(step, held, error.message));
-      break;
-    }
-    seeded += step - held;
-    held = step;
-    const rate = outcome.elapsedMs > 0 ? (outcome.records * 1000) / outcome.elapsedMs : 0;
-    log(
-      `volume: seeded ${outcome.records} records in ${(outcome.elapsedMs / 1000).toFixed(1)} s ` +
-        `(${Math.round(rate)} records/s)`,
-    );
-    output.metrics.push(seedRateMetric(step, rate));
-    // The service and the load generator are coldest at the first step (JIT, caches): measured
-    // cold, the first step would be slow and pull every exponent below 0. So each query is warmed
-    // up once more there, all of them before the first is measured.
-    if (index === 0) {
-      // Silent: each query's own warm-up line follows right before its rounds, and one line
-      // per query here would print every warm-up line twice.
-      const quiet = { ...options, log: () => {} };
-      for (const query of volume.queries) {
-        // A warm-up that throws throws again in the query's own run, which reports it.
-        await warmUp(atStep(query, step), quiet).catch(() => options.signal?.throwIfAborted());
-      }
-      const warmed = volume.queries.filter((query) => query.warmupMs > 0).length;
-      if (warmed > 0) {
-        log(
-          `volume: warmed up ${warmed} quer${warmed === 1 ? 'y' : 'ies'} at ${step} records ` +
-            'first, unmeasured (each warms up again right before its rounds)',
+  held: number;
+  /** Records this sweep has seeded: the next record's `{{i}}`. */
+  seeded: number;
+  growth: Map<string, GrowthStep[]>;
+  output: VolumeSuiteOutput;
+}
+
+function sweepSide(options: VolumeSuiteOptions, label: string): SweepSide {
+  return {
+    options,
+    label,
+    held: 0,
+    seeded: 0,
+    growth: new Map(options.volume.queries.map((q) => [q.name, []])),
+    output: { scenarios: [], metrics: [], checks: [] },
+  };
+}
+
+/** The seed request's compiled template (record i's values depend only on the seed and i). */
+function seedTemplate(volume: VolumeConfig): SeedRequestTemplate | undefined {
+  return volume.seed.kind === 'request'
+    ? compileSeedRequest(volume.seed.request, {
+        randomSeed: volume.seed.randomSeed,
+        isBatch: volume.seed.batch !== undefined,
+      })
+    : undefined;
+}
+
+/**
+ * Seeds the side's service to the step (step `index` of the sweep). With `volume.count` the steps
+ * are the service's own totals: the count is read before the first step (only the difference is
+ * seeded) and checked after each. False when seeding failed: the side then holds a failed check.
+ */
+async function seedSide(
+  side: SweepSide,
+  template: SeedRequestTemplate | undefined,
+  index: number,
+  step: number,
+): Promise<boolean> {
+  const { options, label } = side;
+  const { volume, log } = options;
+  let outcome: SeedOutcome;
+  try {
+    if (index === 0 && volume.count) {
+      side.held = await readRecordCount(options, volume.count);
+      log(`${label}: the service holds ${side.held} records (${describeCount(volume.count)})`);
+      if (side.held > step) {
+        throw new SeedError(
+          `the service already holds ${side.held} records, more than the first step (${step})`,
         );
       }
     }
-    for (const query of volume.queries) {
-      const measured = await runScenario(atStep(query, step), options, VOLUME_SUITE);
-      if (measured.run) output.scenarios.push(measured.run);
-      output.metrics.push(...measured.metrics);
-      output.checks.push(...measured.checks);
-      const latency = measured.metrics.find((m) => m.name === GROWTH_LATENCY);
-      if (latency) {
-        growth.get(query.name)?.push({
-          size: step,
-          latencyMs: latency.value,
-          roundsMs: latency.samples ?? [],
-        });
+    log(
+      `${label}: step ${index + 1}/${volume.steps.length}: seeding ${side.held} -> ${step} records`,
+    );
+    outcome = await seedStep(options, template, {
+      first: side.seeded,
+      from: side.held,
+      to: step,
+      step: index + 1,
+    });
+    if (volume.count) {
+      const now = await readRecordCount(options, volume.count);
+      if (now < step) {
+        throw new SeedError(
+          `seeding reported success, but ${describeCount(volume.count)} says ${now} records`,
+        );
       }
     }
-  }
-  for (const query of volume.queries) {
-    const metric = growthMetric(VOLUME_SUITE, query.name, growth.get(query.name) ?? []);
-    if (!metric) continue;
-    output.metrics.push(metric);
+  } catch (error) {
+    if (!(error instanceof SeedError)) throw error;
     log(
-      `volume: ${query.name}: latency ~ size^${formatValue(metric.value, 'exponent')} ` +
+      `${label}: seeding failed, the suite stops here (what was measured is kept): ${error.message}`,
+    );
+    side.output.checks.push(seedFailureCheck(step, side.held, error.message));
+    return false;
+  }
+  side.seeded += step - side.held;
+  side.held = step;
+  const rate = outcome.elapsedMs > 0 ? (outcome.records * 1000) / outcome.elapsedMs : 0;
+  log(
+    `${label}: seeded ${outcome.records} records in ${(outcome.elapsedMs / 1000).toFixed(1)} s ` +
+      `(${Math.round(rate)} records/s)`,
+  );
+  side.output.metrics.push(seedRateMetric(step, rate));
+  return true;
+}
+
+/**
+ * The service and the load generator are coldest at the first step (JIT, caches): measured cold,
+ * the first step would be slow and pull every exponent below 0. So each query is warmed up once
+ * more there, all of them before the first is measured, on every side (`together`: each query on
+ * all sides at once, as a concurrent comparison measures them).
+ */
+async function warmUpFirstStep(
+  sides: readonly SweepSide[],
+  step: number,
+  together = false,
+): Promise<void> {
+  const [first] = sides;
+  if (!first) return;
+  const { volume } = first.options;
+  const warmOne = (side: SweepSide, query: VolumeQuery) =>
+    // Silent: each query's own warm-up line follows right before its rounds, and one line per
+    // query here would print every warm-up line twice. A warm-up that throws throws again in the
+    // query's own run, which reports it.
+    warmUp(atStep(query, step), { ...side.options, log: () => {} }).catch(() =>
+      side.options.signal?.throwIfAborted(),
+    );
+  for (const query of volume.queries) {
+    if (together) await Promise.all(sides.map((side) => warmOne(side, query)));
+    else for (const side of sides) await warmOne(side, query);
+  }
+  const warmed = volume.queries.filter((query) => query.warmupMs > 0).length;
+  if (warmed > 0) {
+    first.options.log(
+      `volume: warmed up ${warmed} quer${warmed === 1 ? 'y' : 'ies'} at ${step} records ` +
+        `first${sides.length > 1 ? ' on both services' : ''}, unmeasured ` +
+        '(each warms up again right before its rounds)',
+    );
+  }
+}
+
+/** Keeps what a query measured at a step on the side, and its latency for the growth fit. */
+function addQuery(side: SweepSide, query: VolumeQuery, step: number, measured: ScenarioOutput) {
+  addScenario(side.output, measured);
+  const latency = measured.metrics.find((m) => m.name === GROWTH_LATENCY);
+  if (latency) {
+    side.growth.get(query.name)?.push({
+      size: step,
+      latencyMs: latency.value,
+      roundsMs: latency.samples ?? [],
+    });
+  }
+}
+
+/** Fits each query's growth exponent over the steps the side measured. */
+function addGrowth(side: SweepSide): VolumeSuiteOutput {
+  for (const query of side.options.volume.queries) {
+    const metric = growthMetric(VOLUME_SUITE, query.name, side.growth.get(query.name) ?? []);
+    if (!metric) continue;
+    side.output.metrics.push(metric);
+    side.options.log(
+      `${side.label}: ${query.name}: latency ~ size^${formatValue(metric.value, 'exponent')} ` +
         `(${classifyGrowth(metric.value)})`,
     );
   }
-  return output;
+  return side.output;
+}
+
+/** Seeds to every step, measures every query there, then fits each query's growth. */
+export async function runVolumeSuite(options: VolumeSuiteOptions): Promise<VolumeSuiteOutput> {
+  const { volume } = options;
+  const template = seedTemplate(volume);
+  const side = sweepSide(options, VOLUME_SUITE);
+  for (const [index, step] of volume.steps.entries()) {
+    if (!(await seedSide(side, template, index, step))) break;
+    if (index === 0) await warmUpFirstStep([side], step);
+    for (const query of volume.queries) {
+      addQuery(side, query, step, await runScenario(atStep(query, step), options, VOLUME_SUITE));
+    }
+  }
+  return addGrowth(side);
+}
+
+/**
+ * The sweep on both services of a same-job comparison: at each step both are seeded (each from
+ * its own count, the same records `{{i}}` on both), then each query is measured pair by pair
+ * (runScenarioPaired, the orders `pairing.orderOf('<query>@<step>')`), and each side's growth is
+ * fitted at the end. A seeding failure on either side stops the sweep for both, with a failed
+ * check on the side that failed; what was measured before is kept.
+ */
+export async function runVolumePaired(
+  options: PairedVolumeOptions,
+  pairing: Pairing,
+): Promise<{ head: VolumeSuiteOutput; base: VolumeSuiteOutput }> {
+  const { volume } = options.head;
+  const template = seedTemplate(volume);
+  const head = sweepSide(options.head, `${VOLUME_SUITE} (head)`);
+  const base = sweepSide(options.base, `${VOLUME_SUITE} (base)`);
+  for (const [index, step] of volume.steps.entries()) {
+    if (!(await seedSide(head, template, index, step))) break;
+    if (!(await seedSide(base, template, index, step))) break;
+    if (index === 0) await warmUpFirstStep([head, base], step, pairing.mode === 'concurrent');
+    for (const query of volume.queries) {
+      const scenario = atStep(query, step);
+      const run = { mode: pairing.mode, orders: pairing.orderOf(scenario.name) };
+      const measured = await runScenarioPaired(scenario, options, run, VOLUME_SUITE);
+      addQuery(head, query, step, measured.head);
+      addQuery(base, query, step, measured.base);
+    }
+  }
+  return { head: addGrowth(head), base: addGrowth(base) };
 }
 
 function describeCount(count: RecordCount): string {
