@@ -388,13 +388,14 @@ describe('sample service options', () => {
         DEMO_DELAY_MS: '25',
         DEMO_CPU_MS: '1.5',
       }),
-    ).toEqual({ port: 8080, host: '::1', dbPath: 'x.db', delayMs: 25, cpuMs: 1.5 });
+    ).toEqual({ port: 8080, host: '::1', dbPath: 'x.db', delayMs: 25, cpuMs: 1.5, slowdown: 0 });
     expect(parseCli([], {})).toEqual({
       port: 0,
       host: '127.0.0.1',
       dbPath: ':memory:',
       delayMs: 0,
       cpuMs: 0,
+      slowdown: 0,
     });
     expect(() => parseCli([], { DEMO_DELAY_MS: '-5' })).toThrow(/DEMO_DELAY_MS/);
     expect(() => parseCli([], { DEMO_CPU_MS: 'lots' })).toThrow(/DEMO_CPU_MS .*'lots'/);

@@ -1,5 +1,5 @@
-// HTTP layer of the sample service: a small route table, JSON in and out, bearer-token auth and
-// the optional fixed response delay used to prove that perf-action catches regressions.
+// HTTP layer of the sample service: a small route table, JSON in and out, bearer-token auth, and
+// the optional fixed response delay and slowdown used to prove that perf-action catches regressions.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,6 +41,14 @@ export interface AppOptions {
    * CPU-heavy service, which saturates its one core and breaks under stress at a lower load.
    */
   cpuMs?: number;
+  /**
+   * Makes every request slower by this share of its own handling time (default 0; 0.25 = 25 %
+   * slower): after a request is handled, the event loop is kept busy for `slowdown` × the time the
+   * handling took (routing, auth, the handler and `cpuMs`; not the time spent waiting for the
+   * request body, nor `delayMs`). Extra CPU work that grows with the real work, as slower code
+   * would, also when the machine is busy: not a fixed sleep.
+   */
+  slowdown?: number;
   /** Largest accepted request body, in bytes (default {@link DEFAULT_MAX_BODY_BYTES}). */
   maxBodyBytes?: number;
   /** Receives unexpected errors (answered with 500); defaults to one line on stderr. */
@@ -527,9 +535,19 @@ function burnCpu(ms: number): void {
   if (x < 0) throw new Error('unreachable');
 }
 
+/** Awaits `work`, adding the time it took to `timing.waitedMs`. */
+async function timed<T>(timing: { waitedMs: number }, work: Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work;
+  } finally {
+    timing.waitedMs += performance.now() - started;
+  }
+}
+
 /**
  * Builds the `node:http` request listener of the service: routing (404 unknown path, 405 wrong
- * method), auth, JSON bodies, `{"detail": ...}` errors and the optional fixed delay.
+ * method), auth, JSON bodies, `{"detail": ...}` errors, the optional fixed delay and slowdown.
  */
 export function createRequestHandler(
   options: AppOptions,
@@ -537,6 +555,7 @@ export function createRequestHandler(
   const { repository } = options;
   const delayMs = options.delayMs ?? 0;
   const cpuMs = options.cpuMs ?? 0;
+  const slowdown = options.slowdown ?? 0;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onError =
     options.onError ??
@@ -546,7 +565,13 @@ export function createRequestHandler(
     });
   const routes = [...buildRoutes(repository), ...compileRoutes(options.routes ?? [])];
 
-  async function route(request: IncomingMessage, pathname: string, search: string): Promise<Reply> {
+  /** `waitedMs`: time spent waiting for the request body, which is not handling work. */
+  async function route(
+    request: IncomingMessage,
+    pathname: string,
+    search: string,
+    timing: { waitedMs: number },
+  ): Promise<Reply> {
     const segments = pathname.split('/');
     const allowed: string[] = [];
     for (const candidate of routes) {
@@ -561,7 +586,7 @@ export function createRequestHandler(
         request,
         query: new URLSearchParams(search),
         userId: candidate.auth ? authenticate(request, repository) : 0,
-        body: candidate.body ? await readJson(request, maxBodyBytes) : undefined,
+        body: candidate.body ? await timed(timing, readJson(request, maxBodyBytes)) : undefined,
       };
       return candidate.handle(context);
     }
@@ -574,13 +599,15 @@ export function createRequestHandler(
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const begun = performance.now();
+    const timing = { waitedMs: 0 };
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
     const search = queryStart === -1 ? '' : url.slice(queryStart + 1);
     let reply: Reply;
     try {
-      reply = await route(request, pathname, search);
+      reply = await route(request, pathname, search, timing);
     } catch (error) {
       if (error instanceof HttpError) {
         reply = { status: error.status, body: { detail: error.message }, headers: error.headers };
@@ -592,6 +619,7 @@ export function createRequestHandler(
       }
     }
     if (cpuMs > 0 && isDelayedPath(pathname)) burnCpu(cpuMs);
+    if (slowdown > 0) burnCpu(slowdown * (performance.now() - begun - timing.waitedMs));
     if (delayMs > 0 && isDelayedPath(pathname)) await sleep(delayMs);
     if (!response.destroyed) send(response, reply);
   }

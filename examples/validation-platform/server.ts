@@ -1,5 +1,5 @@
 // Command-line entry of the sample service:
-//   node examples/validation-platform/server.ts [--port N] [--host H] [--db PATH]
+//   node examples/validation-platform/server.ts [--port N] [--host H] [--db PATH] [--slowdown 25%]
 // Prints one line `listening on http://HOST:PORT` once ready; SIGTERM / SIGINT stop it cleanly.
 
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import { parseVideoEnv, type VideoSettings } from './videos.ts';
 
 export { type RunningServer, type ServerOptions, startServer } from './service.ts';
 
-/** Settings the command line and `DEMO_DELAY_MS` resolve to. */
+/** Settings the command line and the environment (`DEMO_DELAY_MS`, ...) resolve to. */
 export interface CliSettings {
   port: number;
   host: string;
@@ -17,7 +17,15 @@ export interface CliSettings {
   delayMs: number;
   /** From `DEMO_CPU_MS`: CPU time burnt per request, in milliseconds. */
   cpuMs: number;
+  /**
+   * From `--slowdown` (else `SAMPLE_SLOWDOWN`), as a share: `25%` is 0.25, every request 25 %
+   * slower (extra CPU work for a quarter of its handling time).
+   */
+  slowdown: number;
 }
+
+/** Largest `--slowdown`: ten times slower. */
+const MAX_SLOWDOWN_PERCENT = 1000;
 
 /**
  * Parses argv (without node and the script) and the environment. Throws an Error with a one-line
@@ -30,6 +38,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
       port: { type: 'string' },
       host: { type: 'string' },
       db: { type: 'string' },
+      slowdown: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -45,13 +54,32 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
   if (values.db === '') throw new Error('--db must not be empty');
   const delayMs = parseMillis(env.DEMO_DELAY_MS, 'DEMO_DELAY_MS');
   const cpuMs = parseMillis(env.DEMO_CPU_MS, 'DEMO_CPU_MS');
+  const slowdown =
+    values.slowdown !== undefined
+      ? parsePercent(values.slowdown, '--slowdown')
+      : parsePercent(env.SAMPLE_SLOWDOWN ?? '', 'SAMPLE_SLOWDOWN');
   return {
     port,
     host: values.host ?? '127.0.0.1',
     dbPath: values.db ?? ':memory:',
     delayMs,
     cpuMs,
+    slowdown,
   };
+}
+
+/** A percent (`25%`, or `25`) from 0 to {@link MAX_SLOWDOWN_PERCENT}, as a share; empty: 0. */
+function parsePercent(raw: string, name: string): number {
+  const text = raw.trim();
+  if (text === '') return 0;
+  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
+  const percent = match ? Number(match[1]) : Number.NaN;
+  if (!(percent >= 0 && percent <= MAX_SLOWDOWN_PERCENT)) {
+    throw new Error(
+      `${name} must be a percent from 0% to ${MAX_SLOWDOWN_PERCENT}%, like 25%, got '${raw}'`,
+    );
+  }
+  return percent / 100;
 }
 
 /** An optional non-negative number of milliseconds from the environment (empty: 0). */

@@ -20,6 +20,11 @@ export interface ServerOptions {
   delayMs?: number;
   /** CPU time burnt on every `/api/*` and `/auth/*` request, in milliseconds (default 0). */
   cpuMs?: number;
+  /**
+   * Every request slower by this share of its handling time, as extra CPU work (default 0; 0.25 =
+   * 25 % slower; see AppOptions.slowdown in app.ts).
+   */
+  slowdown?: number;
   /** Largest accepted request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
   /** Extra users to create besides the demo user (skipped when the email already exists). */
@@ -79,6 +84,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (!Number.isFinite(cpuMs) || cpuMs < 0) {
     throw new RangeError(`cpuMs must be a non-negative number of milliseconds, got ${cpuMs}`);
   }
+  const slowdown = options.slowdown ?? 0;
+  if (!Number.isFinite(slowdown) || slowdown < 0) {
+    throw new RangeError(`slowdown must be a non-negative share, got ${slowdown}`);
+  }
   const db = openDatabase(options.dbPath ?? ':memory:');
   let server: Server;
   let port: number;
@@ -107,6 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         repository: createRepository(db),
         delayMs,
         cpuMs,
+        slowdown,
         maxBodyBytes: options.maxBodyBytes,
       }),
     );

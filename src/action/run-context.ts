@@ -30,7 +30,13 @@ export interface RunContext {
   /** e.g. `https://api.github.com`. */
   apiUrl: string;
   /** The pull request, for pull_request events. */
-  pullRequest?: { number: number; isFork: boolean; headSha?: string };
+  pullRequest?: {
+    number: number;
+    isFork: boolean;
+    headSha?: string;
+    /** The branch it merges into and that branch's commit (`pull_request.base.ref` and `.sha`). */
+    base?: { ref?: string; sha?: string };
+  };
   /**
    * Why the event payload (GITHUB_EVENT_PATH) could not be used, in one line; the run then knows
    * no pull request and no default branch, so it comments nowhere and saves no baseline.
@@ -76,7 +82,16 @@ export async function readRunContext(
     // A fork's PR runs with a read-only token and must never write baselines.
     const isFork = headRepo === undefined || headRepo !== repository;
     const headSha = stringAt(pr, 'head', 'sha');
-    context.pullRequest = { number, isFork, ...(headSha ? { headSha } : {}) };
+    const baseRef = stringAt(pr, 'base', 'ref');
+    const baseSha = stringAt(pr, 'base', 'sha');
+    context.pullRequest = {
+      number,
+      isFork,
+      ...(headSha ? { headSha } : {}),
+      ...(baseRef || baseSha
+        ? { base: { ...(baseRef ? { ref: baseRef } : {}), ...(baseSha ? { sha: baseSha } : {}) } }
+        : {}),
+    };
   }
   return context;
 }

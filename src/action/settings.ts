@@ -13,6 +13,15 @@ export interface ActionSettings {
   config: string;
   /** Replaces target.url (input `target-url`), e.g. a service container's address. */
   targetUrl?: string;
+  /** Replaces target.start (input `target-start`): the shell command that starts the service. */
+  targetStart?: string;
+  /**
+   * Replaces base.url (input `base-url`): the base branch's service, measured beside the target in
+   * the same job, pair by pair, and compared with it.
+   */
+  baseUrl?: string;
+  /** Replaces base.start (input `base-start`): the shell command that starts the base service. */
+  baseStart?: string;
   /** The job's service containers as JSON (input `services`), for the resource monitor. */
   services?: string;
   /** Suites to run (input `suites`, comma-separated); every configured suite when absent. */
@@ -39,6 +48,9 @@ export interface ActionSettings {
 export function readSettings(read: (name: string) => string = core.getInput): ActionSettings {
   const text = (name: string) => read(name).trim();
   const targetUrl = text('target-url');
+  const targetStart = text('target-start');
+  const baseUrl = text('base-url');
+  const baseStart = text('base-start');
   const baselinePath = text('baseline-path');
   const services = text('services');
   const suites = text('suites')
@@ -48,6 +60,9 @@ export function readSettings(read: (name: string) => string = core.getInput): Ac
   return {
     config: text('config') || 'perf.yml',
     ...(targetUrl ? { targetUrl } : {}),
+    ...(targetStart ? { targetStart } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(baseStart ? { baseStart } : {}),
     ...(services && services !== 'null' ? { services } : {}),
     ...(suites.length > 0 ? { suites } : {}),
     githubToken: text('github-token'),

@@ -23,7 +23,8 @@ export const USAGE = `Usage: perf-action <command> [options]
 Commands:
   run                       run the suites in perf.yml against the target
   demo                      start the bundled sample service and run examples/perf.yml against it
-                            (its baseline history is kept in DIR/baseline: run it twice to compare)
+                            (its baseline history is kept in DIR/baseline: run it twice to compare;
+                            --ab: a slowed copy against the base copy, compared in the same run)
   validate                  check perf.yml without contacting the target
   compare BASE.json HEAD.json   compare two results files and print the report
   schema                    print the JSON Schema of perf.yml (--results: of results.json)
@@ -44,6 +45,9 @@ report.html, and prints the report and the verdict.
 Options:
   -c, --config FILE         config file (default perf.yml)
       --target URL          target URL, replaces target.url
+      --base-url URL        the base service's URL, replaces base.url: measured beside the target
+                            in the same run, pair by pair, and compared with it
+      --base-start CMD      shell command that starts the base service, replaces base.start
       --suite LIST          suites to run, comma-separated (load, stress, volume, video)
       --out DIR             where the results and reports go (default perf-results)
       --baseline-dir DIR    compare with the baseline history kept in DIR
@@ -58,8 +62,13 @@ ${EXIT_CODES}`,
 Starts the bundled sample service on a free loopback port and runs examples/perf.yml against it.
 Its baseline history is kept in DIR/baseline: run it twice to see a comparison.
 
+With --ab it starts two copies instead, the head 25 % slower (--slowdown 25%) and the base as it
+is, and runs examples/perf-ab.yml (load only, 5 interleaved pairs): the same-job comparison,
+without a history, catches the slowdown.
+
 Options:
-  -c, --config FILE         config file (default examples/perf.yml)
+  -c, --config FILE         config file (default examples/perf.yml; examples/perf-ab.yml with --ab)
+      --ab                  compare a slowed copy of the service with the base copy in one run
       --target URL          use a service already running there instead of starting one
       --suite LIST          suites to run, comma-separated (load, stress, volume, video)
       --out DIR             where the results and reports go (default perf-results)
@@ -106,6 +115,12 @@ export interface RunCommand {
   command: 'run' | 'demo';
   config?: string;
   target?: string;
+  /** `--base-url`: the base service, measured beside the target (run). */
+  baseUrl?: string;
+  /** `--base-start`: the command that starts the base service (run). */
+  baseStart?: string;
+  /** `demo --ab`: two copies of the sample service, the head slowed, compared in the same job. */
+  ab?: boolean;
   suites?: string[];
   outDir: string;
   baselineDir?: string;
@@ -143,6 +158,9 @@ export type Command =
 type OptionName =
   | 'config'
   | 'target'
+  | 'base-url'
+  | 'base-start'
+  | 'ab'
   | 'suite'
   | 'out'
   | 'baseline-dir'
@@ -153,8 +171,19 @@ type OptionName =
 
 /** The options each command takes (besides --help); any other is a usage error. */
 const OPTIONS_OF: Readonly<Record<CommandName, readonly OptionName[]>> = {
-  run: ['config', 'target', 'suite', 'out', 'baseline-dir', 'update-baseline', 'format', 'debug'],
-  demo: ['config', 'target', 'suite', 'out', 'baseline-dir', 'format', 'debug'],
+  run: [
+    'config',
+    'target',
+    'base-url',
+    'base-start',
+    'suite',
+    'out',
+    'baseline-dir',
+    'update-baseline',
+    'format',
+    'debug',
+  ],
+  demo: ['config', 'target', 'ab', 'suite', 'out', 'baseline-dir', 'format', 'debug'],
   validate: ['config', 'target', 'suite', 'debug'],
   compare: ['config', 'format', 'debug'],
   schema: ['results', 'debug'],
@@ -226,6 +255,7 @@ export function parseCommand(argv: string[]): Command {
   if (name === 'schema') return { command: 'schema', results: values.results ?? false, debug };
   // Checked here too, so that a bad --target is refused before the config is even read.
   if (values.target !== undefined) parseTargetUrl(values.target, { key: '--target' });
+  if (values['base-url'] !== undefined) parseTargetUrl(values['base-url'], { key: '--base-url' });
   const suites = values.suite
     ?.split(',')
     .map((s) => s.trim())
@@ -245,10 +275,23 @@ export function parseCommand(argv: string[]): Command {
   if (values['update-baseline'] && values['baseline-dir'] === undefined) {
     throw new UsageError('--update-baseline needs --baseline-dir DIR');
   }
+  if (values.ab) {
+    // --ab starts both services itself and needs no history: the base is its reference.
+    for (const option of ['target', 'baseline-dir'] as const) {
+      if (values[option] !== undefined) {
+        throw new UsageError(
+          `--${option} does not apply to demo --ab (it starts both services and keeps no history). See perf-action demo --help.`,
+        );
+      }
+    }
+  }
   return {
     command: name,
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.target !== undefined ? { target: values.target } : {}),
+    ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
+    ...(values['base-start'] !== undefined ? { baseStart: values['base-start'] } : {}),
+    ...(values.ab ? { ab: true } : {}),
     ...(suites ? { suites } : {}),
     outDir: values.out ?? 'perf-results',
     ...(values['baseline-dir'] !== undefined ? { baselineDir: values['baseline-dir'] } : {}),
@@ -294,6 +337,9 @@ function parse(argv: string[]) {
     options: {
       config: { type: 'string', short: 'c' },
       target: { type: 'string' },
+      'base-url': { type: 'string' },
+      'base-start': { type: 'string' },
+      ab: { type: 'boolean' },
       suite: { type: 'string' },
       out: { type: 'string' },
       'baseline-dir': { type: 'string' },

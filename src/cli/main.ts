@@ -14,7 +14,7 @@ import { perfConfigJsonSchema, runResultJsonSchema } from '../suites/registry.ts
 import { TOOL_VERSION } from '../version.ts';
 import { COMMAND_HELP, type OutputFormat, parseCommand, type RunCommand, USAGE } from './args.ts';
 import { compareResults } from './compare.ts';
-import { demoSettings } from './demo.ts';
+import { demoAbSettings, demoSettings } from './demo.ts';
 import { resolveFormat, type Screen, stdoutScreen } from './screen.ts';
 import { validateConfig } from './validate.ts';
 
@@ -66,6 +66,16 @@ export async function main(
 }
 
 async function run(command: RunCommand, out: Outlet, screen: Screen): Promise<number> {
+  const output = await runPerf(await runSettings(command, out));
+  out.print(
+    `perf-action: wrote ${output.paths.results}, ${output.paths.markdown}, ${output.paths.html}\n`,
+  );
+  printReport(out, output.result, () => output.markdown, command.format, screen);
+  return output.result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
+}
+
+/** The pipeline's settings for `run` and `demo` (the demo's service starts included). */
+export async function runSettings(command: RunCommand, out: Outlet): Promise<RunSettings> {
   const warn = out.warn;
   const settings: RunSettings = {
     configPath: command.config ?? 'perf.yml',
@@ -74,12 +84,22 @@ async function run(command: RunCommand, out: Outlet, screen: Screen): Promise<nu
     outlet: out,
     ...(command.suites ? { suites: command.suites } : {}),
     ...(command.target !== undefined ? { targetUrl: command.target } : {}),
+    ...(command.baseUrl !== undefined ? { baseUrl: command.baseUrl } : {}),
+    ...(command.baseStart !== undefined ? { baseStart: command.baseStart } : {}),
     updateBaseline: command.updateBaseline,
     ...(command.baselineDir !== undefined
       ? { baselineStore: new LocalDirStore(command.baselineDir, { onWarning: warn }) }
       : {}),
   };
-  if (command.command === 'demo') {
+  if (command.command === 'demo' && command.ab) {
+    // Two copies side by side, compared pair by pair in this run: no history is read or kept.
+    const demo = await demoAbSettings(process.cwd());
+    if (command.config === undefined) settings.configPath = demo.configPath;
+    settings.targetUrl = demo.targetUrl;
+    settings.targetStart = demo.targetStart;
+    settings.baseUrl = demo.baseUrl;
+    settings.baseStart = demo.baseStart;
+  } else if (command.command === 'demo') {
     const demo = await demoSettings(process.cwd());
     if (command.config === undefined) settings.configPath = demo.configPath;
     settings.targetUrl = command.target ?? demo.targetUrl;
@@ -89,12 +109,7 @@ async function run(command: RunCommand, out: Outlet, screen: Screen): Promise<nu
     settings.baselineStore = new LocalDirStore(dir, { onWarning: warn });
     settings.updateBaseline = true;
   }
-  const output = await runPerf(settings);
-  out.print(
-    `perf-action: wrote ${output.paths.results}, ${output.paths.markdown}, ${output.paths.html}\n`,
-  );
-  printReport(out, output.result, () => output.markdown, command.format, screen);
-  return output.result.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
+  return settings;
 }
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { countRegressions, failsJob, planRun, WORKFLOW_EVENTS } from '../../../src/action/plan.ts';
@@ -28,8 +31,35 @@ describe('readRunContext', () => {
       runId: '77',
       runAttempt: '2',
       apiUrl: 'https://api.github.com',
-      pullRequest: { number: 12, isFork: false, headSha: '1'.repeat(40) },
+      pullRequest: {
+        number: 12,
+        isFork: false,
+        headSha: '1'.repeat(40),
+        base: { ref: 'main', sha: '2'.repeat(40) },
+      },
     });
+  });
+
+  it('knows no base outside a pull request (a push measures no base branch)', async () => {
+    const c = await context('push', 'push_main', 'refs/heads/main');
+    expect(c.pullRequest).toBeUndefined();
+  });
+
+  it('takes what the payload has of the base, and nothing it has not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perf-action-event-'));
+    try {
+      const file = join(dir, 'event.json');
+      const pr = (base: unknown) => ({
+        pull_request: { number: 5, head: { sha: 'f'.repeat(40) }, base },
+      });
+      await writeFile(file, JSON.stringify(pr({ ref: 'release/1.x' })));
+      const env = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: file };
+      expect((await readRunContext(env)).pullRequest?.base).toEqual({ ref: 'release/1.x' });
+      await writeFile(file, JSON.stringify(pr({ ref: 7, sha: null })));
+      expect((await readRunContext(env)).pullRequest).not.toHaveProperty('base');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('knows a fork by its head repository', async () => {
@@ -39,6 +69,7 @@ describe('readRunContext', () => {
       number: 13,
       isFork: true,
       headSha: '3'.repeat(40),
+      base: { ref: 'main', sha: '2'.repeat(40) },
     });
   });
 

@@ -24,6 +24,9 @@ describe('readSettings', () => {
         read({
           config: ' ci/perf.yml ',
           'target-url': 'http://localhost:8000',
+          'target-start': ' npm start ',
+          'base-url': 'http://localhost:8001',
+          'base-start': 'npm --prefix base start',
           services: '{"app": {"id": "3f2a", "ports": {"8000": "8000"}}}',
           suites: 'load, stress',
           'github-token': 't',
@@ -39,6 +42,9 @@ describe('readSettings', () => {
     ).toEqual({
       config: 'ci/perf.yml',
       targetUrl: 'http://localhost:8000',
+      targetStart: 'npm start',
+      baseUrl: 'http://localhost:8001',
+      baseStart: 'npm --prefix base start',
       services: '{"app": {"id": "3f2a", "ports": {"8000": "8000"}}}',
       suites: ['load', 'stress'],
       githubToken: 't',
@@ -50,6 +56,15 @@ describe('readSettings', () => {
       resultsDir: 'out',
       artifactName: 'perf',
     });
+  });
+
+  it('leaves target-start, base-url and base-start out when empty (perf.yml then decides)', () => {
+    const settings = readSettings(
+      read({ 'target-start': ' ', 'base-url': '', 'base-start': '  ' }),
+    );
+    expect(settings).not.toHaveProperty('targetStart');
+    expect(settings).not.toHaveProperty('baseUrl');
+    expect(settings).not.toHaveProperty('baseStart');
   });
 
   it('treats a job without services (toJSON gives null) as none', () => {

@@ -38,6 +38,42 @@ describe('parseCommand', () => {
       },
     ],
     [
+      ['run', '--target', 'http://127.0.0.1:1', '--base-url', 'http://127.0.0.1:2'],
+      {
+        command: 'run',
+        target: 'http://127.0.0.1:1',
+        baseUrl: 'http://127.0.0.1:2',
+        outDir: 'perf-results',
+        updateBaseline: false,
+        format: 'auto',
+        debug: false,
+      },
+    ],
+    [
+      ['run', '--base-start', 'git -C base npm start', '--base-url', 'https://base.test:8443'],
+      {
+        command: 'run',
+        baseUrl: 'https://base.test:8443',
+        baseStart: 'git -C base npm start',
+        outDir: 'perf-results',
+        updateBaseline: false,
+        format: 'auto',
+        debug: false,
+      },
+    ],
+    [
+      ['demo', '--ab', '--suite', 'load'],
+      {
+        command: 'demo',
+        ab: true,
+        suites: ['load'],
+        outDir: 'perf-results',
+        updateBaseline: false,
+        format: 'auto',
+        debug: false,
+      },
+    ],
+    [
       ['run', '--baseline-dir', 'b', '--update-baseline'],
       {
         command: 'run',
@@ -121,6 +157,14 @@ describe('parseCommand', () => {
     [['compare', 'a.json', 'b.json', '--format', ''], /--format needs a value/],
     [['validate', '--format', 'text'], /--format does not apply to validate/],
     [['schema', '--format', 'text'], /--format does not apply to schema/],
+    [['demo', '--base-url', 'http://127.0.0.1:2'], /--base-url does not apply to demo/],
+    [['validate', '--base-start', 'npm start'], /--base-start does not apply to validate/],
+    [['compare', 'a.json', 'b.json', '--ab'], /--ab does not apply to compare/],
+    [['run', '--ab'], /--ab does not apply to run/],
+    [['run', '--base-url', ' '], /--base-url needs a value/],
+    [['run', '--base-start', ''], /--base-start needs a value/],
+    [['demo', '--ab', '--target', 'http://127.0.0.1:1'], /--target does not apply to demo --ab/],
+    [['demo', '--ab', '--baseline-dir', 'b'], /--baseline-dir does not apply to demo --ab/],
   ])('%o is a usage error', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(UsageError);
     expect(() => parseCommand(argv)).toThrow(message);
@@ -138,6 +182,17 @@ describe('parseCommand', () => {
       expect(attempt).not.toThrow(/pw@|token@/);
     }
   });
+
+  it.each([
+    ['http://admin:pw@127.0.0.1:8001', /credentials/],
+    ['ftp://127.0.0.1', /expected an http/],
+  ])('refuses --base-url %s as it refuses --target, naming --base-url', (url, message) => {
+    const attempt = () => parseCommand(['run', '--base-url', url]);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(message);
+    expect(attempt).toThrow(/--base-url/);
+    expect(attempt).not.toThrow(/pw@/);
+  });
 });
 
 describe('help', () => {
@@ -151,6 +206,10 @@ describe('help', () => {
       expect(COMMAND_HELP[command]).toContain('--format FORMAT');
     }
     expect(COMMAND_HELP.validate).not.toContain('--format');
+    expect(COMMAND_HELP.run).toContain('--base-url URL');
+    expect(COMMAND_HELP.run).toContain('--base-start CMD');
+    expect(COMMAND_HELP.demo).toContain('--ab');
+    expect(COMMAND_HELP.demo).not.toContain('--base-url');
     expect(USAGE).toContain('perf-action <command> --help');
   });
 });
