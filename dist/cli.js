@@ -46005,7 +46005,11 @@ var NUMBER_BOUNDS = {
   /** Runs kept in the baseline history. */
   history: { min: 1, max: 100 },
   /** Baseline runs the statistical test needs. */
-  minHistory: { min: 1, max: 100 }
+  minHistory: { min: 1, max: 100 },
+  /** Pairs of a unit measured beside the base (`base.pairs`). */
+  pairs: { min: 1, max: 100 },
+  /** Seed of the base comparison's pair orders (`base.seed`). */
+  pairSeed: { min: 0, max: 4294967295 }
 };
 var COMBINED_LIMITS = {
   /**
@@ -46076,6 +46080,7 @@ var BOUND_ROWS = [
     unit: "per round, and at least `connections`"
   },
   { keys: "`max-in-flight`", bound: NUMBER_BOUNDS.maxInFlight, kind: "number" },
+  { keys: "`base.pairs` (each suite)", bound: NUMBER_BOUNDS.pairs, kind: "number" },
   {
     keys: "`rate` \xD7 `duration` (open model)",
     bound: COMBINED_LIMITS.sendsPerRound,
@@ -62818,8 +62823,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional3)
+    const optional4 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional4)
       break;
     minItems--;
   }
@@ -65651,38 +65656,38 @@ function convertSchema(schema, ctx) {
   if (typeof schema === "boolean") {
     return schema ? z.any() : z.never();
   }
-  let baseSchema = convertBaseSchema(schema, ctx);
+  let baseSchema2 = convertBaseSchema(schema, ctx);
   const hasExplicitType = schema.type || schema.enum !== void 0 || schema.const !== void 0;
   if (schema.anyOf && Array.isArray(schema.anyOf)) {
     const options = schema.anyOf.map((s) => convertSchema(s, ctx));
     const anyOfUnion = z.union(options);
-    baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
+    baseSchema2 = hasExplicitType ? z.intersection(baseSchema2, anyOfUnion) : anyOfUnion;
   }
   if (schema.oneOf && Array.isArray(schema.oneOf)) {
     const options = schema.oneOf.map((s) => convertSchema(s, ctx));
     const oneOfUnion = z.xor(options);
-    baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
+    baseSchema2 = hasExplicitType ? z.intersection(baseSchema2, oneOfUnion) : oneOfUnion;
   }
   if (schema.allOf && Array.isArray(schema.allOf)) {
     if (schema.allOf.length === 0) {
-      baseSchema = hasExplicitType ? baseSchema : z.any();
+      baseSchema2 = hasExplicitType ? baseSchema2 : z.any();
     } else {
-      let result = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
+      let result = hasExplicitType ? baseSchema2 : convertSchema(schema.allOf[0], ctx);
       const startIdx = hasExplicitType ? 0 : 1;
       for (let i = startIdx; i < schema.allOf.length; i++) {
         result = z.intersection(result, convertSchema(schema.allOf[i], ctx));
       }
-      baseSchema = result;
+      baseSchema2 = result;
     }
   }
   if (schema.nullable === true && ctx.version === "openapi-3.0") {
-    baseSchema = z.nullable(baseSchema);
+    baseSchema2 = z.nullable(baseSchema2);
   }
   if (schema.readOnly === true) {
-    baseSchema = z.readonly(baseSchema);
+    baseSchema2 = z.readonly(baseSchema2);
   }
   if (schema.default !== void 0) {
-    baseSchema = baseSchema.default(schema.default);
+    baseSchema2 = baseSchema2.default(schema.default);
   }
   const extraMeta = {};
   const coreMetadataKeys = ["$id", "id", "$comment", "$anchor", "$vocabulary", "$dynamicRef", "$dynamicAnchor"];
@@ -65721,12 +65726,12 @@ function convertSchema(schema, ctx) {
     }
   }
   if (Object.keys(extraMeta).length > 0) {
-    ctx.registry.add(baseSchema, extraMeta);
+    ctx.registry.add(baseSchema2, extraMeta);
   }
   if (schema.description) {
-    baseSchema = baseSchema.describe(schema.description);
+    baseSchema2 = baseSchema2.describe(schema.description);
   }
-  return baseSchema;
+  return baseSchema2;
 }
 function fromJSONSchema(schema, params) {
   if (typeof schema === "boolean") {
@@ -66122,6 +66127,11 @@ var checkSchema = external_exports.object({
   lowConfidence: external_exports.boolean().optional(),
   /** Regressions: baseline runs the decision used. */
   historySize: count.optional(),
+  /**
+   * Regressions against a base measured in the same job: the pairs the decision used (then
+   * `baseline` is the base's value and `change` the head's change from it).
+   */
+  pairs: count.optional(),
   /** Set when an `accept:` entry in perf.yml covers this metric: the reason given there. */
   accepted: external_exports.string().optional(),
   /** One line a person reads, e.g. `latency.p95 212.4 ms > 200 ms`. */
@@ -66240,6 +66250,22 @@ var baselineSummarySchema = external_exports.object({
   /** The scenarios measured while other work took the runner's CPU: their regressions warn at most. */
   busyRunner: external_exports.string().optional()
 });
+var sameJobCoreSchema = external_exports.looseObject({
+  /** The base's URL (credentials stripped) and commit, when known. */
+  target: external_exports.object({ url: external_exports.string() }),
+  git: external_exports.object({ sha: external_exports.string().optional(), ref: external_exports.string().optional() }).optional(),
+  mode: external_exports.enum(["interleaved", "concurrent"]),
+  /** Seed of the pair orders (src/core/pair-order.ts). */
+  seed: count,
+  /** Pairs per suite that ran. */
+  pairs: external_exports.record(external_exports.string(), count),
+  /** Each unit's pair orders, by `<suite>/<unit>`. */
+  orders: external_exports.record(external_exports.string(), external_exports.array(external_exports.enum(["head-first", "base-first"]))),
+  scenarios: external_exports.array(scenarioRunSchema),
+  metrics: external_exports.array(metricSchema),
+  /** The base's own checks (validity: a base that could not be measured is no comparison). */
+  checks: external_exports.array(checkSchema)
+});
 var resourceSummarySchema = resourceFiguresSchema.extend({
   /** Service sample times in the window. */
   sampleCount: count,
@@ -66262,6 +66288,8 @@ var coreRunResultSchema = external_exports.looseObject({
   environment: environmentSchema,
   /** What the run was compared with; absent when no baseline history was consulted. */
   baseline: baselineSummarySchema.optional(),
+  /** The base measured beside this run in the same job, when there was one. */
+  sameJob: sameJobCoreSchema.optional(),
   scenarios: external_exports.array(scenarioRunSchema),
   metrics: external_exports.array(metricSchema),
   checks: external_exports.array(checkSchema),
@@ -66968,7 +66996,7 @@ var DEFAULT_BUDGETS = {
   "errors.rate": { fail: 1e-3 },
   "memory.max": { fail: 2048 }
 };
-var targetSchema = strictObject2({
+var targetShape = {
   url: external_exports.string({ error: `expected ${TARGET_URL_FORM}` }).superRefine((url2, ctx) => {
     if (hasUrlCredentials(url2))
       ctx.addIssue({ code: "custom", message: URL_CREDENTIALS_PROBLEM });
@@ -66981,7 +67009,8 @@ var targetSchema = strictObject2({
   pid: countSchema(NUMBER_BOUNDS.pid).describe("a running process whose tree the resource monitor watches (instead of start)").optional(),
   container: textSchema("a container name or id").describe("a container the resource monitor watches through the Docker Engine API").optional(),
   "docker-socket": textSchema("a socket path like /var/run/docker.sock").describe("Docker Engine socket (default DOCKER_HOST when unix://, else /var/run/docker.sock)").optional()
-}).superRefine((target, ctx) => {
+};
+function checkStartOrPid(target, ctx) {
   if (target.pid !== void 0 && target.start !== void 0) {
     ctx.addIssue({
       ...RULE,
@@ -66990,7 +67019,24 @@ var targetSchema = strictObject2({
       message: "set start or pid, not both: the started command is watched itself"
     });
   }
-});
+}
+var targetSchema = strictObject2(targetShape).superRefine(checkStartOrPid);
+var pairsSchema = external_exports.union(
+  [
+    countSchema(NUMBER_BOUNDS.pairs),
+    external_exports.record(external_exports.string(), countSchema(NUMBER_BOUNDS.pairs), {
+      error: "expected a count of pairs, or counts by suite name like {load: 5, stress: 1}"
+    })
+  ],
+  { error: "expected a count of pairs, or counts by suite name like {load: 5, stress: 1}" }
+);
+var baseSchema = strictObject2({
+  ...targetShape,
+  url: targetShape.url.describe("base URL of the base service (default --base-url)").optional(),
+  mode: external_exports.enum(["interleaved", "concurrent"], { error: "expected interleaved or concurrent" }).describe("interleaved pairs, or both loads at the same time (default interleaved)").optional(),
+  pairs: pairsSchema.describe("pairs per unit: a count, or counts by suite (default 5 for load and volume, 1 else)").optional(),
+  seed: countSchema(NUMBER_BOUNDS.pairSeed).describe("seed of the pair orders (default drawn at run time, recorded in results.json)").optional()
+}).superRefine(checkStartOrPid);
 var monitorSchema = strictObject2({
   interval: durationSchema(DURATION_BOUNDS.monitorInterval).describe("time between resource samples (default 500ms)").optional(),
   enabled: external_exports.boolean({ error: "expected true or false" }).describe("watch CPU and memory of the service (default true)").optional()
@@ -67059,6 +67105,7 @@ var acceptSchema = external_exports.array(
 );
 var leadingShape = {
   target: targetSchema,
+  base: baseSchema.describe("the base service, measured beside the target in the same job (keys over target)").optional(),
   auth: authSchema.optional(),
   monitor: monitorSchema.describe("CPU and memory of the service under test").optional(),
   defaults: defaultsSchema.describe("defaults for every scenario").optional(),
@@ -67080,6 +67127,7 @@ function composeConfigSchema(parts) {
       if (section !== void 0) part.check?.(section, context, [part.key], ctx);
     }
     checkHistory(all, ctx);
+    checkPairsKeys(all, parts, ctx);
   }).transform((input2) => {
     const all = input2;
     const context = { defaults: all.defaults ?? {} };
@@ -67103,18 +67151,48 @@ function checkHistory(input2, ctx) {
     });
   }
 }
+function checkPairsKeys(input2, parts, ctx) {
+  const pairs = input2.base?.pairs;
+  if (pairs === void 0 || typeof pairs === "number") return;
+  const known = [...parts.map((part) => part.key), ALL_SUITES];
+  for (const key of Object.keys(pairs)) {
+    if (known.includes(key)) continue;
+    const hint = suggestClosest(key, known);
+    ctx.addIssue({
+      ...RULE,
+      code: "custom",
+      path: ["base", "pairs", key],
+      message: `unknown suite '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}; expected one of ${known.join(", ")}`
+    });
+  }
+}
+var ALL_SUITES = "all";
+function buildTarget(input2) {
+  const target = {};
+  if (input2.url !== void 0) target.url = input2.url;
+  if (input2.wait !== void 0) target.waitMs = input2.wait;
+  if (input2.health !== void 0) target.health = input2.health;
+  if (input2.start !== void 0) target.start = input2.start;
+  if (input2.pid !== void 0) target.pid = input2.pid;
+  if (input2.container !== void 0) target.container = input2.container;
+  if (input2["docker-socket"] !== void 0) target.dockerSocket = input2["docker-socket"];
+  return target;
+}
+function buildBase(input2) {
+  const { mode, pairs, seed, ...target } = input2;
+  return {
+    target: buildTarget(target),
+    mode: mode ?? "interleaved",
+    pairs: typeof pairs === "number" ? { [ALL_SUITES]: pairs } : { ...pairs },
+    ...seed !== void 0 ? { seed } : {}
+  };
+}
 function buildCore(input2, parts) {
   const target = {
+    ...buildTarget(input2.target),
     url: input2.target.url,
     waitMs: input2.target.wait ?? BUILT_IN_DEFAULTS.waitMs
   };
-  if (input2.target.health !== void 0) target.health = input2.target.health;
-  if (input2.target.start !== void 0) target.start = input2.target.start;
-  if (input2.target.pid !== void 0) target.pid = input2.target.pid;
-  if (input2.target.container !== void 0) target.container = input2.target.container;
-  if (input2.target["docker-socket"] !== void 0) {
-    target.dockerSocket = input2.target["docker-socket"];
-  }
   const regression = input2.regression ?? {};
   const config2 = {
     target,
@@ -67140,6 +67218,7 @@ function buildCore(input2, parts) {
     },
     accept: input2.accept ?? []
   };
+  if (input2.base) config2.base = buildBase(input2.base);
   if (input2.auth) {
     config2.auth = {
       login: input2.auth.login,
@@ -67758,7 +67837,12 @@ function formatValue(value, unit) {
 }
 function formatChange(ratio) {
   const pct = ratio * 100;
-  return `${pct >= 0 ? "+" : ""}${trim(pct, 1)} %`;
+  const sign = pct >= 0 ? "+" : "";
+  if (!Number.isFinite(pct) && Number.isFinite(ratio)) {
+    const [mantissa, exponent] = ratio.toExponential(1).split("e");
+    return `${sign}${mantissa}e${Number(exponent) + 2} %`;
+  }
+  return `${sign}${trim(pct, 1)} %`;
 }
 function trim(n, digits) {
   return n.toFixed(digits);
@@ -67776,18 +67860,6 @@ function plural2(count2, one, many = `${one}s`) {
 // src/suites/shared/cpu-note.ts
 function cpuUnitNote(environment) {
   return `CPU is percent of one core (this machine has ${environment.cores}, so ${environment.cores * 100} % is all of it).`;
-}
-
-// src/suites/shared/run-options.ts
-function runOptions(context) {
-  return {
-    baseUrl: context.target.url,
-    authHeaders: context.target.authHeaders,
-    engine: context.engine,
-    log: context.log,
-    ...context.target.monitor ? { monitor: context.target.monitor } : {},
-    ...context.signal ? { signal: context.signal } : {}
-  };
 }
 
 // src/engine/histogram.ts
@@ -68326,12 +68398,8 @@ function capCheck(suite, scenario, rounds) {
 var LOAD_SUITE = "load";
 async function runLoadSuite(options) {
   const output2 = { scenarios: [], metrics: [], checks: [] };
-  for (const scenario of options.scenarios) {
-    const { run: run2, metrics, checks } = await runScenario(scenario, options);
-    if (run2) output2.scenarios.push(run2);
-    output2.metrics.push(...metrics);
-    output2.checks.push(...checks);
-  }
+  for (const scenario of options.scenarios)
+    addScenario(output2, await runScenario(scenario, options));
   return output2;
 }
 function toHttpRequest(request3, authHeaders) {
@@ -68370,45 +68438,40 @@ async function warmUp(scenario, options) {
   options.log(`${scenario.name}: warm-up ${formatSeconds(scenario.warmupMs)} (${shape})`);
   await engineRun(scenario, options, { durationMs: scenario.warmupMs });
 }
-async function runScenario(scenario, options, suite = LOAD_SUITE) {
-  const rounds = [];
-  const roundFigures = [];
-  let measuredFrom = performance.now();
-  let failure2;
-  try {
-    await warmUp(scenario, options);
-    measuredFrom = performance.now();
-    for (let i = 1; i <= scenario.rounds; i++) {
-      const measured = await engineRun(scenario, options, {
-        ...scenario.durationMs !== void 0 ? { durationMs: scenario.durationMs } : {},
-        ...scenario.requests !== void 0 ? { requests: scenario.requests } : {}
-      });
-      const totals2 = totalsOf(measured);
-      roundFigures.push(measurementFigures(measured.histogram, totals2, measured.achievedRate));
-      rounds.push({
-        elapsedMs: measured.elapsedMs,
-        achievedRate: measured.achievedRate,
-        totals: totals2,
-        ...measured.cappedAtMs !== void 0 ? { cappedAtMs: measured.cappedAtMs } : {},
-        histogram: measured.histogram.encode(),
-        generatorCpuPercent: measured.generatorCpuPercent
-      });
-      const f = roundFigures.at(-1) ?? {};
-      const capped2 = measured.cappedAtMs === void 0 ? "" : `, hit the ${formatSeconds(measured.cappedAtMs)} cap: ${measured.dropped} not sent (dropped)`;
-      options.log(
-        `${scenario.name}: round ${i}/${scenario.rounds}: ${measured.completed} answered, ${(f["throughput.rps"] ?? 0).toFixed(1)} req/s, p95 ${(f["latency.p95"] ?? 0).toFixed(2)} ms, errors ${((f["errors.rate"] ?? 0) * 100).toFixed(2)} %${capped2}`
-      );
-      const skipBecause = measured.cappedAtMs !== void 0 ? "the cap was hit" : measured.completed === 0 ? "nothing was answered" : void 0;
-      if (skipBecause !== void 0 && i < scenario.rounds) {
-        options.log(`${scenario.name}: the remaining rounds are skipped (${skipBecause})`);
-        break;
-      }
-    }
-  } catch (error62) {
-    options.signal?.throwIfAborted();
-    failure2 = { error: error62 };
-    options.log(`${scenario.name}: could not run: ${describeError(error62)}`);
-  }
+async function measureRound(scenario, options) {
+  const measured = await engineRun(scenario, options, {
+    ...scenario.durationMs !== void 0 ? { durationMs: scenario.durationMs } : {},
+    ...scenario.requests !== void 0 ? { requests: scenario.requests } : {}
+  });
+  const totals = totalsOf(measured);
+  const figures = measurementFigures(measured.histogram, totals, measured.achievedRate);
+  const round2 = {
+    elapsedMs: measured.elapsedMs,
+    achievedRate: measured.achievedRate,
+    totals,
+    ...measured.cappedAtMs !== void 0 ? { cappedAtMs: measured.cappedAtMs } : {},
+    histogram: measured.histogram.encode(),
+    generatorCpuPercent: measured.generatorCpuPercent
+  };
+  const capped = measured.cappedAtMs === void 0 ? "" : `, hit the ${formatSeconds(measured.cappedAtMs)} cap: ${measured.dropped} not sent (dropped)`;
+  const endsScenario = measured.cappedAtMs !== void 0 ? "the cap was hit" : measured.completed === 0 ? "nothing was answered" : void 0;
+  return {
+    round: round2,
+    figures,
+    answered: measured.completed,
+    ...endsScenario !== void 0 ? { endsScenario } : {},
+    summary: `${measured.completed} answered, ${(figures["throughput.rps"] ?? 0).toFixed(1)} req/s, p95 ${formatP95(figures)}, errors ${((figures["errors.rate"] ?? 0) * 100).toFixed(2)} %${capped}`
+  };
+}
+function formatP95(figures) {
+  return `${(figures["latency.p95"] ?? 0).toFixed(2)} ms`;
+}
+async function resourcesSince(monitor, fromMs) {
+  if (!monitor) return void 0;
+  await monitor.sampleNow();
+  return summarizeResources(monitor.series(), monitor.generator(), fromMs, performance.now());
+}
+function finishScenario(scenario, suite, rounds, figures, failure2, resources) {
   const checks = [];
   if (failure2) {
     const kept = describeKept(rounds.length);
@@ -68419,16 +68482,9 @@ async function runScenario(scenario, options, suite = LOAD_SUITE) {
   if (tooFew) checks.push(tooFew);
   const capped = capCheck(suite, scenario.name, rounds);
   if (capped) checks.push(capped);
-  await options.monitor?.sampleNow();
-  const resources = options.monitor ? summarizeResources(
-    options.monitor.series(),
-    options.monitor.generator(),
-    measuredFrom,
-    performance.now()
-  ) : void 0;
   const merged = mergeHistograms(rounds.map((r) => r.histogram));
   const totals = sumTotals(rounds.map((r) => r.totals));
-  const achievedRate = overallRate(rounds);
+  const achievedRate = overallRate([...rounds]);
   const overall = measurementFigures(merged, totals, achievedRate);
   const run2 = {
     suite,
@@ -68438,22 +68494,155 @@ async function runScenario(scenario, options, suite = LOAD_SUITE) {
     ...scenario.connections !== void 0 ? { connections: scenario.connections } : {},
     ...scenario.rate !== void 0 ? { targetRate: scenario.rate } : {},
     achievedRate,
-    rounds,
+    rounds: [...rounds],
     totals,
     histogram: merged.encode()
   };
-  const metrics = scenarioMetrics(suite, scenario.name, overall, roundFigures);
+  const metrics = scenarioMetrics(suite, scenario.name, overall, [...figures]);
   if (resources) {
     run2.resources = resourceFigures(resources);
     metrics.push(...resourceMetrics(suite, scenario.name, resources));
   }
   return { run: run2, metrics, checks };
 }
+function addScenario(output2, measured) {
+  if (measured.run) output2.scenarios.push(measured.run);
+  output2.metrics.push(...measured.metrics);
+  output2.checks.push(...measured.checks);
+}
+async function runScenario(scenario, options, suite = LOAD_SUITE) {
+  const rounds = [];
+  const roundFigures = [];
+  let measuredFrom = performance.now();
+  let failure2;
+  try {
+    await warmUp(scenario, options);
+    measuredFrom = performance.now();
+    for (let i = 1; i <= scenario.rounds; i++) {
+      const measured = await measureRound(scenario, options);
+      rounds.push(measured.round);
+      roundFigures.push(measured.figures);
+      options.log(`${scenario.name}: round ${i}/${scenario.rounds}: ${measured.summary}`);
+      if (measured.endsScenario !== void 0 && i < scenario.rounds) {
+        options.log(
+          `${scenario.name}: the remaining rounds are skipped (${measured.endsScenario})`
+        );
+        break;
+      }
+    }
+  } catch (error62) {
+    options.signal?.throwIfAborted();
+    failure2 = { error: error62 };
+    options.log(`${scenario.name}: could not run: ${describeError(error62)}`);
+  }
+  const resources = rounds.length > 0 ? await resourcesSince(options.monitor, measuredFrom) : void 0;
+  return finishScenario(scenario, suite, rounds, roundFigures, failure2, resources);
+}
 function hasHeader(headers, name) {
   return Object.keys(headers).some((h) => h.toLowerCase() === name);
 }
 function formatSeconds(ms) {
   return `${Number((ms / 1e3).toFixed(3))} s`;
+}
+
+// src/suites/shared/paired-scenario.ts
+var SIDES = ["head", "base"];
+function sideState(side, options) {
+  return {
+    side,
+    options: { ...options, log: (line) => options.log(`${side}: ${line}`) },
+    rounds: [],
+    figures: [],
+    warmed: false
+  };
+}
+function sidesInOrder(order) {
+  return order === "head-first" ? ["head", "base"] : ["base", "head"];
+}
+async function nextRound(scenario, state) {
+  try {
+    if (!state.warmed) {
+      await warmUp(scenario, state.options);
+      state.warmed = true;
+    }
+    state.measuredFrom ??= performance.now();
+    return await measureRound(scenario, state.options);
+  } catch (error62) {
+    state.options.signal?.throwIfAborted();
+    state.failure = { error: error62 };
+    state.options.log(`${scenario.name}: could not run: ${describeError(error62)}`);
+    return void 0;
+  }
+}
+async function runScenarioPaired(scenario, options, run2, suite = LOAD_SUITE) {
+  const states = { head: sideState("head", options.head), base: sideState("base", options.base) };
+  const pairs = run2.orders.length;
+  for (const [index, order] of run2.orders.entries()) {
+    const measured = {};
+    if (run2.mode === "concurrent") {
+      const [head3, base3] = await Promise.all(
+        SIDES.map((side) => nextRound(scenario, states[side]))
+      );
+      if (head3) measured.head = head3;
+      if (base3) measured.base = base3;
+    } else {
+      for (const side of sidesInOrder(order)) {
+        const round2 = await nextRound(scenario, states[side]);
+        if (!round2) break;
+        measured[side] = round2;
+      }
+    }
+    const { head: head2, base: base2 } = measured;
+    if (!head2 || !base2) break;
+    for (const side of SIDES) {
+      const round2 = side === "head" ? head2 : base2;
+      states[side].rounds.push(round2.round);
+      states[side].figures.push(round2.figures);
+    }
+    const how = run2.mode === "concurrent" ? "together" : order === "head-first" ? "head first" : "base first";
+    options.head.log(
+      `${scenario.name}: pair ${index + 1}/${pairs} (${how}): head p95 ${formatP95(head2.figures)}, base p95 ${formatP95(base2.figures)}`
+    );
+    const ends = SIDES.flatMap((side) => {
+      const because = (side === "head" ? head2 : base2).endsScenario;
+      return because === void 0 ? [] : [`${side}: ${because}`];
+    });
+    if (ends.length > 0 && index < pairs - 1) {
+      options.head.log(`${scenario.name}: the remaining pairs are skipped (${ends.join("; ")})`);
+      break;
+    }
+  }
+  const finish = async (state) => {
+    const resources = state.rounds.length > 0 && state.measuredFrom !== void 0 ? await resourcesSince(state.options.monitor, state.measuredFrom) : void 0;
+    return finishScenario(scenario, suite, state.rounds, state.figures, state.failure, resources);
+  };
+  const [head, base] = await Promise.all([finish(states.head), finish(states.base)]);
+  return { head, base };
+}
+async function runScenariosPaired(scenarios, options, pairing, suite = LOAD_SUITE) {
+  const output2 = {
+    head: { scenarios: [], metrics: [], checks: [] },
+    base: { scenarios: [], metrics: [], checks: [] }
+  };
+  for (const scenario of scenarios) {
+    const run2 = { mode: pairing.mode, orders: pairing.orderOf(scenario.name) };
+    const measured = await runScenarioPaired(scenario, options, run2, suite);
+    addScenario(output2.head, measured.head);
+    addScenario(output2.base, measured.base);
+  }
+  return output2;
+}
+
+// src/suites/shared/run-options.ts
+function runOptions(context) {
+  return {
+    baseUrl: context.target.url,
+    authHeaders: context.target.authHeaders,
+    engine: context.engine,
+    log: context.log,
+    ...context.target.monitor ? { monitor: context.target.monitor } : {},
+    ...context.signal ? { signal: context.signal } : {}
+  };
 }
 
 // src/core/worst-status.ts
@@ -68579,6 +68768,12 @@ var loadSuite = defineSuite({
     ...runOptions(context),
     scenarios: [...units]
   }),
+  defaultPairs: 5,
+  runPaired: (contexts, _config, units, pairing) => runScenariosPaired(
+    units,
+    { head: runOptions(contexts.head), base: runOptions(contexts.base) },
+    pairing
+  ),
   confirmable: true,
   budgets: (config2, { cores, global: global2 }) => {
     const cpu = CPU_METRIC in global2 || cores === void 0 ? {} : defaultCpuBudget(cores);
@@ -72923,95 +73118,147 @@ var MAX_QUOTED2 = 300;
 function stepScenario(query, step) {
   return `${query}@${step}`;
 }
-async function runVolumeSuite(options) {
-  const { volume, log } = options;
-  const output2 = { scenarios: [], metrics: [], checks: [] };
-  const template = volume.seed.kind === "request" ? compileSeedRequest(volume.seed.request, {
+function sweepSide(options, label) {
+  return {
+    options,
+    label,
+    held: 0,
+    seeded: 0,
+    growth: new Map(options.volume.queries.map((q) => [q.name, []])),
+    output: { scenarios: [], metrics: [], checks: [] }
+  };
+}
+function seedTemplate(volume) {
+  return volume.seed.kind === "request" ? compileSeedRequest(volume.seed.request, {
     randomSeed: volume.seed.randomSeed,
     isBatch: volume.seed.batch !== void 0
   }) : void 0;
-  const growth = new Map(volume.queries.map((q) => [q.name, []]));
-  let held = 0;
-  let seeded = 0;
-  for (const [index, step] of volume.steps.entries()) {
-    let outcome;
-    try {
-      if (index === 0 && volume.count) {
-        held = await readRecordCount(options, volume.count);
-        log(`volume: the service holds ${held} records (${describeCount(volume.count)})`);
-        if (held > step) {
-          throw new SeedError(
-            `the service already holds ${held} records, more than the first step (${step})`
-          );
-        }
-      }
-      log(`volume: step ${index + 1}/${volume.steps.length}: seeding ${held} -> ${step} records`);
-      outcome = await seedStep(options, template, {
-        first: seeded,
-        from: held,
-        to: step,
-        step: index + 1
-      });
-      if (volume.count) {
-        const now = await readRecordCount(options, volume.count);
-        if (now < step) {
-          throw new SeedError(
-            `seeding reported success, but ${describeCount(volume.count)} says ${now} records`
-          );
-        }
-      }
-    } catch (error62) {
-      if (!(error62 instanceof SeedError)) throw error62;
-      log(
-        `volume: seeding failed, the suite stops here (what was measured is kept): ${error62.message}`
-      );
-      output2.checks.push(seedFailureCheck(step, held, error62.message));
-      break;
-    }
-    seeded += step - held;
-    held = step;
-    const rate = outcome.elapsedMs > 0 ? outcome.records * 1e3 / outcome.elapsedMs : 0;
-    log(
-      `volume: seeded ${outcome.records} records in ${(outcome.elapsedMs / 1e3).toFixed(1)} s (${Math.round(rate)} records/s)`
-    );
-    output2.metrics.push(seedRateMetric(step, rate));
-    if (index === 0) {
-      const quiet = { ...options, log: () => {
-      } };
-      for (const query of volume.queries) {
-        await warmUp(atStep(query, step), quiet).catch(() => options.signal?.throwIfAborted());
-      }
-      const warmed = volume.queries.filter((query) => query.warmupMs > 0).length;
-      if (warmed > 0) {
-        log(
-          `volume: warmed up ${warmed} quer${warmed === 1 ? "y" : "ies"} at ${step} records first, unmeasured (each warms up again right before its rounds)`
+}
+async function seedSide(side, template, index, step) {
+  const { options, label } = side;
+  const { volume, log } = options;
+  let outcome;
+  try {
+    if (index === 0 && volume.count) {
+      side.held = await readRecordCount(options, volume.count);
+      log(`${label}: the service holds ${side.held} records (${describeCount(volume.count)})`);
+      if (side.held > step) {
+        throw new SeedError(
+          `the service already holds ${side.held} records, more than the first step (${step})`
         );
       }
     }
-    for (const query of volume.queries) {
-      const measured = await runScenario(atStep(query, step), options, VOLUME_SUITE);
-      if (measured.run) output2.scenarios.push(measured.run);
-      output2.metrics.push(...measured.metrics);
-      output2.checks.push(...measured.checks);
-      const latency = measured.metrics.find((m) => m.name === GROWTH_LATENCY);
-      if (latency) {
-        growth.get(query.name)?.push({
-          size: step,
-          latencyMs: latency.value,
-          roundsMs: latency.samples ?? []
-        });
+    log(
+      `${label}: step ${index + 1}/${volume.steps.length}: seeding ${side.held} -> ${step} records`
+    );
+    outcome = await seedStep(options, template, {
+      first: side.seeded,
+      from: side.held,
+      to: step,
+      step: index + 1
+    });
+    if (volume.count) {
+      const now = await readRecordCount(options, volume.count);
+      if (now < step) {
+        throw new SeedError(
+          `seeding reported success, but ${describeCount(volume.count)} says ${now} records`
+        );
       }
     }
-  }
-  for (const query of volume.queries) {
-    const metric2 = growthMetric(VOLUME_SUITE, query.name, growth.get(query.name) ?? []);
-    if (!metric2) continue;
-    output2.metrics.push(metric2);
+  } catch (error62) {
+    if (!(error62 instanceof SeedError)) throw error62;
     log(
-      `volume: ${query.name}: latency ~ size^${formatValue(metric2.value, "exponent")} (${classifyGrowth(metric2.value)})`
+      `${label}: seeding failed, the suite stops here (what was measured is kept): ${error62.message}`
+    );
+    side.output.checks.push(seedFailureCheck(step, side.held, error62.message));
+    return false;
+  }
+  side.seeded += step - side.held;
+  side.held = step;
+  const rate = outcome.elapsedMs > 0 ? outcome.records * 1e3 / outcome.elapsedMs : 0;
+  log(
+    `${label}: seeded ${outcome.records} records in ${(outcome.elapsedMs / 1e3).toFixed(1)} s (${Math.round(rate)} records/s)`
+  );
+  side.output.metrics.push(seedRateMetric(step, rate));
+  return true;
+}
+async function warmUpFirstStep(sides, step, together = false) {
+  const [first] = sides;
+  if (!first) return;
+  const { volume } = first.options;
+  const warmOne = (side, query) => (
+    // Silent: each query's own warm-up line follows right before its rounds, and one line per
+    // query here would print every warm-up line twice. A warm-up that throws throws again in the
+    // query's own run, which reports it.
+    warmUp(atStep(query, step), { ...side.options, log: () => {
+    } }).catch(
+      () => side.options.signal?.throwIfAborted()
+    )
+  );
+  for (const query of volume.queries) {
+    if (together) await Promise.all(sides.map((side) => warmOne(side, query)));
+    else for (const side of sides) await warmOne(side, query);
+  }
+  const warmed = volume.queries.filter((query) => query.warmupMs > 0).length;
+  if (warmed > 0) {
+    first.options.log(
+      `volume: warmed up ${warmed} quer${warmed === 1 ? "y" : "ies"} at ${step} records first${sides.length > 1 ? " on both services" : ""}, unmeasured (each warms up again right before its rounds)`
     );
   }
-  return output2;
+}
+function addQuery(side, query, step, measured) {
+  addScenario(side.output, measured);
+  const latency = measured.metrics.find((m) => m.name === GROWTH_LATENCY);
+  if (latency) {
+    side.growth.get(query.name)?.push({
+      size: step,
+      latencyMs: latency.value,
+      roundsMs: latency.samples ?? []
+    });
+  }
+}
+function addGrowth(side) {
+  for (const query of side.options.volume.queries) {
+    const metric2 = growthMetric(VOLUME_SUITE, query.name, side.growth.get(query.name) ?? []);
+    if (!metric2) continue;
+    side.output.metrics.push(metric2);
+    side.options.log(
+      `${side.label}: ${query.name}: latency ~ size^${formatValue(metric2.value, "exponent")} (${classifyGrowth(metric2.value)})`
+    );
+  }
+  return side.output;
+}
+async function runVolumeSuite(options) {
+  const { volume } = options;
+  const template = seedTemplate(volume);
+  const side = sweepSide(options, VOLUME_SUITE);
+  for (const [index, step] of volume.steps.entries()) {
+    if (!await seedSide(side, template, index, step)) break;
+    if (index === 0) await warmUpFirstStep([side], step);
+    for (const query of volume.queries) {
+      addQuery(side, query, step, await runScenario(atStep(query, step), options, VOLUME_SUITE));
+    }
+  }
+  return addGrowth(side);
+}
+async function runVolumePaired(options, pairing) {
+  const { volume } = options.head;
+  const template = seedTemplate(volume);
+  const head = sweepSide(options.head, `${VOLUME_SUITE} (head)`);
+  const base = sweepSide(options.base, `${VOLUME_SUITE} (base)`);
+  for (const [index, step] of volume.steps.entries()) {
+    if (!await seedSide(head, template, index, step)) break;
+    if (!await seedSide(base, template, index, step)) break;
+    if (index === 0) await warmUpFirstStep([head, base], step, pairing.mode === "concurrent");
+    for (const query of volume.queries) {
+      const scenario = atStep(query, step);
+      const run2 = { mode: pairing.mode, orders: pairing.orderOf(scenario.name) };
+      const measured = await runScenarioPaired(scenario, options, run2, VOLUME_SUITE);
+      addQuery(head, query, step, measured.head);
+      addQuery(base, query, step, measured.base);
+    }
+  }
+  return { head: addGrowth(head), base: addGrowth(base) };
 }
 function describeCount(count2) {
   return `${count2.request.method} ${count2.request.path} -> ${count2.value}`;
@@ -73107,6 +73354,12 @@ function largestStep(metrics, query) {
   }
   return largest;
 }
+function nothingMeasured() {
+  return { scenarios: [], metrics: [], checks: [] };
+}
+function volumeOptions(context, volume) {
+  return { ...runOptions(context), volume, env: context.env };
+}
 var volumeSuite = defineSuite({
   name: "volume",
   config: volumeConfigPart,
@@ -73116,12 +73369,15 @@ var volumeSuite = defineSuite({
   announce: (config2) => `${plural2(config2.queries.length, "query", "queries")} at ${config2.steps.join(", ")} records`,
   run: (context, _config, units) => {
     const [volume] = units;
-    if (!volume) return Promise.resolve({ scenarios: [], metrics: [], checks: [] });
-    return runVolumeSuite({
-      ...runOptions(context),
-      volume,
-      env: context.env
-    });
+    if (!volume) return Promise.resolve(nothingMeasured());
+    return runVolumeSuite(volumeOptions(context, volume));
+  },
+  defaultPairs: 5,
+  runPaired: (contexts, _config, units, pairing) => {
+    const [volume] = units;
+    if (!volume) return Promise.resolve({ head: nothingMeasured(), base: nothingMeasured() });
+    const head = volumeOptions(contexts.head, volume);
+    return runVolumePaired({ head, base: volumeOptions(contexts.base, volume) }, pairing);
   },
   // A query's budgets apply to it at every step (`volume/<query>@<step>`) and to its growth
   // (`volume/<query>`); `expect:` adds a warn-only growth budget unless the query sets one itself.
@@ -73166,7 +73422,11 @@ function createRegistry(suites) {
   return {
     suites,
     configSchema: composeConfigSchema(suites.map((suite) => suite.config)),
-    resultSchema: coreRunResultSchema.extend(details)
+    // The base's details have the head's shapes: one schema each, used on both sides.
+    resultSchema: coreRunResultSchema.extend({
+      ...details,
+      sameJob: sameJobCoreSchema.extend(details).optional()
+    })
   };
 }
 var builtInRegistry = createRegistry(Object.values(BUILT_IN));
@@ -73375,8 +73635,9 @@ function makeRecord(result, meta3) {
   const unmeasured = new Set(
     result.checks.filter((check2) => check2.source === "run" && check2.status === "fail").map((check2) => check2.metric.slice(0, check2.metric.lastIndexOf("/")))
   );
+  const { sameJob: _base, ...own2 } = result;
   const slim = {
-    ...result,
+    ...own2,
     metrics: result.metrics.filter((m) => !unmeasured.has(`${m.suite}/${m.scenario}`)),
     scenarios: result.scenarios.map((scenario) => ({
       ...scenario,
@@ -73517,6 +73778,7 @@ var LocalDirStore = class {
 };
 
 // src/pipeline/run-perf.ts
+import { randomInt } from "node:crypto";
 import { mkdir as mkdir5 } from "node:fs/promises";
 import { dirname as dirname3, join as join5 } from "node:path";
 
@@ -75225,8 +75487,8 @@ function headline(result) {
     result.checks.filter((c) => c.kind !== "improvement" && c.status !== "pass"),
     betterOfMetrics(result.metrics)
   );
-  const compared = comparedWith(result.baseline);
-  const isCompared = result.baseline !== void 0 && result.baseline.runs > 0;
+  const compared = result.sameJob ? comparedWithBase(result.sameJob) : comparedWith(result.baseline);
+  const isCompared = result.sameJob !== void 0 || result.baseline !== void 0 && result.baseline.runs > 0;
   const problems = [
     ...n.regressions > 0 ? [
       {
@@ -75280,6 +75542,21 @@ function headline(result) {
   const room = roomFor(kept);
   const full = label && room >= SHORTEST_LABEL ? line(kept, ` (worst: ${fitLabel(label, room)})`) : line(kept, "");
   return truncate(full, HEADLINE_LIMIT);
+}
+function comparedWithBase(sameJob) {
+  const pairs = Math.max(0, ...Object.values(sameJob.pairs));
+  return `vs base ${baseName(sameJob)}, measured in this job, ${plural3(pairs, "pair")} ${sameJob.mode}`;
+}
+function baseName(sameJob) {
+  const ref = sameJob.git?.ref?.replace(/^refs\/heads\//, "");
+  const sha = sameJob.git?.sha?.slice(0, 7);
+  if (ref || sha) {
+    return truncate(oneLine2(`${ref ?? ""}${sha ? `@${sha}` : ""}`), BASELINE_NAME_LIMIT);
+  }
+  return truncate(
+    oneLine2(URL.parse(sameJob.target.url)?.host ?? sameJob.target.url),
+    BASELINE_NAME_LIMIT
+  );
 }
 function comparedWith(baseline) {
   if (baseline === void 0) return "budgets only";
@@ -75398,8 +75675,8 @@ function buildReportModel(result, suites = builtInRegistry.suites) {
     sections.push(...suite.report?.(result, detailOf(suite, result)) ?? []);
   if (regressions.length + improvements.length > 0) {
     sections.push({
-      heading: `All comparisons with the baseline (${regressions.length + improvements.length})`,
-      note: "Each metric against the baseline history: a regression needs a statistically significant change and a practical size; with a short history the percent rule alone decides.",
+      heading: `All comparisons with the ${result.sameJob ? "base" : "baseline"} (${regressions.length + improvements.length})`,
+      note: result.sameJob ? "Each metric against the base measured in this job, pair by pair: a regression needs a statistically significant change over the pairs and a practical size; with fewer than 3 pairs the percent rule alone decides." : "Each metric against the baseline history: a regression needs a statistically significant change and a practical size; with a short history the percent rule alone decides.",
       table: comparisonTable(orderByKey([...regressions, ...improvements])),
       folded: true
     });
@@ -75432,6 +75709,7 @@ function capRows(open7, checks, restHeading, toTable) {
   ];
 }
 function describeBaseline(result) {
+  if (result.sameJob) return describeSameJob(result.sameJob, result.baseline);
   const b = result.baseline;
   if (!b) return void 0;
   if (b.unavailable) return `Baseline unavailable (${b.unavailable}): budgets alone decided.`;
@@ -75452,6 +75730,22 @@ function describeBaseline(result) {
   if (b.environmentNote) parts.push(`Note: ${b.environmentNote}.`);
   if (b.speedNote) parts.push(sentence(b.speedNote));
   if (b.busyRunner) parts.push(sentence(b.busyRunner));
+  return parts.join(" ");
+}
+function describeSameJob(sameJob, b) {
+  const pairs = Object.entries(sameJob.pairs).map(([suite, n]) => `${suite} ${n}`).join(", ");
+  const parts = [
+    `Base ${baseName(sameJob)}, measured in this job beside the head: ${sameJob.mode} pairs (${pairs}; order seed ${sameJob.seed}).`
+  ];
+  const control = b?.errorControl?.trim();
+  if (control) parts.push(sentence(control));
+  if (b?.unavailable) parts.push(`Baseline history unavailable (${b.unavailable}).`);
+  else if (b && b.runs > 0) {
+    parts.push(
+      `Baseline '${b.name}': ${b.runs} run${b.runs === 1 ? "" : "s"}, for the trend; the base decided.`
+    );
+  }
+  if (sameJob.git?.ref || sameJob.git?.sha) parts.push(`Base address: ${sameJob.target.url}`);
   return parts.join(" ");
 }
 function sentence(text) {
@@ -75477,7 +75771,14 @@ function comparisonTable(checks) {
     cell: (c) => [intervalCell(c, shared === void 0)]
   } : { header: [], align: [], cell: () => [] };
   return {
-    header: [...KEY_HEADER, "Baseline", "Current", "Change", ...interval.header, "Status"],
+    // Against a base measured in the same job the two sides are the base and the head.
+    header: [
+      ...KEY_HEADER,
+      ...checks.some((c) => c.pairs !== void 0) ? ["Base", "Head"] : ["Baseline", "Current"],
+      "Change",
+      ...interval.header,
+      "Status"
+    ],
     align: [...KEY_ALIGN, "r", "r", "r", ...interval.align, "l"],
     rows: checks.map((c) => [
       ...keyCells(c),
@@ -76290,6 +76591,7 @@ async function pause(ms, isAlive, signal) {
 // src/target/prepare-target.ts
 async function prepareTarget(options) {
   const { config: config2, log, serviceLog } = options;
+  const role = options.role ?? "target";
   let started;
   const stop = async () => {
     try {
@@ -76299,7 +76601,7 @@ async function prepareTarget(options) {
     }
   };
   if (config2.target.start) {
-    log(`starting target: ${config2.target.start} (output in ${serviceLog.path} when it stops)`);
+    log(`starting ${role}: ${config2.target.start} (output in ${serviceLog.path} when it stops)`);
     try {
       started = await startCommand({
         command: config2.target.start,
@@ -76320,7 +76622,7 @@ async function prepareTarget(options) {
       ...started ? { isAlive: () => describeEarlyExit(started, serviceLog.path) } : {}
     });
     log(
-      `target ${config2.target.url}${health} healthy after ${(ready.elapsedMs / 1e3).toFixed(1)} s`
+      `${role} ${config2.target.url}${health} healthy after ${(ready.elapsedMs / 1e3).toFixed(1)} s`
     );
     let authHeaders = {};
     let secrets = [];
@@ -76332,7 +76634,9 @@ async function prepareTarget(options) {
         header: config2.auth.header,
         format: config2.auth.format
       }));
-      log(`logged in: ${config2.auth.login.method} ${config2.auth.login.path}`);
+      log(
+        `logged in${role === "base" ? " to the base" : ""}: ${config2.auth.login.method} ${config2.auth.login.path}`
+      );
     }
     return {
       authHeaders,
@@ -76781,25 +77085,42 @@ function benjaminiHochberg(pValues, level) {
 function definedOnly(policy) {
   return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== void 0));
 }
-function assess(metric2, past, policy) {
-  const values = past.map((m) => m.value);
-  const reference = medianOf(values) ?? 0;
-  const x = metric2.value;
+function practicalSize(metric2, reference, policy, relativeAllowed = true) {
   const named = METRIC_FLOORS[metric2.name];
   const floors = named ?? ABSOLUTE_FLOORS[metric2.unit];
   const sizeFloors = named ?? LATENCY_FLOORS[metric2.unit];
   const isRate = RATE_UNITS.has(metric2.unit);
-  const rawChange = (x - reference) / reference;
-  const relative2 = reference > 0 && Number.isFinite(rawChange) && !ABSOLUTE_UNITS.has(metric2.unit);
+  const relative2 = relativeAllowed && reference > 0 && Number.isFinite((metric2.value - reference) / reference) && !ABSOLUTE_UNITS.has(metric2.unit);
+  if (!relative2) {
+    return {
+      relative: relative2,
+      warnAt: floors.warn,
+      failAt: floors.fail,
+      unitSpreadFloor: floors.warn / 10
+    };
+  }
+  return {
+    relative: relative2,
+    warnAt: Math.max(policy.warn * reference, isRate ? floors.warn : sizeFloors?.warn ?? 0),
+    failAt: Math.max(policy.fail * reference, isRate ? floors.fail : sizeFloors?.fail ?? 0),
+    unitSpreadFloor: isRate ? floors.warn / 10 : 0
+  };
+}
+function assess(metric2, past, policy) {
+  const values = past.map((m) => m.value);
+  const reference = medianOf(values) ?? 0;
+  const x = metric2.value;
+  const size = practicalSize(metric2, reference, policy);
+  const { relative: relative2 } = size;
   const direction = metric2.better === "lower" ? 1 : -1;
   const base = {
     reference,
-    ...relative2 ? { change: rawChange } : {},
+    ...relative2 ? { change: (x - reference) / reference } : {},
     worsening: direction * (x - reference),
-    warnAt: relative2 ? Math.max(policy.warn * reference, isRate ? floors.warn : sizeFloors?.warn ?? 0) : floors.warn,
-    failAt: relative2 ? Math.max(policy.fail * reference, isRate ? floors.fail : sizeFloors?.fail ?? 0) : floors.fail
+    warnAt: size.warnAt,
+    failAt: size.failAt
   };
-  const spreadFloor = relative2 ? Math.max(SPREAD_FLOOR * reference, isRate ? floors.warn / 10 : 0) : floors.warn / 10;
+  const spreadFloor = relative2 ? Math.max(SPREAD_FLOOR * reference, size.unitSpreadFloor) : size.unitSpreadFloor;
   if (values.length < Math.max(policy.minHistory, MIN_RUNS_FOR_SPREAD)) {
     const interval = roundsInterval(metric2, past, policy.confidence, relative2);
     if (!interval) return void 0;
@@ -76871,27 +77192,24 @@ function roundsInterval(metric2, past, confidence, relative2) {
   );
 }
 function toCheck(metric2, historySize, a, policy, accept) {
-  const worseBy = Math.max(a.worsening, 0);
-  const betterBy = Math.max(-a.worsening, 0);
-  let level = "pass";
-  if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = "fail";
-  else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = "warn";
-  const capped = a.lowConfidence && level === "fail";
-  if (capped) level = "warn";
-  const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
-  const rule = level === "pass" ? void 0 : accept.find((r) => matchesKeyPattern(metric2.key, r.metric));
-  const notes = [];
-  if (capped) notes.push("would fail, but low confidence warns at most");
-  else if (level === "pass" && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
-    notes.push(
-      a.rankVetoedWorse ? "within the range of past runs (rank test)" : a.lostToRunControl ? `within what chance gives over the run's ${a.comparisons} comparisons` : "within run-to-run noise"
-    );
-  }
-  if (rule) notes.push(`accepted (would ${level}): ${rule.reason}`);
+  const grade = gradeComparison(
+    metric2.key,
+    a,
+    accept,
+    a.rankVetoedWorse ? "within the range of past runs (rank test)" : "within run-to-run noise"
+  );
+  const interval = a.interval ? { bounds: a.interval, confidence: policy.confidence, fromRounds: a.intervalFromRounds } : void 0;
+  const head = changeHeadline(metric2, a.reference, {
+    change: a.change,
+    difference: metric2.value - a.reference,
+    interval,
+    why: absoluteReason(metric2.unit, a.reference)
+  });
+  const against = historySize === 1 ? "vs 1 baseline run" : `vs median of ${historySize} runs`;
   return {
-    kind: isImprovement ? "improvement" : "regression",
+    kind: grade.kind,
     metric: metric2.key,
-    status: rule ? "pass" : level,
+    status: grade.status,
     value: metric2.value,
     unit: metric2.unit,
     warn: policy.warn,
@@ -76903,29 +77221,57 @@ function toCheck(metric2, historySize, a, policy, accept) {
     method: a.method,
     lowConfidence: a.lowConfidence,
     historySize,
-    ...rule ? { accepted: rule.reason } : {},
-    message: describe4(metric2, historySize, a, policy.confidence, notes)
+    ...grade.accepted !== void 0 ? { accepted: grade.accepted } : {},
+    message: [`${head} ${against}`, ...grade.notes].join("; ")
   };
 }
-function describe4(metric2, historySize, a, confidence, notes) {
-  let head;
-  if (a.change === void 0) {
-    const diff = metric2.value - a.reference;
-    const signed = `${diff >= 0 ? "+" : ""}${formatValue(diff, metric2.unit)}`;
-    const from = formatValue(a.reference, metric2.unit);
-    const to = formatValue(metric2.value, metric2.unit);
-    const why = ABSOLUTE_UNITS.has(metric2.unit) ? `${metric2.unit}s compare by difference` : a.reference === 0 ? "zero baseline" : a.reference < 0 ? "baseline below 0" : "baseline too close to 0";
-    head = `${metric2.name} ${from} \u2192 ${to} (${signed}, absolute: ${why})`;
-  } else {
-    head = `${metric2.name} ${formatChange(a.change)}`;
-    if (a.interval) {
-      const level = `${Number((confidence * 100).toFixed(1))} %`;
-      const source = a.intervalFromRounds ? ", rounds only" : "";
-      head += ` (${level} CI ${formatChange(a.interval[0])} \u2026 ${formatChange(a.interval[1])}${source})`;
-    }
+function gradeComparison(key, a, accept, withinNoise) {
+  const worseBy = Math.max(a.worsening, 0);
+  const betterBy = Math.max(-a.worsening, 0);
+  let level = "pass";
+  if (a.significantlyWorse && worseBy > 0 && worseBy >= a.failAt) level = "fail";
+  else if (a.significantlyWorse && worseBy > 0 && worseBy >= a.warnAt) level = "warn";
+  const capped = a.lowConfidence && level === "fail";
+  if (capped) level = "warn";
+  const isImprovement = a.significantlyBetter && betterBy > 0 && betterBy >= a.warnAt;
+  const rule = level === "pass" ? void 0 : accept.find((r) => matchesKeyPattern(key, r.metric));
+  const notes = [];
+  if (capped) notes.push("would fail, but low confidence warns at most");
+  else if (level === "pass" && !isImprovement && worseBy > 0 && worseBy >= a.warnAt) {
+    notes.push(
+      a.lostToRunControl ? `within what chance gives over the run's ${a.comparisons} comparisons` : withinNoise
+    );
   }
-  const against = historySize === 1 ? "vs 1 baseline run" : `vs median of ${historySize} runs`;
-  return [`${head} ${against}`, ...notes].join("; ");
+  if (rule) notes.push(`accepted (would ${level}): ${rule.reason}`);
+  return {
+    kind: isImprovement ? "improvement" : "regression",
+    status: rule ? "pass" : level,
+    ...rule ? { accepted: rule.reason } : {},
+    notes
+  };
+}
+function absoluteReason(unit, reference, noun = "baseline") {
+  if (ABSOLUTE_UNITS.has(unit)) return `${unit}s compare by difference`;
+  if (reference === 0) return `zero ${noun}`;
+  return reference < 0 ? `${noun} below 0` : `${noun} too close to 0`;
+}
+function changeHeadline(metric2, reference, figures) {
+  const { change, interval } = figures;
+  if (change === void 0) {
+    const diff = figures.difference;
+    const signed = `${diff >= 0 ? "+" : ""}${formatValue(diff, metric2.unit)}`;
+    const from = formatValue(reference, metric2.unit);
+    const to = formatValue(metric2.value, metric2.unit);
+    return `${metric2.name} ${from} \u2192 ${to} (${signed}, absolute: ${figures.why})`;
+  }
+  let head = `${metric2.name} ${formatChange(change)}`;
+  if (interval) {
+    const level = `${Number((interval.confidence * 100).toFixed(1))} %`;
+    const source = interval.fromRounds ? ", rounds only" : "";
+    const [low, high] = interval.bounds;
+    head += ` (${level} CI ${formatChange(low)} \u2026 ${formatChange(high)}${source})`;
+  }
+  return head;
 }
 function describeRegressionMethod(checks, policy) {
   const compared = checks.filter((c) => isComparison(c) && c.method !== void 0);
@@ -77034,6 +77380,199 @@ function applyConfirmation(first, second) {
   });
 }
 
+// src/verdict/paired.ts
+var MIN_PAIRS_FOR_TEST = 3;
+var PAIRED_SPREAD_FLOOR = 5e-3;
+var METHOD_LOG_RATIO = "paired-t (log ratio)";
+var METHOD_DIFFERENCE = "paired-t (difference)";
+var METHOD_PERCENT_ONLY = "percent-only";
+function checkPairedRegressions(head, base, policy = {}, accept = [], options = {}) {
+  const full = { ...DEFAULT_REGRESSION_POLICY, ...definedOnly2(policy) };
+  const gated = options.gated ?? selectGatedKeys(head, [], full.metrics);
+  const bases = new Map(base.map((m) => [m.key, m]));
+  const assessed = [];
+  for (const metric2 of head) {
+    const other = bases.get(metric2.key);
+    if (!gated.has(metric2.key) || other === void 0 || other.unit !== metric2.unit) continue;
+    if (!Number.isFinite(metric2.value) || !Number.isFinite(other.value)) continue;
+    assessed.push(assess2(metric2, other, full));
+  }
+  const tested = assessed.filter((a) => !a.lowConfidence);
+  if (options.controlRunErrors !== false) controlRunErrors(tested, full.confidence);
+  return assessed.map((a) => toCheck2(a, full, accept));
+}
+function definedOnly2(policy) {
+  return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== void 0));
+}
+function zipFinite(head, base) {
+  const pairs = [];
+  for (let i = 0; i < Math.min(head.length, base.length); i++) {
+    const h = head[i];
+    const b = base[i];
+    if (Number.isFinite(h) && Number.isFinite(b)) pairs.push([h, b]);
+  }
+  return pairs;
+}
+function assess2(head, base, policy) {
+  const pairs = zipFinite(head.samples ?? [], base.samples ?? []);
+  const direction = head.better === "lower" ? 1 : -1;
+  const reference = base.value;
+  if (pairs.length < MIN_PAIRS_FOR_TEST) return assessByPercent(head, base, pairs.length, policy);
+  const size = practicalSize(head, reference, policy);
+  const positive = pairs.every(([h, b]) => h > 0 && b > 0);
+  if (size.relative && positive) {
+    const ratios = pairs.map(([h, b]) => Math.log(h / b));
+    const floor = Math.max(PAIRED_SPREAD_FLOOR, size.unitSpreadFloor / reference);
+    const test2 = pairedT(ratios, floor, policy.confidence);
+    const change = Math.expm1(test2.mean);
+    const interval = [Math.expm1(test2.low), Math.expm1(test2.high)];
+    if ([test2.mean, change, ...interval].every(Number.isFinite)) {
+      return {
+        head,
+        base,
+        pairs: pairs.length,
+        change,
+        interval,
+        difference: head.value - reference,
+        worsening: direction * change * reference,
+        warnAt: size.warnAt,
+        failAt: size.failAt,
+        lowConfidence: false,
+        method: METHOD_LOG_RATIO,
+        why: "",
+        ...significance(test2, direction, policy.confidence)
+      };
+    }
+  }
+  const absolute = practicalSize(head, reference, policy, false);
+  const test = pairedT(
+    pairs.map(([h, b]) => h - b),
+    absolute.unitSpreadFloor,
+    policy.confidence
+  );
+  return {
+    head,
+    base,
+    pairs: pairs.length,
+    difference: test.mean,
+    worsening: direction * test.mean,
+    warnAt: absolute.warnAt,
+    failAt: absolute.failAt,
+    lowConfidence: false,
+    method: METHOD_DIFFERENCE,
+    why: !size.relative ? absoluteReason(head.unit, reference, "base") : positive ? "ratios out of range" : "a pair at or below 0",
+    ...significance(test, direction, policy.confidence)
+  };
+}
+function assessByPercent(head, base, pairs, policy) {
+  const reference = base.value;
+  const size = practicalSize(head, reference, policy);
+  const worsening = (head.better === "lower" ? 1 : -1) * (head.value - reference);
+  return {
+    head,
+    base,
+    pairs,
+    ...size.relative ? { change: (head.value - reference) / reference } : {},
+    difference: head.value - reference,
+    worsening,
+    warnAt: size.warnAt,
+    failAt: size.failAt,
+    lowConfidence: true,
+    method: METHOD_PERCENT_ONLY,
+    why: absoluteReason(head.unit, reference, "base"),
+    significantlyWorse: worsening > 0,
+    significantlyBetter: worsening < 0,
+    pWorse: 1,
+    pBetter: 1
+  };
+}
+function pairedT(values, floor, confidence) {
+  const n = values.length;
+  const mean2 = values.reduce((sum, v) => sum + v, 0) / n;
+  const variance = values.reduce((sum, v) => sum + (v - mean2) ** 2, 0) / (n - 1);
+  const se = Math.max(Math.sqrt(variance), floor) / Math.sqrt(n);
+  const df = n - 1;
+  if (!(se > 0)) {
+    return {
+      mean: mean2,
+      low: mean2,
+      high: mean2,
+      pAbove: mean2 > 0 ? 0 : 1,
+      pBelow: mean2 < 0 ? 0 : 1
+    };
+  }
+  const t = studentTQuantile(1 - (1 - confidence) / 2, df);
+  const statistic = mean2 / se;
+  return {
+    mean: mean2,
+    low: mean2 - t * se,
+    high: mean2 + t * se,
+    pAbove: 1 - studentTCdf(statistic, df),
+    pBelow: studentTCdf(statistic, df)
+  };
+}
+function significance(test, direction, confidence) {
+  const alpha = (1 - confidence) / 2;
+  const pWorse = direction > 0 ? test.pAbove : test.pBelow;
+  const pBetter = direction > 0 ? test.pBelow : test.pAbove;
+  return {
+    pWorse,
+    pBetter,
+    significantlyWorse: pWorse <= alpha,
+    significantlyBetter: pBetter <= alpha
+  };
+}
+function toCheck2(a, policy, accept) {
+  const grade = gradeComparison(a.head.key, a, accept, "within pair-to-pair noise");
+  const headline2 = changeHeadline(a.head, a.base.value, {
+    change: a.change,
+    difference: a.difference,
+    interval: a.interval ? { bounds: a.interval, confidence: policy.confidence } : void 0,
+    why: a.why
+  });
+  const against = `vs base, ${a.pairs} pair${a.pairs === 1 ? "" : "s"}`;
+  return {
+    kind: grade.kind,
+    metric: a.head.key,
+    status: grade.status,
+    value: a.head.value,
+    unit: a.head.unit,
+    warn: policy.warn,
+    fail: policy.fail,
+    baseline: a.base.value,
+    ...a.change !== void 0 ? { change: a.change } : {},
+    ...a.interval ? { changeInterval: a.interval } : {},
+    confidenceLevel: policy.confidence,
+    method: a.method,
+    lowConfidence: a.lowConfidence,
+    pairs: a.pairs,
+    ...grade.accepted !== void 0 ? { accepted: grade.accepted } : {},
+    message: [`${headline2} ${against}`, ...grade.notes].join("; ")
+  };
+}
+function describePairedMethod(checks, policy) {
+  const compared = checks.filter((c) => isComparison(c) && c.pairs !== void 0);
+  const tested = compared.filter((c) => !c.lowConfidence);
+  const low = compared.length - tested.length;
+  const parts = [];
+  if (tested.length > 0) {
+    const byRatio = tested.some((c) => c.method === METHOD_LOG_RATIO);
+    const byDifference = tested.some((c) => c.method === METHOD_DIFFERENCE);
+    const test = byRatio && byDifference ? "paired t on log ratios, on differences where a value is zero or an exponent" : byRatio ? "paired t on log ratios" : "paired t on differences";
+    const share = Number(((1 - policy.confidence) / 2 * 100).toFixed(2));
+    const n = tested.length;
+    parts.push(
+      `Each metric is compared pair by pair with the base measured in this job (${test}), false alarms controlled over the run's ${n} comparison${n === 1 ? "" : "s"} (Benjamini\u2013Hochberg): unchanged code is called worse in at most ${share} % of runs.`
+    );
+  }
+  if (low > 0) {
+    parts.push(
+      `Low confidence for ${low} comparison${low === 1 ? "" : "s"} (fewer than ${MIN_PAIRS_FOR_TEST} pairs): the percent rule alone, so they warn at most.`
+    );
+  }
+  return parts.length > 0 ? parts.join(" ") : void 0;
+}
+
 // src/verdict/validity.ts
 var MIN_JUDGED_MS = 1e3;
 function judgedGeneratorCpu(run2) {
@@ -77076,6 +77615,180 @@ function capInvalidRegressions(checks, invalid) {
 // src/version.ts
 var TOOL_VERSION = "0.1.0";
 
+// src/pipeline/base-target.ts
+function resolveBase(config2, overrides) {
+  const written = config2.base;
+  const url2 = overrides.baseUrl !== void 0 ? parseTargetUrl(overrides.baseUrl, { key: "--base-url" }) : written?.target.url;
+  if (url2 === void 0) {
+    if (overrides.baseStart !== void 0) {
+      throw new UsageError("--base-start needs the base service's address: --base-url or base.url");
+    }
+    return void 0;
+  }
+  if (sameAddress(url2, config2.target.url)) {
+    throw new ConfigError(
+      `base.url ${url2} is the target's address: the base must be a second service, on another port or host`
+    );
+  }
+  const { target } = config2;
+  const own2 = written?.target ?? {};
+  const start = overrides.baseStart ?? own2.start;
+  const base = {
+    url: url2,
+    waitMs: own2.waitMs ?? target.waitMs,
+    ...optional3("health", own2.health ?? target.health),
+    ...optional3("dockerSocket", own2.dockerSocket ?? target.dockerSocket),
+    ...optional3("start", start),
+    ...optional3("pid", start === void 0 ? own2.pid : void 0),
+    ...optional3("container", own2.container)
+  };
+  return {
+    target: base,
+    mode: written?.mode ?? "interleaved",
+    pairs: written?.pairs ?? {},
+    ...written?.seed !== void 0 ? { seed: written.seed } : {}
+  };
+}
+function pairsOf(base, suite) {
+  return base.pairs[suite.name] ?? base.pairs[ALL_SUITES] ?? suite.defaultPairs ?? 1;
+}
+function optional3(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+function sameAddress(a, b) {
+  const x = URL.parse(a);
+  const y = URL.parse(b);
+  return x !== null && y !== null && x.host === y.host && x.protocol === y.protocol;
+}
+
+// src/core/pair-order.ts
+function pairOrders(seed, key, pairs) {
+  const random = createRandom((seed ^ fnv1a(key)) >>> 0);
+  const half = Math.floor(pairs / 2);
+  const orders = [
+    ...Array(half).fill("head-first"),
+    ...Array(half).fill("base-first")
+  ];
+  if (pairs % 2 === 1) orders.push(random() < 0.5 ? "head-first" : "base-first");
+  for (let i = orders.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [orders[i], orders[j]] = [orders[j], orders[i]];
+  }
+  return orders;
+}
+
+// src/pipeline/suite-runs.ts
+function emptyRuns() {
+  return { scenarios: [], metrics: [], checks: [], details: {} };
+}
+function addOutput(runs, suite, out) {
+  runs.scenarios.push(...out.scenarios);
+  runs.metrics.push(...out.metrics);
+  runs.checks.push(...out.checks);
+  const isEmpty = out.detail === void 0 || Array.isArray(out.detail) && out.detail.length === 0;
+  if (!isEmpty) runs.details[suite.name] = out.detail;
+}
+
+// src/pipeline/paired-run.ts
+async function runSuitesPaired(suites, config2, contexts, base) {
+  const runs = { head: emptyRuns(), base: emptyRuns(), pairs: {}, orders: {} };
+  const { log } = contexts.head;
+  for (const suite of suites) {
+    const section = configOf(suite, config2);
+    const pairs = pairsOf(base, suite);
+    runs.pairs[suite.name] = pairs;
+    const pairing = {
+      mode: base.mode,
+      pairs,
+      orderOf: (unit) => {
+        const key = `${suite.name}/${unit}`;
+        runs.orders[key] ??= pairOrders(base.seed, key, pairs);
+        return runs.orders[key];
+      }
+    };
+    const announce = suite.announce ?? suite.describe;
+    log(
+      `${suite.name} suite: ${announce(section)}, ${pairs} ${pairs === 1 ? "pair" : "pairs"} ${base.mode} against ${contexts.head.target.url} (head) and ${contexts.base.target.url} (base)`
+    );
+    try {
+      const units = suite.plan(section);
+      const out = suite.runPaired ? await suite.runPaired(contexts, section, units, pairing) : await alternateWholeRuns(suite, contexts, section, units, pairing);
+      addOutput(runs.head, suite, out.head);
+      addOutput(runs.base, suite, out.base);
+    } catch (error62) {
+      log(`${suite.name} suite could not run to its end: ${describeError(error62)}`);
+      runs.head.checks.push(
+        couldNotRunCheck(suite.name, "suite", error62, "what it measured before is kept")
+      );
+    }
+  }
+  return runs;
+}
+async function alternateWholeRuns(suite, contexts, section, units, pairing) {
+  const sides = { head: [], base: [] };
+  const labelled = {
+    head: withLogPrefix(contexts.head, "head"),
+    base: withLogPrefix(contexts.base, "base")
+  };
+  for (const unit of units) {
+    const name = suite.unitName(unit);
+    const orders = pairing.orderOf(name);
+    const perPair = { head: [], base: [] };
+    for (const [index, order] of orders.entries()) {
+      const run2 = (side) => suite.run(labelled[side], section, [unit]).then((out) => {
+        perPair[side].push(out);
+      });
+      contexts.head.log(
+        `${suite.name}/${name}: pair ${index + 1}/${orders.length} (${pairing.mode === "concurrent" ? "together" : order === "head-first" ? "head first" : "base first"})`
+      );
+      if (pairing.mode === "concurrent") await Promise.all([run2("head"), run2("base")]);
+      else if (order === "head-first") await run2("head").then(() => run2("base"));
+      else await run2("base").then(() => run2("head"));
+    }
+    sides.head.push(combinePairs(perPair.head));
+    sides.base.push(combinePairs(perPair.base));
+  }
+  return { head: concatOutputs(sides.head), base: concatOutputs(sides.base) };
+}
+function combinePairs(runs) {
+  const [first] = runs;
+  if (runs.length <= 1 || !first) return first ?? { scenarios: [], metrics: [], checks: [] };
+  const byKey = runs.map((run2) => new Map(run2.metrics.map((m) => [m.key, m])));
+  const metrics = [];
+  for (const metric2 of first.metrics) {
+    const values = byKey.map((run2) => run2.get(metric2.key)?.value);
+    if (values.some((v) => v === void 0 || !Number.isFinite(v))) continue;
+    const samples = values;
+    const sorted = [...samples].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    const median3 = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    metrics.push({ ...metric2, value: median3, samples });
+  }
+  return {
+    scenarios: runs.flatMap((run2) => run2.scenarios),
+    metrics,
+    checks: runs.flatMap((run2) => run2.checks),
+    ...detailOfAll(runs.map((run2) => run2.detail))
+  };
+}
+function concatOutputs(outputs) {
+  return {
+    scenarios: outputs.flatMap((out) => out.scenarios),
+    metrics: outputs.flatMap((out) => out.metrics),
+    checks: outputs.flatMap((out) => out.checks),
+    ...detailOfAll(outputs.map((out) => out.detail))
+  };
+}
+function detailOfAll(details) {
+  const present = details.filter((detail) => detail !== void 0);
+  if (present.length === 0) return {};
+  if (present.every(Array.isArray)) return { detail: present.flat() };
+  return { detail: present.at(-1) };
+}
+function withLogPrefix(context, side) {
+  return { ...context, log: (line) => context.log(`[${side}] ${line}`) };
+}
+
 // src/pipeline/run-perf.ts
 async function runPerf(settings) {
   const startedAt = /* @__PURE__ */ new Date();
@@ -77083,12 +77796,16 @@ async function runPerf(settings) {
   const loaded = await loadPerfConfig(settings.configPath, settings.env, registry2);
   const config2 = withOverrides(loaded.config, settings);
   const { outlet } = settings;
-  for (const secret of configSecrets(loaded.secrets, config2.target.url)) {
+  const addresses = [config2.target.url, config2.base?.target.url].filter(
+    (url2) => url2 !== void 0
+  );
+  for (const secret of configSecrets(loaded.secrets, addresses)) {
     outlet.protect(secret, "a value taken from the environment");
   }
   const suites = selectSuites(registry2, config2, settings.suites);
   const log = (line) => outlet.info(line);
   const warn = (line) => outlet.warn(line);
+  const base = resolveBase(config2, settings);
   await mkdir5(settings.outDir, { recursive: true });
   const environment = describeEnvironment(settings.calibrationMs ?? 200);
   const target = await prepareTarget({
@@ -77098,8 +77815,20 @@ async function runPerf(settings) {
     log
   });
   for (const secret of target.secrets) outlet.protect(secret, "the login token");
+  const baseTarget = base ? await prepareBase(config2, base, settings).catch(async (error62) => {
+    await target.stop();
+    throw error62;
+  }) : void 0;
+  for (const secret of baseTarget?.secrets ?? []) outlet.protect(secret, "the base's login token");
   const history = settings.baselineStore ? await tryLoadHistory(settings.baselineStore, config2.baseline, warn) : {};
   const monitor = await tryStartMonitor(config2, target.pid, settings.services, log, warn);
+  const baseMonitor = base && baseTarget ? await tryStartMonitor(
+    { ...config2, target: base.target },
+    baseTarget.pid,
+    void 0,
+    log,
+    warn
+  ) : void 0;
   const context = {
     target: {
       url: config2.target.url,
@@ -77118,16 +77847,44 @@ async function runPerf(settings) {
     ...history.history ? { history: history.history } : {},
     confirm: settings.confirmRegressions !== false
   };
-  const { runs, comparison } = await whileUp([monitor, target], async () => {
-    const runs2 = await runSuites(suites, config2, context);
-    return { runs: runs2, comparison: await judgeAgainstHistory(runs2, judging, context) };
-  });
+  const { runs, comparison, sameJob } = await whileUp(
+    [monitor, baseMonitor, target, baseTarget],
+    async () => {
+      if (base && baseTarget) {
+        const baseContext = {
+          ...context,
+          target: {
+            url: base.target.url,
+            authHeaders: baseTarget.authHeaders,
+            ...baseMonitor ? { monitor: baseMonitor } : {}
+          }
+        };
+        const seed = base.seed ?? randomInt(2 ** 32);
+        const paired = await runSuitesPaired(
+          suites,
+          config2,
+          { head: context, base: baseContext },
+          { ...base, seed }
+        );
+        return {
+          runs: paired.head,
+          comparison: judgeAgainstBase(paired, judging),
+          sameJob: { paired, seed, base }
+        };
+      }
+      const runs2 = await runSuites(suites, config2, context);
+      return { runs: runs2, comparison: await judgeAgainstHistory(runs2, judging, context) };
+    }
+  );
   const summary = history.unavailable ? { ...comparison.summary, unavailable: history.unavailable } : comparison.summary;
   const invalid = generatorChecks(runs.scenarios);
+  const baseInvalid = sameJob ? generatorChecks(sameJob.paired.base.scenarios) : [];
+  const baseChecks = sameJob ? [...sameJob.paired.base.checks, ...baseInvalid] : [];
   const checks = [
     ...runs.checks,
     ...invalid,
-    ...capInvalidRegressions(comparison.checks, invalid),
+    ...baseChecks.filter((check2) => check2.status !== "pass").map(asBaseValidity),
+    ...capInvalidRegressions(comparison.checks, [...invalid, ...baseInvalid]),
     ...checkBudgets(runs.metrics, budgetScopes(config2, environment.cores, registry2.suites))
   ];
   const measured = {
@@ -77139,7 +77896,21 @@ async function runPerf(settings) {
     target: { url: displayUrl(config2.target.url) },
     ...settings.git ? { git: settings.git } : {},
     environment,
-    ...settings.baselineStore ? { baseline: summary } : {},
+    ...settings.baselineStore || sameJob ? { baseline: summary } : {},
+    ...sameJob ? {
+      sameJob: {
+        target: { url: displayUrl(sameJob.base.target.url) },
+        ...settings.baseGit ? { git: settings.baseGit } : {},
+        mode: sameJob.base.mode,
+        seed: sameJob.seed,
+        pairs: sameJob.paired.pairs,
+        orders: sameJob.paired.orders,
+        scenarios: sameJob.paired.base.scenarios,
+        metrics: sameJob.paired.base.metrics,
+        checks: baseChecks,
+        ...sameJob.paired.base.details
+      }
+    } : {},
     scenarios: runs.scenarios,
     ...runs.details,
     metrics: runs.metrics,
@@ -77181,16 +77952,6 @@ async function runSuites(suites, config2, context) {
   }
   return runs;
 }
-function emptyRuns() {
-  return { scenarios: [], metrics: [], checks: [], details: {} };
-}
-function addOutput(runs, suite, out) {
-  runs.scenarios.push(...out.scenarios);
-  runs.metrics.push(...out.metrics);
-  runs.checks.push(...out.checks);
-  const isEmpty = out.detail === void 0 || Array.isArray(out.detail) && out.detail.length === 0;
-  if (!isEmpty) runs.details[suite.name] = out.detail;
-}
 async function judgeAgainstHistory(runs, judging, context) {
   const { suites, config: config2, environment, history } = judging;
   const compare2 = (r) => compareWithHistory(r.metrics, r.scenarios, environment, history, config2, suites);
@@ -77222,6 +77983,46 @@ async function judgeAgainstHistory(runs, judging, context) {
   }
   const busyNote = first.summary.runs > 0 ? describeBusyRunner(deciding) : void 0;
   return { checks, summary: busyNote ? { ...first.summary, busyRunner: busyNote } : first.summary };
+}
+function judgeAgainstBase(paired, judging) {
+  const { suites, config: config2, environment, history } = judging;
+  const { head, base } = paired;
+  const { summary } = compareWithHistory([], [], environment, history, config2, suites);
+  const gated = selectGatedKeys(
+    head.metrics,
+    head.scenarios.map(scenarioFacts),
+    config2.regression.metrics,
+    suites
+  );
+  const checks = checkPairedRegressions(
+    head.metrics,
+    base.metrics,
+    config2.regression,
+    config2.accept,
+    {
+      gated
+    }
+  );
+  const method = describePairedMethod(checks, config2.regression);
+  const { errorControl: _history, ...rest } = summary;
+  return { checks, summary: method ? { ...rest, errorControl: method } : rest };
+}
+function asBaseValidity(check2) {
+  return {
+    ...check2,
+    kind: "validity",
+    status: "warn",
+    message: `base service: ${check2.message}; the comparison with the base is no evidence there`
+  };
+}
+function prepareBase(config2, base, settings) {
+  return prepareTarget({
+    config: { ...config2, target: base.target },
+    env: settings.env,
+    serviceLog: settings.outlet.serviceLog(join5(settings.outDir, "service-base.log")),
+    log: (line) => settings.outlet.info(line),
+    role: "base"
+  });
 }
 async function confirmFailing(suites, config2, context, failing) {
   const keys = [];
@@ -77311,10 +78112,12 @@ function withOverrides(config2, settings) {
   if (settings.targetStart !== void 0) target.start = settings.targetStart;
   return { ...config2, target };
 }
-function configSecrets(values, targetUrl) {
-  const url2 = URL.parse(targetUrl);
-  const address = url2 ? [url2.host, url2.hostname, url2.port, url2.origin] : [];
-  return values.filter((value) => value !== targetUrl && !address.includes(value));
+function configSecrets(values, urls) {
+  const address = urls.flatMap((text) => {
+    const url2 = URL.parse(text);
+    return url2 ? [text, url2.host, url2.hostname, url2.port, url2.origin] : [text];
+  });
+  return values.filter((value) => !address.includes(value));
 }
 function displayUrl(url2) {
   const u = new URL(url2);
@@ -77428,7 +78231,8 @@ var USAGE = `Usage: perf-action <command> [options]
 Commands:
   run                       run the suites in perf.yml against the target
   demo                      start the bundled sample service and run examples/perf.yml against it
-                            (its baseline history is kept in DIR/baseline: run it twice to compare)
+                            (its baseline history is kept in DIR/baseline: run it twice to compare;
+                            --ab: a slowed copy against the base copy, compared in the same run)
   validate                  check perf.yml without contacting the target
   compare BASE.json HEAD.json   compare two results files and print the report
   schema                    print the JSON Schema of perf.yml (--results: of results.json)
@@ -77447,6 +78251,9 @@ report.html, and prints the report and the verdict.
 Options:
   -c, --config FILE         config file (default perf.yml)
       --target URL          target URL, replaces target.url
+      --base-url URL        the base service's URL, replaces base.url: measured beside the target
+                            in the same run, pair by pair, and compared with it
+      --base-start CMD      shell command that starts the base service, replaces base.start
       --suite LIST          suites to run, comma-separated (load, stress, volume, video)
       --out DIR             where the results and reports go (default perf-results)
       --baseline-dir DIR    compare with the baseline history kept in DIR
@@ -77461,8 +78268,13 @@ ${EXIT_CODES}`,
 Starts the bundled sample service on a free loopback port and runs examples/perf.yml against it.
 Its baseline history is kept in DIR/baseline: run it twice to see a comparison.
 
+With --ab it starts two copies instead, the head 25 % slower (--slowdown 25%) and the base as it
+is, and runs examples/perf-ab.yml (load only, 5 interleaved pairs): the same-job comparison,
+without a history, catches the slowdown.
+
 Options:
-  -c, --config FILE         config file (default examples/perf.yml)
+  -c, --config FILE         config file (default examples/perf.yml; examples/perf-ab.yml with --ab)
+      --ab                  compare a slowed copy of the service with the base copy in one run
       --target URL          use a service already running there instead of starting one
       --suite LIST          suites to run, comma-separated (load, stress, volume, video)
       --out DIR             where the results and reports go (default perf-results)
@@ -77505,8 +78317,19 @@ Options:
   -h, --help                this help`
 };
 var OPTIONS_OF = {
-  run: ["config", "target", "suite", "out", "baseline-dir", "update-baseline", "format", "debug"],
-  demo: ["config", "target", "suite", "out", "baseline-dir", "format", "debug"],
+  run: [
+    "config",
+    "target",
+    "base-url",
+    "base-start",
+    "suite",
+    "out",
+    "baseline-dir",
+    "update-baseline",
+    "format",
+    "debug"
+  ],
+  demo: ["config", "target", "ab", "suite", "out", "baseline-dir", "format", "debug"],
   validate: ["config", "target", "suite", "debug"],
   compare: ["config", "format", "debug"],
   schema: ["results", "debug"]
@@ -77572,6 +78395,7 @@ function parseCommand(argv) {
   }
   if (name === "schema") return { command: "schema", results: values.results ?? false, debug };
   if (values.target !== void 0) parseTargetUrl(values.target, { key: "--target" });
+  if (values["base-url"] !== void 0) parseTargetUrl(values["base-url"], { key: "--base-url" });
   const suites = values.suite?.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
   if (values.suite !== void 0 && suites?.length === 0) {
     throw new UsageError("--suite needs at least one suite name");
@@ -77588,10 +78412,22 @@ function parseCommand(argv) {
   if (values["update-baseline"] && values["baseline-dir"] === void 0) {
     throw new UsageError("--update-baseline needs --baseline-dir DIR");
   }
+  if (values.ab) {
+    for (const option of ["target", "baseline-dir"]) {
+      if (values[option] !== void 0) {
+        throw new UsageError(
+          `--${option} does not apply to demo --ab (it starts both services and keeps no history). See perf-action demo --help.`
+        );
+      }
+    }
+  }
   return {
     command: name,
     ...values.config !== void 0 ? { config: values.config } : {},
     ...values.target !== void 0 ? { target: values.target } : {},
+    ...values["base-url"] !== void 0 ? { baseUrl: values["base-url"] } : {},
+    ...values["base-start"] !== void 0 ? { baseStart: values["base-start"] } : {},
+    ...values.ab ? { ab: true } : {},
     ...suites ? { suites } : {},
     outDir: values.out ?? "perf-results",
     ...values["baseline-dir"] !== void 0 ? { baselineDir: values["baseline-dir"] } : {},
@@ -77633,6 +78469,9 @@ function parse3(argv) {
     options: {
       config: { type: "string", short: "c" },
       target: { type: "string" },
+      "base-url": { type: "string" },
+      "base-start": { type: "string" },
+      ab: { type: "boolean" },
       suite: { type: "string" },
       out: { type: "string" },
       "baseline-dir": { type: "string" },
@@ -77713,6 +78552,8 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname as dirname4, join as join6, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+var DEMO_AB_SLOWDOWN = "25%";
+var DEMO_AB_CPU_MS = 1;
 function findPackageRoot(from = fileURLToPath(import.meta.url)) {
   let dir = dirname4(from);
   for (; ; ) {
@@ -77744,6 +78585,20 @@ async function demoSettings(cwd) {
     configPath: relative(cwd, join6(root, "examples", "perf.yml")) || "perf.yml",
     targetUrl: `http://127.0.0.1:${port}`,
     targetStart: start
+  };
+}
+async function demoAbSettings(cwd) {
+  const root = findPackageRoot();
+  const headPort = await freePort();
+  let basePort = await freePort();
+  while (basePort === headPort) basePort = await freePort();
+  const server = `DEMO_CPU_MS=${DEMO_AB_CPU_MS} ${shellQuote(process.execPath)} ${shellQuote(sampleServiceEntry(root))}`;
+  return {
+    configPath: relative(cwd, join6(root, "examples", "perf-ab.yml")) || "perf-ab.yml",
+    targetUrl: `http://127.0.0.1:${headPort}`,
+    targetStart: `${server} --port ${headPort} --slowdown ${DEMO_AB_SLOWDOWN}`,
+    baseUrl: `http://127.0.0.1:${basePort}`,
+    baseStart: `${server} --port ${basePort}`
   };
 }
 function sampleServiceEntry(root, from = fileURLToPath(import.meta.url)) {
@@ -77780,7 +78635,9 @@ async function validateConfig(command, env) {
   const described = suites.map(
     (suite) => `${suite.name} (${suite.describe(configOf(suite, config2))})`
   );
-  return `${command.config} is valid: ${described.join(", ")} against ${showTarget(url2)}${started}`;
+  const base = resolveBase({ ...config2, target: { ...config2.target, url: url2 } }, {});
+  const beside = base ? `, beside the base ${showTarget(base.target.url)} (${base.mode} pairs)` : "";
+  return `${command.config} is valid: ${described.join(", ")} against ${showTarget(url2)}${started}${beside}`;
 }
 
 // src/cli/main.ts
@@ -77825,6 +78682,15 @@ async function main(argv, out, screen = stdoutScreen()) {
   }
 }
 async function run(command, out, screen) {
+  const output2 = await runPerf(await runSettings(command, out));
+  out.print(
+    `perf-action: wrote ${output2.paths.results}, ${output2.paths.markdown}, ${output2.paths.html}
+`
+  );
+  printReport(out, output2.result, () => output2.markdown, command.format, screen);
+  return output2.result.verdict === "fail" ? ExitCode.failed : ExitCode.ok;
+}
+async function runSettings(command, out) {
   const warn = out.warn;
   const settings = {
     configPath: command.config ?? "perf.yml",
@@ -77833,10 +78699,19 @@ async function run(command, out, screen) {
     outlet: out,
     ...command.suites ? { suites: command.suites } : {},
     ...command.target !== void 0 ? { targetUrl: command.target } : {},
+    ...command.baseUrl !== void 0 ? { baseUrl: command.baseUrl } : {},
+    ...command.baseStart !== void 0 ? { baseStart: command.baseStart } : {},
     updateBaseline: command.updateBaseline,
     ...command.baselineDir !== void 0 ? { baselineStore: new LocalDirStore(command.baselineDir, { onWarning: warn }) } : {}
   };
-  if (command.command === "demo") {
+  if (command.command === "demo" && command.ab) {
+    const demo = await demoAbSettings(process.cwd());
+    if (command.config === void 0) settings.configPath = demo.configPath;
+    settings.targetUrl = demo.targetUrl;
+    settings.targetStart = demo.targetStart;
+    settings.baseUrl = demo.baseUrl;
+    settings.baseStart = demo.baseStart;
+  } else if (command.command === "demo") {
     const demo = await demoSettings(process.cwd());
     if (command.config === void 0) settings.configPath = demo.configPath;
     settings.targetUrl = command.target ?? demo.targetUrl;
@@ -77845,13 +78720,7 @@ async function run(command, out, screen) {
     settings.baselineStore = new LocalDirStore(dir, { onWarning: warn });
     settings.updateBaseline = true;
   }
-  const output2 = await runPerf(settings);
-  out.print(
-    `perf-action: wrote ${output2.paths.results}, ${output2.paths.markdown}, ${output2.paths.html}
-`
-  );
-  printReport(out, output2.result, () => output2.markdown, command.format, screen);
-  return output2.result.verdict === "fail" ? ExitCode.failed : ExitCode.ok;
+  return settings;
 }
 function printReport(out, result, markdown, format, screen) {
   if (resolveFormat(format, screen) === "text") {

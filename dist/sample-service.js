@@ -4613,10 +4613,19 @@ function burnCpu(ms) {
   while (performance.now() < until) x = (x * 31 + 7) % 1000003;
   if (x < 0) throw new Error("unreachable");
 }
+async function timed(timing, work) {
+  const started = performance.now();
+  try {
+    return await work;
+  } finally {
+    timing.waitedMs += performance.now() - started;
+  }
+}
 function createRequestHandler(options) {
   const { repository } = options;
   const delayMs = options.delayMs ?? 0;
   const cpuMs = options.cpuMs ?? 0;
+  const slowdown = options.slowdown ?? 0;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onError = options.onError ?? ((error) => {
     const message = error instanceof Error ? error.stack ?? error.message : String(error);
@@ -4624,7 +4633,7 @@ function createRequestHandler(options) {
 `);
   });
   const routes = [...buildRoutes(repository), ...compileRoutes(options.routes ?? [])];
-  async function route(request, pathname, search) {
+  async function route(request, pathname, search, timing) {
     const segments = pathname.split("/");
     const allowed = [];
     for (const candidate of routes) {
@@ -4639,7 +4648,7 @@ function createRequestHandler(options) {
         request,
         query: new URLSearchParams(search),
         userId: candidate.auth ? authenticate(request, repository) : 0,
-        body: candidate.body ? await readJson(request, maxBodyBytes) : void 0
+        body: candidate.body ? await timed(timing, readJson(request, maxBodyBytes)) : void 0
       };
       return candidate.handle(context);
     }
@@ -4651,13 +4660,15 @@ function createRequestHandler(options) {
     throw notFound(`route ${pathname}`);
   }
   async function handle(request, response) {
+    const begun = performance.now();
+    const timing = { waitedMs: 0 };
     const url = request.url ?? "/";
     const queryStart = url.indexOf("?");
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
     const search = queryStart === -1 ? "" : url.slice(queryStart + 1);
     let reply;
     try {
-      reply = await route(request, pathname, search);
+      reply = await route(request, pathname, search, timing);
     } catch (error) {
       if (error instanceof HttpError) {
         reply = { status: error.status, body: { detail: error.message }, headers: error.headers };
@@ -4669,6 +4680,7 @@ function createRequestHandler(options) {
       }
     }
     if (cpuMs > 0 && isDelayedPath(pathname)) burnCpu(cpuMs);
+    if (slowdown > 0) burnCpu(slowdown * (performance.now() - begun - timing.waitedMs));
     if (delayMs > 0 && isDelayedPath(pathname)) await sleep(delayMs);
     if (!response.destroyed) send(response, reply);
   }
@@ -5396,6 +5408,10 @@ async function startServer(options = {}) {
   if (!Number.isFinite(cpuMs) || cpuMs < 0) {
     throw new RangeError(`cpuMs must be a non-negative number of milliseconds, got ${cpuMs}`);
   }
+  const slowdown = options.slowdown ?? 0;
+  if (!Number.isFinite(slowdown) || slowdown < 0) {
+    throw new RangeError(`slowdown must be a non-negative share, got ${slowdown}`);
+  }
   const db = openDatabase(options.dbPath ?? ":memory:");
   let server;
   let port;
@@ -5424,6 +5440,7 @@ async function startServer(options = {}) {
         repository: createRepository(db),
         delayMs,
         cpuMs,
+        slowdown,
         maxBodyBytes: options.maxBodyBytes
       })
     );
@@ -5462,13 +5479,15 @@ async function startServer(options = {}) {
 }
 
 // examples/validation-platform/server.ts
+var MAX_SLOWDOWN_PERCENT = 1e3;
 function parseCli(argv, env) {
   const { values } = parseArgs({
     args: argv,
     options: {
       port: { type: "string" },
       host: { type: "string" },
-      db: { type: "string" }
+      db: { type: "string" },
+      slowdown: { type: "string" }
     },
     strict: true,
     allowPositionals: false
@@ -5484,13 +5503,27 @@ function parseCli(argv, env) {
   if (values.db === "") throw new Error("--db must not be empty");
   const delayMs = parseMillis(env.DEMO_DELAY_MS, "DEMO_DELAY_MS");
   const cpuMs = parseMillis(env.DEMO_CPU_MS, "DEMO_CPU_MS");
+  const slowdown = values.slowdown !== void 0 ? parsePercent(values.slowdown, "--slowdown") : parsePercent(env.SAMPLE_SLOWDOWN ?? "", "SAMPLE_SLOWDOWN");
   return {
     port,
     host: values.host ?? "127.0.0.1",
     dbPath: values.db ?? ":memory:",
     delayMs,
-    cpuMs
+    cpuMs,
+    slowdown
   };
+}
+function parsePercent(raw, name) {
+  const text = raw.trim();
+  if (text === "") return 0;
+  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(text);
+  const percent = match ? Number(match[1]) : Number.NaN;
+  if (!(percent >= 0 && percent <= MAX_SLOWDOWN_PERCENT)) {
+    throw new Error(
+      `${name} must be a percent from 0% to ${MAX_SLOWDOWN_PERCENT}%, like 25%, got '${raw}'`
+    );
+  }
+  return percent / 100;
 }
 function parseMillis(raw, name) {
   const text = raw?.trim() ?? "";

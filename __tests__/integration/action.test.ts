@@ -18,6 +18,8 @@ let dir: string;
 let dist: string;
 let fast: { url: string; close(): Promise<void> };
 let slow: { url: string; close(): Promise<void> };
+/** A second fast service: the same build as `fast`, for a base beside it. */
+let twin: { url: string; close(): Promise<void> };
 let github: GitHubApiStandin;
 
 beforeAll(async () => {
@@ -26,6 +28,7 @@ beforeAll(async () => {
   await buildDist(dist);
   fast = await startServer({ port: 0 });
   slow = await startServer({ port: 0, delayMs: 250 });
+  twin = await startServer({ port: 0 });
   github = await startGitHubApiStandin({ owner: 'octo-org', repo: 'shop', pullRequests: [12, 13] });
 });
 
@@ -36,6 +39,7 @@ afterEach(() => {
 afterAll(async () => {
   await fast?.close();
   await slow?.close();
+  await twin?.close();
   await github?.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -426,5 +430,50 @@ describe('the action against a GitHub API that answers 429', () => {
     const listings = github.requests.slice(before).filter((r) => r.method === 'GET');
     expect(listings.map((r) => r.status).slice(0, 2)).toEqual([429, 200]);
     expect(run.outputs['comment-url']).toContain('#issuecomment-');
+  });
+
+  it('with base-url, judges the PR against the base measured in the same job', async () => {
+    // The head is the slow service (250 ms more per API request), the base the fast one.
+    const slower = await runAction({
+      event: 'pull_request',
+      inputs: { 'target-url': slow.url, 'base-url': fast.url, baseline: 'none' },
+    });
+    expect(slower.code).toBe(1);
+    expect(slower.outputs.verdict).toBe('fail');
+    const result = JSON.parse(await readFile(slower.outputs['results-path'] ?? '', 'utf8'));
+    expect(result.sameJob.target.url).toBe(fast.url);
+    // The PR's base branch from the event payload names the base.
+    expect(result.sameJob.git).toEqual({ ref: 'main', sha: '2'.repeat(40) });
+    expect(result.sameJob.orders['load/list']).toHaveLength(5);
+    for (const side of [result, result.sameJob]) {
+      const p95 = side.metrics.find((m: { key: string }) => m.key === 'load/list/latency.p95');
+      expect(p95.samples).toHaveLength(5);
+      expect(side.scenarios[0].rounds).toHaveLength(5);
+    }
+    const p95 = result.checks.find(
+      (c: { kind: string; metric: string }) =>
+        c.kind === 'regression' && c.metric === 'load/list/latency.p95',
+    );
+    expect(p95).toMatchObject({ status: 'fail', pairs: 5 });
+    expect(p95.value).toBeGreaterThanOrEqual(250);
+    const comment = marked(12).at(-1)?.body ?? '';
+    expect(comment.split('\n')[1]).toMatch(
+      /^\*\*❌ .* · vs base main@2222222, measured in this job, 5 pairs interleaved\*\*$/,
+    );
+    expect(slower.summary).toContain('measured in this job beside the head');
+
+    // The same build on both sides: no regression fails.
+    const same = await runAction({
+      event: 'pull_request',
+      inputs: { 'target-url': fast.url, 'base-url': twin.url, baseline: 'none', comment: 'never' },
+    });
+    const again = JSON.parse(await readFile(same.outputs['results-path'] ?? '', 'utf8'));
+    expect(again.sameJob.metrics.length).toBe(again.metrics.length);
+    expect(
+      again.checks.filter(
+        (c: { kind: string; status: string }) => c.kind === 'regression' && c.status === 'fail',
+      ),
+    ).toEqual([]);
+    expect(same.outputs.verdict).not.toBe('fail');
   });
 });

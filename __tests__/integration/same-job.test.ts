@@ -147,11 +147,13 @@ describe('perf-action run --base-url', () => {
     expectBothSides(result);
     expect(result.verdict).toBe('fail');
     expect(code).toBe(1);
-    const p95 = result.checks.find((c) => c.metric === 'load/list/latency.p95');
+    const p95 = result.checks.find(
+      (c) => c.kind === 'regression' && c.metric === 'load/list/latency.p95',
+    );
     expect(p95?.status).toBe('fail');
     expect(p95?.baseline ?? 0).toBeGreaterThanOrEqual(BASE_DELAY_MS);
     expect(p95?.value ?? 0).toBeGreaterThanOrEqual(BASE_DELAY_MS * 1.25);
     const report = await readFile(join(dir, 'slower25', 'report.md'), 'utf8');
-    expect(report).toMatch(/\| Base \| Head \|/);
+    expect(report).toMatch(/\|\s+Base\s+\|\s+Head\s+\|/);
   });
 });
