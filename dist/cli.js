@@ -68592,13 +68592,14 @@ async function runScenarioPaired(scenario, options, run2, suite = LOAD_SUITE) {
         measured[side] = round2;
       }
     }
-    const { head: head2, base: base2 } = measured;
-    if (!head2 || !base2) break;
     for (const side of SIDES) {
-      const round2 = side === "head" ? head2 : base2;
+      const round2 = measured[side];
+      if (!round2) continue;
       states[side].rounds.push(round2.round);
       states[side].figures.push(round2.figures);
     }
+    const { head: head2, base: base2 } = measured;
+    if (!head2 || !base2) break;
     const how = run2.mode === "concurrent" ? "together" : order === "head-first" ? "head first" : "base first";
     options.head.log(
       `${scenario.name}: pair ${index + 1}/${pairs} (${how}): head p95 ${formatP95(head2.figures)}, base p95 ${formatP95(base2.figures)}`
@@ -77821,7 +77822,8 @@ async function runPerf(settings) {
   }) : void 0;
   for (const secret of baseTarget?.secrets ?? []) outlet.protect(secret, "the base's login token");
   const history = settings.baselineStore ? await tryLoadHistory(settings.baselineStore, config2.baseline, warn) : {};
-  const monitor = await tryStartMonitor(config2, target.pid, settings.services, log, warn);
+  const services = base ? void 0 : settings.services;
+  const monitor = await tryStartMonitor(config2, target.pid, services, log, warn);
   const baseMonitor = base && baseTarget ? await tryStartMonitor(
     { ...config2, target: base.target },
     baseTarget.pid,

@@ -146,7 +146,10 @@ export async function runPerf(settings: RunSettings): Promise<RunOutput> {
     ? await tryLoadHistory(settings.baselineStore, config.baseline, warn)
     : {};
 
-  const monitor = await tryStartMonitor(config, target.pid, settings.services, log, warn);
+  // The workflow's service containers add up to one service; beside a base they would hold both
+  // sides (two service containers), so each side is watched through its own container or process.
+  const services = base ? undefined : settings.services;
+  const monitor = await tryStartMonitor(config, target.pid, services, log, warn);
   const baseMonitor =
     base && baseTarget
       ? await tryStartMonitor(

@@ -1,7 +1,7 @@
 // A scenario measured beside the base (the same-job comparison): pair by pair, one round on the
 // head (the PR's service) and one on the base, either one after the other in each pair's order
 // (interleaved) or both at once (concurrent). Pair i's rounds land at index i of both sides'
-// samples: when a pair cannot be completed on both sides, neither keeps it. Each side's output is
+// samples; a pair one side could not complete is the scenario's last. Each side's output is
 // built as runScenario builds it (the same keys and checks), from the same steps.
 
 import type { LoadScenario } from '../../config/scenario-schema.ts';
@@ -127,14 +127,17 @@ export async function runScenarioPaired(
         measured[side] = round;
       }
     }
-    const { head, base } = measured;
-    // A pair one side could not complete is kept by neither: the samples stay aligned.
-    if (!head || !base) break;
+    // Every round measured is kept, so that each request sent is counted once. A pair one side
+    // could not complete ends the scenario and is always the last: the other side's lone round
+    // is the last of its samples, and the pairs before stay aligned (the paired test zips them).
     for (const side of SIDES) {
-      const round = side === 'head' ? head : base;
+      const round = measured[side];
+      if (!round) continue;
       states[side].rounds.push(round.round);
       states[side].figures.push(round.figures);
     }
+    const { head, base } = measured;
+    if (!head || !base) break;
     const how =
       run.mode === 'concurrent' ? 'together' : order === 'head-first' ? 'head first' : 'base first';
     options.head.log(
