@@ -116,7 +116,12 @@ async function tryReadConfigFacts(
   try {
     const { config, secrets } = await loadPerfConfig(settings.config, process.env);
     // As in the run: an address is not a secret, and hiding it would blank the reason's target.
-    const address = new Set([config.target.url, settings.targetUrl]);
+    const address = new Set([
+      config.target.url,
+      settings.targetUrl,
+      config.base?.target.url,
+      settings.baseUrl,
+    ]);
     return { name: config.baseline.name, secrets: secrets.filter((s) => !address.has(s)) };
   } catch {
     return { name: 'default', secrets: [] };
