@@ -111,7 +111,11 @@ export function startNoise(): () => Promise<void> {
   const script = `
 const pick = () => 500 + Math.random() * 2500;
 const spin = () => { const end = Date.now() + pick(); while (Date.now() < end) {} setTimeout(spin, pick()); };
-setTimeout(spin, pick() / 4);`;
-  const child = track(spawn(process.execPath, ['-e', script], { stdio: 'ignore' }));
+setTimeout(spin, pick() / 4);
+process.on('disconnect', () => process.exit(0));`;
+  // The IPC channel ends it with the bench even when the bench is killed without cleaning up.
+  const child = track(
+    spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] }),
+  );
   return () => stop(child);
 }
